@@ -1,0 +1,20 @@
+"""mxtorch: the Apache MXNet 1.x Python API on PyTorch.
+
+``import mxtorch as mx`` reads like MXNet; ``mxtorch.compat.install()`` (or
+``python -m mxtorch run script.py``) makes ``import mxnet`` resolve to mxtorch.
+"""
+__version__ = "1.9.1"          # the MXNet API version mxtorch implements
+__mxtorch_version__ = "0.1.0"  # mxtorch's own release
+
+from . import base  # noqa: E402
+from .base import MXNetError  # noqa: E402,F401
+from . import context  # noqa: E402
+from .context import Context, Device, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa
+from . import ops  # noqa: E402,F401
+from . import autograd  # noqa: E402
+from . import ndarray  # noqa: E402
+from . import ndarray as nd  # noqa: E402
+from . import random  # noqa: E402
+from . import random as rnd  # noqa: E402,F401
+
+device = context  # 2.x: mx.device.Device / mx.device.current_device

@@ -1,0 +1,1 @@
+"""Torch plumbing that is not an operator: dtype tables, RNG, the .params binary format."""

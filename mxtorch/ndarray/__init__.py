@@ -1,0 +1,18 @@
+"""``mx.nd``: NDArray, every registered operator as a function, and the creation helpers."""
+from .ndarray import NDArray, from_torch, waitall  # noqa: F401
+from ._operators import install_ndarray_operators
+from . import _gen
+from .utils import (array, zeros, ones, full, empty, arange, linspace, eye,  # noqa: F401
+                    concatenate, moveaxis, save, load, load_frombuffer, from_numpy,
+                    from_dlpack, to_dlpack_for_read, to_dlpack_for_write)
+from ._functions import FUNCTIONS as _FUNCTIONS
+from . import _fluent
+
+install_ndarray_operators(NDArray)
+_fluent.install(NDArray)
+_gen.populate(globals(), "")
+globals().update(_FUNCTIONS)
+
+from . import _internal, contrib, linalg, random, image, sparse, op  # noqa: E402,F401
+
+ndarray = NDArray  # noqa: F401  (``mx.nd.ndarray`` module alias is handled in compat)

@@ -1,0 +1,190 @@
+"""Build the ``nd.*`` functions from the operator registry (closures with real signatures).
+
+Names land in namespaces by MXNet's prefix rule: ``_contrib_X`` -> ``nd.contrib.X``,
+``_linalg_X`` -> ``nd.linalg.X``, ``_random_X`` -> ``nd.random.X``, ``_image_X`` ->
+``nd.image.X``, ``_sparse_X`` -> ``nd.sparse.X``, other ``_X`` -> ``nd._internal._X``, the rest
+-> ``nd.X``. Positional arguments fill the op's inputs first, then its attributes in MXNet's
+declared order (so ``nd.one_hot(idx, 10)`` and ``nd.clip(x, 0, 1)`` work).
+"""
+import inspect
+
+from ..autograd import STATE
+from ..base import MXNetError, _Null
+from ..ops import REGISTRY
+from ..ops._invoke import diagnose
+from .ndarray import NDArray, _no_grad, _wrap, apply_op
+
+PREFIXES = (("_contrib_", "contrib"), ("_linalg_", "linalg"), ("_random_", "random"),
+            ("_image_", "image"), ("_sparse_", "sparse"))
+
+ND_FUNCTIONS = {}
+
+
+def namespace_of(name):
+    """(namespace, python name) of a registered op name, by MXNet's prefix rule."""
+    for prefix, namespace in PREFIXES:
+        if name.startswith(prefix):
+            return namespace, name[len(prefix):]
+    if name.startswith("_"):
+        return "_internal", name
+    return "", name
+
+
+def signature_of(op):
+    """The Python signature MXNet generates: inputs=None, attrs=_Null, out=None, name=None."""
+    P = inspect.Parameter
+    if op.variadic:
+        params = [P("data", P.VAR_POSITIONAL)]
+    else:
+        params = [P(n, P.POSITIONAL_OR_KEYWORD, default=None) for n in op.all_inputs]
+        params += [P(a.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for a in op.attrs]
+        params += [P("out", P.POSITIONAL_OR_KEYWORD, default=None),
+                   P("name", P.POSITIONAL_OR_KEYWORD, default=None)]
+    params.append(P("kwargs", P.VAR_KEYWORD))
+    return inspect.Signature(params)
+
+
+def docstring_of(op, door="NDArray"):
+    """Generated numpydoc: the op's summary, its inputs and attributes, ``out``."""
+    lines = [(op.doc or f"The {op.name} operator.").strip(), "", "Parameters", "----------"]
+    if op.variadic:
+        lines += [f"*data : {door}[]", "    Input arrays."]
+    for name in op.all_inputs:
+        lines += [f"{name} : {door}", f"    Input ``{name}``."]
+    for a in op.attrs:
+        default = "required" if a.default is inspect.Parameter.empty else f"default={a.default!r}"
+        lines += [f"{a.name} : {a.kind.name}, {default}"]
+        if a.doc:
+            lines.append(f"    {a.doc}")
+    if door == "NDArray":
+        lines += ["out : NDArray, optional", "    The output array.", "", "Returns", "-------",
+                  "out : NDArray or list of NDArrays"]
+    else:
+        lines += ["name : str, optional", "    Name of the resulting symbol.", "", "Returns",
+                  "-------", "Symbol"]
+    return "\n".join(lines)
+
+
+def split_arguments(op, args, kwargs):
+    """Sort a front-door call into ({input name: value}, {attr: raw value}).
+
+    Shared by the nd and sym doors: positional values fill inputs first, then attributes.
+    """
+    inputs, raw = {}, {}
+    all_inputs = op.all_inputs
+    n_in = len(all_inputs)
+    for i, value in enumerate(args):
+        if i < n_in:
+            if value is not None:
+                inputs[all_inputs[i]] = value
+        elif i - n_in < len(op.attrs):
+            raw[op.attrs[i - n_in].name] = value
+        else:
+            raise TypeError(f"{op.name}() takes at most {n_in + len(op.attrs)} positional "
+                            f"arguments ({len(args)} given)")
+    for key, value in kwargs.items():
+        if key in all_inputs:
+            if value is not None:
+                inputs[key] = value
+        elif value is not _Null:
+            raw[key] = value
+    return inputs, raw
+
+
+def order_inputs(op, given, attrs, kind="NDArray"):
+    """Input values in the op's order for ``attrs``; errors name what is missing or extra."""
+    names = op.input_names(attrs)
+    values = []
+    for name in names:
+        value = given.pop(name, None)
+        if value is None:
+            raise MXNetError(f"{op.name}: required input {name!r} is missing; the op takes "
+                             f"{list(names)}")
+        values.append(value)
+    if given:
+        raise MXNetError(f"{op.name}: input(s) {sorted(given)} are not used with these "
+                         f"attributes (the op takes {list(names)} here)")
+    return values
+
+
+def nd_call(op, args, kwargs):
+    """The generic nd door: sort arguments, parse attributes, run through ``invoke``."""
+    out = kwargs.pop("out", None)
+    kwargs.pop("name", None)
+    if op.variadic:
+        arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) \
+            else list(args)
+        raw = {k: v for k, v in kwargs.items() if v is not _Null}
+        if op.num_args and op.num_args not in raw and op.num_args in op.attr_map:
+            raw[op.num_args] = len(arrays)
+        attrs = op.parse_attrs(raw)
+    else:
+        given, raw = split_arguments(op, args, kwargs)
+        attrs = op.parse_attrs(raw)
+        arrays = order_inputs(op, given, attrs)
+    for i, a in enumerate(arrays):
+        if not isinstance(a, NDArray):
+            names = op.input_names(attrs, len(arrays))
+            label = names[i] if i < len(names) else f"arg{i}"
+            raise TypeError(f"{op.name}: input {label!r} must be an NDArray, got "
+                            f"{type(a).__name__}; wrap data with mx.nd.array(...)")
+    return apply_op(op, arrays, attrs, out)
+
+
+def _make_general(op):
+    def op_function(*args, **kwargs):
+        return nd_call(op, args, kwargs)
+    return op_function
+
+
+def _make_unary_fast(op):
+    """``nd.relu(x)``-style ops (one input, no attributes): skip argument sorting."""
+    compute = op.compute
+
+    def op_function(data=None, out=None, name=None, **kwargs):
+        if out is None and not kwargs and type(data) is NDArray:
+            t = data._t
+            try:
+                if t.requires_grad and not STATE.recording:
+                    with _no_grad():
+                        r = compute(t)
+                else:
+                    r = compute(t)
+            except (RuntimeError, ValueError, TypeError, IndexError) as err:
+                raise diagnose(op, [t], {}, None, err) from err
+            return _wrap(r, data._ctx)
+        return nd_call(op, (data,), dict(kwargs, out=out))
+    return op_function
+
+
+def make_nd_function(op, py_name):
+    """The public nd function for ``op`` under ``py_name``."""
+    fast = (op.static_inputs == ("data",) and not op.attrs and not op.train_aware
+            and op.static_num_outputs == 1)
+    fn = _make_unary_fast(op) if fast else _make_general(op)
+    fn.__name__ = py_name
+    fn.__qualname__ = py_name
+    fn.__signature__ = signature_of(op)
+    fn.__doc__ = docstring_of(op)
+    fn.__module__ = "mxtorch.ndarray"
+    return fn
+
+
+def build_all():
+    """Make one function per registered name; returns {namespace: {py_name: function}}."""
+    spaces = {}
+    for reg_name, op in REGISTRY.items():
+        namespace, py_name = namespace_of(reg_name)
+        fn = make_nd_function(op, py_name)
+        ND_FUNCTIONS[reg_name] = fn
+        spaces.setdefault(namespace, {})[py_name] = fn
+    return spaces
+
+
+def populate(module_globals, namespace):
+    """Put the generated functions of ``namespace`` into a module's globals."""
+    for py_name, fn in SPACES.get(namespace, {}).items():
+        module_globals.setdefault(py_name, fn)
+
+
+SPACES = build_all()

@@ -1,0 +1,4 @@
+"""``mx.nd.contrib``: operators generated from the registry (see ``ndarray._gen``)."""
+from ._gen import populate as _populate
+
+_populate(globals(), "contrib")

@@ -1,0 +1,565 @@
+"""NDArray: MXNet's n-dimensional array, wrapping exactly one ``torch.Tensor``.
+
+The tensor lives in ``_t``; ``_ctx`` is the MXNet Context (several CPU contexts share torch's
+CPU device, so the context cannot be read off the tensor). ``_ag`` holds the gradient buffer
+once ``attach_grad`` was called.
+
+Every operator, fluent method and Python operator ends in a registered OpDef's compute, run by
+``_run`` (the nd door's version of ``ops.invoke``): outside ``autograd.record()`` it never
+builds a torch graph.
+"""
+import numpy as np
+import torch
+
+from .. import autograd
+from ..autograd import STATE
+from ..base import DTypeError, MXNetError, NotSupportedError, numeric_types
+from ..context import Context, context_of_device, current_context
+from .._torch.dtypes import TORCH_TO_NAME, TORCH_TO_NP_TYPE, to_torch_dtype
+from ..ops import invoke
+from ..ops._invoke import diagnose
+from ..ops.shape import infer_reshape
+
+__all__ = ["NDArray", "from_torch", "waitall"]
+
+_new = object.__new__
+_no_grad = torch.no_grad
+
+
+class NDArray:
+    """An n-dimensional array on a device (``Context``), as in MXNet 1.x.
+
+    Create arrays with ``mx.nd.array``, ``mx.nd.zeros``...; wrap a torch tensor without copying
+    with ``mx.nd.from_torch(t)`` and get it back with ``x.to_torch()``.
+    """
+    __slots__ = ("_t", "_ctx", "_ag", "__weakref__")
+    __array_priority__ = 1000.0
+
+    def __init__(self, data, ctx=None, writable=True):
+        if not isinstance(data, torch.Tensor):
+            raise NotSupportedError(
+                "NDArray(handle) wraps an MXNet C handle, which mxtorch does not have; "
+                "create arrays with mx.nd.array(...) or mx.nd.from_torch(tensor)")
+        self._t = data
+        self._ctx = ctx if ctx is not None else context_of_device(data.device)
+
+    # ---- basic properties ------------------------------------------------------------------
+    @property
+    def shape(self):
+        """Tuple of dimensions."""
+        return tuple(self._t.shape)
+
+    @property
+    def size(self):
+        """Number of elements."""
+        return self._t.numel()
+
+    @property
+    def ndim(self):
+        """Number of dimensions."""
+        return self._t.dim()
+
+    @property
+    def dtype(self):
+        """numpy scalar type of the elements (``numpy.float32``...)."""
+        return TORCH_TO_NP_TYPE[self._t.dtype]
+
+    @property
+    def context(self):
+        """The Context the array lives on."""
+        return self._ctx
+
+    ctx = context
+
+    @property
+    def device(self):
+        """2.x spelling of ``context``."""
+        return self._ctx
+
+    @property
+    def stype(self):
+        """Storage type: 'default' for dense arrays."""
+        return "default"
+
+    @property
+    def writable(self):
+        return True
+
+    @property
+    def handle(self):
+        raise NotSupportedError("NDArray.handle is an MXNet C pointer; mxtorch arrays have none "
+                                "(use x.to_torch() for the underlying torch tensor)")
+
+    @property
+    def T(self):  # noqa: N802 - MXNet's name
+        """Transpose (reverse all axes)."""
+        if self.ndim < 2:
+            return self
+        return _call("transpose", self)
+
+    @property
+    def grad(self):
+        """Gradient buffer attached by ``attach_grad`` (None if none)."""
+        info = getattr(self, "_ag", None)
+        return None if info is None else info.buffer
+
+    @property
+    def _fresh_grad(self):
+        info = getattr(self, "_ag", None)
+        return bool(info and info.fresh)
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, value):
+        info = getattr(self, "_ag", None)
+        if info is not None:
+            info.fresh = bool(value)
+
+    @property
+    def _grad_req(self):
+        info = getattr(self, "_ag", None)
+        return "null" if info is None else info.req
+
+    # ---- conversion ------------------------------------------------------------------------
+    def asnumpy(self):
+        """Copy to a numpy array."""
+        t = self._t
+        if t.requires_grad:
+            t = t.detach()
+        if t.is_cuda:
+            t = t.cpu()
+        if t.dtype is torch.bfloat16:
+            t = t.float()
+        return t.numpy().copy()
+
+    def asscalar(self):
+        """The only element as a numpy scalar (the array must have size 1)."""
+        if self._t.numel() != 1:
+            raise ValueError(f"The current array is not a scalar: shape {self.shape}, size "
+                             f"{self.size}; asscalar needs exactly one element")
+        return self.asnumpy().reshape(())[()]
+
+    def item(self):
+        return self.asscalar().item()
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.asnumpy()
+        return out if dtype is None else out.astype(dtype, copy=False)
+
+    def to_torch(self):
+        """The underlying torch tensor (shared storage, no copy)."""
+        return self._t
+
+    def tolist(self):
+        return self.asnumpy().tolist()
+
+    def astype(self, dtype, copy=True):
+        """Cast to ``dtype``; with ``copy=False`` the same array is returned if nothing changes."""
+        target = to_torch_dtype(dtype)
+        if not copy and target == self._t.dtype:
+            return self
+        return _call("Cast", self, dtype=TORCH_TO_NAME[target])
+
+    def copy(self):
+        """A new array with the same values (differentiable inside record())."""
+        return _call("_copy", self)
+
+    def copyto(self, other):
+        """Copy into the NDArray ``other`` (same shape) or onto a Context (a new array)."""
+        if isinstance(other, NDArray):
+            if other is self:
+                return other
+            if other.shape != self.shape:
+                raise MXNetError(f"copyto: shape mismatch, source {self.shape} vs target "
+                                 f"{other.shape}")
+            _assign(other, self._t.to(device=other._t.device, dtype=other._t.dtype))
+            return other
+        if isinstance(other, Context):
+            return _wrap(_run1(lambda t: t.to(other.torch_device, copy=True), self._t), other)
+        raise TypeError(f"copyto does not support type {type(other).__name__}; "
+                        "pass an NDArray or a Context")
+
+    def as_in_context(self, context):
+        """This array on ``context``: itself if already there, else a copy."""
+        if context == self._ctx:
+            return self
+        return self.copyto(context)
+
+    as_in_ctx = as_in_context
+
+    def to_device(self, device):
+        return self.as_in_context(device)
+
+    def as_nd_ndarray(self):
+        return self
+
+    def as_np_ndarray(self):
+        from ..numpy import ndarray as np_ndarray  # 2.x numpy arrays share the storage
+        return np_ndarray._from_nd(self)
+
+    def tostype(self, stype):
+        """Convert storage type ('default', 'csr', 'row_sparse')."""
+        if stype == "default":
+            return self
+        from .sparse import cast_storage
+        return cast_storage(self, stype)
+
+    def to_dlpack_for_read(self):
+        return torch.utils.dlpack.to_dlpack(self._t.detach())
+
+    to_dlpack_for_write = to_dlpack_for_read
+
+    def wait_to_read(self):
+        """Block until the array's value is computed (a device sync on GPU)."""
+        if self._t.is_cuda:
+            torch.cuda.synchronize(self._t.device)
+
+    wait_to_write = wait_to_read
+
+    # ---- autograd --------------------------------------------------------------------------
+    def attach_grad(self, grad_req="write", stype=None):
+        """Give this array a gradient buffer; ``backward`` fills it ('write') or adds ('add')."""
+        buffer = _wrap(torch.zeros_like(self._t), self._ctx)
+        autograd.attach(self, grad_req, buffer)
+
+    def detach(self):
+        """The same values, cut from the recorded graph."""
+        return _wrap(self._t.detach(), self._ctx)
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Back-propagate from this array (see ``autograd.backward``)."""
+        autograd.backward([self], None if out_grad is None else [out_grad],
+                          retain_graph=retain_graph, train_mode=train_mode)
+
+    # ---- shape-changing methods with MXNet-specific arguments ---------------------------------
+    def reshape(self, *shape, **kwargs):
+        """Reshape (a view when possible). Accepts ``reshape(2, 3)``, ``reshape((2, 3))`` and
+        MXNet's special codes 0/-1/-2/-3/-4 with ``reverse=True``."""
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = shape[0]
+        shape = kwargs.pop("shape", shape)
+        reverse = kwargs.pop("reverse", False)
+        if kwargs:
+            raise TypeError(f"reshape got unexpected arguments {sorted(kwargs)}")
+        target = infer_reshape(self._t.shape, tuple(int(d) for d in shape), reverse,
+                               op_name="NDArray.reshape")
+        return _wrap(_run1(lambda t: t.reshape(target), self._t), self._ctx)
+
+    def reshape_like(self, *args, **kwargs):
+        return _call("reshape_like", self, *args, **kwargs)
+
+    def broadcast_to(self, shape):
+        """Broadcast to ``shape`` (0 keeps that input dim)."""
+        return _call("broadcast_to", self, shape=tuple(shape))
+
+    def flatten(self, inplace=False):
+        return _call("Flatten", self)
+
+    def transpose(self, *axes, **kwargs):
+        if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
+            axes = axes[0]
+        if axes:
+            kwargs["axes"] = tuple(axes)
+        return _call("transpose", self, **kwargs)
+
+    def zeros_like(self, *args, **kwargs):
+        return _call("zeros_like", self, *args, **kwargs)
+
+    def ones_like(self, *args, **kwargs):
+        return _call("ones_like", self, *args, **kwargs)
+
+    def split(self, *args, **kwargs):
+        return _call("SliceChannel", self, *args, **kwargs)
+
+    def split_v2(self, *args, **kwargs):
+        from . import split_v2
+        return split_v2(self, *args, **kwargs)
+
+    def slice_assign(self, rhs, begin, end, step):
+        return _call("_slice_assign", self, rhs, begin=begin, end=end, step=step, out=self)
+
+    def slice_assign_scalar(self, value, begin, end, step):
+        return _call("_slice_assign_scalar", self, scalar=value, begin=begin, end=end, step=step,
+                     out=self)
+
+    # ---- indexing ----------------------------------------------------------------------------
+    def __getitem__(self, key):
+        from ._indexing import getitem
+        return getitem(self, key)
+
+    def __setitem__(self, key, value):
+        from ._indexing import setitem
+        setitem(self, key, value)
+
+    def __len__(self):
+        if self._t.dim() == 0:
+            raise TypeError("len() of a 0-d array")
+        return self._t.shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __bool__(self):
+        n = self._t.numel()
+        if n == 1:
+            return bool(self._t.item())
+        if n == 0:
+            return False
+        raise ValueError(f"The truth value of an NDArray with multiple elements is ambiguous "
+                         f"(shape {self.shape}); use .asnumpy().any() or .all()")
+
+    __nonzero__ = __bool__
+
+    def __float__(self):
+        return float(self.asscalar())
+
+    def __int__(self):
+        return int(self.asscalar())
+
+    def __index__(self):
+        if self._t.dtype.is_floating_point:
+            raise TypeError("only integer arrays of size 1 can be used as an index")
+        return int(self.asscalar())
+
+    __hash__ = object.__hash__
+
+    # ---- printing and pickling ---------------------------------------------------------------
+    def __repr__(self):
+        shape = "x".join(str(d) for d in self.shape)
+        return f"\n{self.asnumpy()}\n<{type(self).__name__} {shape} @{self._ctx}>"
+
+    def __str__(self):
+        return self.__repr__()
+
+    def __format__(self, spec):
+        if self._t.numel() == 1 and spec:
+            return format(self.asscalar(), spec)
+        return str(self)
+
+    def __getstate__(self):
+        from .._torch.params_format import dumps_array
+        return {"handle": dumps_array(self._t.detach().cpu())}
+
+    def __setstate__(self, state):
+        from .._torch.params_format import loads_array
+        handle = state.get("handle") if isinstance(state, dict) else None
+        if handle is None:
+            self._t = torch.zeros(0)
+        else:
+            self._t = loads_array(handle)
+        self._ctx = context_of_device(self._t.device)
+
+    def __reduce_ex__(self, protocol):
+        return (_unpickle, (), self.__getstate__())
+
+    def __dlpack__(self, stream=None):
+        return self._t.detach().__dlpack__()
+
+    def __dlpack_device__(self):
+        return self._t.__dlpack_device__()
+
+
+def _unpickle():
+    arr = _new(NDArray)
+    arr._t = torch.zeros(0)
+    arr._ctx = current_context()
+    return arr
+
+
+# --------------------------------------------------------------------------------------------
+# the nd door's execution helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _wrap(t, ctx=None):
+    """NDArray around tensor ``t`` (no copy)."""
+    a = _new(NDArray)
+    a._t = t
+    a._ctx = ctx if ctx is not None else context_of_device(t.device)
+    return a
+
+
+def from_torch(tensor, ctx=None):
+    """Wrap a torch tensor as an NDArray without copying."""
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"from_torch expects a torch.Tensor, got {type(tensor).__name__}")
+    return _wrap(tensor, ctx)
+
+
+def _run1(fn, t):
+    """Run ``fn(t)`` tracking gradients only while recording."""
+    if t.requires_grad and not STATE.recording:
+        with _no_grad():
+            return fn(t)
+    return fn(t)
+
+
+def _assign(target, value):
+    """Write tensor ``value`` into the NDArray ``target`` in place (broadcasting)."""
+    dst = target._t
+    if STATE.recording and (dst.requires_grad or value.requires_grad):
+        # Recorded in-place writes would corrupt torch's graph; rebind instead (identity kept).
+        new = value.to(dst.dtype).expand(dst.shape).clone() if value.shape != dst.shape \
+            else value.to(dst.dtype)
+        target._t = new
+        return
+    with _no_grad():
+        dst.copy_(value)
+
+
+def waitall():
+    """Wait for all pending device work (synchronous on CPU)."""
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        for i in range(torch.cuda.device_count()):
+            torch.cuda.synchronize(i)
+
+
+def _call(name, *args, **kwargs):
+    """Call the generated nd function of operator ``name`` (used by fluent methods)."""
+    from . import _gen
+    fn = _gen.ND_FUNCTIONS.get(name)
+    if fn is None:
+        raise MXNetError(f"operator {name!r} is not available in mxtorch")
+    return fn(*args, **kwargs)
+
+
+def apply_op(op, arrays, attrs, out=None):
+    """Run ``op`` on NDArrays with parsed ``attrs``; the generic nd door path."""
+    tensors = [a._t for a in arrays]
+    if arrays:
+        ctx = arrays[0]._ctx
+    else:
+        ctx = attrs.get("ctx") or current_context()
+        if not isinstance(ctx, Context):
+            ctx = current_context()
+    recording = STATE.recording
+    if not recording and any(t.requires_grad for t in tensors):
+        with _no_grad():
+            result = invoke(op, tensors, attrs, STATE.training)
+    else:
+        result = invoke(op, tensors, attrs, STATE.training)
+    if type(result) is torch.Tensor:
+        if out is not None:
+            return _write_out(out, result, op)
+        return _wrap(result, ctx)
+    results = [_wrap(r, ctx) for r in result]
+    if out is not None:
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        for o, r in zip(outs, results):
+            _write_out(o, r._t, op)
+        return out
+    return results
+
+
+def _write_out(out, tensor, op):
+    if not isinstance(out, NDArray):
+        raise TypeError(f"{op.name}: out= must be an NDArray, got {type(out).__name__}")
+    if tuple(out._t.shape) != tuple(tensor.shape):
+        raise MXNetError(f"{op.name}: out= has shape {out.shape}, the result has shape "
+                         f"{tuple(tensor.shape)}")
+    if out._t is not tensor:
+        if out._t.dtype != tensor.dtype:
+            tensor = tensor.to(out._t.dtype)
+        _assign(out, tensor)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Python operators: one table (ndarray/_operators.py) -> fast paths over the ops' torch kernels
+# --------------------------------------------------------------------------------------------
+
+
+def _dtype_mismatch(name, a, b):
+    want, got = TORCH_TO_NAME.get(a.dtype), TORCH_TO_NAME.get(b.dtype)
+    return DTypeError(f"{name}: input 'rhs' has dtype {got}, expected {want} like input 'lhs'; "
+                      f"MXNet does not mix dtypes in one operator, cast first, e.g. "
+                      f"y.astype('{want}')")
+
+
+def make_array_op(op, fn):
+    """Fast ``array <op> array`` for a broadcast op whose torch kernel is ``fn``."""
+    name = op.name
+
+    def apply(a, b, ctx):
+        if a.dtype != b.dtype:
+            raise _dtype_mismatch(name, a, b)
+        try:
+            if (a.requires_grad or b.requires_grad) and not STATE.recording:
+                with _no_grad():
+                    r = fn(a, b)
+            else:
+                r = fn(a, b)
+        except (RuntimeError, ValueError, TypeError, IndexError) as err:
+            raise diagnose(op, [a, b], {}, None, err) from err
+        out = _new(NDArray)
+        out._t = r
+        out._ctx = ctx
+        return out
+    return apply
+
+
+def make_scalar_op(op, fn, scalar_for):
+    """Fast ``array <op> scalar`` for a scalar op whose torch kernel is ``fn(t, s)``."""
+    def apply(a, s, ctx):
+        if not a.is_floating_point():
+            s = scalar_for(a, s)
+        try:
+            if a.requires_grad and not STATE.recording:
+                with _no_grad():
+                    r = fn(a, s)
+            else:
+                r = fn(a, s)
+        except (RuntimeError, ValueError, TypeError) as err:
+            raise diagnose(op, [a], {"scalar": s}, None, err) from err
+        out = _new(NDArray)
+        out._t = r
+        out._ctx = ctx
+        return out
+    return apply
+
+
+def binary_method(array_apply, scalar_apply, reverse=False):
+    """Build an NDArray dunder from the array and scalar fast paths."""
+    if reverse:
+        def method(self, other):
+            if isinstance(other, numeric_types):
+                return scalar_apply(self._t, other, self._ctx)
+            if isinstance(other, NDArray):
+                return array_apply(other._t, self._t, other._ctx)
+            if isinstance(other, np.ndarray):
+                return array_apply(_from_numpy_like(other, self), self._t, self._ctx)
+            return NotImplemented
+    else:
+        def method(self, other):
+            if isinstance(other, NDArray):
+                return array_apply(self._t, other._t, self._ctx)
+            if isinstance(other, numeric_types):
+                return scalar_apply(self._t, other, self._ctx)
+            if isinstance(other, np.ndarray):
+                return array_apply(self._t, _from_numpy_like(other, self), self._ctx)
+            return NotImplemented
+    return method
+
+
+def inplace_method(binary):
+    """``x op= y``: compute, then write into x's storage (object identity is kept)."""
+    def method(self, other):
+        result = binary(self, other)
+        if result is NotImplemented:
+            return result
+        if result.shape != self.shape:
+            raise MXNetError(f"in-place operation would change the shape from {self.shape} to "
+                             f"{result.shape}")
+        _assign(self, result._t)
+        return self
+    return method
+
+
+def _from_numpy_like(array, like):
+    return torch.as_tensor(array, dtype=like._t.dtype, device=like._t.device)
+
+
+def unary_method(op_name):
+    def method(self):
+        return _call(op_name, self)
+    return method

@@ -1,0 +1,235 @@
+"""Array creation and file helpers of ``mx.nd``: array, zeros, ones, full, empty, arange,
+linspace, eye, concatenate, moveaxis, save, load, load_frombuffer, from_numpy, from_dlpack.
+
+MXNet's dtype defaults: everything is float32 unless ``dtype`` says otherwise, including
+``nd.array`` of Python ints and of integer numpy arrays; only an NDArray source keeps its dtype.
+"""
+import os
+import tempfile
+
+import numpy as np
+import torch
+
+from ..base import MXNetError, integer_types
+from ..context import Context, current_context
+from .._torch.dtypes import TORCH_TO_NAME, np_dtype, to_torch_dtype
+from .ndarray import NDArray, _wrap, from_torch
+
+__all__ = ["array", "zeros", "ones", "full", "empty", "arange", "linspace", "eye",
+           "concatenate", "moveaxis", "save", "load", "load_frombuffer", "from_numpy",
+           "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write"]
+
+
+def _ctx(ctx):
+    if ctx is None:
+        return current_context()
+    if not isinstance(ctx, Context):
+        raise TypeError(f"ctx must be an mx.Context such as mx.cpu(), got {ctx!r}")
+    return ctx
+
+
+def _shape(shape):
+    if isinstance(shape, integer_types):
+        return (int(shape),)
+    return tuple(int(d) for d in shape)
+
+
+def array(source_array, ctx=None, dtype=None):
+    """Create an NDArray from an array-like (list, numpy array, NDArray, torch tensor)."""
+    ctx = _ctx(ctx)
+    if type(source_array) is np.ndarray and dtype is None and source_array.dtype == np.float32:
+        t = torch.from_numpy(source_array.copy())  # fast path: float32 host data (a copy)
+        return _wrap(t if ctx.device_type != "gpu" else t.to(ctx.torch_device), ctx)
+    if isinstance(source_array, NDArray):
+        target = to_torch_dtype(dtype, default=source_array._t.dtype)
+        t = source_array._t.detach().to(device=ctx.torch_device, dtype=target, copy=True)
+        return _wrap(t, ctx)
+    target = to_torch_dtype(dtype)
+    if isinstance(source_array, torch.Tensor):
+        t = source_array.detach().to(device=ctx.torch_device, dtype=target, copy=True)
+        return _wrap(t, ctx)
+    if isinstance(source_array, np.ndarray) and source_array.dtype.isnative:
+        host = source_array
+        if TORCH_TO_NAME[target] == "bfloat16":
+            t = torch.from_numpy(np.ascontiguousarray(host, dtype=np.float32)).to(target)
+        else:
+            want = np_dtype(target)
+            t = torch.from_numpy(np.array(host, dtype=want, order="C", copy=True))
+    else:
+        try:
+            host = np.asarray(source_array, dtype=None if TORCH_TO_NAME[target] == "bfloat16"
+                              else np_dtype(target))
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"cannot create an NDArray from {type(source_array).__name__}: "
+                            f"{err}") from err
+        t = torch.from_numpy(np.ascontiguousarray(host)).to(target)
+    if ctx.device_type == "gpu":
+        t = t.to(ctx.torch_device)
+    return _wrap(t, ctx)
+
+
+def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
+    """Array of zeros (float32 by default)."""
+    ctx = _ctx(ctx)
+    t = torch.zeros(_shape(shape), dtype=to_torch_dtype(dtype), device=ctx.torch_device)
+    out = _wrap(t, ctx)
+    if stype not in (None, "default"):
+        return out.tostype(stype)
+    return out
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs):
+    """Array of ones (float32 by default)."""
+    ctx = _ctx(ctx)
+    return _wrap(torch.ones(_shape(shape), dtype=to_torch_dtype(dtype), device=ctx.torch_device),
+                 ctx)
+
+
+def full(shape, val, ctx=None, dtype=np.float32, out=None):
+    """Array filled with ``val``."""
+    ctx = _ctx(ctx)
+    t = torch.full(_shape(shape), val, dtype=to_torch_dtype(dtype), device=ctx.torch_device)
+    if out is not None:
+        out[:] = _wrap(t, ctx)
+        return out
+    return _wrap(t, ctx)
+
+
+def empty(shape, ctx=None, dtype=None, stype=None):
+    """Uninitialised array (contents are arbitrary)."""
+    ctx = _ctx(ctx)
+    return _wrap(torch.empty(_shape(shape), dtype=to_torch_dtype(dtype), device=ctx.torch_device),
+                 ctx)
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=np.float32):
+    """Evenly spaced values in [start, stop), each repeated ``repeat`` times."""
+    from . import _internal
+    return _internal._arange(start=start, stop=stop, step=step, repeat=repeat,
+                             ctx=_ctx(ctx), dtype=TORCH_TO_NAME[to_torch_dtype(dtype)])
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32):
+    """``num`` evenly spaced values over [start, stop]."""
+    from . import _internal
+    return _internal._linspace(start=start, stop=stop, num=num, endpoint=endpoint,
+                               ctx=_ctx(ctx), dtype=TORCH_TO_NAME[to_torch_dtype(dtype)])
+
+
+def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):  # noqa: N803
+    """2-D array with ones on the k-th diagonal."""
+    from . import _internal
+    return _internal._eye(N=N, M=M, k=k, ctx=_ctx(ctx),
+                          dtype=TORCH_TO_NAME[to_torch_dtype(dtype)])
+
+
+def concatenate(arrays, axis=0, always_copy=True):
+    """Join arrays along an existing axis."""
+    if not arrays:
+        raise MXNetError("concatenate needs at least one array")
+    if len(arrays) == 1 and not always_copy:
+        return arrays[0]
+    from . import _gen
+    return _gen.ND_FUNCTIONS["Concat"](*arrays, dim=axis)
+
+
+def moveaxis(tensor, source, destination):
+    """Move axis ``source`` to position ``destination``."""
+    axes = list(range(tensor.ndim))
+    src = source % tensor.ndim
+    dst = destination % tensor.ndim
+    axes.pop(src)
+    axes.insert(dst, src)
+    return tensor.transpose(axes)
+
+
+def from_numpy(ndarray, zero_copy=True, array_cls=NDArray):
+    """NDArray sharing memory with a numpy array (when ``zero_copy``), keeping its dtype."""
+    host = np.ascontiguousarray(ndarray)
+    t = torch.from_numpy(host)
+    return _wrap(t if zero_copy else t.clone())
+
+
+def from_dlpack(dlpack):
+    """NDArray from a DLPack capsule or an object with ``__dlpack__`` (zero-copy)."""
+    return from_torch(torch.utils.dlpack.from_dlpack(dlpack))
+
+
+def to_dlpack_for_read(data):
+    return data.to_dlpack_for_read()
+
+
+def to_dlpack_for_write(data):
+    return data.to_dlpack_for_write()
+
+
+# --------------------------------------------------------------------------------------------
+# files
+# --------------------------------------------------------------------------------------------
+
+
+def save(fname, data):
+    """Save an NDArray, a list of NDArrays or a dict of str -> NDArray in MXNet's format.
+
+    The file is written to a temporary name and renamed, so it is never half-written.
+    """
+    from .._torch import params_format
+    if isinstance(data, NDArray):
+        items, names = [data], None
+    elif isinstance(data, dict):
+        names = list(data.keys())
+        items = list(data.values())
+        if not all(isinstance(k, str) for k in names):
+            raise TypeError("nd.save: dict keys must be str")
+    elif isinstance(data, (list, tuple)):
+        items, names = list(data), None
+    else:
+        raise TypeError(f"nd.save expects an NDArray, a list or a dict of NDArrays, got "
+                        f"{type(data).__name__}")
+    for i, item in enumerate(items):
+        if not isinstance(item, NDArray):
+            label = names[i] if names else i
+            raise TypeError(f"nd.save: item {label!r} is a {type(item).__name__}, not an NDArray")
+    payload = params_format.dumps(items, names)
+    _atomic_write(fname, payload)
+
+
+def _atomic_write(fname, payload):
+    fname = os.fspath(fname)
+    directory = os.path.dirname(os.path.abspath(fname))
+    fd, tmp = tempfile.mkstemp(prefix=".mxtorch-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+        os.replace(tmp, fname)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def load(fname):
+    """Load arrays saved by ``nd.save`` (or MXNet): a list, or a dict when names were saved."""
+    fname = os.fspath(fname)
+    try:
+        with open(fname, "rb") as f:
+            payload = f.read()
+    except OSError as err:
+        raise MXNetError(f"nd.load: cannot read {fname!r}: {err}") from err
+    return load_frombuffer(payload, source=fname)
+
+
+def load_frombuffer(buf, source="<buffer>"):
+    """Load arrays from the bytes of an MXNet NDArray file."""
+    from .._torch import params_format
+    items, names = params_format.loads(bytes(buf), source=source)
+    arrays = [_as_ndarray(x) for x in items]
+    if names:
+        return dict(zip(names, arrays))
+    return arrays
+
+
+def _as_ndarray(item):
+    if isinstance(item, NDArray):
+        return item
+    return _wrap(item)

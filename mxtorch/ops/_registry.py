@@ -1,0 +1,187 @@
+"""The operator registry: every MXNet operator is one ``OpDef``, registered with ``@defop``.
+
+An OpDef is data plus one pure torch function (``compute``). The nd, sym and F front doors,
+JSON load/save and the graph compiler all read the same OpDef; nothing else defines an op.
+
+compute contract
+    ``compute(*tensors, **attrs)`` gets the input tensors in ``inputs(attrs)`` order and every
+    declared attribute, parsed (plus ``is_train=`` when ``train_aware``). It returns one tensor
+    when ``num_outputs`` is 1, else a tuple. It may mutate only the inputs named in ``mutate``
+    (BatchNorm's moving stats, optimizer states). No NDArray, no Symbol, no global state.
+"""
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..base import AttributeParseError, MXNetError, _Null
+
+REQUIRED = inspect.Parameter.empty
+
+
+@dataclass(frozen=True)
+class Attr:
+    """One operator attribute: name, kind (see ``_attrs``), default and a doc line."""
+    name: str
+    kind: Any
+    default: Any = REQUIRED
+    doc: str = ""
+
+
+VARIADIC = "*"
+
+
+@dataclass(eq=False)
+class OpDef:
+    """Everything mxtorch knows about one MXNet operator.
+
+    Parameters
+    ----------
+    name : canonical MXNet name, as written in symbol JSON ("FullyConnected", "_plus_scalar").
+    inputs : tuple of input names, a callable ``attrs -> tuple`` (names that depend on attrs,
+        e.g. FullyConnected without bias), or ``VARIADIC`` (any number: ``arg0, arg1...``).
+    attrs : declared attributes, in MXNet's order (positional nd calls rely on it).
+    compute : the torch implementation (see module docstring).
+    all_inputs : every input name the op can take, in order (defaults to ``inputs``).
+    aux : names of auxiliary-state inputs (listed by ``list_auxiliary_states``).
+    mutate : input names the op writes in place (aux states, optimizer states).
+    num_outputs : int or ``attrs -> int``.
+    output_names : names of the outputs (``output`` / ``output0``...) or ``attrs -> names``.
+    num_args : attribute holding the input count of a variadic op ("num_args").
+    infer_shape : ``(attrs, in_shapes) -> (in_shapes, out_shapes_or_None)``; only for ops that
+        must fill unknown input shapes or whose rules torch cannot express.
+    infer_type : ``(attrs, in_dtypes) -> (in_dtypes, out_dtypes)``; default: run on meta tensors.
+    same_dtype : input names that must share one dtype (MXNet never promotes); default all.
+    train_aware : compute takes ``is_train=`` (Dropout, BatchNorm...).
+    aliases : other registered names (``_Plus`` for ``elemwise_add``).
+    nd_name : python name in its namespace when it differs from the derived one.
+    """
+    name: str
+    inputs: Any
+    attrs: tuple
+    compute: Callable
+    all_inputs: tuple = None
+    aux: tuple = ()
+    mutate: tuple = ()
+    num_outputs: Any = 1
+    output_names: Any = None
+    num_args: str = None
+    infer_shape: Callable = None
+    infer_type: Callable = None
+    same_dtype: Any = None
+    train_aware: bool = False
+    aliases: tuple = ()
+    doc: str = ""
+    attr_map: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.attr_map = {a.name: a for a in self.attrs}
+        self.defaults = {a.name: a.default for a in self.attrs if a.default is not REQUIRED}
+        self.required = tuple(a.name for a in self.attrs if a.default is REQUIRED)
+        self.variadic = self.inputs == VARIADIC
+        if self.all_inputs is None:
+            self.all_inputs = () if (self.variadic or callable(self.inputs)) else tuple(self.inputs)
+        self.all_inputs = tuple(self.all_inputs)
+        self.static_inputs = None if (self.variadic or callable(self.inputs)) else tuple(self.inputs)
+        self.static_num_outputs = self.num_outputs if isinstance(self.num_outputs, int) else None
+        if self.same_dtype is None:
+            self.same_dtype = "all"
+
+    def __repr__(self):
+        return f"<OpDef {self.name}>"
+
+    # ---- attributes -----------------------------------------------------------------------
+    def parse_attrs(self, raw, node=None):
+        """Parse a mapping of attribute values (Python values or MXNet strings)."""
+        parsed = dict(self.defaults)
+        attr_map = self.attr_map
+        for key, value in raw.items():
+            spec = attr_map.get(key)
+            if spec is None:
+                if key.startswith("__") and key.endswith("__"):
+                    continue  # hidden symbol attributes (__lr_mult__...), not op parameters
+                raise AttributeParseError(
+                    f"{self._where(node)}: unknown attribute {key!r}={value!r}; valid attributes "
+                    f"are {sorted(attr_map) or 'none'}")
+            if value is _Null:
+                continue
+            try:
+                parsed[key] = spec.kind.parse(value)
+            except (ValueError, TypeError, SyntaxError) as err:
+                raise AttributeParseError(
+                    f"{self._where(node)}: invalid value {value!r} for attribute {key!r} "
+                    f"(expected {spec.kind.name}): {err}") from None
+        if len(parsed) != len(attr_map):
+            missing = [n for n in self.required if n not in parsed]
+            if missing:
+                raise AttributeParseError(
+                    f"{self._where(node)}: required attribute(s) {missing} missing; "
+                    f"e.g. {self.name}(..., {missing[0]}=...)")
+        return parsed
+
+    def format_attrs(self, parsed, only=None):
+        """MXNet attribute strings for ``parsed`` values (only the keys in ``only`` if given)."""
+        keys = parsed if only is None else [k for k in only if k in parsed]
+        return {k: self.attr_map[k].kind.format(parsed[k]) for k in keys
+                if k in self.attr_map and parsed[k] is not REQUIRED}
+
+    # ---- inputs / outputs -----------------------------------------------------------------
+    def input_names(self, attrs, count=None):
+        """Input names for parsed ``attrs`` (``count`` inputs for a variadic op)."""
+        if self.static_inputs is not None:
+            return self.static_inputs
+        if self.variadic:
+            if count is None:
+                count = attrs.get(self.num_args, 0) if self.num_args else 0
+            return tuple(f"arg{i}" for i in range(count))
+        return tuple(self.inputs(attrs))
+
+    def output_count(self, attrs):
+        if self.static_num_outputs is not None:
+            return self.static_num_outputs
+        return self.num_outputs(attrs)
+
+    def output_name_list(self, attrs):
+        """Output names as Symbol shows them, without the node prefix ('output', 'mean'...)."""
+        if self.output_names is not None:
+            names = self.output_names(attrs) if callable(self.output_names) else self.output_names
+            return list(names)
+        count = self.output_count(attrs)
+        return ["output"] if count == 1 else [f"output{i}" for i in range(count)]
+
+    def _where(self, node):
+        return f"{self.name}" + (f" (node {node!r})" if node else "")
+
+
+REGISTRY: dict = {}
+
+
+def defop(name, *, inputs=("data",), attrs=(), **spec):
+    """Register the decorated function as MXNet operator ``name`` (and its ``aliases``)."""
+    def register(compute):
+        op = OpDef(name, inputs, tuple(attrs), compute, doc=spec.pop("doc", compute.__doc__ or ""),
+                   **spec)
+        for key in (name, *op.aliases):
+            if key in REGISTRY:
+                raise MXNetError(f"operator {key!r} registered twice ({REGISTRY[key].compute.__module__}"
+                                 f" and {compute.__module__})")
+            REGISTRY[key] = op
+        return compute
+    return register
+
+
+def get_op(name):
+    """The OpDef registered under ``name`` or an alias; MXNetError if unknown."""
+    op = REGISTRY.get(name)
+    if op is None:
+        raise MXNetError(f"operator {name!r} is not registered in mxtorch; it is either unknown to "
+                         "MXNet 1.9.1 or listed as unsupported (see mxtorch.ops.UNSUPPORTED)")
+    return op
+
+
+def all_ops():
+    """Distinct OpDefs, each once."""
+    seen = {}
+    for op in REGISTRY.values():
+        seen[id(op)] = op
+    return list(seen.values())

@@ -1,0 +1,416 @@
+"""Element-wise operators: unary math, binary (elemwise_* and broadcast_*), scalar forms,
+comparisons and logic.
+
+MXNet rules encoded here (checked against 1.9.1):
+- No dtype promotion: outputs keep the input dtype. Float math on integer arrays is computed in
+  float and cast back; comparisons and logic return 0/1 in the input dtype, not bool.
+- Integer division truncates toward zero (-7/2 = -3) while ``mod`` floors (sign of the divisor).
+- A scalar combined with an integer array is first truncated to that integer type (x*1.5 == x).
+- ``maximum``/``minimum`` give a tie's gradient to the left operand.
+"""
+import math
+
+import torch
+
+from ..base import ShapeError
+from ._attrs import BOOL, DTYPE, FLOAT, INT
+from ._registry import Attr, defop, VARIADIC
+from .._torch.dtypes import NAME_TO_TORCH
+
+# --------------------------------------------------------------------------------------------
+# unary
+# --------------------------------------------------------------------------------------------
+
+
+def _float_math(fn):
+    """Wrap a float-only torch function so integer inputs come back in their own dtype."""
+    def compute(data):
+        if data.is_floating_point():
+            return fn(data)
+        return fn(data.double()).to(data.dtype)
+    compute.__name__ = getattr(fn, "__name__", "compute")
+    return compute
+
+
+def _round_half_away(x):
+    # NOTE: MXNet's round is half away from zero; torch.round is half to even (that is rint).
+    return torch.where(x >= 0, torch.floor(x + 0.5), torch.ceil(x - 0.5))
+
+
+def _cbrt(x):
+    return torch.sign(x) * torch.abs(x).pow(1.0 / 3.0)
+
+
+def _gamma(x):
+    # Gamma from lgamma: |Gamma(x)| = exp(lgamma(x)); for negative non-integers its sign
+    # alternates: negative on (-1, 0), positive on (-2, -1), ...
+    sign = torch.where((x < 0) & (torch.remainder(torch.floor(x), 2) != 0), -1.0, 1.0).to(x.dtype)
+    return sign * torch.exp(torch.lgamma(x))
+
+
+def _softsign(x):
+    return x / (1 + torch.abs(x))
+
+
+def _logical_not(x):
+    return (x == 0).to(x.dtype)
+
+
+def _same_type(fn):
+    """Integer-safe unary ops that torch already keeps in the input dtype."""
+    def compute(data):
+        return fn(data)
+    compute.__name__ = getattr(fn, "__name__", "compute")
+    return compute
+
+
+_UNARY_FLOAT = {
+    "sigmoid": torch.sigmoid, "tanh": torch.tanh, "exp": torch.exp, "expm1": torch.expm1,
+    "log": torch.log, "log1p": torch.log1p, "log2": torch.log2, "log10": torch.log10,
+    "sqrt": torch.sqrt, "rsqrt": torch.rsqrt, "cbrt": _cbrt,
+    "rcbrt": lambda x: 1.0 / _cbrt(x), "reciprocal": torch.reciprocal,
+    "sin": torch.sin, "cos": torch.cos, "tan": torch.tan, "arcsin": torch.asin,
+    "arccos": torch.acos, "arctan": torch.atan, "sinh": torch.sinh, "cosh": torch.cosh,
+    "arcsinh": torch.asinh, "arccosh": torch.acosh, "arctanh": torch.atanh,
+    "degrees": torch.rad2deg, "radians": torch.deg2rad, "erf": torch.erf,
+    "erfinv": torch.erfinv, "gamma": _gamma, "gammaln": torch.lgamma,
+    "softsign": _softsign, "digamma": torch.digamma,
+}
+
+_UNARY_ANY = {
+    "relu": torch.relu, "abs": torch.abs, "sign": torch.sign, "negative": torch.neg,
+    "square": torch.square, "floor": torch.floor, "ceil": torch.ceil, "trunc": torch.trunc,
+    "fix": torch.trunc, "rint": torch.round, "round": _round_half_away,
+    "logical_not": _logical_not,
+}
+
+_INTEGER_EXACT = {"floor", "ceil", "trunc", "fix", "rint", "round"}
+
+
+def _int_identity_or(fn):
+    def compute(data):
+        if data.is_floating_point():
+            return fn(data)
+        return data.clone()
+    return compute
+
+
+def _register_unary():
+    for name, fn in _UNARY_FLOAT.items():
+        defop(name, inputs=("data",), doc=f"Element-wise {name}.")(_float_math(fn))
+    for name, fn in _UNARY_ANY.items():
+        if name in _INTEGER_EXACT:
+            compute = _int_identity_or(fn)
+        elif name == "relu":
+            compute = _relu
+        else:
+            compute = _same_type(fn)
+        defop(name, inputs=("data",), doc=f"Element-wise {name}.")(compute)
+
+
+def _relu(data):
+    if data.is_floating_point():
+        return torch.relu(data)
+    return torch.clamp(data, min=0)
+
+
+_register_unary()
+
+
+@defop("_copy", aliases=("identity",), inputs=("data",))
+def copy(data):
+    """Return a copy of the input."""
+    return data.clone()
+
+
+@defop("BlockGrad", aliases=("stop_gradient",), inputs=("data",))
+def block_grad(data):
+    """Identity in the forward pass; passes no gradient back."""
+    return data.detach()
+
+
+@defop("zeros_like", inputs=("data",))
+def zeros_like(data):
+    """Array of zeros with the shape and dtype of the input."""
+    return torch.zeros_like(data)
+
+
+@defop("ones_like", inputs=("data",))
+def ones_like(data):
+    """Array of ones with the shape and dtype of the input."""
+    return torch.ones_like(data)
+
+
+@defop("clip", inputs=("data",),
+       attrs=(Attr("a_min", FLOAT, doc="Minimum value"), Attr("a_max", FLOAT, doc="Maximum value")))
+def clip(data, a_min, a_max):
+    """Clip values into [a_min, a_max]; the gradient is zero outside the range."""
+    if not data.is_floating_point():
+        return torch.clamp(data, int(a_min), int(a_max))
+    return torch.clamp(data, a_min, a_max)
+
+
+@defop("hard_sigmoid", inputs=("data",),
+       attrs=(Attr("alpha", FLOAT, 0.2, "Slope"), Attr("beta", FLOAT, 0.5, "Bias")))
+def hard_sigmoid(data, alpha, beta):
+    """``clip(alpha * x + beta, 0, 1)``."""
+    return torch.clamp(data * alpha + beta, 0.0, 1.0)
+
+
+@defop("smooth_l1", inputs=("data",), attrs=(Attr("scalar", FLOAT, 1.0, "sigma"),))
+def smooth_l1(data, scalar):
+    """Smooth L1: ``0.5 (sigma x)^2`` where ``|x| < 1/sigma^2``, else ``|x| - 0.5/sigma^2``."""
+    sigma2 = scalar * scalar
+    absx = torch.abs(data)
+    return torch.where(absx < 1.0 / sigma2, 0.5 * sigma2 * data * data, absx - 0.5 / sigma2)
+
+
+def _cast(data, dtype):
+    target = NAME_TO_TORCH[dtype]
+    if target == data.dtype:
+        return data.clone() if not data.requires_grad else data * 1
+    if not target.is_floating_point and target != torch.bool and data.is_floating_point():
+        data = torch.trunc(data)  # float -> int truncates toward zero
+    return data.to(target)
+
+
+@defop("Cast", aliases=("cast",), inputs=("data",), attrs=(Attr("dtype", DTYPE, doc="Output type"),))
+def cast(data, dtype):
+    """Cast to ``dtype`` (float -> int truncates toward zero, float -> bool is ``x != 0``)."""
+    return _cast(data, dtype)
+
+
+@defop("amp_cast", inputs=("data",), attrs=(Attr("dtype", DTYPE, doc="Output type"),))
+def amp_cast(data, dtype):
+    """Cast used by automatic mixed precision; integer inputs are left unchanged."""
+    if not data.is_floating_point():
+        return data.clone()
+    return _cast(data, dtype)
+
+
+@defop("amp_multicast", inputs=VARIADIC, num_args="num_outputs",
+       attrs=(Attr("num_outputs", INT),
+              Attr("cast_narrow", BOOL, False)),
+       num_outputs=lambda a: a["num_outputs"], same_dtype=())
+def amp_multicast(*data, num_outputs, cast_narrow):
+    """Cast all float inputs to the widest (or with ``cast_narrow`` the narrowest) float type."""
+    floats = [t.dtype for t in data if t.is_floating_point()]
+    if not floats:
+        return tuple(t.clone() for t in data)
+    order = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
+    pick = min if cast_narrow else max
+    target = pick(floats, key=order.index)
+    return tuple(t.to(target) if t.is_floating_point() else t.clone() for t in data)
+
+
+# --------------------------------------------------------------------------------------------
+# binary
+# --------------------------------------------------------------------------------------------
+
+
+def _div(lhs, rhs):
+    if lhs.is_floating_point():
+        return torch.div(lhs, rhs)
+    return torch.div(lhs, rhs, rounding_mode="trunc")
+
+
+def _maximum(lhs, rhs):
+    return torch.where(lhs >= rhs, lhs, rhs)
+
+
+def _minimum(lhs, rhs):
+    return torch.where(lhs <= rhs, lhs, rhs)
+
+
+def _hypot(lhs, rhs):
+    if lhs.is_floating_point():
+        return torch.hypot(lhs, rhs)
+    return torch.hypot(lhs.double(), rhs.double()).to(lhs.dtype)
+
+
+def _power(lhs, rhs):
+    return torch.pow(lhs, rhs)
+
+
+def _as_input_dtype(fn):
+    def compute(lhs, rhs):
+        return fn(lhs, rhs).to(lhs.dtype)
+    return compute
+
+
+_ARITH = {
+    "add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": _div,
+    "mod": torch.remainder, "power": _power, "maximum": _maximum, "minimum": _minimum,
+    "hypot": _hypot,
+}
+_COMPARE = {
+    "equal": torch.eq, "not_equal": torch.ne, "greater": torch.gt, "greater_equal": torch.ge,
+    "lesser": torch.lt, "lesser_equal": torch.le, "logical_and": torch.logical_and,
+    "logical_or": torch.logical_or, "logical_xor": torch.logical_xor,
+}
+
+# (elementwise op name and aliases) per function; names follow MXNet 1.9.1's registry.
+_ELEMWISE_NAMES = {
+    "add": ("elemwise_add", ("_Plus", "_plus", "_add")),
+    "sub": ("elemwise_sub", ("_Minus", "_minus", "_sub")),
+    "mul": ("elemwise_mul", ("_Mul", "_mul")),
+    "div": ("elemwise_div", ("_Div", "_div")),
+    "mod": ("_mod", ("_Mod",)),
+    "power": ("_power", ("_Power",)),
+    "maximum": ("_maximum", ("_Maximum",)),
+    "minimum": ("_minimum", ("_Minimum",)),
+    "hypot": ("_hypot", ("_Hypot",)),
+    "equal": ("_equal", ("_Equal",)),
+    "not_equal": ("_not_equal", ("_Not_Equal",)),
+    "greater": ("_greater", ("_Greater",)),
+    "greater_equal": ("_greater_equal", ("_Greater_Equal",)),
+    "lesser": ("_lesser", ("_Lesser",)),
+    "lesser_equal": ("_lesser_equal", ("_Lesser_Equal",)),
+    "logical_and": ("_logical_and", ("_Logical_And",)),
+    "logical_or": ("_logical_or", ("_Logical_Or",)),
+    "logical_xor": ("_logical_xor", ("_Logical_Xor",)),
+}
+_BROADCAST_ALIASES = {"add": ("broadcast_plus",), "sub": ("broadcast_minus",)}
+
+
+def _same_shape(name, fn):
+    def compute(lhs, rhs):
+        if lhs.shape != rhs.shape:
+            raise ShapeError(
+                f"{name}: input shapes must match, got lhs {tuple(lhs.shape)} and rhs "
+                f"{tuple(rhs.shape)}; use broadcast_{name.split('_', 1)[-1].lstrip('_')} "
+                "(or the + - * / operators on NDArrays) to broadcast")
+        return fn(lhs, rhs)
+    return compute
+
+
+def _register_binary():
+    table = {k: v for k, v in _ARITH.items()}
+    table.update({k: _as_input_dtype(v) for k, v in _COMPARE.items()})
+    for key, fn in table.items():
+        elem_name, elem_aliases = _ELEMWISE_NAMES[key]
+        defop(elem_name, inputs=("lhs", "rhs"), aliases=elem_aliases,
+              doc=f"Element-wise {key}; both inputs must have the same shape.")(
+            _same_shape(elem_name, fn))
+        defop(f"broadcast_{key}", inputs=("lhs", "rhs"), aliases=_BROADCAST_ALIASES.get(key, ()),
+              doc=f"Element-wise {key} with NumPy-style broadcasting.")(_bcast(fn))
+
+
+def _bcast(fn):
+    def compute(lhs, rhs):
+        return fn(lhs, rhs)
+    return compute
+
+
+_register_binary()
+
+
+@defop("_grad_add", inputs=("lhs", "rhs"))
+def grad_add(lhs, rhs):
+    """Element-wise sum used for gradient accumulation."""
+    return lhs + rhs
+
+
+@defop("add_n", aliases=("ElementWiseSum",), inputs=VARIADIC, num_args="num_args",
+       attrs=(Attr("num_args", INT),))
+def add_n(*args, num_args):
+    """Sum of all inputs (same shapes)."""
+    out = args[0]
+    for t in args[1:]:
+        if t.shape != out.shape:
+            raise ShapeError(f"add_n: all inputs must have the same shape, got "
+                             f"{[tuple(a.shape) for a in args]}")
+        out = out + t
+    return out if len(args) > 1 else out.clone()
+
+
+# --------------------------------------------------------------------------------------------
+# array-scalar
+# --------------------------------------------------------------------------------------------
+
+
+def _scalar_for(data, scalar):
+    """The scalar as MXNet applies it: truncated to int for integer arrays."""
+    if data.is_floating_point():
+        return scalar
+    if data.dtype == torch.bool:
+        return bool(scalar)
+    return int(scalar) if math.isfinite(scalar) else scalar
+
+
+def _rdiv(data, s):
+    if data.is_floating_point():
+        return s / data
+    return torch.div(torch.full_like(data, s), data, rounding_mode="trunc")
+
+
+def _rmod(data, s):
+    return torch.remainder(torch.full_like(data, s), data)
+
+
+def _rpower(data, s):
+    return torch.pow(s, data)
+
+
+_SCALAR = {
+    "_plus_scalar": (lambda x, s: x + s, ("_PlusScalar",)),
+    "_minus_scalar": (lambda x, s: x - s, ("_MinusScalar",)),
+    "_rminus_scalar": (lambda x, s: s - x, ("_RMinusScalar",)),
+    "_mul_scalar": (lambda x, s: x * s, ("_MulScalar",)),
+    "_div_scalar": (lambda x, s: x / s if x.is_floating_point()
+                    else torch.div(x, s, rounding_mode="trunc"), ("_DivScalar",)),
+    "_rdiv_scalar": (_rdiv, ("_RDivScalar",)),
+    "_mod_scalar": (lambda x, s: torch.remainder(x, s), ("_ModScalar",)),
+    "_rmod_scalar": (_rmod, ("_RModScalar",)),
+    "_power_scalar": (lambda x, s: torch.pow(x, s), ("_PowerScalar",)),
+    "_rpower_scalar": (_rpower, ("_RPowerScalar",)),
+    "_maximum_scalar": (lambda x, s: torch.clamp(x, min=s), ("_MaximumScalar",)),
+    "_minimum_scalar": (lambda x, s: torch.clamp(x, max=s), ("_MinimumScalar",)),
+    "_hypot_scalar": (lambda x, s: _hypot(x, torch.full_like(x, s)), ("_HypotScalar",)),
+}
+_SCALAR_COMPARE = {
+    "_equal_scalar": (torch.eq, ("_EqualScalar",)),
+    "_not_equal_scalar": (torch.ne, ("_NotEqualScalar",)),
+    "_greater_scalar": (torch.gt, ("_GreaterScalar",)),
+    "_greater_equal_scalar": (torch.ge, ("_GreaterEqualScalar",)),
+    "_lesser_scalar": (torch.lt, ("_LesserScalar",)),
+    "_lesser_equal_scalar": (torch.le, ("_LesserEqualScalar",)),
+    "_logical_and_scalar": (lambda x, s: torch.logical_and(x, torch.tensor(s != 0)),
+                            ("_LogicalAndScalar",)),
+    "_logical_or_scalar": (lambda x, s: torch.logical_or(x, torch.tensor(s != 0)),
+                           ("_LogicalOrScalar",)),
+    "_logical_xor_scalar": (lambda x, s: torch.logical_xor(x, torch.tensor(s != 0)),
+                            ("_LogicalXorScalar",)),
+}
+SCALAR_ATTRS = (Attr("scalar", FLOAT, 1.0, "Scalar operand"),
+                Attr("is_int", BOOL, True, "Whether the scalar was an integer"))
+
+
+def _scalar_compute(fn, compare):
+    if compare:
+        def compute(data, scalar, is_int):
+            return fn(data, _scalar_for(data, scalar)).to(data.dtype)
+    else:
+        def compute(data, scalar, is_int):
+            return fn(data, _scalar_for(data, scalar))
+    return compute
+
+
+def _register_scalar():
+    for name, (fn, aliases) in _SCALAR.items():
+        defop(name, inputs=("data",), attrs=SCALAR_ATTRS, aliases=aliases,
+              doc=f"``{name}``: array-scalar arithmetic.")(_scalar_compute(fn, False))
+    for name, (fn, aliases) in _SCALAR_COMPARE.items():
+        defop(name, inputs=("data",), attrs=SCALAR_ATTRS, aliases=aliases,
+              doc=f"``{name}``: 1 where the comparison holds, else 0 (input dtype).")(
+            _scalar_compute(fn, True))
+
+
+_register_scalar()
+
+# Raw torch functions for the NDArray operator fast path (same semantics as the ops above).
+FAST_BINARY = dict(_ARITH)
+FAST_COMPARE = dict(_COMPARE)
+FAST_SCALAR = {name: fn for name, (fn, _) in _SCALAR.items()}
+FAST_SCALAR_COMPARE = {name: fn for name, (fn, _) in _SCALAR_COMPARE.items()}
+scalar_for = _scalar_for
