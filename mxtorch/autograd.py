@@ -170,11 +170,23 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def mark_recorded(result):
+    """Remember outputs computed under record() that carry no gradient (BlockGrad, argmax...):
+    backward from them is legal in MXNet and yields zero gradients."""
+    if type(result) is torch.Tensor:
+        if not result.requires_grad:
+            result._mx_recorded = True
+        return
+    for t in result:
+        if not t.requires_grad:
+            t._mx_recorded = True
+
+
 def _head_tensors(heads, head_grads):
     heads = _as_list(heads)
     tensors = [h._t for h in heads]
     for i, t in enumerate(tensors):
-        if not t.requires_grad:
+        if not t.requires_grad and not getattr(t, "_mx_recorded", False):
             raise MXNetError(
                 f"cannot differentiate head {i} (shape {tuple(t.shape)}): it was not computed "
                 "inside autograd.record() from an array with attach_grad(); wrap the forward "
@@ -187,12 +199,15 @@ def _head_tensors(heads, head_grads):
             raise MXNetError(f"backward: {len(tensors)} heads but {len(head_grads)} head_grads")
         grads = [None if g is None else g._t for g in head_grads]
     grads = [torch.ones_like(t) if g is None else g for t, g in zip(tensors, grads)]
-    return tensors, grads
+    keep = [i for i, t in enumerate(tensors) if t.requires_grad]  # others give zero gradients
+    return [tensors[i] for i in keep], [grads[i] for i in keep]
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):  # noqa: F811
     """Compute gradients of ``heads`` w.r.t. every attached variable they depend on."""
     tensors, grads = _head_tensors(heads, head_grads)
+    if not tensors:
+        return
     prev = set_training(train_mode)
     try:
         torch.autograd.backward(tensors, grads, retain_graph=retain_graph)

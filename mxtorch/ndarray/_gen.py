@@ -150,6 +150,8 @@ def _make_unary_fast(op):
                         r = compute(t)
                 else:
                     r = compute(t)
+                    if STATE.recording and not r.requires_grad:
+                        r._mx_recorded = True
             except (RuntimeError, ValueError, TypeError, IndexError) as err:
                 raise diagnose(op, [t], {}, None, err) from err
             return _wrap(r, data._ctx)

@@ -438,6 +438,8 @@ def apply_op(op, arrays, attrs, out=None):
             result = invoke(op, tensors, attrs, STATE.training)
     else:
         result = invoke(op, tensors, attrs, STATE.training)
+        if recording:
+            autograd.mark_recorded(result)
     if type(result) is torch.Tensor:
         if out is not None:
             return _write_out(out, result, op)

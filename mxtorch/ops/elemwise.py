@@ -37,6 +37,13 @@ def _round_half_away(x):
     return torch.where(x >= 0, torch.floor(x + 0.5), torch.ceil(x - 0.5))
 
 
+def _rint(x):
+    # NOTE: MXNet's rint sends exact halves down (toward -inf): 1.5 -> 1, -2.5 -> -3, 2.5 -> 2.
+    # It is neither numpy's half-to-even nor round's half-away-from-zero (checked on 1.9.1).
+    low = torch.floor(x)
+    return torch.where(x - low <= 0.5, low, low + 1)
+
+
 def _cbrt(x):
     return torch.sign(x) * torch.abs(x).pow(1.0 / 3.0)
 
@@ -80,7 +87,7 @@ _UNARY_FLOAT = {
 _UNARY_ANY = {
     "relu": torch.relu, "abs": torch.abs, "sign": torch.sign, "negative": torch.neg,
     "square": torch.square, "floor": torch.floor, "ceil": torch.ceil, "trunc": torch.trunc,
-    "fix": torch.trunc, "rint": torch.round, "round": _round_half_away,
+    "fix": torch.trunc, "rint": _rint, "round": _round_half_away,
     "logical_not": _logical_not,
 }
 
