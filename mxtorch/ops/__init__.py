@@ -7,7 +7,8 @@ from ._invoke import invoke  # noqa: F401
 from . import elemwise  # noqa: F401  (registers operators)
 
 _OPTIONAL_MODULES = ("reduce", "shape", "indexing", "nn", "loss_ops", "rnn", "sequence",
-                     "spatial", "random", "linalg", "contrib", "update", "creation", "image",
+                     "spatial", "random", "linalg", "contrib", "update", "creation", "image", "detection",
+                     "matrix", "norm", "conv", "sparse", "misc",
                      "custom", "control_flow")
 
 

@@ -81,7 +81,7 @@ _UNARY_FLOAT = {
     "arcsinh": torch.asinh, "arccosh": torch.acosh, "arctanh": torch.atanh,
     "degrees": torch.rad2deg, "radians": torch.deg2rad, "erf": torch.erf,
     "erfinv": torch.erfinv, "gamma": _gamma, "gammaln": torch.lgamma,
-    "softsign": _softsign, "digamma": torch.digamma,
+    "softsign": _softsign,
 }
 
 _UNARY_ANY = {
