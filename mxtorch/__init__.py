@@ -14,6 +14,11 @@ from . import ops  # noqa: E402,F401
 from . import autograd  # noqa: E402
 from . import ndarray  # noqa: E402
 from . import ndarray as nd  # noqa: E402
+from . import name  # noqa: E402
+from . import attribute  # noqa: E402
+from .attribute import AttrScope  # noqa: E402,F401
+from . import symbol  # noqa: E402
+from . import symbol as sym  # noqa: E402,F401
 from . import random  # noqa: E402
 from . import random as rnd  # noqa: E402,F401
 

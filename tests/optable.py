@@ -107,6 +107,36 @@ def call_nd(mx, case, arrays):
     return fn(**dict(zip(case.meta["inputs"], arrays)), **kwargs)
 
 
+def resolve_sym(mx, path):
+    obj = mx.sym
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def build_symbol(mx, case):
+    """The op as a Symbol over variables named like the fixture's inputs."""
+    fn = resolve_sym(mx, case.op)
+    kwargs = dict(case.meta["kwargs"])
+    variables = [mx.sym.var(n) for n in case.meta["inputs"]]
+    if case.meta["call"] == "positional":
+        return fn(*variables, name="node", **kwargs)
+    return fn(**dict(zip(case.meta["inputs"], variables)), name="node", **kwargs)
+
+
+def bind_symbol(mx, case, symbol, grads=()):
+    """Bind the case's inputs (arguments and auxiliary states by name)."""
+    values = dict(zip(case.meta["inputs"], case.inputs()))
+    args = {n: mx.nd.array(values[n], dtype=values[n].dtype) for n in symbol.list_arguments()}
+    aux = {n: mx.nd.array(values[n], dtype=values[n].dtype)
+           for n in symbol.list_auxiliary_states()}
+    arg_grads = {n: mx.nd.zeros(a.shape, dtype=a.dtype) for n, a in args.items() if n in grads}
+    reqs = {n: ("write" if n in grads else "null") for n in args}
+    executor = symbol.bind(mx.cpu(), args, args_grad=arg_grads or None, grad_req=reqs,
+                           aux_states=aux)
+    return executor, args, aux, arg_grads
+
+
 def as_list(out):
     return list(out) if isinstance(out, (list, tuple)) else [out]
 

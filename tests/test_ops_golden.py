@@ -69,3 +69,41 @@ def test_table_is_complete():
     assert len(CASES) >= 550
     assert len({c.op for c in CASES}) >= 240
     assert np.all([c.meta["outputs"] >= 1 for c in CASES])
+
+
+# ---- the sym door: the same cases through Symbol + bind + forward/backward -----------------
+
+from optable import bind_symbol, build_symbol  # noqa: E402
+
+
+@pytest.mark.parametrize("case", _params(CASES, "sym_forward"))
+def test_sym_forward(case):
+    symbol = build_symbol(mx, case)
+    executor, args, aux, _ = bind_symbol(mx, case, symbol)
+    outs = executor.forward(is_train=case.meta["is_train"])
+    _check_outputs(case, outs)
+    for name in case.meta.get("mutated_inputs", []):
+        got = (aux.get(name) or args.get(name)).asnumpy()
+        rtol, atol = case.tol(got.dtype)
+        assert_close(got, case.after(name), rtol, atol, f"{case.id} in-place {name}")
+
+
+# The executor records gradients only in training forwards, as MXNet's Executor does.
+SYM_GRAD_CASES = [c for c in GRAD_CASES if c.meta["is_train"]]
+
+
+@pytest.mark.parametrize("case", _params(SYM_GRAD_CASES, "sym_gradient"))
+def test_sym_gradient(case):
+    symbol = build_symbol(mx, case)
+    executor, args, aux, grads = bind_symbol(mx, case, symbol, case.meta["grads"])
+    outs = executor.forward(is_train=True)
+    heads = [None] * len(outs)
+    for i, h in zip(case.meta["head_outputs"], case.heads()):
+        heads[i] = mx.nd.array(h, dtype=h.dtype)
+    heads = [h if h is not None else mx.nd.zeros(o.shape, dtype=o.dtype)
+             for h, o in zip(heads, outs)]
+    executor.backward(heads)
+    for name in case.meta["grads"]:
+        want = case.grad(name)
+        rtol, atol = case.tol(want.dtype, "grad_tol")
+        assert_close(grads[name].asnumpy(), want, rtol, atol, f"{case.id} grad {name}")

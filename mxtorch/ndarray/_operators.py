@@ -76,3 +76,32 @@ def install_ndarray_operators(cls):
             setattr(cls, f"__i{row.dunder}__", inplace_method(forward))
     for dunder, (nd_op, _) in UNARY.items():
         setattr(cls, f"__{dunder}__", unary_method(nd_op))
+
+
+def install_symbol_operators(cls):
+    """Give Symbol its dunders from the same table: array-array ops are MXNet's same-shape
+    ``_Plus``-style ops (no broadcasting), scalars use the ``*_scalar`` ops."""
+    from ..base import numeric_types
+    from ..symbol._gen import SYM_FUNCTIONS
+
+    def make(array_name, scalar_name, reverse):
+        def method(self, other):
+            if isinstance(other, cls):
+                pair = (other, self) if reverse else (self, other)
+                return SYM_FUNCTIONS[array_name](*pair)
+            if isinstance(other, numeric_types):
+                return SYM_FUNCTIONS[scalar_name](self, scalar=other)
+            return NotImplemented
+        return method
+
+    for row in BINARY + COMPARE:
+        setattr(cls, f"__{row.dunder}__", make(row.sym_array, row.scalar, False))
+        if row.rscalar is not None:
+            setattr(cls, f"__r{row.dunder}__", make(row.sym_array, row.rscalar, True))
+    for dunder, (_, (sym_op, scalar)) in UNARY.items():
+        if scalar is None:
+            setattr(cls, f"__{dunder}__", lambda self, _n=sym_op: SYM_FUNCTIONS[_n](self))
+        else:
+            setattr(cls, f"__{dunder}__",
+                    lambda self, _n=sym_op, _s=scalar: SYM_FUNCTIONS[_n](self, scalar=_s))
+    cls.__hash__ = object.__hash__

@@ -52,6 +52,8 @@ class OpDef:
     infer_type : ``(attrs, in_dtypes) -> (in_dtypes, out_dtypes)``; default: run on meta tensors.
     same_dtype : input names that must share one dtype (MXNet never promotes); default all.
     train_aware : compute takes ``is_train=`` (Dropout, BatchNorm...).
+    shape_rule : "same" when every input and output has one shape (element-wise ops); shape
+        inference then fills unknown inputs from outputs too.
     aliases : other registered names (``_Plus`` for ``elemwise_add``).
     nd_name : python name in its namespace when it differs from the derived one.
     """
@@ -69,6 +71,7 @@ class OpDef:
     infer_type: Callable = None
     same_dtype: Any = None
     train_aware: bool = False
+    shape_rule: str = None
     aliases: tuple = ()
     doc: str = ""
     attr_map: dict = field(default_factory=dict)
@@ -91,14 +94,18 @@ class OpDef:
         return f"<OpDef {self.name}>"
 
     # ---- attributes -----------------------------------------------------------------------
-    def parse_attrs(self, raw, node=None):
-        """Parse a mapping of attribute values (Python values or MXNet strings)."""
+    def parse_attrs(self, raw, node=None, strict=True):
+        """Parse a mapping of attribute values (Python values or MXNet strings).
+
+        With ``strict=False`` (files written by other MXNet versions) unknown attributes are
+        dropped instead of rejected.
+        """
         parsed = dict(self.defaults)
         attr_map = self.attr_map
         for key, value in raw.items():
             spec = attr_map.get(key)
             if spec is None:
-                if key.startswith("__") and key.endswith("__"):
+                if (key.startswith("__") and key.endswith("__")) or not strict:
                     continue  # hidden symbol attributes (__lr_mult__...), not op parameters
                 raise AttributeParseError(
                     f"{self._where(node)}: unknown attribute {key!r}={value!r}; valid attributes "
@@ -141,13 +148,31 @@ class OpDef:
             return self.static_num_outputs
         return self.num_outputs(attrs)
 
+    def total_output_count(self, attrs):
+        """Outputs MXNet's graph node has, including hidden ones (BatchNorm: 3, 1 visible)."""
+        from ._outputs import HIDDEN_OUTPUTS
+        spec = HIDDEN_OUTPUTS.get(self.name)
+        if spec is None:
+            return self.output_count(attrs)
+        total = spec[0]
+        return total(attrs) if callable(total) else total
+
     def output_name_list(self, attrs):
-        """Output names as Symbol shows them, without the node prefix ('output', 'mean'...)."""
-        if self.output_names is not None:
-            names = self.output_names(attrs) if callable(self.output_names) else self.output_names
-            return list(names)
+        """Names of the visible outputs without the node prefix ('output', 'mean'...).
+
+        MXNet names a node's outputs ``output`` when it has one (hidden ones included) and
+        ``output<i>`` otherwise, unless the op names them (BatchNorm: output, mean, var).
+        """
+        from ._outputs import HIDDEN_OUTPUTS
         count = self.output_count(attrs)
-        return ["output"] if count == 1 else [f"output{i}" for i in range(count)]
+        names = self.output_names
+        if names is None and self.name in HIDDEN_OUTPUTS:
+            names = HIDDEN_OUTPUTS[self.name][1]
+        if names is not None:
+            names = names(attrs) if callable(names) else names
+            return list(names)[:count]
+        total = self.total_output_count(attrs)
+        return ["output"] if total == 1 else [f"output{i}" for i in range(count)]
 
     def _where(self, node):
         return f"{self.name}" + (f" (node {node!r})" if node else "")

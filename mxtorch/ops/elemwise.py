@@ -104,7 +104,8 @@ def _int_identity_or(fn):
 
 def _register_unary():
     for name, fn in _UNARY_FLOAT.items():
-        defop(name, inputs=("data",), doc=f"Element-wise {name}.")(_float_math(fn))
+        defop(name, inputs=("data",), shape_rule="same",
+              doc=f"Element-wise {name}.")(_float_math(fn))
     for name, fn in _UNARY_ANY.items():
         if name in _INTEGER_EXACT:
             compute = _int_identity_or(fn)
@@ -112,7 +113,7 @@ def _register_unary():
             compute = _relu
         else:
             compute = _same_type(fn)
-        defop(name, inputs=("data",), doc=f"Element-wise {name}.")(compute)
+        defop(name, inputs=("data",), shape_rule="same", doc=f"Element-wise {name}.")(compute)
 
 
 def _relu(data):
@@ -124,31 +125,31 @@ def _relu(data):
 _register_unary()
 
 
-@defop("_copy", aliases=("identity",), inputs=("data",))
+@defop("_copy", shape_rule="same", aliases=("identity",), inputs=("data",))
 def copy(data):
     """Return a copy of the input."""
     return data.clone()
 
 
-@defop("BlockGrad", aliases=("stop_gradient",), inputs=("data",))
+@defop("BlockGrad", shape_rule="same", aliases=("stop_gradient",), inputs=("data",))
 def block_grad(data):
     """Identity in the forward pass; passes no gradient back."""
     return data.detach()
 
 
-@defop("zeros_like", inputs=("data",))
+@defop("zeros_like", shape_rule="same", inputs=("data",))
 def zeros_like(data):
     """Array of zeros with the shape and dtype of the input."""
     return torch.zeros_like(data)
 
 
-@defop("ones_like", inputs=("data",))
+@defop("ones_like", shape_rule="same", inputs=("data",))
 def ones_like(data):
     """Array of ones with the shape and dtype of the input."""
     return torch.ones_like(data)
 
 
-@defop("clip", inputs=("data",),
+@defop("clip", shape_rule="same", inputs=("data",),
        attrs=(Attr("a_min", FLOAT, doc="Minimum value"), Attr("a_max", FLOAT, doc="Maximum value")))
 def clip(data, a_min, a_max):
     """Clip values into [a_min, a_max]; the gradient is zero outside the range."""
@@ -157,14 +158,14 @@ def clip(data, a_min, a_max):
     return torch.clamp(data, a_min, a_max)
 
 
-@defop("hard_sigmoid", inputs=("data",),
+@defop("hard_sigmoid", shape_rule="same", inputs=("data",),
        attrs=(Attr("alpha", FLOAT, 0.2, "Slope"), Attr("beta", FLOAT, 0.5, "Bias")))
 def hard_sigmoid(data, alpha, beta):
     """``clip(alpha * x + beta, 0, 1)``."""
     return torch.clamp(data * alpha + beta, 0.0, 1.0)
 
 
-@defop("smooth_l1", inputs=("data",), attrs=(Attr("scalar", FLOAT, 1.0, "sigma"),))
+@defop("smooth_l1", shape_rule="same", inputs=("data",), attrs=(Attr("scalar", FLOAT, 1.0, "sigma"),))
 def smooth_l1(data, scalar):
     """Smooth L1: ``0.5 (sigma x)^2`` where ``|x| < 1/sigma^2``, else ``|x| - 0.5/sigma^2``."""
     sigma2 = scalar * scalar
@@ -181,13 +182,13 @@ def _cast(data, dtype):
     return data.to(target)
 
 
-@defop("Cast", aliases=("cast",), inputs=("data",), attrs=(Attr("dtype", DTYPE, doc="Output type"),))
+@defop("Cast", shape_rule="same", aliases=("cast",), inputs=("data",), attrs=(Attr("dtype", DTYPE, doc="Output type"),))
 def cast(data, dtype):
     """Cast to ``dtype`` (float -> int truncates toward zero, float -> bool is ``x != 0``)."""
     return _cast(data, dtype)
 
 
-@defop("amp_cast", inputs=("data",), attrs=(Attr("dtype", DTYPE, doc="Output type"),))
+@defop("amp_cast", shape_rule="same", inputs=("data",), attrs=(Attr("dtype", DTYPE, doc="Output type"),))
 def amp_cast(data, dtype):
     """Cast used by automatic mixed precision; integer inputs are left unchanged."""
     if not data.is_floating_point():
@@ -296,7 +297,7 @@ def _register_binary():
     table.update({k: _as_input_dtype(v) for k, v in _COMPARE.items()})
     for key, fn in table.items():
         elem_name, elem_aliases = _ELEMWISE_NAMES[key]
-        defop(elem_name, inputs=("lhs", "rhs"), aliases=elem_aliases,
+        defop(elem_name, inputs=("lhs", "rhs"), aliases=elem_aliases, shape_rule="same",
               doc=f"Element-wise {key}; both inputs must have the same shape.")(
             _same_shape(elem_name, fn))
         defop(f"broadcast_{key}", inputs=("lhs", "rhs"), aliases=_BROADCAST_ALIASES.get(key, ()),
@@ -312,13 +313,13 @@ def _bcast(fn):
 _register_binary()
 
 
-@defop("_grad_add", inputs=("lhs", "rhs"))
+@defop("_grad_add", shape_rule="same", inputs=("lhs", "rhs"))
 def grad_add(lhs, rhs):
     """Element-wise sum used for gradient accumulation."""
     return lhs + rhs
 
 
-@defop("add_n", aliases=("ElementWiseSum",), inputs=VARIADIC, num_args="num_args",
+@defop("add_n", shape_rule="same", aliases=("ElementWiseSum",), inputs=VARIADIC, num_args="num_args",
        attrs=(Attr("num_args", INT),))
 def add_n(*args, num_args):
     """Sum of all inputs (same shapes)."""
@@ -405,10 +406,10 @@ def _scalar_compute(fn, compare):
 
 def _register_scalar():
     for name, (fn, aliases) in _SCALAR.items():
-        defop(name, inputs=("data",), attrs=SCALAR_ATTRS, aliases=aliases,
+        defop(name, inputs=("data",), attrs=SCALAR_ATTRS, aliases=aliases, shape_rule="same",
               doc=f"``{name}``: array-scalar arithmetic.")(_scalar_compute(fn, False))
     for name, (fn, aliases) in _SCALAR_COMPARE.items():
-        defop(name, inputs=("data",), attrs=SCALAR_ATTRS, aliases=aliases,
+        defop(name, inputs=("data",), attrs=SCALAR_ATTRS, aliases=aliases, shape_rule="same",
               doc=f"``{name}``: 1 where the comparison holds, else 0 (input dtype).")(
             _scalar_compute(fn, True))
 

@@ -1,0 +1,72 @@
+"""Shape/dtype inference by running an op's compute on ``meta`` tensors (no data, no math).
+
+Ops whose kernels have no meta implementation fall back to small real tensors on the CPU.
+Results are cached per (op, attributes, input shapes, input dtypes).
+"""
+import torch
+
+from ..base import MXNetError
+from ..ops._invoke import invoke
+
+_CACHE = {}
+_CACHE_LIMIT = 4096
+_FALLBACK_LIMIT = 1 << 22  # elements; beyond this a CPU dry run is too costly
+
+
+def run_meta(op, attrs, shapes, dtypes):
+    """(output shapes, output torch dtypes) of ``op`` for the given input shapes/dtypes."""
+    dtypes = [d if d is not None else torch.float32 for d in dtypes]
+    key = _key(op, attrs, shapes, dtypes)
+    hit = _CACHE.get(key) if key is not None else None
+    if hit is not None:
+        return hit
+    result = _run(op, attrs, shapes, dtypes, "meta")
+    if result is None:
+        if sum(_numel(s) for s in shapes) > _FALLBACK_LIMIT:
+            raise MXNetError(f"{op.name}: cannot infer the output shape without running the op "
+                             f"on inputs of shapes {shapes}")
+        result = _run(op, attrs, shapes, dtypes, "cpu")
+    if key is not None:
+        if len(_CACHE) > _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[key] = result
+    return result
+
+
+def _numel(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _key(op, attrs, shapes, dtypes):
+    try:
+        return (op.name, tuple(sorted(attrs.items())), tuple(map(tuple, shapes)), tuple(dtypes))
+    except TypeError:
+        return None
+
+
+def _run(op, attrs, shapes, dtypes, device):
+    tensors = [_make(s, d, device) for s, d in zip(shapes, dtypes)]
+    try:
+        with torch.no_grad():
+            out = invoke(op, tensors, attrs, is_train=False)
+    except (NotImplementedError, RuntimeError) as err:
+        if device == "meta":
+            return None
+        raise MXNetError(str(err)) from err
+    except MXNetError:
+        if device == "meta":
+            return None
+        raise
+    outs = [out] if isinstance(out, torch.Tensor) else list(out)
+    return [tuple(o.shape) for o in outs], [o.dtype for o in outs]
+
+
+def _make(shape, dtype, device):
+    if device == "meta":
+        return torch.empty(shape, dtype=dtype, device="meta")
+    if dtype.is_floating_point:
+        return torch.rand(shape, dtype=dtype) + 0.5
+    return torch.zeros(shape, dtype=dtype)

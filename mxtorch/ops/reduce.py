@@ -1,0 +1,388 @@
+"""Reductions (sum, mean, prod, max, min, nansum, nanprod, norm, moments...), arg-reductions
+(argmax, argmin), the sort family (sort, argsort, topk) and whole-array checks (all_finite,
+multi_sum_sq, allclose, histogram).
+
+MXNet rules encoded here (checked against 1.9.1):
+- ``axis=None`` or ``axis=()`` reduces every axis; a full reduction gives shape ``(1,)``, never
+  ``()`` (legacy shapes). ``exclude=True`` reduces every axis NOT listed.
+- Outputs keep the input dtype: integer sums wrap around in that dtype and the integer mean
+  truncates toward zero (sum first, then divide).
+- argmax/argmin return indices in the INPUT dtype (float32 for float32 data); ties pick the first.
+- sort/argsort/topk use a stable order for ties; topk indices default to float32.
+- ``max``/``min`` send the head gradient to every element equal to the result (torch's amax
+  splits it evenly among ties).
+"""
+import ast
+import math
+
+import numpy as np
+import torch
+
+from ..base import MXNetError, ShapeError
+from .._torch.dtypes import NAME_TO_TORCH
+from ._attrs import BOOL, DTYPE, FLOAT, FLOATS, INT, OPT_DTYPE, OPT_INT, Enum, Kind, Optional
+from ._registry import Attr, VARIADIC, defop
+
+
+# --------------------------------------------------------------------------------------------
+# axes
+# --------------------------------------------------------------------------------------------
+
+
+class AxesKind(Kind):
+    """Reduction axes: None, one int, or a tuple of ints.
+
+    A single int stays an int so it formats back the way MXNet writes it (``"1"``, while a
+    tuple gives ``"(0, 2)"``).
+    """
+    name = "Shape or None"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            text = value.strip()
+            value = None if text == "None" else (ast.literal_eval(text) if text else ())
+        if value is None:
+            return None
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError("expected an int or a tuple of ints, got a bool")
+        if isinstance(value, (int, np.integer)):
+            return int(value)
+        if hasattr(value, "tolist") and not isinstance(value, (list, tuple)):
+            value = value.tolist()
+        if isinstance(value, (float, np.floating)):
+            raise TypeError(f"expected an int or a tuple of ints, got {value!r}")
+        out = []
+        for v in value:
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+                raise TypeError(f"expected integer axes, got {v!r}")
+            out.append(int(v))
+        return tuple(out)
+
+    def format(self, value):
+        return "None" if value is None else str(value)
+
+
+AXES = AxesKind()
+
+
+def reduce_dims(op, ndim, axis, exclude=False):
+    """Sorted tuple of the axes to reduce, with MXNet's checks (range, duplicates)."""
+    if axis is None or axis == ():
+        return tuple(range(ndim))
+    given = (axis,) if isinstance(axis, int) else tuple(axis)
+    dims = []
+    for ax in given:
+        if not -ndim <= ax < ndim:
+            raise ShapeError(f"{op}: axis {ax} is out of range for an input with {ndim} "
+                             f"dimension(s); valid axes are {-ndim}..{ndim - 1}")
+        dims.append(ax % ndim)
+    if len(set(dims)) != len(dims):
+        raise ShapeError(f"{op}: axis={axis} lists the same axis twice")
+    dims = sorted(dims)
+    if exclude:
+        return tuple(d for d in range(ndim) if d not in dims)
+    return tuple(dims)
+
+
+def one_axis(op, ndim, axis):
+    """A single axis normalised to 0..ndim-1 (argmax, sort, pick...)."""
+    if not -ndim <= axis < ndim:
+        raise ShapeError(f"{op}: axis {axis} is out of range for an input with {ndim} "
+                         f"dimension(s); valid axes are {-ndim}..{ndim - 1}")
+    return axis % ndim
+
+
+def finish(out, data, dims, keepdims):
+    """Shape the reduced ``out`` (computed with keepdim=True) as MXNet returns it."""
+    if keepdims:
+        return out
+    if dims:
+        out = out.squeeze(dims)
+    # NOTE: legacy MXNet never returns 0-d arrays: a full reduction gives shape (1,).
+    return out.reshape(1) if out.dim() == 0 else out
+
+
+def _over(data, dims, fn):
+    """Apply ``fn(t, dim=-1)`` over several axes at once: move them last, merge, reduce."""
+    if not dims:
+        return data.clone()
+    keep = [d for d in range(data.dim()) if d not in dims]
+    moved = data.permute(*keep, *dims).reshape(*[data.shape[d] for d in keep], -1)
+    out = fn(moved)
+    shape = [1 if d in dims else data.shape[d] for d in range(data.dim())]
+    return out.reshape(shape)
+
+
+_RED_ATTRS = (Attr("axis", AXES, None, "Axis or axes to reduce; None or () reduces all"),
+              Attr("keepdims", BOOL, False, "Keep reduced axes with size 1"),
+              Attr("exclude", BOOL, False, "Reduce every axis except those in axis"))
+
+
+# --------------------------------------------------------------------------------------------
+# sum / mean / prod / nansum / nanprod / _square_sum
+# --------------------------------------------------------------------------------------------
+
+
+def _sum_keep(data, dims):
+    if data.dtype == torch.bool:
+        return data.any(dim=dims, keepdim=True) if dims else data.clone()
+    if not dims:
+        return data.clone()
+    return torch.sum(data, dim=dims, keepdim=True, dtype=data.dtype)
+
+
+@defop("sum", aliases=("sum_axis",), attrs=_RED_ATTRS)
+def sum_(data, axis, keepdims, exclude):
+    """Sum over ``axis`` (integers wrap in their own dtype)."""
+    dims = reduce_dims("sum", data.dim(), axis, exclude)
+    return finish(_sum_keep(data, dims), data, dims, keepdims)
+
+
+@defop("mean", attrs=_RED_ATTRS)
+def mean(data, axis, keepdims, exclude):
+    """Mean over ``axis``; integer inputs give the truncated integer mean."""
+    dims = reduce_dims("mean", data.dim(), axis, exclude)
+    if data.is_floating_point():
+        out = torch.mean(data, dim=dims, keepdim=True) if dims else data.clone()
+    else:
+        count = math.prod(data.shape[d] for d in dims) or 1
+        # NOTE: MXNet sums in the integer dtype (wrapping) and then divides, truncating.
+        out = torch.div(_sum_keep(data.to(torch.uint8) if data.dtype == torch.bool else data,
+                                  dims), count, rounding_mode="trunc").to(data.dtype)
+    return finish(out, data, dims, keepdims)
+
+
+def _prod_last(t):
+    return torch.prod(t, dim=-1, dtype=t.dtype) if t.dtype != torch.bool else t.all(dim=-1)
+
+
+@defop("prod", attrs=_RED_ATTRS)
+def prod(data, axis, keepdims, exclude):
+    """Product over ``axis``."""
+    dims = reduce_dims("prod", data.dim(), axis, exclude)
+    return finish(_over(data, dims, _prod_last), data, dims, keepdims)
+
+
+@defop("nansum", attrs=_RED_ATTRS)
+def nansum(data, axis, keepdims, exclude):
+    """Sum over ``axis`` treating NaN as 0."""
+    dims = reduce_dims("nansum", data.dim(), axis, exclude)
+    if not data.is_floating_point():
+        return finish(_sum_keep(data, dims), data, dims, keepdims)
+    out = torch.nansum(data, dim=dims, keepdim=True) if dims else torch.nan_to_num(
+        data, nan=0.0, posinf=math.inf, neginf=-math.inf)
+    return finish(out, data, dims, keepdims)
+
+
+@defop("nanprod", attrs=_RED_ATTRS)
+def nanprod(data, axis, keepdims, exclude):
+    """Product over ``axis`` treating NaN as 1."""
+    dims = reduce_dims("nanprod", data.dim(), axis, exclude)
+    if data.is_floating_point():
+        data = torch.where(torch.isnan(data), torch.ones_like(data), data)
+    return finish(_over(data, dims, _prod_last), data, dims, keepdims)
+
+
+@defop("_square_sum", attrs=_RED_ATTRS)
+def square_sum(data, axis, keepdims, exclude):
+    """Sum of squares over ``axis`` (MXNet has it for row_sparse only; dense works here)."""
+    dims = reduce_dims("_square_sum", data.dim(), axis, exclude)
+    return finish(_sum_keep(data * data, dims), data, dims, keepdims)
+
+
+# --------------------------------------------------------------------------------------------
+# max / min
+# --------------------------------------------------------------------------------------------
+
+
+class _ExtremumAll(torch.autograd.Function):
+    """amax/amin whose gradient goes in full to EVERY element equal to the result (MXNet)."""
+
+    @staticmethod
+    def forward(ctx, data, dims, is_max):
+        out = torch.amax(data, dim=dims, keepdim=True) if is_max else \
+            torch.amin(data, dim=dims, keepdim=True)
+        ctx.save_for_backward(data, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        data, out = ctx.saved_tensors
+        return (data == out).to(grad.dtype) * grad, None, None
+
+
+def _extremum(name, data, axis, keepdims, exclude, is_max):
+    dims = reduce_dims(name, data.dim(), axis, exclude)
+    if not dims:
+        return data.clone()
+    if data.dtype == torch.bool:
+        out = data.any(dim=dims, keepdim=True) if is_max else data.all(dim=dims, keepdim=True)
+    elif data.requires_grad:
+        out = _ExtremumAll.apply(data, dims, is_max)
+    else:
+        out = torch.amax(data, dim=dims, keepdim=True) if is_max else \
+            torch.amin(data, dim=dims, keepdim=True)
+    return finish(out, data, dims, keepdims)
+
+
+@defop("max", aliases=("max_axis",), attrs=_RED_ATTRS)
+def max_(data, axis, keepdims, exclude):
+    """Maximum over ``axis``; the gradient goes to every maximal element."""
+    return _extremum("max", data, axis, keepdims, exclude, True)
+
+
+@defop("min", aliases=("min_axis",), attrs=_RED_ATTRS)
+def min_(data, axis, keepdims, exclude):
+    """Minimum over ``axis``; the gradient goes to every minimal element."""
+    return _extremum("min", data, axis, keepdims, exclude, False)
+
+
+# --------------------------------------------------------------------------------------------
+# norm / moments
+# --------------------------------------------------------------------------------------------
+
+
+@defop("norm",
+       attrs=(Attr("ord", INT, 2, "1 (sum of |x|) or 2 (Euclidean)"),
+              Attr("axis", AXES, None, "Axis or axes to reduce; None reduces all"),
+              Attr("out_dtype", OPT_DTYPE, None, "Output dtype (None: the input dtype)"),
+              Attr("keepdims", BOOL, False, "Keep reduced axes with size 1")))
+def norm(data, ord, axis, out_dtype, keepdims):  # noqa: A002 - MXNet's attribute name
+    """L1 or L2 norm over ``axis`` (flattened: several axes give one vector norm)."""
+    if ord not in (1, 2):
+        raise MXNetError(f"norm: ord={ord} is not supported; use ord=1 or ord=2")
+    dims = reduce_dims("norm", data.dim(), axis)
+    target = NAME_TO_TORCH[out_dtype] if out_dtype else data.dtype
+    # NOTE: out_dtype is the accumulation and output type (MXNet 1.9.1's CPU kernel rejects
+    # any out_dtype other than the input dtype; here it converts first).
+    work = data.to(target) if target.is_floating_point else data.to(torch.float64)
+    if work.dtype == torch.bool:
+        work = work.to(torch.float32)
+    out = torch.linalg.vector_norm(work, ord=ord, dim=dims, keepdim=True) if dims else work.abs()
+    if not target.is_floating_point:
+        out = torch.trunc(out)
+    return finish(out.to(target), data, dims, keepdims)
+
+
+@defop("moments", num_outputs=2, output_names=("mean", "var"),
+       attrs=(Attr("axes", AXES, None, "Axes to compute mean and variance over"),
+              Attr("keepdims", BOOL, False, "Keep reduced axes with size 1")))
+def moments(data, axes, keepdims):
+    """Mean and (biased) variance over ``axes``."""
+    if axes is None or axes == ():
+        raise MXNetError("moments: axes must be given; to reduce everything pass every axis, "
+                         f"e.g. axes={tuple(range(data.dim()))}")
+    dims = reduce_dims("moments", data.dim(), axes)
+    if data.is_floating_point():
+        mu = torch.mean(data, dim=dims, keepdim=True)
+        var = torch.mean(torch.square(data - mu), dim=dims, keepdim=True)
+    else:
+        count = math.prod(data.shape[d] for d in dims) or 1
+        mu = torch.div(_sum_keep(data, dims), count, rounding_mode="trunc").to(data.dtype)
+        dev = data - mu
+        var = torch.div(_sum_keep(dev * dev, dims), count, rounding_mode="trunc").to(data.dtype)
+    return finish(mu, data, dims, keepdims), finish(var, data, dims, keepdims)
+
+
+# --------------------------------------------------------------------------------------------
+# argmax / argmin
+# --------------------------------------------------------------------------------------------
+
+
+def _arg(name, fn, data, axis, keepdims):
+    work = data.to(torch.uint8) if data.dtype == torch.bool else data
+    if axis is None:
+        idx = fn(work.reshape(-1))
+        shape = (1,) * data.dim() if keepdims and data.dim() else (1,)
+        return idx.reshape(shape).to(data.dtype)
+    ax = one_axis(name, data.dim(), axis)
+    idx = fn(work, dim=ax, keepdim=keepdims)
+    # NOTE: MXNet returns the indices in the input's dtype (float32 for float32 data).
+    return (idx.reshape(1) if idx.dim() == 0 else idx).to(data.dtype)
+
+
+_ARG_ATTRS = (Attr("axis", OPT_INT, None, "Axis to search; None flattens"),
+              Attr("keepdims", BOOL, False, "Keep the reduced axis with size 1"))
+
+
+@defop("argmax", attrs=_ARG_ATTRS)
+def argmax(data, axis, keepdims):
+    """Index of the maximum along ``axis`` (first one on ties), in the input dtype."""
+    return _arg("argmax", torch.argmax, data, axis, keepdims)
+
+
+@defop("argmin", attrs=_ARG_ATTRS)
+def argmin(data, axis, keepdims):
+    """Index of the minimum along ``axis`` (first one on ties), in the input dtype."""
+    return _arg("argmin", torch.argmin, data, axis, keepdims)
+
+
+@defop("argmax_channel")
+def argmax_channel(data):
+    """Index of the maximum along axis 1, in the input dtype."""
+    return _arg("argmax_channel", torch.argmax, data, 1, False)
+
+
+# --------------------------------------------------------------------------------------------
+# sort / argsort / topk
+# --------------------------------------------------------------------------------------------
+
+
+def _sorted(name, data, axis, is_ascend):
+    """(values, long indices, axis) of a stable sort along ``axis`` (None: flattened)."""
+    if axis is None:
+        data, ax = data.reshape(-1), 0
+    else:
+        ax = one_axis(name, data.dim(), axis)
+    values, idx = torch.sort(data, dim=ax, descending=not is_ascend, stable=True)
+    return values, idx, ax
+
+
+@defop("sort",
+       attrs=(Attr("axis", OPT_INT, -1, "Axis to sort; None sorts the flattened array"),
+              Attr("is_ascend", BOOL, True, "Ascending order")))
+def sort(data, axis, is_ascend):
+    """Sorted values along ``axis``."""
+    return _sorted("sort", data, axis, is_ascend)[0]
+
+
+_INDEX_DTYPE = Attr("dtype", DTYPE, "float32", "Dtype of the returned indices")
+
+
+@defop("argsort",
+       attrs=(Attr("axis", OPT_INT, -1, "Axis to sort; None sorts the flattened array"),
+              Attr("is_ascend", BOOL, True, "Ascending order"), _INDEX_DTYPE))
+def argsort(data, axis, is_ascend, dtype):
+    """Indices that sort ``data`` along ``axis`` (float32 by default)."""
+    return _sorted("argsort", data, axis, is_ascend)[1].to(NAME_TO_TORCH[dtype])
+
+
+def _topk_outputs(a):
+    return 2 if a.get("ret_typ") == "both" else 1
+
+
+@defop("topk", num_outputs=_topk_outputs,
+       attrs=(Attr("axis", OPT_INT, -1, "Axis to search; None uses the flattened array"),
+              Attr("k", INT, 1, "How many elements; k <= 0 means all of them"),
+              Attr("ret_typ", Enum("both", "indices", "mask", "value"), "indices",
+                   "'value', 'indices', 'both' (value and indices) or 'mask'"),
+              Attr("is_ascend", BOOL, False, "Take the smallest instead of the largest"),
+              _INDEX_DTYPE))
+def topk(data, axis, k, ret_typ, is_ascend, dtype):
+    """The k largest (or smallest) elements along ``axis``: values, indices or a 0/1 mask."""
+    values, idx, ax = _sorted("topk", data, axis, is_ascend)
+    size = values.shape[ax]
+    if k <= 0:
+        k = size
+    if k > size:
+        raise ShapeError(f"topk: k={k} is larger than the {size} elements along axis {axis} "
+                         f"of an input of shape {tuple(data.shape)}")
+    values, idx = values.narrow(ax, 0, k), idx.narrow(ax, 0, k)
+    if ret_typ == "value":
+        return values
+    if ret_typ == "mask":
+        flat = data.reshape(-1) if axis is None else data
+        mask = torch.zeros_like(flat).scatter(ax, idx, 1)
+        return mask.reshape(data.shape)
+    indices = idx.to(NAME_TO_TORCH[dtype])
+    return (values, indices) if ret_typ == "both" else indices

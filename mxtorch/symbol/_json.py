@@ -1,0 +1,218 @@
+"""MXNet symbol JSON: writing (MXNet 1.9.1's layout) and reading (every version since 0.8).
+
+Written files carry ``"mxnet_version": ["int", 10901]`` so real MXNet 1.9.1 loads them.
+Reading accepts node attributes under ``attrs``, ``attr`` or ``param``, 2-element input
+entries, missing ``node_row_ptr``, any registered op name or alias, and upgrades old files:
+hidden keys (``lr_mult``...) become ``__lr_mult__``, ``<input>_lr_mult`` on an op moves to that
+input variable, missing auxiliary inputs of pre-0.9 files become variables, and pre-0.9.5
+``argmax``/``argmin`` with ``axis=-1`` reduce over everything.
+"""
+import json
+import logging
+
+from ..base import MXNetError
+from ..ops import REGISTRY
+from .symbol import HIDDEN_KEYS, Node, Symbol, topo_order
+
+MXNET_VERSION = 10901
+_log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------------------------
+# writing
+# --------------------------------------------------------------------------------------------
+
+
+def to_json(symbol):
+    order = topo_order(symbol._outputs)
+    index = {id(n): i for i, n in enumerate(order)}
+    nodes, row_ptr = [], [0]
+    for node in order:
+        nodes.append(_node_json(node, index))
+        total = 1 if node.is_variable else node.op.total_output_count(node.parsed())
+        row_ptr.append(row_ptr[-1] + total)
+    graph = {
+        "nodes": nodes,
+        "arg_nodes": [i for i, n in enumerate(order) if n.is_variable],
+        "node_row_ptr": row_ptr,
+        "heads": [[index[id(n)], i, 0] for n, i in symbol._outputs],
+        "attrs": {"mxnet_version": ["int", MXNET_VERSION]},
+    }
+    return _dump(graph)
+
+
+def _node_json(node, index):
+    out = {"op": "null" if node.is_variable else node.op.name, "name": node.name}
+    if node.attrs:
+        out["attrs"] = dict(sorted(node.attrs.items()))
+    aux = set(node.aux_positions()) if not node.is_variable else ()
+    out["inputs"] = [[index[id(c)], i, 1 if pos in aux else 0]
+                     for pos, (c, i) in enumerate(node.inputs)]
+    if node.subgraphs:
+        out["subgraphs"] = [json.loads(to_json(s)) for s in node.subgraphs]
+    return out
+
+
+def _dump(graph):
+    """MXNet's (dmlc JSONWriter) layout: objects with >1 key and int lists with >10 items
+    span lines; entries end in ', '. Readers do not care, but diffs against MXNet's files stay
+    small."""
+    return _write(graph, 0)
+
+
+def _write(value, depth):
+    pad = "  " * (depth + 1)
+    end = "  " * depth
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{json.dumps(k)}: {_write(v, depth + 1)}" for k, v in value.items()]
+        if len(items) == 1:
+            return "{" + items[0] + "}"
+        return "{\n" + ", \n".join(pad + it for it in items) + "\n" + end + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if all(isinstance(v, int) for v in value) and len(value) > 10:
+            return "[\n" + ", \n".join(pad + str(v) for v in value) + "\n" + end + "]"
+        if all(isinstance(v, (int, str)) for v in value) or \
+                all(isinstance(v, list) for v in value):
+            return "[" + ", ".join(json.dumps(v) if not isinstance(v, list) else
+                                   "[" + ", ".join(json.dumps(x) for x in v) + "]"
+                                   for v in value) + "]"
+        return "[\n" + ", \n".join(pad + _write(v, depth + 1) for v in value) + "\n" + end + "]"
+    return json.dumps(value)
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------------------------
+
+
+def from_json(text):
+    """Symbol from MXNet JSON text."""
+    try:
+        graph = json.loads(text)
+    except (TypeError, ValueError) as err:
+        raise MXNetError(f"invalid symbol JSON: {err}") from err
+    if not isinstance(graph, dict) or "nodes" not in graph:
+        raise MXNetError("invalid symbol JSON: no 'nodes' list (is this a -symbol.json file?)")
+    version = _version(graph)
+    nodes = []
+    for i, spec in enumerate(graph["nodes"]):
+        nodes.append(_read_node(spec, i, nodes, version))
+    heads = graph.get("heads")
+    if heads is None:
+        raise MXNetError("invalid symbol JSON: no 'heads'")
+    entries = []
+    for head in heads:
+        nid, idx = _entry(head, len(nodes), "heads")
+        entries.append((nodes[nid], idx))
+    return Symbol(entries)
+
+
+def _version(graph):
+    attrs = graph.get("attrs") or {}
+    value = attrs.get("mxnet_version")
+    if value is None:
+        return 800  # files without a version predate 0.9 (MXNet treats them as 0.8.0)
+    version = value[1] if isinstance(value, list) else value
+    version = int(version)
+    if version > MXNET_VERSION and version < 20000:
+        _log.info("symbol JSON written by a newer MXNet (%s)", version)
+    return version
+
+
+def _entry(raw, count, where):
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise MXNetError(f"invalid symbol JSON: entry {raw!r} in {where} must be "
+                         "[node_id, output_index(, version)]")
+    nid, idx = int(raw[0]), int(raw[1])
+    if not 0 <= nid < count:
+        raise MXNetError(f"invalid symbol JSON: {where} refers to node {nid}, but only nodes "
+                         f"0..{count - 1} come before it (dangling input)")
+    return nid, idx
+
+
+def _read_node(spec, position, nodes, version):
+    name = spec.get("name", f"node{position}")
+    attrs = {}
+    for key in ("param", "attr", "attrs"):
+        if isinstance(spec.get(key), dict):
+            attrs.update({k: str(v) for k, v in spec[key].items()})
+    if version < 10900:
+        attrs = _hidden_keys(attrs)
+    op_name = spec.get("op")
+    if op_name is None:
+        raise MXNetError(f"invalid symbol JSON: node {position} ({name!r}) has no 'op'")
+    where = f"node {position} ({name!r})"
+    inputs = [_entry(e, position, f"the inputs of {where}") for e in spec.get("inputs", [])]
+    inputs = [(nodes[nid], idx) for nid, idx in inputs]
+    if op_name == "null":
+        return Node(None, name, attrs)
+    op = REGISTRY.get(op_name)
+    if op is None:
+        raise MXNetError(f"symbol JSON {where} uses operator {op_name!r}, which mxtorch does "
+                         "not provide; see mxtorch.ops.UNSUPPORTED for the reason, or register "
+                         "it with mx.operator.register")
+    node = Node(op, name, attrs, inputs)
+    _move_input_hints(node)
+    if version < 905 and op.name in ("argmax", "argmin") and attrs.get("axis") == "-1":
+        del node.attrs["axis"]
+    node.parsed(strict=False)
+    if version < 900:
+        _add_missing_inputs(node)
+    if spec.get("subgraphs"):
+        node.subgraphs = [from_json(json.dumps(g)) for g in spec["subgraphs"]]
+    _check_arity(node, where)
+    return node
+
+
+def _hidden_keys(attrs):
+    out = {}
+    for key, value in attrs.items():
+        out[f"__{key}__" if key in HIDDEN_KEYS else key] = value
+    return out
+
+
+def _move_input_hints(node):
+    # Old files set an input's lr/wd multiplier on the op: "weight_lr_mult" -> the variable.
+    for key in list(node.attrs):
+        for hint in ("lr_mult", "wd_mult"):
+            suffix = "_" + hint
+            if key.endswith(suffix) and not key.startswith("__"):
+                input_name = key[: -len(suffix)]
+                value = node.attrs.pop(key)
+                for child, _ in node.inputs:
+                    if child.is_variable and child.name.endswith(input_name):
+                        child.attrs[f"__{hint}__"] = value
+
+
+def _add_missing_inputs(node):
+    names = node.input_names() if not node.op.variadic else ()
+    for input_name in names[len(node.inputs):]:
+        node.inputs.append((Node(None, f"{node.name}_{input_name}", dict(node.attrs)), 0))
+
+
+def _check_arity(node, where):
+    if node.op.variadic:
+        return
+    want = node.input_names()
+    if len(node.inputs) != len(want):
+        raise MXNetError(f"symbol JSON {where}: operator {node.op.name} takes {len(want)} inputs "
+                         f"{list(want)}, the file gives {len(node.inputs)}")
+
+
+def load_json(json_str):
+    """Symbol from a JSON string (``Symbol.tojson`` output or a -symbol.json file's text)."""
+    return from_json(json_str)
+
+
+def load(fname):
+    """Symbol from a ``-symbol.json`` file."""
+    try:
+        with open(fname, "r") as f:
+            text = f.read()
+    except OSError as err:
+        raise MXNetError(f"cannot read symbol file {fname!r}: {err}") from err
+    return from_json(text)

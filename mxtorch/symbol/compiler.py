@@ -1,0 +1,125 @@
+"""The graph compiler: a Symbol becomes one callable over torch tensors.
+
+Compilation resolves everything once: topological order, the OpDef and parsed attributes of
+each step, which value slots feed it, and when each intermediate can be dropped. Running is a
+flat loop over steps through ``ops.invoke`` (the single execution seam) with no NDArray
+wrappers and no attribute parsing. Auxiliary states (BatchNorm moving stats) are updated in
+place by the ops. Autograd is torch's: run it with inputs that require grad.
+
+Used by ``Executor`` (bind/simple_bind), and later by hybridized blocks, SymbolBlock and
+Module.
+"""
+import torch
+
+from ..ops._invoke import invoke
+from .symbol import aux_variable_ids, topo_order
+
+
+class Step:
+    """One operator application inside a compiled graph."""
+    __slots__ = ("op", "attrs", "name", "inputs", "outputs", "single", "release", "mutating")
+
+    def __init__(self, node, inputs, outputs):
+        self.op = node.op
+        self.attrs = node.parsed()
+        self.name = node.name
+        self.inputs = inputs
+        self.outputs = outputs
+        self.single = len(outputs) == 1
+        self.release = ()
+        self.mutating = bool(node.op.mutate or node.op.aux)
+
+
+class CompiledGraph:
+    """``graph(args, aux, is_train) -> outputs`` for a Symbol; tensors in, tensors out.
+
+    ``args`` follow ``arg_names`` (``Symbol.list_arguments()``), ``aux`` follow ``aux_names``.
+    """
+
+    def __init__(self, symbol):
+        order = topo_order(symbol._outputs)
+        aux_ids = aux_variable_ids(order)
+        slot = {}
+        for node in order:
+            for i in range(node.num_outputs()):
+                slot[(id(node), i)] = len(slot)
+        variables = [n for n in order if n.is_variable]
+        self.arg_names = [n.name for n in variables if id(n) not in aux_ids]
+        self.aux_names = [n.name for n in variables if id(n) in aux_ids]
+        self.arg_slots = [slot[(id(n), 0)] for n in variables if id(n) not in aux_ids]
+        self.aux_slots = [slot[(id(n), 0)] for n in variables if id(n) in aux_ids]
+        self.steps = [Step(n, [slot[(id(c), i)] for c, i in n.inputs],
+                           [slot[(id(n), i)] for i in range(n.num_outputs())])
+                      for n in order if not n.is_variable]
+        self.head_slots = [slot[(id(n), i)] for n, i in symbol._outputs]
+        self.num_slots = len(slot)
+        self.output_names = symbol.list_outputs()
+        self._plan_release()
+
+    def _plan_release(self):
+        """Drop each intermediate after its last use so inference keeps little memory alive."""
+        keep = set(self.head_slots) | set(self.arg_slots) | set(self.aux_slots)
+        last_use = {}
+        for k, step in enumerate(self.steps):
+            for s in step.inputs:
+                last_use[s] = k
+        per_step = [[] for _ in self.steps]
+        for s, k in last_use.items():
+            if s not in keep:
+                per_step[k].append(s)
+        for step, rel in zip(self.steps, per_step):
+            step.release = tuple(rel)
+
+    def __call__(self, args, aux=(), is_train=False, monitor=None):
+        vals = [None] * self.num_slots
+        for s, t in zip(self.arg_slots, args):
+            vals[s] = t
+        for s, t in zip(self.aux_slots, aux):
+            vals[s] = t
+        for step in self.steps:
+            result = invoke(step.op, [vals[i] for i in step.inputs], step.attrs, is_train,
+                            step.name)
+            if step.single:
+                vals[step.outputs[0]] = result
+            else:
+                for s, t in zip(step.outputs, result):
+                    vals[s] = t
+            if monitor is not None:
+                monitor(step, [vals[s] for s in step.outputs])
+            for s in step.release:
+                vals[s] = None
+        return [vals[s] for s in self.head_slots]
+
+
+def run(graph, args, aux, is_train, need_grad, monitor=None):
+    """Run ``graph`` with torch's grad mode set for ``need_grad``."""
+    with torch.set_grad_enabled(need_grad):
+        return graph(args, aux, is_train, monitor)
+
+
+def make_leaves(tensors, wanted):
+    """Fresh leaf views (shared storage) that require grad, for the positions in ``wanted``."""
+    return [t.detach().requires_grad_(True) if w else t for t, w in zip(tensors, wanted)]
+
+
+def gradients(heads, leaves, head_grads):
+    """d(sum heads*head_grads)/d leaves; None for leaves the heads do not depend on."""
+    pairs = [(h, g) for h, g in zip(heads, head_grads) if h.requires_grad]
+    if not pairs:
+        return [None] * len(leaves)
+    hs, gs = zip(*pairs)
+    gs = [torch.ones_like(h) if g is None else g for h, g in zip(hs, gs)]
+    return torch.autograd.grad(hs, leaves, gs, retain_graph=True, allow_unused=True)
+
+
+def accumulate(target, value, req):
+    """Write (``req='write'``) or add (``'add'``) a gradient tensor into ``target``."""
+    with torch.no_grad():
+        if value is None:
+            if req == "write":
+                target.zero_()
+            return
+        if req == "add":
+            target.add_(value)
+        else:
+            target.copy_(value)

@@ -1,0 +1,276 @@
+"""Executor: a Symbol bound to arrays (``sym.bind`` / ``sym.simple_bind``).
+
+``forward(is_train)`` runs the compiled graph on the bound arrays and fills ``outputs``;
+``backward(out_grads)`` writes (or, with grad_req 'add', adds) gradients into the gradient
+arrays. BatchNorm-style auxiliary states are updated in place during training forwards.
+"""
+import numpy as np
+
+from ..base import MXNetError, ShapeError
+from ..context import Context, current_context
+from ..ndarray.ndarray import NDArray, _wrap
+from ..ndarray.utils import zeros
+from .._torch.dtypes import TORCH_TO_NAME
+from . import compiler
+from ._infer import analyse
+
+_REQS = ("write", "add", "null")
+
+
+def _by_name(values, names, what, required=True):
+    """Normalise a list (in ``names`` order) or dict of arrays to a list."""
+    if values is None:
+        if required:
+            raise MXNetError(f"bind: {what} must be given for {names}")
+        return [None] * len(names)
+    if isinstance(values, dict):
+        extra = sorted(set(values) - set(names))
+        missing = [n for n in names if n not in values]
+        if missing and required:
+            raise MXNetError(f"bind: {what} missing for {missing}; the symbol's {what} are "
+                             f"{names}")
+        del extra  # MXNet ignores extra entries
+        return [values.get(n) for n in names]
+    values = list(values)
+    if len(values) != len(names):
+        raise MXNetError(f"bind: {len(values)} {what} given, the symbol has {len(names)}: {names}")
+    return values
+
+
+def _reqs(grad_req, names):
+    if isinstance(grad_req, str):
+        reqs = [grad_req] * len(names)
+    elif isinstance(grad_req, dict):
+        reqs = [grad_req.get(n, "null") for n in names]
+    else:
+        reqs = list(grad_req)
+        if len(reqs) != len(names):
+            raise MXNetError(f"bind: {len(reqs)} grad_req values for {len(names)} arguments")
+    for name, req in zip(names, reqs):
+        if req not in _REQS:
+            raise MXNetError(f"bind: grad_req {req!r} for {name!r} must be one of {_REQS}")
+    return reqs
+
+
+class Executor:
+    """A bound Symbol. Create with ``Symbol.bind`` or ``Symbol.simple_bind``."""
+
+    def __init__(self, symbol, ctx, arg_arrays, grad_arrays, grad_reqs, aux_arrays):
+        self._symbol = symbol
+        self._ctx = ctx
+        self._graph = compiler.CompiledGraph(symbol)
+        self.arg_arrays = arg_arrays
+        self.grad_arrays = grad_arrays
+        self.aux_arrays = aux_arrays
+        self._grad_reqs = [r if g is not None else "null" for r, g in zip(grad_reqs, grad_arrays)]
+        self._arg_names = self._graph.arg_names
+        self._aux_names = self._graph.aux_names
+        self.outputs = []
+        self._heads = None
+        self._leaves = None
+        self._monitor = None
+        self._monitor_all = False
+
+    # ---- construction ----------------------------------------------------------------------
+    @classmethod
+    def bind(cls, symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
+             group2ctx=None, shared_exec=None):
+        arg_names = symbol.list_arguments()
+        aux_names = symbol.list_auxiliary_states()
+        args = _by_name(args, arg_names, "arguments")
+        for name, a in zip(arg_names, args):
+            if not isinstance(a, NDArray):
+                raise TypeError(f"bind: argument {name!r} must be an NDArray, got "
+                                f"{type(a).__name__}")
+        grads = _by_name(args_grad, arg_names, "gradients", required=False)
+        reqs = _reqs(grad_req, arg_names)
+        if args_grad is None:
+            reqs = ["null"] * len(arg_names)
+        aux = _by_name(aux_states, aux_names, "auxiliary states", required=bool(aux_names))
+        _check_bind_shapes(symbol, arg_names, args, aux_names, aux)
+        return cls(symbol, ctx, args, grads, reqs, aux)
+
+    @classmethod
+    def simple_bind(cls, symbol, ctx, grad_req, type_dict, stype_dict, shared_exec,
+                    shared_buffer, shapes):
+        ctx = ctx if isinstance(ctx, Context) else current_context()
+        arg_names = symbol.list_arguments()
+        aux_names = symbol.list_auxiliary_states()
+        dtypes = dict(type_dict or {})
+        graph, arg_nodes, aux_nodes = analyse(symbol, shapes={k: tuple(v) for k, v in
+                                                               shapes.items()}, dtypes=dtypes)
+        reqs = _reqs(grad_req, arg_names)
+        args, grads, aux = [], [], []
+        for node, req in zip(arg_nodes, reqs):
+            arr = _alloc(graph, node, ctx, "argument")
+            args.append(arr)
+            grads.append(None if req == "null" else _nd_zeros_like(arr))
+        for node in aux_nodes:
+            aux.append(_alloc(graph, node, ctx, "auxiliary state"))
+        if shared_buffer is not None:
+            for name, arr in zip(arg_names, args):
+                if name in shared_buffer and shared_buffer[name].shape == arr.shape:
+                    args[arg_names.index(name)] = shared_buffer[name]
+                else:
+                    shared_buffer[name] = arr
+        return cls(symbol, ctx, args, grads, reqs, aux)
+
+    # ---- dictionaries --------------------------------------------------------------------------
+    @property
+    def arg_dict(self):
+        return dict(zip(self._arg_names, self.arg_arrays))
+
+    @property
+    def grad_dict(self):
+        return {n: g for n, g in zip(self._arg_names, self.grad_arrays) if g is not None}
+
+    @property
+    def aux_dict(self):
+        return dict(zip(self._aux_names, self.aux_arrays))
+
+    @property
+    def output_dict(self):
+        return dict(zip(self._graph.output_names, self.outputs))
+
+    # ---- running -------------------------------------------------------------------------------
+    def forward(self, is_train=False, **kwargs):
+        """Run the graph; ``kwargs`` first copy new values into the named arguments."""
+        arg_dict = None
+        for name, value in kwargs.items():
+            arg_dict = arg_dict or self.arg_dict
+            if name not in arg_dict:
+                raise MXNetError(f"forward: unknown argument {name!r}; arguments are "
+                                 f"{self._arg_names}")
+            target = arg_dict[name]
+            if tuple(np.shape(value)) != target.shape:
+                raise ShapeError(f"forward: argument {name!r} has shape {target.shape}, got "
+                                 f"{tuple(np.shape(value))}; use Executor.reshape to change "
+                                 "input shapes")
+            target[:] = value
+        tensors = [a._t for a in self.arg_arrays]
+        aux = [a._t for a in self.aux_arrays]
+        need_grad = is_train and any(r != "null" for r in self._grad_reqs)
+        monitor = self._monitor_hook() if self._monitor is not None else None
+        if need_grad:
+            leaves = compiler.make_leaves(tensors, [r != "null" for r in self._grad_reqs])
+            heads = compiler.run(self._graph, leaves, aux, True, True, monitor)
+            self._leaves, self._heads = leaves, heads
+        else:
+            heads = compiler.run(self._graph, tensors, aux, is_train, False, monitor)
+            self._leaves, self._heads = None, None
+        self._set_outputs(heads)
+        return self.outputs
+
+    def _set_outputs(self, heads):
+        if len(self.outputs) != len(heads):
+            self.outputs = [_wrap(h.detach(), self._ctx) for h in heads]
+            return
+        for out, h in zip(self.outputs, heads):
+            out._t = h.detach()
+
+    def backward(self, out_grads=None, is_train=True):
+        """Back-propagate from the outputs (head gradients ``out_grads``, default ones)."""
+        if self._heads is None:
+            raise MXNetError("backward needs a preceding forward(is_train=True) on an executor "
+                             "bound with gradient arrays (grad_req other than 'null')")
+        if out_grads is None:
+            grads = [None] * len(self._heads)
+        else:
+            if isinstance(out_grads, NDArray):
+                out_grads = [out_grads]
+            if len(out_grads) != len(self._heads):
+                raise MXNetError(f"backward: {len(out_grads)} out_grads for "
+                                 f"{len(self._heads)} outputs")
+            grads = [None if g is None else g._t for g in out_grads]
+        wanted = [i for i, r in enumerate(self._grad_reqs) if r != "null"]
+        results = compiler.gradients(self._heads, [self._leaves[i] for i in wanted], grads)
+        for i, value in zip(wanted, results):
+            compiler.accumulate(self.grad_arrays[i]._t, value, self._grad_reqs[i])
+
+    # ---- utilities -----------------------------------------------------------------------------
+    def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
+        """Copy values from dicts of NDArrays into the bound arguments/auxiliary states."""
+        arg_dict, aux_dict = self.arg_dict, self.aux_dict
+        for name, value in (arg_params or {}).items():
+            if name in arg_dict:
+                arg_dict[name][:] = value.astype(arg_dict[name].dtype, copy=False)
+            elif not allow_extra_params:
+                raise ValueError(f"copy_params_from: {name!r} is not an argument of the symbol; "
+                                 "pass allow_extra_params=True to skip it")
+        for name, value in (aux_params or {}).items():
+            if name in aux_dict:
+                aux_dict[name][:] = value.astype(aux_dict[name].dtype, copy=False)
+            elif not allow_extra_params:
+                raise ValueError(f"copy_params_from: {name!r} is not an auxiliary state of the "
+                                 "symbol; pass allow_extra_params=True to skip it")
+
+    def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
+        """A new executor for new input shapes, sharing arrays whose shape did not change."""
+        shapes = {n: a.shape for n, a in zip(self._arg_names, self.arg_arrays)}
+        shapes.update({k: tuple(v) for k, v in kwargs.items()})
+        graph, arg_nodes, aux_nodes = analyse(self._symbol, shapes=kwargs and {
+            k: tuple(v) for k, v in kwargs.items()} or {}, dtypes={
+            n: TORCH_TO_NAME[a._t.dtype] for n, a in zip(self._arg_names, self.arg_arrays)})
+        args, grads = [], []
+        for node, old, grad in zip(arg_nodes, self.arg_arrays, self.grad_arrays):
+            new_shape = graph.shape.get((id(node), 0))
+            if new_shape == old.shape:
+                args.append(old)
+                grads.append(grad)
+                continue
+            if node.name not in kwargs and not partial_shaping:
+                raise MXNetError(f"reshape: argument {node.name!r} would change shape from "
+                                 f"{old.shape} to {new_shape}; pass partial_shaping=True")
+            if new_shape is not None and np.prod(new_shape) > old.size and not allow_up_sizing:
+                raise MXNetError(f"reshape: argument {node.name!r} grows from {old.shape} to "
+                                 f"{new_shape}; pass allow_up_sizing=True")
+            arr = _alloc(graph, node, self._ctx, "argument")
+            args.append(arr)
+            grads.append(None if grad is None else _nd_zeros_like(arr))
+        return Executor(self._symbol, self._ctx, args, grads, self._grad_reqs,
+                        list(self.aux_arrays))
+
+    def set_monitor_callback(self, callback, monitor_all=False):
+        """Call ``callback(name, array)`` with every op output (and inputs if monitor_all)."""
+        self._monitor = callback
+        self._monitor_all = monitor_all
+
+    def _monitor_hook(self):
+        callback, names = self._monitor, {}
+
+        def hook(step, outputs):
+            if step.name not in names:
+                names[step.name] = [f"{step.name}_{n}" for n in
+                                    step.op.output_name_list(step.attrs)]
+            for name, t in zip(names[step.name], outputs):
+                callback(name, _wrap(t.detach(), self._ctx))
+        return hook
+
+    def debug_str(self):
+        return self._symbol.debug_str()
+
+
+def _nd_zeros_like(arr):
+    return _wrap(arr._t.new_zeros(arr._t.shape), arr.context)
+
+
+def _alloc(graph, node, ctx, what):
+    shape = graph.shape.get((id(node), 0))
+    if shape is None or not all(d > 0 for d in shape):
+        raise MXNetError(f"simple_bind: cannot infer the shape of {what} {node.name!r} "
+                         f"(got {shape}); pass its shape, e.g. simple_bind(ctx, "
+                         f"{node.name}=(...))")
+    dtype = graph.dtype.get((id(node), 0))
+    name = TORCH_TO_NAME[dtype] if dtype is not None else "float32"
+    return zeros(shape, ctx=ctx, dtype=name)
+
+
+def _check_bind_shapes(symbol, arg_names, args, aux_names, aux):
+    """Check the bound arrays against the graph's shape rules (errors name the node)."""
+    shapes = {n: a.shape for n, a in zip(arg_names, args)}
+    shapes.update({n: a.shape for n, a in zip(aux_names, aux) if a is not None})
+    dtypes = {n: TORCH_TO_NAME[a._t.dtype] for n, a in zip(arg_names, args)}
+    try:
+        analyse(symbol, shapes=shapes, dtypes=dtypes)
+    except MXNetError as err:
+        raise type(err)(f"bind: the arrays do not fit the symbol: {err}") from None

@@ -1,0 +1,524 @@
+"""Symbol: a graph of operator nodes and variables, as in MXNet 1.x.
+
+A node is an OpDef (or a variable), a name, MXNet attribute strings and input entries
+``(node, output_index)``. A Symbol is a list of output entries (one for most symbols, several
+for ``Group``). Symbols are immutable except for attributes; composition copies.
+"""
+import json
+import warnings
+
+from ..attribute import AttrScope
+from ..base import MXNetError, _Null
+from ..name import NameManager
+
+__all__ = ["Symbol", "var", "Variable", "Group", "HIDDEN_KEYS"]
+
+# Attributes MXNet also reports without underscores (list_attr shows both spellings).
+HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage")
+_STYPE_IDS = {"default": 0, "row_sparse": 1, "csr": 2}
+
+
+class Node:
+    """One graph node: an operator application or a variable (``op is None``)."""
+    __slots__ = ("op", "name", "attrs", "inputs", "_parsed", "subgraphs", "__weakref__")
+
+    def __init__(self, op, name, attrs=None, inputs=()):
+        self.op = op
+        self.name = name
+        self.attrs = dict(attrs) if attrs else {}
+        self.inputs = list(inputs)
+        self._parsed = None
+        self.subgraphs = None
+
+    @property
+    def is_variable(self):
+        return self.op is None
+
+    def parsed(self, strict=True):
+        """The op's parsed attributes (cached)."""
+        if self._parsed is None:
+            self._parsed = self.op.parse_attrs(self.attrs, node=self.name, strict=strict)
+        return self._parsed
+
+    def num_outputs(self):
+        return 1 if self.op is None else self.op.output_count(self.parsed())
+
+    def input_names(self):
+        return self.op.input_names(self.parsed(), len(self.inputs))
+
+    def aux_positions(self):
+        """Input positions the op mutates as auxiliary states (BatchNorm moving stats)."""
+        if self.op is None or not self.op.aux:
+            return ()
+        names = self.input_names()
+        return tuple(i for i, n in enumerate(names) if n in self.op.aux)
+
+    def output_names(self):
+        if self.op is None:
+            return [self.name]
+        return [f"{self.name}_{n}" for n in self.op.output_name_list(self.parsed())]
+
+    def __repr__(self):
+        return f"<Node {self.name} ({'var' if self.op is None else self.op.name})>"
+
+
+def topo_order(entries):
+    """Nodes reachable from ``entries`` in MXNet's order (DFS post-order, inputs in order)."""
+    order, seen = [], set()
+    for head, _ in entries:
+        if id(head) in seen:
+            continue
+        stack = [(head, iter(head.inputs))]
+        seen.add(id(head))
+        while stack:
+            node, it = stack[-1]
+            for child, _ in it:
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    stack.append((child, iter(child.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def aux_variable_ids(order):
+    """ids of variable nodes that feed an auxiliary-state input somewhere in the graph."""
+    aux = set()
+    for node in order:
+        for pos in node.aux_positions():
+            child = node.inputs[pos][0]
+            if child.is_variable:
+                aux.add(id(child))
+    return aux
+
+
+class Symbol:
+    """Symbolic graph output(s); build with ``mx.sym.var`` and ``mx.sym.<Op>``."""
+    __slots__ = ("_outputs", "__weakref__")
+
+    def __init__(self, outputs):
+        if not isinstance(outputs, list):
+            raise MXNetError("Symbol(handle) wraps an MXNet C handle, which mxtorch does not "
+                             "have; build symbols with mx.sym.var and mx.sym.<Op>")
+        self._outputs = outputs
+
+    # ---- structure ---------------------------------------------------------------------------
+    def _order(self):
+        return topo_order(self._outputs)
+
+    @property
+    def name(self):
+        """Name of the single output's node (None for a group of several outputs)."""
+        if len(self._outputs) != 1:
+            return None
+        return self._outputs[0][0].name
+
+    def list_arguments(self):
+        """Names of the free inputs that are not auxiliary states, in graph order."""
+        order = self._order()
+        aux = aux_variable_ids(order)
+        return [n.name for n in order if n.is_variable and id(n) not in aux]
+
+    def list_auxiliary_states(self):
+        """Names of the inputs operators update in place (BatchNorm moving_mean/var)."""
+        order = self._order()
+        aux = aux_variable_ids(order)
+        return [n.name for n in order if n.is_variable and id(n) in aux]
+
+    def list_inputs(self):
+        """Names of all free inputs (arguments and auxiliary states) in graph order."""
+        return [n.name for n in self._order() if n.is_variable]
+
+    def list_outputs(self):
+        """Names of the outputs (``<node>_output``, variables by their own name)."""
+        return [node.output_names()[i] for node, i in self._outputs]
+
+    def _variables(self):
+        return [n for n in self._order() if n.is_variable]
+
+    def get_internals(self):
+        """A group of every intermediate output of the graph."""
+        outputs = []
+        for node in self._order():
+            outputs.extend((node, i) for i in range(node.num_outputs()))
+        return Symbol(outputs)
+
+    def get_children(self):
+        """The inputs of this symbol's output node (None for a variable)."""
+        entries = []
+        for node, _ in self._outputs:
+            entries.extend(node.inputs)
+        return Symbol(list(entries)) if entries else None
+
+    def __getitem__(self, index):
+        if isinstance(index, str):
+            names = self.list_outputs()
+            matches = [i for i, n in enumerate(names) if n == index]
+            if not matches:
+                raise ValueError(f"cannot find output {index!r}; outputs are {names}")
+            if len(matches) > 1:
+                raise ValueError(f"there are {len(matches)} outputs named {index!r}")
+            index = matches[0]
+        if isinstance(index, slice):
+            return Symbol(self._outputs[index])
+        if not -len(self._outputs) <= index < len(self._outputs):
+            raise IndexError(f"output index {index} out of range for {len(self._outputs)} outputs")
+        return Symbol([self._outputs[index]])
+
+    def __iter__(self):
+        return (Symbol([entry]) for entry in self._outputs)
+
+    def __len__(self):
+        return len(self._outputs)
+
+    def __bool__(self):
+        raise NotImplementedError("the truth value of a Symbol is undefined: symbols have no "
+                                  "value until bound; compare with `is None` instead")
+
+    # ---- attributes --------------------------------------------------------------------------
+    def _single_node(self, what):
+        if len(self._outputs) != 1:
+            raise MXNetError(f"{what} needs a single-output symbol, this one has "
+                             f"{len(self._outputs)} outputs")
+        return self._outputs[0][0]
+
+    def attr(self, key):
+        """The string attribute ``key`` of this symbol's node, or None."""
+        node = self._single_node("attr")
+        attrs = _with_plain_aliases(node.attrs)
+        return attrs.get(key)
+
+    def list_attr(self, recursive=False):
+        """Attributes of this symbol's node (``recursive`` is deprecated: see attr_dict)."""
+        if recursive:
+            raise DeprecationWarning("list_attr(recursive=True) is deprecated; use attr_dict()")
+        return _with_plain_aliases(self._single_node("list_attr").attrs)
+
+    def attr_dict(self):
+        """{node name: attributes} for every node of the graph that has attributes."""
+        out = {}
+        for node in self._order():
+            if node.attrs:
+                out[node.name] = _with_plain_aliases(node.attrs)
+        return out
+
+    def _set_attr(self, **kwargs):
+        node = self._single_node("_set_attr")
+        for key, value in kwargs.items():
+            if not isinstance(value, str):
+                raise ValueError(f"attribute values must be strings, got {key}={value!r}")
+            node.attrs[key] = value
+            node._parsed = None
+
+    # ---- composition ---------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        """Compose: substitute free inputs by other symbols (``net(data=other)``)."""
+        result = self.__copy__()
+        result._compose(*args, **kwargs)
+        return result
+
+    def _compose(self, *args, **kwargs):
+        name = kwargs.pop("name", None)
+        if args and kwargs:
+            raise TypeError("compose accepts positional or keyword arguments, not both")
+        free = self._variables()
+        by_name = {}
+        if args:
+            arg_names = self.list_arguments()
+            for arg_name, value in zip(arg_names, args):
+                by_name[arg_name] = value
+        else:
+            known = {n.name for n in free}
+            for key, value in kwargs.items():
+                if key not in known:
+                    raise MXNetError(f"compose: {key!r} is not an input of this symbol; inputs "
+                                     f"are {sorted(known)}")
+                by_name[key] = value
+        replace = {}
+        for var_node in free:
+            value = by_name.get(var_node.name)
+            if value is None:
+                continue
+            if not isinstance(value, Symbol) or len(value._outputs) != 1:
+                raise TypeError(f"compose: input {var_node.name!r} must be a single-output "
+                                f"Symbol, got {value!r}")
+            replace[id(var_node)] = value._outputs[0]
+        for node in self._order():
+            node.inputs = [replace.get(id(child), (child, idx)) if child.is_variable
+                           else (child, idx) for child, idx in node.inputs]
+        self._outputs = [replace.get(id(n), (n, i)) if n.is_variable else (n, i)
+                         for n, i in self._outputs]
+        if name and len(self._outputs) == 1 and not self._outputs[0][0].is_variable:
+            self._outputs[0][0].name = name
+
+    def __copy__(self):
+        """Deep copy of the graph (nodes are mutable through _set_attr and compose)."""
+        mapping = {}
+        for node in self._order():
+            clone = Node(node.op, node.name, node.attrs,
+                         [(mapping[id(c)], i) for c, i in node.inputs])
+            clone.subgraphs = node.subgraphs
+            mapping[id(node)] = clone
+        return Symbol([(mapping[id(n)], i) for n, i in self._outputs])
+
+    copy = __copy__
+
+    def __deepcopy__(self, memo):
+        return self.__copy__()
+
+    # ---- printing, pickling, files -------------------------------------------------------------
+    def __repr__(self):
+        name = self.name
+        if name is None:
+            return f"<Symbol group [{', '.join(self._output_node_names())}]>"
+        return f"<Symbol {name}>"
+
+    __str__ = __repr__
+
+    def _output_node_names(self):
+        return [n.name for n, _ in self._outputs]
+
+    def debug_str(self):
+        """A readable listing of the graph's nodes, inputs and attributes."""
+        lines = []
+        for node in self._order():
+            if node.is_variable:
+                lines.append(f"Variable:{node.name}")
+                continue
+            lines.append("-" * 40)
+            lines.append(f"Op:{node.op.name}, Name={node.name}")
+            lines.append("Inputs:")
+            for i, (child, idx) in enumerate(node.inputs):
+                lines.append(f"\targ[{i}]={child.output_names()[idx] if not child.is_variable else child.name}")
+            if node.attrs:
+                lines.append("Attrs:")
+                for k, v in sorted(node.attrs.items()):
+                    lines.append(f"\t{k}={v}")
+        return "\n".join(lines)
+
+    def tojson(self, remove_amp_cast=True):
+        """The graph in MXNet's symbol JSON format."""
+        from ._json import to_json
+        return to_json(self)
+
+    def save(self, fname, remove_amp_cast=True):
+        """Write ``tojson()`` to ``fname`` (atomically)."""
+        from ..ndarray.utils import _atomic_write
+        _atomic_write(fname, self.tojson().encode("utf-8"))
+
+    def __getstate__(self):
+        return {"handle": self.tojson()}
+
+    def __setstate__(self, state):
+        from ._json import from_json
+        self._outputs = from_json(state["handle"])._outputs
+
+    def __reduce__(self):
+        return (_unpickle_symbol, (self.tojson(),))
+
+    # ---- inference, binding, evaluation ----------------------------------------------------
+    def infer_shape(self, *args, **kwargs):
+        """(arg_shapes, out_shapes, aux_shapes) from known input shapes; Nones if incomplete."""
+        from ._infer import infer_shape
+        return infer_shape(self, args, kwargs, partial=False)
+
+    def infer_shape_partial(self, *args, **kwargs):
+        """Like infer_shape, but unknown shapes come back as () / with 0 dims."""
+        from ._infer import infer_shape
+        return infer_shape(self, args, kwargs, partial=True)
+
+    def infer_type(self, *args, **kwargs):
+        """(arg_types, out_types, aux_types) as numpy types; Nones if incomplete."""
+        from ._infer import infer_type
+        return infer_type(self, args, kwargs, partial=False)
+
+    def infer_type_partial(self, *args, **kwargs):
+        from ._infer import infer_type
+        return infer_type(self, args, kwargs, partial=True)
+
+    def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, group2ctx=None,
+             shared_exec=None):
+        """Bind arrays to the arguments: returns an Executor."""
+        from .executor import Executor
+        return Executor.bind(self, ctx, args, args_grad, grad_req, aux_states, group2ctx,
+                             shared_exec)
+
+    def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, group2ctx=None,
+                    shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
+        """Allocate arguments from shapes (``data=(32, 100)``) and bind: returns an Executor."""
+        from .executor import Executor
+        return Executor.simple_bind(self, ctx, grad_req, type_dict, stype_dict, shared_exec,
+                                    shared_buffer, kwargs)
+
+    _bind = bind
+    _simple_bind = simple_bind
+
+    def eval(self, ctx=None, **kwargs):
+        """Evaluate with the given NDArrays as inputs; returns the list of outputs."""
+        from ..context import current_context
+        ctx = ctx or current_context()
+        executor = self.bind(ctx, kwargs, grad_req="null")
+        return executor.forward()
+
+    def gradient(self, wrt):
+        raise MXNetError("Symbol.gradient is not implemented in MXNet 1.x either; bind the "
+                         "symbol and call Executor.backward")
+
+    def optimize_for(self, backend, args=None, aux=None, ctx=None, **kwargs):
+        """Graph partitioning backends do not apply to mxtorch; returns the symbol unchanged."""
+        warnings.warn(f"optimize_for(backend={backend!r}) has no effect in mxtorch", stacklevel=2)
+        return self
+
+    def get_backend_symbol(self, backend):
+        return self
+
+
+def _unpickle_symbol(text):
+    from ._json import from_json
+    return from_json(text)
+
+
+def _with_plain_aliases(attrs):
+    out = dict(attrs)
+    for key in HIDDEN_KEYS:
+        hidden = f"__{key}__"
+        if hidden in attrs:
+            out[key] = attrs[hidden]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# variables and groups
+# --------------------------------------------------------------------------------------------
+
+
+def var(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, init=None,
+        stype=None, profiler_scope=None, **kwargs):
+    """A symbolic variable (a free input of the graph).
+
+    Parameters
+    ----------
+    name : str
+        Variable name.
+    attr : dict of str to str, optional
+        Extra attributes.
+    shape : tuple, optional
+        Shape hint (``__shape__``) used by infer_shape.
+    lr_mult, wd_mult : float, optional
+        Learning-rate / weight-decay multipliers (``__lr_mult__``, ``__wd_mult__``).
+    dtype : str or numpy dtype, optional
+        Type hint (``__dtype__``).
+    init : Initializer or str, optional
+        Initializer (``__init__``).
+    stype : str, optional
+        Storage type ('default', 'row_sparse', 'csr').
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"variable name must be a string, got {name!r}")
+    attrs = AttrScope.current().get(attr)
+    if shape is not None:
+        attrs["__shape__"] = str(tuple(shape))
+    if lr_mult is not None:
+        attrs["__lr_mult__"] = str(lr_mult)
+    if wd_mult is not None:
+        attrs["__wd_mult__"] = str(wd_mult)
+    if dtype is not None:
+        from .._torch.dtypes import TORCH_TO_FLAG, to_torch_dtype
+        attrs["__dtype__"] = str(TORCH_TO_FLAG[to_torch_dtype(dtype)])
+    if init is not None:
+        attrs["__init__"] = init if isinstance(init, str) else init.dumps()
+    if stype is not None:
+        attrs["__storage_type__"] = str(_STYPE_IDS[stype])
+    if profiler_scope is not None:
+        attrs["__profiler_scope__"] = profiler_scope
+    for key, value in kwargs.items():
+        if not (key.startswith("__") and key.endswith("__")):
+            raise ValueError(f"attribute {key!r} is not supported: extra variable attributes "
+                             "must start and end with double underscores, e.g. __layout__")
+        attrs[key] = str(value)
+    return Symbol([(Node(None, name, attrs), 0)])
+
+
+Variable = var
+
+
+def Group(symbols):  # noqa: N802 - MXNet's name
+    """One symbol whose outputs are the outputs of ``symbols``, in order."""
+    if not symbols or not all(isinstance(s, Symbol) for s in symbols):
+        raise TypeError("Group expects a non-empty list of Symbols")
+    outputs = []
+    for s in symbols:
+        outputs.extend(s._outputs)
+    return Symbol(outputs)
+
+
+# --------------------------------------------------------------------------------------------
+# creating op nodes (the sym door)
+# --------------------------------------------------------------------------------------------
+
+# Initializers MXNet attaches to auxiliary-state variables an op creates or receives.
+_AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
+_AUX_INIT_OPS = ("BatchNorm", "BatchNorm_v1", "_contrib_SyncBatchNorm",
+                 "_contrib_BatchNormWithReLU")
+
+
+def attr_string(op, key, value):
+    """MXNet's string form of a Python attribute value (what its front end stores)."""
+    if isinstance(value, str):
+        return value
+    spec = op.attr_map.get(key)
+    if spec is not None and spec.kind.name == "dtype" and value is not None:
+        from .._torch.dtypes import dtype_name
+        return dtype_name(value)
+    if spec is not None and spec.kind.name == "Context":
+        return str(value)
+    return str(value)
+
+
+def create(op, hint, inputs, raw, name=None, attr=None):
+    """A new op node over ``inputs`` ({input name: Symbol}); missing inputs become variables."""
+    attrs = {k: attr_string(op, k, v) for k, v in raw.items() if v is not _Null}
+    parsed = op.parse_attrs(attrs)
+    name = NameManager.current().get(name, hint)
+    attrs.update(AttrScope.current().get(attr))
+    entries = []
+    if op.variadic:
+        entries = [_entry_of(op, f"arg{i}", s) for i, s in enumerate(inputs)]
+    else:
+        for input_name in op.input_names(parsed):
+            value = inputs.pop(input_name, None)
+            if value is None:
+                entries.append((_auto_variable(op, name, input_name, attrs), 0))
+            else:
+                entries.append(_entry_of(op, input_name, value))
+        if inputs:
+            raise MXNetError(f"{op.name}: input(s) {sorted(inputs)} are not used with these "
+                             f"attributes")
+    node = Node(op, name, attrs, entries)
+    node._parsed = parsed
+    if op.name in _AUX_INIT_OPS:
+        for pos in node.aux_positions():
+            child = entries[pos][0]
+            init = _AUX_INIT.get(node.input_names()[pos])
+            if child.is_variable and init and "__init__" not in child.attrs:
+                child.attrs["__init__"] = init
+    return Symbol([(node, i) for i in range(node.num_outputs())])
+
+
+def _entry_of(op, input_name, value):
+    if not isinstance(value, Symbol):
+        raise TypeError(f"{op.name}: input {input_name!r} must be a Symbol, got "
+                        f"{type(value).__name__}")
+    if len(value._outputs) != 1:
+        raise MXNetError(f"{op.name}: input {input_name!r} is a group of {len(value._outputs)} "
+                         "outputs; pick one with sym[i]")
+    return value._outputs[0]
+
+
+def _auto_variable(op, node_name, input_name, op_attrs):
+    # NOTE: MXNet copies the op node's attributes onto the variables it creates for missing
+    # inputs (fc1_weight carries num_hidden), and readers must tolerate that.
+    return Node(None, f"{node_name}_{input_name}", json.loads(json.dumps(op_attrs)))
+
