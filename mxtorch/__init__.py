@@ -19,6 +19,9 @@ from . import attribute  # noqa: E402
 from .attribute import AttrScope  # noqa: E402,F401
 from . import symbol  # noqa: E402
 from . import symbol as sym  # noqa: E402,F401
+from . import model  # noqa: E402,F401
+from . import visualization  # noqa: E402
+from . import visualization as viz  # noqa: E402,F401
 from . import random  # noqa: E402
 from . import random as rnd  # noqa: E402,F401
 

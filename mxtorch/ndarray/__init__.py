@@ -4,7 +4,7 @@ from ._operators import install_ndarray_operators
 from . import _gen
 from .utils import (array, zeros, ones, full, empty, arange, linspace, eye,  # noqa: F401
                     concatenate, moveaxis, save, load, load_frombuffer, from_numpy,
-                    from_dlpack, to_dlpack_for_read, to_dlpack_for_write)
+                    from_dlpack, to_dlpack_for_read, to_dlpack_for_write, split_v2)
 from ._functions import FUNCTIONS as _FUNCTIONS
 from . import _fluent
 

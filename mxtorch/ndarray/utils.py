@@ -17,7 +17,7 @@ from .ndarray import NDArray, _wrap, from_torch
 
 __all__ = ["array", "zeros", "ones", "full", "empty", "arange", "linspace", "eye",
            "concatenate", "moveaxis", "save", "load", "load_frombuffer", "from_numpy",
-           "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write"]
+           "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write", "split_v2"]
 
 
 def _ctx(ctx):
@@ -233,3 +233,27 @@ def _as_ndarray(item):
     if isinstance(item, NDArray):
         return item
     return _wrap(item)
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split ``ary`` along ``axis`` into ``indices_or_sections`` equal pieces (an int) or at
+    the given indices (a tuple: ``(2, 3)`` gives ``ary[:2]``, ``ary[2:3]``, ``ary[3:]``).
+
+    Returns a list of NDArrays, or one NDArray when there is a single piece.
+    """
+    from ..base import ShapeError
+    from . import _internal
+    size = ary.shape[axis]
+    if isinstance(indices_or_sections, integer_types) and not isinstance(indices_or_sections,
+                                                                          bool):
+        sections = int(indices_or_sections)
+        if sections < 1 or size % sections:
+            raise ShapeError(f"split_v2: axis {axis} of shape {ary.shape} (size {size}) cannot "
+                             f"be split into {sections} equal sections")
+        indices = tuple(k * (size // sections) for k in range(sections))
+    elif isinstance(indices_or_sections, (tuple, list)):
+        indices = (0,) + tuple(int(i) for i in indices_or_sections)
+    else:
+        raise ValueError("split_v2: indices_or_sections must be an int or a tuple of ints, got "
+                         f"{type(indices_or_sections).__name__}")
+    return _internal._split_v2(ary, indices=indices, axis=axis, squeeze_axis=squeeze_axis)

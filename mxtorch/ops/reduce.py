@@ -65,16 +65,17 @@ class AxesKind(Kind):
 AXES = AxesKind()
 
 
-def reduce_dims(op, ndim, axis, exclude=False):
-    """Sorted tuple of the axes to reduce, with MXNet's checks (range, duplicates)."""
+def reduce_dims(op, shape, axis, exclude=False):
+    """Sorted tuple of the axes of ``shape`` to reduce, with MXNet's checks."""
+    ndim = len(shape)
     if axis is None or axis == ():
         return tuple(range(ndim))
     given = (axis,) if isinstance(axis, int) else tuple(axis)
     dims = []
     for ax in given:
         if not -ndim <= ax < ndim:
-            raise ShapeError(f"{op}: axis {ax} is out of range for an input with {ndim} "
-                             f"dimension(s); valid axes are {-ndim}..{ndim - 1}")
+            raise ShapeError(f"{op}: axis {ax} is out of range for an input of shape "
+                             f"{tuple(shape)}; valid axes are {-ndim}..{ndim - 1}")
         dims.append(ax % ndim)
     if len(set(dims)) != len(dims):
         raise ShapeError(f"{op}: axis={axis} lists the same axis twice")
@@ -84,11 +85,12 @@ def reduce_dims(op, ndim, axis, exclude=False):
     return tuple(dims)
 
 
-def one_axis(op, ndim, axis):
-    """A single axis normalised to 0..ndim-1 (argmax, sort, pick...)."""
+def one_axis(op, shape, axis):
+    """A single axis of ``shape`` normalised to 0..ndim-1 (argmax, sort, pick...)."""
+    ndim = len(shape)
     if not -ndim <= axis < ndim:
-        raise ShapeError(f"{op}: axis {axis} is out of range for an input with {ndim} "
-                         f"dimension(s); valid axes are {-ndim}..{ndim - 1}")
+        raise ShapeError(f"{op}: axis {axis} is out of range for an input of shape "
+                         f"{tuple(shape)}; valid axes are {-ndim}..{ndim - 1}")
     return axis % ndim
 
 
@@ -134,14 +136,14 @@ def _sum_keep(data, dims):
 @defop("sum", aliases=("sum_axis",), attrs=_RED_ATTRS)
 def sum_(data, axis, keepdims, exclude):
     """Sum over ``axis`` (integers wrap in their own dtype)."""
-    dims = reduce_dims("sum", data.dim(), axis, exclude)
+    dims = reduce_dims("sum", data.shape, axis, exclude)
     return finish(_sum_keep(data, dims), data, dims, keepdims)
 
 
 @defop("mean", attrs=_RED_ATTRS)
 def mean(data, axis, keepdims, exclude):
     """Mean over ``axis``; integer inputs give the truncated integer mean."""
-    dims = reduce_dims("mean", data.dim(), axis, exclude)
+    dims = reduce_dims("mean", data.shape, axis, exclude)
     if data.is_floating_point():
         out = torch.mean(data, dim=dims, keepdim=True) if dims else data.clone()
     else:
@@ -159,14 +161,14 @@ def _prod_last(t):
 @defop("prod", attrs=_RED_ATTRS)
 def prod(data, axis, keepdims, exclude):
     """Product over ``axis``."""
-    dims = reduce_dims("prod", data.dim(), axis, exclude)
+    dims = reduce_dims("prod", data.shape, axis, exclude)
     return finish(_over(data, dims, _prod_last), data, dims, keepdims)
 
 
 @defop("nansum", attrs=_RED_ATTRS)
 def nansum(data, axis, keepdims, exclude):
     """Sum over ``axis`` treating NaN as 0."""
-    dims = reduce_dims("nansum", data.dim(), axis, exclude)
+    dims = reduce_dims("nansum", data.shape, axis, exclude)
     if not data.is_floating_point():
         return finish(_sum_keep(data, dims), data, dims, keepdims)
     out = torch.nansum(data, dim=dims, keepdim=True) if dims else torch.nan_to_num(
@@ -177,7 +179,7 @@ def nansum(data, axis, keepdims, exclude):
 @defop("nanprod", attrs=_RED_ATTRS)
 def nanprod(data, axis, keepdims, exclude):
     """Product over ``axis`` treating NaN as 1."""
-    dims = reduce_dims("nanprod", data.dim(), axis, exclude)
+    dims = reduce_dims("nanprod", data.shape, axis, exclude)
     if data.is_floating_point():
         data = torch.where(torch.isnan(data), torch.ones_like(data), data)
     return finish(_over(data, dims, _prod_last), data, dims, keepdims)
@@ -186,7 +188,7 @@ def nanprod(data, axis, keepdims, exclude):
 @defop("_square_sum", attrs=_RED_ATTRS)
 def square_sum(data, axis, keepdims, exclude):
     """Sum of squares over ``axis`` (MXNet has it for row_sparse only; dense works here)."""
-    dims = reduce_dims("_square_sum", data.dim(), axis, exclude)
+    dims = reduce_dims("_square_sum", data.shape, axis, exclude)
     return finish(_sum_keep(data * data, dims), data, dims, keepdims)
 
 
@@ -212,7 +214,7 @@ class _ExtremumAll(torch.autograd.Function):
 
 
 def _extremum(name, data, axis, keepdims, exclude, is_max):
-    dims = reduce_dims(name, data.dim(), axis, exclude)
+    dims = reduce_dims(name, data.shape, axis, exclude)
     if not dims:
         return data.clone()
     if data.dtype == torch.bool:
@@ -251,7 +253,7 @@ def norm(data, ord, axis, out_dtype, keepdims):  # noqa: A002 - MXNet's attribut
     """L1 or L2 norm over ``axis`` (flattened: several axes give one vector norm)."""
     if ord not in (1, 2):
         raise MXNetError(f"norm: ord={ord} is not supported; use ord=1 or ord=2")
-    dims = reduce_dims("norm", data.dim(), axis)
+    dims = reduce_dims("norm", data.shape, axis)
     target = NAME_TO_TORCH[out_dtype] if out_dtype else data.dtype
     # NOTE: out_dtype is the accumulation and output type (MXNet 1.9.1's CPU kernel rejects
     # any out_dtype other than the input dtype; here it converts first).
@@ -272,7 +274,7 @@ def moments(data, axes, keepdims):
     if axes is None or axes == ():
         raise MXNetError("moments: axes must be given; to reduce everything pass every axis, "
                          f"e.g. axes={tuple(range(data.dim()))}")
-    dims = reduce_dims("moments", data.dim(), axes)
+    dims = reduce_dims("moments", data.shape, axes)
     if data.is_floating_point():
         mu = torch.mean(data, dim=dims, keepdim=True)
         var = torch.mean(torch.square(data - mu), dim=dims, keepdim=True)
@@ -295,7 +297,7 @@ def _arg(name, fn, data, axis, keepdims):
         idx = fn(work.reshape(-1))
         shape = (1,) * data.dim() if keepdims and data.dim() else (1,)
         return idx.reshape(shape).to(data.dtype)
-    ax = one_axis(name, data.dim(), axis)
+    ax = one_axis(name, data.shape, axis)
     idx = fn(work, dim=ax, keepdim=keepdims)
     # NOTE: MXNet returns the indices in the input's dtype (float32 for float32 data).
     return (idx.reshape(1) if idx.dim() == 0 else idx).to(data.dtype)
@@ -333,7 +335,7 @@ def _sorted(name, data, axis, is_ascend):
     if axis is None:
         data, ax = data.reshape(-1), 0
     else:
-        ax = one_axis(name, data.dim(), axis)
+        ax = one_axis(name, data.shape, axis)
     values, idx = torch.sort(data, dim=ax, descending=not is_ascend, stable=True)
     return values, idx, ax
 
@@ -386,3 +388,118 @@ def topk(data, axis, k, ret_typ, is_ascend, dtype):
         return mask.reshape(data.shape)
     indices = idx.to(NAME_TO_TORCH[dtype])
     return (values, indices) if ret_typ == "both" else indices
+
+
+# --------------------------------------------------------------------------------------------
+# whole-array checks: all_finite, multi_all_finite, multi_sum_sq, allclose, getnnz
+# --------------------------------------------------------------------------------------------
+
+
+def _all_finite(tensors, device):
+    ok = torch.ones((), dtype=torch.bool, device=device)
+    for t in tensors:
+        if t.is_floating_point():
+            ok = ok & torch.isfinite(t).all()
+    return ok.to(torch.float32).reshape(1)
+
+
+@defop("all_finite", attrs=(Attr("init_output", BOOL, True, "Start from 1 (always the case "
+                                                           "here: outputs are not reused)"),))
+def all_finite(data, init_output):
+    """``[1.0]`` if every element is finite, else ``[0.0]`` (float32, shape (1,))."""
+    # NOTE: with init_output=False MXNet leaves a stale output value in place when every
+    # element is finite; a functional op has no previous output, so it starts from 1 anyway.
+    return _all_finite([data], data.device)
+
+
+@defop("multi_all_finite", inputs=VARIADIC, num_args="num_arrays", same_dtype=(),
+       attrs=(Attr("num_arrays", INT, 1, "Number of input arrays"),
+              Attr("init_output", BOOL, True, "Start from 1 (see all_finite)")))
+def multi_all_finite(*data, num_arrays, init_output):
+    """``[1.0]`` if every element of every input is finite, else ``[0.0]``."""
+    _check_count("multi_all_finite", data, num_arrays)
+    return _all_finite(data, data[0].device)
+
+
+@defop("multi_sum_sq", inputs=VARIADIC, num_args="num_arrays",
+       attrs=(Attr("num_arrays", INT, doc="Number of input arrays"),))
+def multi_sum_sq(*data, num_arrays):
+    """Sum of squares of each input, as one float32 vector of length ``num_arrays``."""
+    _check_count("multi_sum_sq", data, num_arrays)
+    sums = [torch.sum(torch.square(t.to(torch.float32))) for t in data]
+    return torch.stack(sums)
+
+
+def _check_count(op, data, num_arrays):
+    if len(data) != num_arrays:
+        raise MXNetError(f"{op}: num_arrays={num_arrays} but {len(data)} arrays were given")
+
+
+@defop("_contrib_allclose", inputs=("a", "b"),
+       attrs=(Attr("rtol", FLOAT, 1e-05, "Relative tolerance"),
+              Attr("atol", FLOAT, 1e-08, "Absolute tolerance"),
+              Attr("equal_nan", BOOL, True, "Treat NaNs in the same place as equal")))
+def allclose(a, b, rtol, atol, equal_nan):
+    """1 (uint8, 0-d as in MXNet) if ``|a - b| <= atol + rtol * |b|`` everywhere, else 0."""
+    if a.shape != b.shape:
+        raise ShapeError(f"_contrib_allclose: inputs must have the same shape, got a "
+                         f"{tuple(a.shape)} and b {tuple(b.shape)}")
+    close = torch.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    # NOTE: MXNet returns a 0-d uint8 array here even in legacy shape mode.
+    return close.all().to(torch.uint8)
+
+
+@defop("_contrib_getnnz", attrs=(Attr("axis", OPT_INT, None, "None: total; 1: per row"),))
+def getnnz(data, axis):
+    """Number of stored (here: non-zero) values, in total or per row (int64)."""
+    # NOTE: MXNet takes CSR input only; on a dense array the non-zeros are counted instead.
+    nonzero = data != 0
+    if axis is None:
+        return nonzero.sum(dtype=torch.int64).reshape(1)
+    ax = one_axis("_contrib_getnnz", data.shape, axis)
+    out = nonzero.sum(dim=tuple(d for d in range(data.dim()) if d != ax), dtype=torch.int64)
+    return out.reshape(1) if out.dim() == 0 else out
+
+
+# --------------------------------------------------------------------------------------------
+# _histogram
+# --------------------------------------------------------------------------------------------
+
+
+def _hist_inputs(a):
+    return ("data",) if a.get("bin_cnt") is not None else ("data", "bins")
+
+
+@defop("_histogram", inputs=_hist_inputs, all_inputs=("data", "bins"), num_outputs=2,
+       attrs=(Attr("bin_cnt", OPT_INT, None, "Number of equal bins (then range is needed)"),
+              Attr("range", Optional(FLOATS), None, "(low, high) of the equal bins")))
+def histogram(data, bins=None, *, bin_cnt, range):  # noqa: A002 - MXNet's attribute name
+    """Counts (int64) of ``data`` in each bin and the bin edges (data dtype).
+
+    Bins are half-open ``[e_i, e_i+1)`` except the last, which includes its right edge;
+    values outside the edges are not counted.
+    """
+    if bin_cnt is not None:
+        if range is None or len(range) != 2:
+            raise MXNetError("_histogram: bin_cnt needs range=(low, high)")
+        low, high = range
+        edges64 = torch.linspace(low, high, bin_cnt + 1, dtype=torch.float64,
+                                 device=data.device)
+        count = bin_cnt
+    else:
+        if bins is None:
+            raise MXNetError("_histogram: give either a bins array or bin_cnt and range")
+        if range is not None:
+            raise MXNetError("_histogram: range is only used with bin_cnt")
+        edges64 = bins.reshape(-1).to(torch.float64)
+        count = edges64.shape[0] - 1
+    flat = data.reshape(-1).to(torch.float64)
+    idx = torch.bucketize(flat, edges64, right=True) - 1
+    # the last bin is closed on the right: a value equal to the top edge belongs to it
+    idx = torch.where(flat == edges64[-1], torch.full_like(idx, count - 1), idx)
+    valid = (flat >= edges64[0]) & (flat <= edges64[-1])
+    idx = torch.where(valid, idx, torch.full_like(idx, count))
+    counts = torch.zeros(count + 1, dtype=torch.int64, device=data.device)
+    counts = counts.scatter_add(0, idx, torch.ones_like(idx))[:count]
+    edges = edges64 if bins is None else bins.reshape(-1)
+    return counts, edges.to(data.dtype) if bins is None else edges.clone()

@@ -1,0 +1,617 @@
+"""Optimizer update kernels (``sgd_update``, ``adam_update``, ``multi_*``...), as MXNet's
+optimizers call them: ``sgd_mom_update(weight, grad, mom, out=weight, lr=...)``.
+
+Contract shared by every kernel here:
+- The new weight is the op's output; the weight input is never written (the nd door copies
+  the result into ``out=``). Optimizer states (mom, mean, var, n, z, weight32...) are updated
+  in place and declared in ``mutate``.
+- Nothing is tracked by autograd: kernels run under ``torch.no_grad()``.
+- The gradient is preprocessed as ``clip(rescale_grad * grad, clip_gradient)`` (no clipping
+  when ``clip_gradient < 0``); whether weight decay is added before or after clipping, and
+  whether it enters the state or the step, follows each MXNet kernel (noted per op).
+- ``mp_*`` kernels keep a float32 master copy ``weight32`` and return it cast to the weight's
+  dtype (float16).
+- ``multi_*`` kernels take their arrays grouped per weight (``w0, g0, [states0], w1, g1...``)
+  and return one new weight per group; ``preloaded_*`` take ``lrs``/``wds`` as two trailing
+  arrays instead of attributes.
+"""
+import functools
+import math
+
+import torch
+
+from ..base import MXNetError, ShapeError
+from ._attrs import BOOL, FLOAT, FLOATS, INT, SHAPE
+from ._registry import Attr, VARIADIC, defop
+
+
+def _kernel(fn):
+    """Run an update kernel with autograd off (states are written in place)."""
+    @functools.wraps(fn)
+    def compute(*args, **kwargs):
+        with torch.no_grad():
+            return fn(*args, **kwargs)
+    return compute
+
+
+def _rescaled(grad, rescale_grad, clip_gradient, dtype=None):
+    """``clip(rescale_grad * grad, clip_gradient)`` as a new tensor (in ``dtype`` if given)."""
+    g = grad.to(dtype) if dtype is not None and grad.dtype != dtype else grad
+    g = g * rescale_grad
+    if clip_gradient >= 0:
+        g.clamp_(-clip_gradient, clip_gradient)
+    return g
+
+
+def _clip_weights(weight, clip_weights):
+    if clip_weights >= 0:
+        weight.clamp_(-clip_weights, clip_weights)
+    return weight
+
+
+def _A(name, kind, default, doc=""):  # noqa: N802 - short constructor for the tables below
+    return Attr(name, kind, default, doc)
+
+
+_LR = Attr("lr", FLOAT, doc="Learning rate")
+_WD = _A("wd", FLOAT, 0.0, "Weight decay")
+_RESCALE = _A("rescale_grad", FLOAT, 1.0, "Gradient scale")
+_CLIP = _A("clip_gradient", FLOAT, -1.0, "Clip gradients to [-c, c] (c < 0: no clipping)")
+_LAZY = _A("lazy_update", BOOL, True, "Sparse gradients only update their rows")
+_MOMENTUM = _A("momentum", FLOAT, 0.0, "Momentum")
+
+# --------------------------------------------------------------------------------------------
+# SGD family
+# --------------------------------------------------------------------------------------------
+
+
+def _sgd_step(weight, grad, lr, wd, rescale_grad, clip_gradient):
+    """``(1 - lr*wd) * w - lr * clip(rescale * g)`` as a new tensor."""
+    if clip_gradient < 0:
+        return torch.add(weight * (1.0 - lr * wd), grad.to(weight.dtype),
+                         alpha=-lr * rescale_grad)
+    g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
+    return torch.add(weight * (1.0 - lr * wd), g, alpha=-lr)
+
+
+def _sgd_mom_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
+    """``mom = momentum*mom - lr*wd*w - lr*clip(rescale*g)`` in place; returns ``w + mom``."""
+    mom.mul_(momentum)
+    if wd:
+        mom.add_(weight, alpha=-lr * wd)
+    if clip_gradient < 0:
+        mom.add_(grad.to(mom.dtype), alpha=-lr * rescale_grad)
+    else:
+        mom.add_(_rescaled(grad, rescale_grad, clip_gradient, mom.dtype), alpha=-lr)
+    return weight + mom
+
+
+@defop("sgd_update", inputs=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP, _LAZY))
+@_kernel
+def sgd_update(weight, grad, lr, wd, rescale_grad, clip_gradient, lazy_update):
+    """SGD step: ``w - lr * (clip(rescale * g) + wd * w)``."""
+    return _sgd_step(weight, grad, lr, wd, rescale_grad, clip_gradient)
+
+
+@defop("sgd_mom_update", inputs=("weight", "grad", "mom"), mutate=("mom",),
+       attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP, _LAZY))
+@_kernel
+def sgd_mom_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient,
+                   lazy_update):
+    """SGD with momentum; ``mom`` is updated in place."""
+    return _sgd_mom_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient)
+
+
+@defop("mp_sgd_update", inputs=("weight", "grad", "weight32"), mutate=("weight32",),
+       same_dtype=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP, _LAZY))
+@_kernel
+def mp_sgd_update(weight, grad, weight32, lr, wd, rescale_grad, clip_gradient, lazy_update):
+    """Multi-precision SGD: the step is taken on float32 ``weight32`` (in place)."""
+    weight32.copy_(_sgd_step(weight32, grad, lr, wd, rescale_grad, clip_gradient))
+    return weight32.to(weight.dtype)
+
+
+@defop("mp_sgd_mom_update", inputs=("weight", "grad", "mom", "weight32"),
+       mutate=("mom", "weight32"), same_dtype=("weight", "grad"),
+       attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP, _LAZY))
+@_kernel
+def mp_sgd_mom_update(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad,
+                      clip_gradient, lazy_update):
+    """Multi-precision SGD with momentum (float32 ``mom`` and ``weight32`` in place)."""
+    _sgd_mom_step(weight32, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient)
+    weight32.add_(mom)
+    return weight32.to(weight.dtype)
+
+
+def _nag_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
+    # NOTE: MXNet's NAG adds weight decay after clipping and keeps lr out of the momentum:
+    # g = clip(rescale*grad) + wd*w; mom = momentum*mom + g; w -= lr*(g + momentum*mom)
+    g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
+    if wd:
+        g.add_(weight, alpha=wd)
+    mom.mul_(momentum).add_(g)
+    return weight - lr * g.add_(mom, alpha=momentum)
+
+
+@defop("nag_mom_update", inputs=("weight", "grad", "mom"), mutate=("mom",),
+       attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP))
+@_kernel
+def nag_mom_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
+    """Nesterov momentum SGD; ``mom`` is updated in place."""
+    return _nag_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient)
+
+
+@defop("mp_nag_mom_update", inputs=("weight", "grad", "mom", "weight32"),
+       mutate=("mom", "weight32"), same_dtype=("weight", "grad"),
+       attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP))
+@_kernel
+def mp_nag_mom_update(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad,
+                      clip_gradient):
+    """Multi-precision Nesterov momentum SGD."""
+    weight32.copy_(_nag_step(weight32, grad, mom, lr, momentum, wd, rescale_grad,
+                             clip_gradient))
+    return weight32.to(weight.dtype)
+
+
+@defop("signsgd_update", inputs=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP))
+@_kernel
+def signsgd_update(weight, grad, lr, wd, rescale_grad, clip_gradient):
+    """``(1 - lr*wd) * w - lr * sign(g)`` (rescaling and clipping cannot change a sign)."""
+    return torch.add(weight * (1.0 - lr * wd), torch.sign(grad), alpha=-lr)
+
+
+@defop("signum_update", inputs=("weight", "grad", "mom"), mutate=("mom",),
+       attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP,
+              _A("wd_lh", FLOAT, 0.0, "Decoupled weight decay")))
+@_kernel
+def signum_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient, wd_lh):
+    """Signum: ``mom = momentum*mom - (1-momentum)*(wd*w + clip(rescale*g))``;
+    ``w = (1 - lr*wd_lh) * w + lr * sign(mom)``."""
+    g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
+    if wd:
+        g.add_(weight, alpha=wd)
+    mom.mul_(momentum).add_(g, alpha=-(1.0 - momentum))
+    return torch.add(weight * (1.0 - lr * wd_lh), torch.sign(mom), alpha=lr)
+
+
+# --------------------------------------------------------------------------------------------
+# adaptive methods
+# --------------------------------------------------------------------------------------------
+
+_BETA1 = _A("beta1", FLOAT, 0.9, "Decay of the first moment")
+_BETA2 = _A("beta2", FLOAT, 0.999, "Decay of the second moment")
+
+
+def _adam_moments(g, mean, var, beta1, beta2):
+    mean.mul_(beta1).add_(g, alpha=1.0 - beta1)
+    var.mul_(beta2).addcmul_(g, g, value=1.0 - beta2)
+
+
+@defop("adam_update", inputs=("weight", "grad", "mean", "var"), mutate=("mean", "var"),
+       attrs=(_LR, _BETA1, _BETA2, _A("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
+              _WD, _RESCALE, _CLIP, _LAZY))
+@_kernel
+def adam_update(weight, grad, mean, var, lr, beta1, beta2, epsilon, wd, rescale_grad,
+                clip_gradient, lazy_update):
+    """Adam step without bias correction (MXNet's Python Adam folds it into lr)."""
+    # NOTE: weight decay joins the gradient *before* clipping in adam_update.
+    g = grad * rescale_grad
+    if wd:
+        g.add_(weight, alpha=wd)
+    if clip_gradient >= 0:
+        g.clamp_(-clip_gradient, clip_gradient)
+    _adam_moments(g, mean, var, beta1, beta2)
+    return torch.addcdiv(weight, mean, var.sqrt().add_(epsilon), value=-lr)
+
+
+def _rmsprop_grad(weight, grad, wd, rescale_grad, clip_gradient):
+    # NOTE: RMSProp adds weight decay before clipping.
+    g = grad * rescale_grad
+    if wd:
+        g.add_(weight, alpha=wd)
+    if clip_gradient >= 0:
+        g.clamp_(-clip_gradient, clip_gradient)
+    return g
+
+
+_GAMMA1 = _A("gamma1", FLOAT, 0.95, "Decay of the squared-gradient average")
+_CLIPW = _A("clip_weights", FLOAT, -1.0, "Clip weights to [-c, c] (c < 0: no clipping)")
+
+
+@defop("rmsprop_update", inputs=("weight", "grad", "n"), mutate=("n",),
+       attrs=(_LR, _GAMMA1, _A("epsilon", FLOAT, 1e-8, "Term added inside the square root"),
+              _WD, _RESCALE, _CLIP, _CLIPW))
+@_kernel
+def rmsprop_update(weight, grad, n, lr, gamma1, epsilon, wd, rescale_grad, clip_gradient,
+                   clip_weights):
+    """RMSProp (Tieleman & Hinton): ``n = g1*n + (1-g1)*g^2``; ``w -= lr*g/sqrt(n + eps)``."""
+    g = _rescaled_wd(weight, grad, wd, rescale_grad, clip_gradient)
+    n.mul_(gamma1).addcmul_(g, g, value=1.0 - gamma1)
+    out = torch.addcdiv(weight, g, (n + epsilon).sqrt_(), value=-lr)
+    return _clip_weights(out, clip_weights)
+
+
+_rescaled_wd = _rmsprop_grad
+
+
+@defop("rmspropalex_update", inputs=("weight", "grad", "n", "g", "delta"),
+       mutate=("n", "g", "delta"),
+       attrs=(_LR, _GAMMA1, _A("gamma2", FLOAT, 0.9, "Momentum of the step"),
+              _A("epsilon", FLOAT, 1e-8, "Term added inside the square root"),
+              _WD, _RESCALE, _CLIP, _CLIPW))
+@_kernel
+def rmspropalex_update(weight, grad, n, g, delta, lr, gamma1, gamma2, epsilon, wd,
+                       rescale_grad, clip_gradient, clip_weights):
+    """Centered RMSProp (Graves): running mean ``g`` and square ``n``, momentum ``delta``."""
+    grad = _rescaled_wd(weight, grad, wd, rescale_grad, clip_gradient)
+    n.mul_(gamma1).addcmul_(grad, grad, value=1.0 - gamma1)
+    g.mul_(gamma1).add_(grad, alpha=1.0 - gamma1)
+    denom = torch.addcmul(n, g, g, value=-1.0).add_(epsilon).sqrt_()
+    delta.mul_(gamma2).addcdiv_(grad, denom, value=-lr)
+    return _clip_weights(weight + delta, clip_weights)
+
+
+@defop("ftrl_update", inputs=("weight", "grad", "z", "n"), mutate=("z", "n"),
+       attrs=(_LR, _A("lamda1", FLOAT, 0.01, "L1 regularization"),
+              _A("beta", FLOAT, 1.0, "Per-coordinate learning-rate offset"),
+              _WD, _RESCALE, _CLIP))
+@_kernel
+def ftrl_update(weight, grad, z, n, lr, lamda1, beta, wd, rescale_grad, clip_gradient):
+    """FTRL-proximal: accumulates ``z`` and ``n``; weights are zero where ``|z| <= lamda1``."""
+    g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
+    new_n = torch.addcmul(n, g, g)
+    z.add_(g).sub_((new_n.sqrt() - n.sqrt()).mul_(weight).div_(lr))
+    n.copy_(new_n)
+    out = (torch.sign(z) * lamda1 - z) / ((beta + n.sqrt()) / lr + wd)
+    return out.mul_(z.abs() > lamda1)
+
+
+@defop("ftml_update", inputs=("weight", "grad", "d", "v", "z"), mutate=("d", "v", "z"),
+       attrs=(_LR, _A("beta1", FLOAT, 0.6, "Decay of the first moment"), _BETA2,
+              _A("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
+              Attr("t", INT, doc="Number of the update (from 1)"), _WD, _RESCALE,
+              _A("clip_grad", FLOAT, -1.0, "Clip gradients to [-c, c] (c < 0: no clipping)")))
+@_kernel
+def ftml_update(weight, grad, d, v, z, lr, beta1, beta2, epsilon, t, wd, rescale_grad,
+                clip_grad):
+    """FTML (Zheng & Kwok 2017); ``d``, ``v``, ``z`` are updated in place."""
+    g = _rescaled_wd(weight, grad, wd, rescale_grad, clip_grad)
+    v.mul_(beta2).addcmul_(g, g, value=1.0 - beta2)
+    d_new = (v / (1.0 - beta2 ** t)).sqrt_().add_(epsilon).mul_((1.0 - beta1 ** t) / lr)
+    z.mul_(beta1).add_(g, alpha=1.0 - beta1).sub_((d_new - beta1 * d).mul_(weight))
+    d.copy_(d_new)
+    return -z / d
+
+
+_EPS_LAMB = _A("epsilon", FLOAT, 1e-6, "Term added to the denominator")
+_LAMB1_ATTRS = (_BETA1, _BETA2, _EPS_LAMB, Attr("t", INT, doc="Number of the update (from 1)"),
+                _A("bias_correction", BOOL, True, "Correct the moment estimates' bias"),
+                Attr("wd", FLOAT, doc="Weight decay"), _RESCALE, _CLIP)
+
+
+def _lamb_direction(weight, grad, mean, var, beta1, beta2, epsilon, t, bias_correction, wd,
+                    rescale_grad, clip_gradient):
+    g = _rescaled(grad, rescale_grad, clip_gradient, mean.dtype)
+    _adam_moments(g, mean, var, beta1, beta2)
+    m, s = mean, var
+    if bias_correction:
+        m = mean / (1.0 - beta1 ** t)
+        s = var / (1.0 - beta2 ** t)
+    return torch.div(m, s.sqrt().add_(epsilon)).add_(weight.to(mean.dtype), alpha=wd)
+
+
+@defop("lamb_update_phase1", inputs=("weight", "grad", "mean", "var"), mutate=("mean", "var"),
+       attrs=_LAMB1_ATTRS)
+@_kernel
+def lamb_update_phase1(weight, grad, mean, var, beta1, beta2, epsilon, t, bias_correction, wd,
+                       rescale_grad, clip_gradient):
+    """LAMB phase 1: Adam moments in place; returns the direction ``m/(sqrt(v)+eps) + wd*w``."""
+    return _lamb_direction(weight, grad, mean, var, beta1, beta2, epsilon, t, bias_correction,
+                           wd, rescale_grad, clip_gradient)
+
+
+@defop("mp_lamb_update_phase1", inputs=("weight", "grad", "mean", "var", "weight32"),
+       mutate=("mean", "var"), same_dtype=("weight", "grad"), attrs=_LAMB1_ATTRS)
+@_kernel
+def mp_lamb_update_phase1(weight, grad, mean, var, weight32, beta1, beta2, epsilon, t,
+                          bias_correction, wd, rescale_grad, clip_gradient):
+    """Multi-precision LAMB phase 1 (float32 direction from ``weight32``)."""
+    return _lamb_direction(weight32, grad, mean, var, beta1, beta2, epsilon, t,
+                           bias_correction, wd, rescale_grad, clip_gradient)
+
+
+_LAMB2_ATTRS = (_LR, _A("lower_bound", FLOAT, -1.0, "Lower bound of the weight norm (<0: none)"),
+                _A("upper_bound", FLOAT, -1.0, "Upper bound of the weight norm (<0: none)"))
+
+
+def _lamb_ratio(r1, r2, lower_bound, upper_bound):
+    if lower_bound >= 0:
+        r1 = r1.clamp(min=lower_bound)
+    if upper_bound >= 0:
+        r1 = r1.clamp(max=upper_bound)
+    # NOTE: a zero norm on either side makes the trust ratio 1.
+    return torch.where((r1 == 0) | (r2 == 0), torch.ones_like(r1), r1 / r2)
+
+
+@defop("lamb_update_phase2", inputs=("weight", "g", "r1", "r2"), attrs=_LAMB2_ATTRS)
+@_kernel
+def lamb_update_phase2(weight, g, r1, r2, lr, lower_bound, upper_bound):
+    """LAMB phase 2: ``w - lr * (r1/r2) * g`` with r1 = ||w|| (bounded), r2 = ||g||."""
+    ratio = _lamb_ratio(r1, r2, lower_bound, upper_bound)
+    return weight - (lr * ratio) * g
+
+
+@defop("mp_lamb_update_phase2", inputs=("weight", "g", "r1", "r2", "weight32"),
+       mutate=("weight32",), same_dtype=("g", "r1", "r2", "weight32"), attrs=_LAMB2_ATTRS)
+@_kernel
+def mp_lamb_update_phase2(weight, g, r1, r2, weight32, lr, lower_bound, upper_bound):
+    """Multi-precision LAMB phase 2 on ``weight32`` (in place)."""
+    ratio = _lamb_ratio(r1, r2, lower_bound, upper_bound)
+    weight32.sub_((lr * ratio) * g)
+    return weight32.to(weight.dtype)
+
+
+def _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, eta,
+                clip_gradient):
+    """AdamW with a tensor ``rescale_grad``; ``grad`` is overwritten by the clipped gradient
+    (as in MXNet). Skips the update when the scale is not finite or 0 (AMP overflow)."""
+    grad.mul_(scale.to(grad.dtype))
+    if clip_gradient >= 0:
+        grad.clamp_(-clip_gradient, clip_gradient)
+    g = grad.to(mean.dtype)
+    _adam_moments(g, mean, var, beta1, beta2)
+    step = torch.div(mean, var.sqrt().add_(epsilon)).mul_(lr).add_(weight, alpha=wd)
+    return torch.add(weight, step, alpha=-eta)
+
+
+_ADAMW_ATTRS = (_LR, _BETA1, _BETA2, _A("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
+                _WD, Attr("eta", FLOAT, doc="Learning-rate multiplier of the schedule"), _CLIP)
+
+
+def _finite_scale(rescale_grad):
+    scale = rescale_grad.reshape(-1)[:1]
+    return scale, bool(torch.isfinite(scale).all() and (scale != 0).all())
+
+
+@defop("_adamw_update", inputs=("weight", "grad", "mean", "var", "rescale_grad"),
+       mutate=("grad", "mean", "var"), same_dtype=("weight", "grad", "mean", "var"),
+       attrs=_ADAMW_ATTRS)
+@_kernel
+def adamw_update(weight, grad, mean, var, rescale_grad, lr, beta1, beta2, epsilon, wd, eta,
+                 clip_gradient):
+    """AdamW (decoupled weight decay): ``w -= eta * (lr * m/(sqrt(v)+eps) + wd * w)``.
+
+    ``rescale_grad`` is a 1-element array; when it is NaN, inf or 0 the weight and states
+    are left unchanged.
+    """
+    scale, ok = _finite_scale(rescale_grad)
+    if not ok:
+        return weight.clone()
+    w32 = weight.float() if weight.dtype != mean.dtype else weight
+    out = _adamw_step(w32, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, eta,
+                      clip_gradient)
+    return out.to(weight.dtype)
+
+
+@defop("_mp_adamw_update", inputs=("weight", "grad", "mean", "var", "weight32", "rescale_grad"),
+       mutate=("grad", "mean", "var", "weight32"), same_dtype=("weight", "grad"),
+       attrs=_ADAMW_ATTRS)
+@_kernel
+def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr, beta1, beta2, epsilon,
+                    wd, eta, clip_gradient):
+    """Multi-precision AdamW on the float32 master copy ``weight32`` (in place)."""
+    scale, ok = _finite_scale(rescale_grad)
+    if not ok:
+        return weight.clone()
+    weight32.copy_(_adamw_step(weight32, grad, mean, var, scale, lr, beta1, beta2, epsilon,
+                               wd, eta, clip_gradient))
+    return weight32.to(weight.dtype)
+
+
+@defop("_contrib_group_adagrad_update", inputs=("weight", "grad", "history"),
+       mutate=("history",),
+       attrs=(_LR, _RESCALE, _CLIP, _A("epsilon", FLOAT, 1e-5, "Term added to the denominator")))
+@_kernel
+def group_adagrad_update(weight, grad, history, lr, rescale_grad, clip_gradient, epsilon):
+    """Adagrad with one accumulator per row: ``history += mean(g^2 over the row)``."""
+    g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
+    rows = g.reshape(g.shape[0], -1)
+    history.add_(rows.square().mean(dim=1).reshape(history.shape))
+    denom = history.reshape((history.shape[0],) + (1,) * (g.dim() - 1)).sqrt() + epsilon
+    return weight - lr * g / denom
+
+
+@defop("_sparse_adagrad_update", inputs=("weight", "grad", "history"), mutate=("history",),
+       attrs=(_LR, _A("epsilon", FLOAT, 1e-7, "Term added to the denominator"), _WD, _RESCALE,
+              _CLIP))
+@_kernel
+def adagrad_update(weight, grad, history, lr, epsilon, wd, rescale_grad, clip_gradient):
+    """Adagrad (dense fallback of MXNet's row-sparse kernel): ``h += g^2``;
+    ``w -= lr * (g / sqrt(h + eps) + wd * w)``."""
+    g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
+    history.addcmul_(g, g)
+    step = torch.div(g, (history + epsilon).sqrt_())
+    if wd:
+        step.add_(weight, alpha=wd)
+    return torch.add(weight, step, alpha=-lr)
+
+
+# --------------------------------------------------------------------------------------------
+# multi-tensor kernels (one call updates many weights)
+# --------------------------------------------------------------------------------------------
+
+
+def _groups(op, data, size, count, extra=0):
+    """Split variadic ``data`` into ``count`` groups of ``size`` (+ ``extra`` trailing)."""
+    if len(data) != size * count + extra:
+        raise ShapeError(f"{op}: got {len(data)} input arrays, expected {size * count + extra} "
+                         f"({size} per weight for num_weights={count}"
+                         + (f", plus {extra} trailing" if extra else "") + "); pass "
+                         "num_weights=<number of weights>")
+    return [data[i * size:(i + 1) * size] for i in range(count)], data[size * count:]
+
+
+def _per_weight(op, name, values, count):
+    if len(values) != count:
+        raise MXNetError(f"{op}: attribute {name!r} has {len(values)} values, expected one per "
+                         f"weight ({count})")
+    return values
+
+
+def _multi_sgd(op, size, mp, preloaded, momentum_attr):
+    extra = 2 if preloaded else 0
+
+    def compute(*data, num_weights, rescale_grad, clip_gradient, lrs=None, wds=None,
+                momentum=0.0):
+        groups, tail = _groups(op, data, size, num_weights, extra)
+        if preloaded:
+            lrs, wds = tail[0].reshape(-1), tail[1].reshape(-1)
+        else:
+            _per_weight(op, "lrs", lrs, num_weights)
+            _per_weight(op, "wds", wds, num_weights)
+        outs = []
+        for i, group in enumerate(groups):
+            weight, grad = group[0], group[1]
+            master = group[-1] if mp else weight
+            lr, wd = lrs[i], wds[i]
+            if momentum_attr:
+                new = _sgd_mom_step(master, grad, group[2], lr, momentum, wd, rescale_grad,
+                                    clip_gradient)
+            else:
+                new = _sgd_step(master, grad, lr, wd, rescale_grad, clip_gradient)
+            if mp:
+                master.copy_(new)
+            outs.append(new.to(weight.dtype) if mp else new)
+        return tuple(outs)
+    return compute
+
+
+def _register_multi_sgd():
+    common = (_RESCALE, _CLIP, _A("num_weights", INT, 1, "Number of weights updated"))
+    for mp in (False, True):
+        for mom in (False, True):
+            size = 2 + mom + mp
+            name = "multi_" + ("mp_" if mp else "") + "sgd_" + ("mom_" if mom else "") + "update"
+            mutate = tuple(n for n, on in (("mom", mom), ("weight32", mp)) if on)
+            head = (_MOMENTUM,) if mom else ()
+            for preloaded in (False, True):
+                attrs = head + common if preloaded else \
+                    (Attr("lrs", FLOATS, doc="Learning rates"),
+                     Attr("wds", FLOATS, doc="Weight decays")) + head + common
+                full = ("preloaded_" if preloaded else "") + name
+                compute = _multi_sgd(full, size, mp, preloaded, mom)
+                compute.__name__ = full
+                compute.__doc__ = (f"{name.replace('_', ' ')} of ``num_weights`` weights; inputs "
+                                   f"grouped per weight ({size} arrays each)"
+                                   + (", then the lrs and wds arrays" if preloaded else "") + ".")
+                defop(full, inputs=VARIADIC, mutate=mutate, same_dtype=(),
+                      num_outputs=lambda a: a["num_weights"], attrs=attrs)(_kernel(compute))
+
+
+_register_multi_sgd()
+
+
+def _multi_adamw(op, size, mp):
+    def compute(*data, lrs, beta1, beta2, epsilon, wds, etas, clip_gradient, num_weights):
+        groups, tail = _groups(op, data, size, num_weights, 1)
+        for name, values in (("lrs", lrs), ("wds", wds), ("etas", etas)):
+            _per_weight(op, name, values, num_weights)
+        scale, ok = _finite_scale(tail[0])
+        if not ok:
+            return tuple(g[0].clone() for g in groups)
+        outs = []
+        for i, group in enumerate(groups):
+            weight, grad, mean, var = group[:4]
+            master = group[4] if mp else weight
+            new = _adamw_step(master, grad, mean, var, scale, lrs[i], beta1, beta2, epsilon,
+                              wds[i], etas[i], clip_gradient)
+            if mp:
+                master.copy_(new)
+            outs.append(new.to(weight.dtype))
+        return tuple(outs)
+    return compute
+
+
+_MULTI_ADAMW_ATTRS = (Attr("lrs", FLOATS, doc="Learning rates"), _BETA1, _BETA2,
+                      _A("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
+                      Attr("wds", FLOATS, doc="Weight decays"),
+                      Attr("etas", FLOATS, doc="Schedule multipliers"), _CLIP,
+                      _A("num_weights", INT, 1, "Number of weights updated"))
+
+defop("_multi_adamw_update", inputs=VARIADIC, mutate=("grad", "mean", "var"), same_dtype=(),
+      num_outputs=lambda a: a["num_weights"], attrs=_MULTI_ADAMW_ATTRS,
+      doc="AdamW of ``num_weights`` weights (weight, grad, mean, var per weight, then the "
+          "rescale_grad array).")(_kernel(_multi_adamw("_multi_adamw_update", 4, False)))
+defop("_multi_mp_adamw_update", inputs=VARIADIC, mutate=("grad", "mean", "var", "weight32"),
+      same_dtype=(), num_outputs=lambda a: a["num_weights"], attrs=_MULTI_ADAMW_ATTRS,
+      doc="Multi-precision AdamW of ``num_weights`` weights (weight, grad, mean, var, weight32 "
+          "per weight, then the rescale_grad array).")(
+    _kernel(_multi_adamw("_multi_mp_adamw_update", 5, True)))
+
+
+def _multi_lamb(op, size, mp):
+    def compute(*data, learning_rates, beta1, beta2, epsilon, wds, rescale_grad, lower_bound,
+                upper_bound, clip_gradient, bias_correction, step_count, num_tensors):
+        groups, _ = _groups(op, data, size, num_tensors)
+        for name, values in (("learning_rates", learning_rates), ("wds", wds),
+                             ("step_count", step_count)):
+            _per_weight(op, name, values, num_tensors)
+        outs = []
+        for i, group in enumerate(groups):
+            weight, grad, mean, var = group[:4]
+            master = group[4] if mp else weight
+            direction = _lamb_direction(master, grad, mean, var, beta1, beta2, epsilon,
+                                        step_count[i], bias_correction, wds[i], rescale_grad,
+                                        clip_gradient)
+            r1 = master.float().norm().reshape(1)
+            r2 = direction.float().norm().reshape(1)
+            ratio = _lamb_ratio(r1, r2, lower_bound, upper_bound).to(master.dtype)
+            new = master - (learning_rates[i] * ratio) * direction
+            if mp:
+                master.copy_(new)
+            outs.append(new.to(weight.dtype))
+        return tuple(outs)
+    return compute
+
+
+_MULTI_LAMB_ATTRS = (Attr("learning_rates", FLOATS, doc="Learning rates"), _BETA1, _BETA2,
+                     _EPS_LAMB, Attr("wds", FLOATS, doc="Weight decays"), _RESCALE,
+                     _A("lower_bound", FLOAT, -1.0, "Lower bound of the weight norm (<0: none)"),
+                     _A("upper_bound", FLOAT, -1.0, "Upper bound of the weight norm (<0: none)"),
+                     _CLIP, _A("bias_correction", BOOL, True, "Correct the moments' bias"),
+                     Attr("step_count", SHAPE, doc="Update number of each weight"),
+                     _A("num_tensors", INT, 1, "Number of weights updated"))
+
+defop("_multi_lamb_update", inputs=VARIADIC, mutate=("mean", "var"), same_dtype=(),
+      num_outputs=lambda a: a["num_tensors"], attrs=_MULTI_LAMB_ATTRS,
+      doc="LAMB of ``num_tensors`` weights (weight, grad, mean, var per weight).")(
+    _kernel(_multi_lamb("_multi_lamb_update", 4, False)))
+defop("_multi_mp_lamb_update", inputs=VARIADIC, mutate=("mean", "var", "weight32"),
+      same_dtype=(), num_outputs=lambda a: a["num_tensors"], attrs=_MULTI_LAMB_ATTRS,
+      doc="Multi-precision LAMB of ``num_tensors`` weights (weight, grad, mean, var, weight32 "
+          "per weight).")(_kernel(_multi_lamb("_multi_mp_lamb_update", 5, True)))
+
+
+@defop("multi_lars", inputs=("lrs", "weights_sum_sq", "grads_sum_sq", "wds"),
+       attrs=(Attr("eta", FLOAT, doc="Trust coefficient"),
+              Attr("eps", FLOAT, doc="Term added to the denominator"), _RESCALE))
+@_kernel
+def multi_lars(lrs, weights_sum_sq, grads_sum_sq, wds, eta, eps, rescale_grad):
+    """LARS learning rates: ``lr * eta * |w| / (|g| + wd * |w| + eps)`` from squared norms
+    (``lr`` unchanged where either norm is 0)."""
+    w_norm = weights_sum_sq.sqrt()
+    g_norm = grads_sum_sq.sqrt() * rescale_grad
+    scaled = lrs * eta * w_norm / (g_norm + wds * w_norm + eps)
+    return torch.where((w_norm > 0) & (g_norm > 0), scaled, lrs)
+
+
+@defop("reset_arrays", inputs=VARIADIC, num_args="num_arrays", num_outputs=0,
+       mutate=("data",), same_dtype=(), attrs=(Attr("num_arrays", INT, doc="Number of arrays"),))
+@_kernel
+def reset_arrays(*data, num_arrays):
+    """Set every input array to zero in place (no outputs)."""
+    if len(data) != num_arrays:
+        raise ShapeError(f"reset_arrays: num_arrays={num_arrays} but {len(data)} arrays given")
+    for t in data:
+        t.zero_()
+    return ()
