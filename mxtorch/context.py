@@ -20,6 +20,7 @@ class _ContextStack(threading.local):
     def __init__(self):
         super().__init__()
         self.stack = []
+        self.base = None  # this thread's default outside any ``with ctx:`` (None: cpu(0))
 
 
 _STACK = _ContextStack()
@@ -87,7 +88,9 @@ class Context:
 
     @classmethod
     def _default(cls):
-        return _STACK.stack[-1] if _STACK.stack else _CPU0
+        if _STACK.stack:
+            return _STACK.stack[-1]
+        return _STACK.base or _CPU0
 
 
 def _resolve_torch_device(ctx):
@@ -126,6 +129,19 @@ def gpu(device_id=0):
 def cpu_pinned(device_id=0):
     """Page-locked host memory context (plain CPU memory when no GPU is present)."""
     return Context("cpu_pinned", device_id)
+
+
+def _set_default(ctx):
+    """Make ``ctx`` this thread's current context (``test_utils.set_default_context``).
+
+    Inside a ``with ctx:`` block the change lasts until the block exits, as in MXNet.
+    """
+    if not isinstance(ctx, Context):
+        raise TypeError(f"expected an mx.Context such as mx.cpu(), got {ctx!r}")
+    if _STACK.stack:
+        _STACK.stack[-1] = ctx
+    else:
+        _STACK.base = ctx
 
 
 def current_context():

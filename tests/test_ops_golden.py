@@ -76,7 +76,11 @@ def test_table_is_complete():
 from optable import bind_symbol, build_symbol  # noqa: E402
 
 
-@pytest.mark.parametrize("case", _params(CASES, "sym_forward"))
+# Cases MXNet could only run imperatively (nd.contrib.isfinite...) have no symbol form.
+SYM_CASES = [c for c in CASES if "symbol_error" not in c.meta]
+
+
+@pytest.mark.parametrize("case", _params(SYM_CASES, "sym_forward"))
 def test_sym_forward(case):
     symbol = build_symbol(mx, case)
     executor, args, aux, _ = bind_symbol(mx, case, symbol)
@@ -89,7 +93,7 @@ def test_sym_forward(case):
 
 
 # The executor records gradients only in training forwards, as MXNet's Executor does.
-SYM_GRAD_CASES = [c for c in GRAD_CASES if c.meta["is_train"]]
+SYM_GRAD_CASES = [c for c in GRAD_CASES if c.meta["is_train"] and "symbol_error" not in c.meta]
 
 
 @pytest.mark.parametrize("case", _params(SYM_GRAD_CASES, "sym_gradient"))

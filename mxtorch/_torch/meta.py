@@ -14,8 +14,23 @@ _FALLBACK_LIMIT = 1 << 22  # elements; beyond this a CPU dry run is too costly
 
 
 def run_meta(op, attrs, shapes, dtypes):
-    """(output shapes, output torch dtypes) of ``op`` for the given input shapes/dtypes."""
-    dtypes = [d if d is not None else torch.float32 for d in dtypes]
+    """(output shapes, output torch dtypes) of ``op`` for the given input shapes/dtypes.
+
+    Unknown dtypes are taken as float32; if the op rejects that (an index or length input),
+    unknown non-leading inputs are retried as int32.
+    """
+    guess = [d if d is not None else torch.float32 for d in dtypes]
+    try:
+        return _run_cached(op, attrs, shapes, guess)
+    except MXNetError:
+        if all(d is not None for d in dtypes[1:]):
+            raise
+    guess = [d if d is not None else (torch.float32 if i == 0 else torch.int32)
+             for i, d in enumerate(dtypes)]
+    return _run_cached(op, attrs, shapes, guess)
+
+
+def _run_cached(op, attrs, shapes, dtypes):
     key = _key(op, attrs, shapes, dtypes)
     hit = _CACHE.get(key) if key is not None else None
     if hit is not None:

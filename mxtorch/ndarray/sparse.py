@@ -10,6 +10,8 @@ Results of operators get MXNet 1.9.1's storage type where MXNet's sparse kernels
 it (``abs(csr)`` is csr, ``csr * 2`` is csr, ``exp(csr)`` is dense): see ``result_stype``.
 The price of the design is memory: a sparse array costs as much as its dense value.
 """
+from builtins import slice as py_slice
+
 import numpy as np
 import torch
 
@@ -264,7 +266,7 @@ class CSRNDArray(BaseSparseNDArray):
         if isinstance(key, integer_types):
             begin = self.shape[0] - 1 if key == -1 else int(key)
             return _sparse_call("slice", self, begin=(begin,), end=(begin + 1,))
-        if isinstance(key, slice):
+        if isinstance(key, py_slice):
             if key.step is not None:
                 raise ValueError("CSRNDArray only supports continuous slicing on axis 0")
             if key.start is None and key.stop is None:
@@ -312,7 +314,7 @@ class RowSparseNDArray(BaseSparseNDArray):
         if isinstance(key, integer_types):
             raise NotSupportedError("__getitem__ with int key is not implemented for "
                                     "RowSparseNDArray; use x.tostype('default')[i]")
-        if isinstance(key, slice):
+        if isinstance(key, py_slice):
             if key.step is not None or key.start is not None or key.stop is not None:
                 raise NotSupportedError("RowSparseNDArray only supports [:] for __getitem__")
             return self
@@ -417,7 +419,7 @@ def _order_problem(stype, aux):
 
 
 def _check_full_slice(arr, key):
-    if not isinstance(key, slice):
+    if not isinstance(key, py_slice):
         raise TypeError(f"{type(arr).__name__} only supports [:] for assignment")
     if key.start is not None or key.stop is not None or key.step is not None:
         raise ValueError(f"Assignment with slice for {type(arr).__name__} is not implemented")

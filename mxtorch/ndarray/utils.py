@@ -232,7 +232,10 @@ def load_frombuffer(buf, source="<buffer>"):
 def _as_ndarray(item):
     if isinstance(item, NDArray):
         return item
-    return _wrap(item)
+    if isinstance(item, torch.Tensor):
+        return _wrap(item)
+    from .sparse import from_record  # a sparse record: parts kept exactly as stored
+    return from_record(item)
 
 
 def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):

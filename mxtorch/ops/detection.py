@@ -60,29 +60,79 @@ def _guarded_iou(a, b):
     return torch.where(union > 0, inter / torch.where(union > 0, union, 1), 0)
 
 
-def _batched(total_rows, side, budget=1 << 26):
-    """Chunk size (in batch items) so that chunk * side * side stays within ``budget``."""
-    return max(1, min(total_rows, budget // max(1, side * side)))
+def _suppression(a, b, thresh, rule, ida=None, idb=None):
+    """Which boxes of ``a`` (..., N, 4) would remove which boxes of ``b`` (..., M, 4).
 
-
-def _greedy_keep(suppress, cand):
-    """Greedy NMS on boxes already in priority order.
-
-    ``suppress[b, i, j]`` (only used for i < j) says box i removes box j when i is kept;
-    ``cand[b, i]`` marks the boxes taking part. A box is kept iff it is a candidate and no
-    earlier kept box suppresses it. The fixed point of that rule is unique and reached in at
-    most N rounds (each round fixes one more prefix entry); usually a few rounds suffice.
+    rule "gt": IoU > thresh, 0/0 stays NaN (box_nms); "ge": IoU >= thresh with IoU 0 for an
+    empty union (MultiBoxDetection); "pixel": +1 pixel sizes, IoU > thresh (Proposal).
+    With ids, only boxes of the same id suppress each other.
     """
+    if rule == "pixel":
+        a, b = a.clone(), b.clone()
+        a[..., 2:] += 1
+        b[..., 2:] += 1
+    inter, union = _pair_overlap(a, b)
+    if rule == "ge":
+        out = torch.where(union > 0, inter / torch.where(union > 0, union, 1), 0) >= thresh
+    else:
+        out = inter / union > thresh
+    if ida is not None:
+        out &= ida.unsqueeze(-1) == idb.unsqueeze(-2)
+    return out
+
+
+def _fixed_point(suppress, cand):
+    """Greedy NMS inside one block of boxes in priority order (``suppress[..., i, j]``: i removes
+    j). A box is kept iff it is a candidate and no earlier kept box removes it. Iterating that
+    rule fixes one more prefix entry per round, so it reaches the unique fixed point in at most
+    N rounds; in practice a few."""
     n = suppress.shape[-1]
-    upper = torch.ones(n, n, dtype=torch.bool, device=suppress.device).triu(1)
-    suppress = suppress & upper
+    suppress = suppress & torch.ones(n, n, dtype=torch.bool, device=suppress.device).triu(1)
     keep = cand
     for _ in range(n + 1):
-        hit = (suppress & keep.unsqueeze(-1)).any(-2)
-        new = cand & ~hit
+        new = cand & ~(suppress & keep.unsqueeze(-1)).any(-2)
         if torch.equal(new, keep):
             break
         keep = new
+    return keep
+
+
+_BLOCK = 256
+
+
+def _greedy_nms(boxes, cand, thresh, rule, ids=None, limit=None):
+    """Greedy NMS of (B, N, 4) corner boxes sorted by priority; ``cand`` (B, N) marks the
+    boxes taking part. Returns the kept mask (B, N). With ``limit``, work stops once that many
+    boxes are kept (later boxes are then not kept)."""
+    B, N = cand.shape
+    if N <= _BLOCK:
+        return _fixed_point(_suppression(boxes, boxes, thresh, rule, ids, ids), cand)
+    keep = [_blocked_nms(boxes[b], cand[b], thresh, rule, None if ids is None else ids[b],
+                         limit) for b in range(B)]
+    return torch.stack(keep)
+
+
+def _blocked_nms(boxes, cand, thresh, rule, ids, limit):
+    """One item of ``_greedy_nms``: blocks of boxes are checked against the boxes kept so far,
+    then resolved among themselves; cost O(kept * N) instead of O(N^2)."""
+    n = cand.shape[0]
+    keep = torch.zeros_like(cand)
+    kept = torch.zeros(0, dtype=torch.long, device=cand.device)
+    for s in range(0, n, _BLOCK):
+        e = min(n, s + _BLOCK)
+        c = cand[s:e]
+        if kept.numel():
+            ida = None if ids is None else ids[kept]
+            idb = None if ids is None else ids[s:e]
+            c = c & ~_suppression(boxes[kept], boxes[s:e], thresh, rule, ida, idb).any(0)
+        if not bool(c.any()):
+            continue
+        idb = None if ids is None else ids[s:e]
+        c = _fixed_point(_suppression(boxes[s:e], boxes[s:e], thresh, rule, idb, idb), c)
+        keep[s:e] = c
+        kept = torch.cat((kept, c.nonzero()[:, 0] + s))
+        if limit is not None and kept.numel() >= limit:
+            break
     return keep
 
 
@@ -189,17 +239,9 @@ def _nms_keep(rows, cand, coords, class_index, thresh, in_format):
         boxes = _to_corner(boxes)
     if boxes.dtype == torch.float16:
         boxes = boxes.float()
-    keep = []
-    step = _batched(rows.shape[0], rows.shape[1])
-    for s in range(0, rows.shape[0], step):
-        inter, union = _pair_overlap(boxes[s:s + step], boxes[s:s + step])
-        # NOTE: no guard against a zero union: 0/0 is NaN and NaN never suppresses (as MXNet)
-        suppress = inter / union > thresh
-        if class_index >= 0:
-            ids = torch.trunc(rows[s:s + step, :, class_index])  # MXNet compares ids as ints
-            suppress &= ids.unsqueeze(-1) == ids.unsqueeze(-2)
-        keep.append(_greedy_keep(suppress, cand[s:s + step]))
-    return torch.cat(keep)
+    # NOTE: MXNet compares class ids as integers (truncated); 0/0 IoU is NaN: no suppression
+    ids = torch.trunc(rows[..., class_index]) if class_index >= 0 else None
+    return _greedy_nms(boxes, cand, thresh, "gt", ids)
 
 
 # --------------------------------------------------------------------------------------------
@@ -381,9 +423,9 @@ def multibox_prior(data, sizes, ratios, clip, steps, offsets):
     step_x = steps[1] if steps[1] > 0 else 1.0 / W
     cy = (torch.arange(H, **opts) + offsets[0]) * step_y
     cx = (torch.arange(W, **opts) + offsets[1]) * step_x
-    # NOTE: MXNet 1.9.1 ignores ratios[0] (it always uses ratio 1 for the sizes), and scales
-    # widths by H/W so that boxes are square in pixels.
-    half = [(s * H / W / 2, s / 2) for s in sizes]
+    # NOTE: widths are scaled by H/W so that ratio-1 boxes are square in pixels (MXNet 1.9.1)
+    r0 = ratios[0] ** 0.5
+    half = [(s * H / W * r0 / 2, s / r0 / 2) for s in sizes]
     half += [(sizes[0] * H / W * r ** 0.5 / 2, sizes[0] / r ** 0.5 / 2) for r in ratios[1:]]
     hw = torch.tensor(half, **opts)  # (A, 2): half width, half height
     cyy, cxx = torch.meshgrid(cy, cx, indexing="ij")
@@ -555,16 +597,152 @@ def _detection_layout(rows, valid, nms_threshold, nms_topk, force_suppress):
     kmax = int(nkeep.max())
     if kmax:
         top = out[:, :kmax]
-        boxes = top[..., 2:6].float()
-        step = _batched(B, kmax)
-        keep = []
-        for s in range(0, B, step):
-            suppress = _guarded_iou(boxes[s:s + step], boxes[s:s + step]) >= nms_threshold
-            if not force_suppress:
-                ids = top[s:s + step, :, 0]
-                suppress &= ids.unsqueeze(-1) == ids.unsqueeze(-2)
-            keep.append(_greedy_keep(suppress, head[s:s + step, :kmax]))
-        keep = torch.cat(keep)
+        ids = None if force_suppress else top[..., 0]
+        keep = _greedy_nms(top[..., 2:6].float(), head[:, :kmax], nms_threshold, "ge", ids)
         cls_col[:, :kmax] = torch.where(keep, cls_col[:, :kmax], neg)
     out = torch.cat((cls_col.unsqueeze(-1), out[..., 1:]), -1)
     return torch.where((pos < count).unsqueeze(-1), out, neg)
+
+
+# --------------------------------------------------------------------------------------------
+# Faster R-CNN: Proposal, MultiProposal
+# --------------------------------------------------------------------------------------------
+
+_PROPOSAL_ATTRS = (
+    Attr("rpn_pre_nms_top_n", INT, 6000, "Boxes kept (by score) before NMS"),
+    Attr("rpn_post_nms_top_n", INT, 300, "Boxes kept after NMS (output rows per image)"),
+    Attr("threshold", FLOAT, 0.7, "NMS IoU threshold"),
+    Attr("rpn_min_size", INT, 16, "Minimum box side (in image pixels, times im_info scale)"),
+    Attr("scales", FLOATS, (4.0, 8.0, 16.0, 32.0), "Anchor scales"),
+    Attr("ratios", FLOATS, (0.5, 1.0, 2.0), "Anchor aspect ratios"),
+    Attr("feature_stride", INT, 16, "Stride of the feature map in image pixels"),
+    Attr("output_score", BOOL, False, "Also return the scores"),
+    Attr("iou_loss", BOOL, False, "Deltas are corner offsets (IoU loss) instead of log sizes"),
+)
+
+
+def _base_anchors(stride, ratios, scales):
+    """py-faster-rcnn anchors around the cell [0, 0, stride-1, stride-1]: ratio-major,
+    rounded like the reference implementation."""
+    import math
+    size = float(stride * stride)
+    ctr = 0.5 * (stride - 1.0)
+    out = []
+    for ratio in ratios:
+        base_w = math.floor(math.sqrt(math.floor(size / ratio)) + 0.5)
+        base_h = math.floor(base_w * ratio + 0.5)
+        for scale in scales:
+            w, h = base_w * scale, base_h * scale
+            out.append((ctr - 0.5 * (w - 1), ctr - 0.5 * (h - 1),
+                        ctr + 0.5 * (w - 1), ctr + 0.5 * (h - 1)))
+    return out
+
+
+def _proposal_boxes(cls_prob, bbox_pred, im_info, a):
+    """All shifted anchors with deltas applied, clipped, small ones scored -1: (B, H*W*A, 5)."""
+    B, _, H, W = cls_prob.shape
+    A = len(a["ratios"]) * len(a["scales"])
+    stride = a["feature_stride"]
+    opts = dict(dtype=torch.float32, device=cls_prob.device)
+    base = torch.tensor(_base_anchors(stride, a["ratios"], a["scales"]), **opts)  # (A, 4)
+    sy, sx = torch.meshgrid(torch.arange(H, **opts) * stride, torch.arange(W, **opts) * stride,
+                            indexing="ij")
+    shift = torch.stack((sx, sy, sx, sy), -1).reshape(H * W, 1, 4)
+    anchors = (shift + base).reshape(1, H * W * A, 4)  # index = (h * W + w) * A + a
+    score = cls_prob[:, A:].float().permute(0, 2, 3, 1).reshape(B, -1)
+    delta = bbox_pred.float().reshape(B, A, 4, H, W).permute(0, 3, 4, 1, 2).reshape(B, -1, 4)
+    info = im_info.float()
+    im_h, im_w = info[:, 0:1], info[:, 1:2]
+    if a["iou_loss"]:
+        x1, y1, x2, y2 = (anchors + delta).unbind(-1)
+    else:
+        wa = anchors[..., 2] - anchors[..., 0] + 1
+        ha = anchors[..., 3] - anchors[..., 1] + 1
+        cx = delta[..., 0] * wa + anchors[..., 0] + 0.5 * (wa - 1)
+        cy = delta[..., 1] * ha + anchors[..., 1] + 0.5 * (ha - 1)
+        pw, ph = torch.exp(delta[..., 2]) * wa, torch.exp(delta[..., 3]) * ha
+        x1, x2 = cx - 0.5 * (pw - 1), cx + 0.5 * (pw - 1)
+        y1, y2 = cy - 0.5 * (ph - 1), cy + 0.5 * (ph - 1)
+    zero = torch.zeros((), **opts)
+    x1, x2 = (torch.minimum(torch.maximum(v, zero), im_w - 1) for v in (x1, x2))
+    y1, y2 = (torch.minimum(torch.maximum(v, zero), im_h - 1) for v in (y1, y2))
+    # NOTE: boxes below the minimum size are grown by min_size/2 each way and scored -1
+    min_size = a["rpn_min_size"] * info[:, 2:3]
+    small = ((x2 - x1 + 1) < min_size) | ((y2 - y1 + 1) < min_size)
+    grow = torch.where(small, min_size / 2, zero)
+    # cells outside the image (beyond int(im_size / stride)) are scored -1 too
+    real_h = torch.trunc(im_h / stride)
+    real_w = torch.trunc(im_w / stride)
+    cell_y = torch.arange(H, **opts).repeat_interleave(W * A)
+    cell_x = torch.arange(W, **opts).repeat_interleave(A).repeat(H)
+    outside = (cell_y >= real_h) | (cell_x >= real_w)
+    return torch.stack((x1 - grow, y1 - grow, x2 + grow, y2 + grow,
+                        torch.where(small | outside, -1.0, score)), -1)
+
+
+def _proposal(cls_prob, bbox_pred, im_info, a):
+    B, C, H, W = cls_prob.shape
+    A = len(a["ratios"]) * len(a["scales"])
+    if C != 2 * A or bbox_pred.shape != (B, 4 * A, H, W) or im_info.shape[0] != B:
+        raise ShapeError(f"Proposal: with {A} anchors per cell expected cls_prob (B, {2 * A}, H, W),"
+                         f" bbox_pred (B, {4 * A}, H, W), im_info (B, 3); got "
+                         f"{tuple(cls_prob.shape)}, {tuple(bbox_pred.shape)}, "
+                         f"{tuple(im_info.shape)}")
+    post = a["rpn_post_nms_top_n"]
+    dtype, dev = cls_prob.dtype, cls_prob.device
+    if _is_meta(cls_prob):
+        return (torch.empty(B * post, 5, dtype=dtype, device=dev),
+                torch.empty(B * post, 1, dtype=dtype, device=dev))
+    stride = a["feature_stride"]
+    too_big = (torch.trunc(im_info[:, 0].float() / stride) > H) | \
+        (torch.trunc(im_info[:, 1].float() / stride) > W)
+    if bool(too_big.any()):
+        raise ShapeError(f"Proposal: im_info {im_info.tolist()} describes an image larger than "
+                         f"the feature map ({H}x{W}) times feature_stride={stride}")
+    dets = _proposal_boxes(cls_prob.detach(), bbox_pred.detach(), im_info.detach(), a)
+    count = dets.shape[1]
+    pre = a["rpn_pre_nms_top_n"]
+    pre = min(pre if pre > 0 else count, count)
+    order = _stable_sort(dets[..., 4], dim=1, descending=True)[1][:, :pre]
+    dets = _gather_rows(dets, order)
+    limit = min(post, pre)
+    rois, scores = [], []
+    for b in range(B):
+        keep = _proposal_nms(dets[b], a["threshold"], limit)
+        pick = keep[torch.arange(post, device=dev) % keep.numel()]
+        box = dets[b, pick]
+        rois.append(torch.cat((torch.full((post, 1), float(b), device=dev), box[:, :4]), 1))
+        scores.append(box[:, 4:5])
+    return torch.cat(rois).to(dtype), torch.cat(scores).to(dtype)
+
+
+def _proposal_nms(dets, thresh, limit):
+    """Indices of the first ``limit`` boxes kept by greedy NMS (pixel areas: +1)."""
+    cand = torch.ones(1, dets.shape[0], dtype=torch.bool, device=dets.device)
+    keep = _greedy_nms(dets[None, :, :4], cand, thresh, "pixel", limit=limit)[0]
+    return keep.nonzero()[:limit, 0]
+
+
+def _proposal_outputs(attrs):
+    return 2 if attrs["output_score"] else 1
+
+
+@defop("_contrib_MultiProposal", inputs=("cls_prob", "bbox_pred", "im_info"),
+       attrs=_PROPOSAL_ATTRS, num_outputs=_proposal_outputs,
+       output_names=lambda a: ("output", "score")[:_proposal_outputs(a)])
+def multi_proposal(cls_prob, bbox_pred, im_info, **attrs):
+    """Region proposals for a batch: rois (B * rpn_post_nms_top_n, 5) rows
+    [batch_index, x1, y1, x2, y2] (and scores with ``output_score``)."""
+    rois, scores = _proposal(cls_prob, bbox_pred, im_info, attrs)
+    return (rois, scores) if attrs["output_score"] else rois
+
+
+@defop("_contrib_Proposal", inputs=("cls_prob", "bbox_pred", "im_info"),
+       attrs=_PROPOSAL_ATTRS, num_outputs=_proposal_outputs,
+       output_names=lambda a: ("output", "score")[:_proposal_outputs(a)])
+def proposal(cls_prob, bbox_pred, im_info, **attrs):
+    """Region proposals for one image (batch size 1); see MultiProposal."""
+    if cls_prob.shape[0] != 1:
+        raise ShapeError(f"Proposal: only batch size 1 is supported (use MultiProposal), got "
+                         f"cls_prob of shape {tuple(cls_prob.shape)}")
+    return multi_proposal(cls_prob, bbox_pred, im_info, **attrs)

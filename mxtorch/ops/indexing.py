@@ -61,7 +61,7 @@ def take(a, indices, axis, mode):
         bad = (indices < 0) | (indices > size - 1)
         if bool(bad.any()):
             value = indices[bad].reshape(-1)[0].item()
-            raise IndexRangeError(f"take: index {value} is out of range for axis {axis} of size "
+            raise IndexRangeError(f"take: index {value:g} is out of range for axis {axis} of size "
                                   f"{size} (mode='raise'); valid indices are 0..{size - 1}")
     idx = _fit(as_index(indices), size, mode)
     out = torch.index_select(a, ax, idx.reshape(-1))
@@ -173,7 +173,7 @@ def gather_nd(data, indices):
             bad = (indices[k] < -size) | (indices[k] > size - 1)
             if bool(bad.any()):
                 value = indices[k][bad].reshape(-1)[0].item()
-                raise IndexRangeError(f"gather_nd: index {value} is out of range for axis {k} "
+                raise IndexRangeError(f"gather_nd: index {value:g} is out of range for axis {k} "
                                       f"of size {size}")
     # NOTE: negative indices count from the end (once), like Python indexing.
     parts = [torch.remainder(idx[k], data.shape[k]) for k in range(m)]
@@ -319,8 +319,9 @@ def boolean_mask(data, index, axis):
                          f"to select along axis {axis} of data {tuple(data.shape)}, got "
                          f"{tuple(index.shape)}")
     if not _concrete(index):
-        raise ShapeError("_contrib_boolean_mask: the output shape depends on the values of "
-                         "'index' and cannot be inferred before the data is known")
+        # NOTE: shape inference (meta tensors) cannot know how many slices are kept; the empty
+        # selection reads as "unknown length" (0) under MXNet's legacy shape convention.
+        return data.narrow(ax, 0, 0)
     keep = torch.nonzero(index != 0).reshape(-1)
     return torch.index_select(data, ax, keep)
 

@@ -13,6 +13,8 @@ MXNet rules encoded here (checked against 1.9.1):
 - A "soft" label (same shape as the data) gives ``(p - label) * grad_scale``: no ignoring,
   no smoothing and no normalization.
 """
+import math
+
 import torch
 
 from ..base import ShapeError
@@ -96,6 +98,18 @@ def _softmax_output_grad(prob, label, head, cfg):
     return grad * head if cfg["out_grad"] else grad
 
 
+def _softmax_output_shape(attrs, in_shapes):
+    data, label = in_shapes
+    if data is None or len(data) < 1:
+        return in_shapes, None
+    if label is None:
+        if attrs["multi_output"]:
+            label = (data[0], math.prod(data[2:]))
+        else:
+            label = tuple(data[:-1]) if len(data) > 1 else tuple(data)
+    return [data, label], [data]
+
+
 class _SoftmaxOutputFn(torch.autograd.Function):
     @staticmethod
     def forward(ctx, data, label, cfg):
@@ -116,6 +130,7 @@ class _SoftmaxOutputFn(torch.autograd.Function):
 
 
 @defop("SoftmaxOutput", aliases=("Softmax",), inputs=("data", "label"), same_dtype=(),
+       infer_shape=_softmax_output_shape,
        attrs=(Attr("grad_scale", FLOAT, 1.0, "Scale of the gradient"),
               Attr("ignore_label", FLOAT, -1.0, "Label whose rows get no gradient"),
               Attr("multi_output", BOOL, False, "Softmax over axis 1 of (n, k, x1, ...)"),
@@ -139,6 +154,20 @@ def softmax_output(data, label, grad_scale, ignore_label, multi_output, use_igno
 # --------------------------------------------------------------------------------------------
 # regression outputs, SVMOutput
 # --------------------------------------------------------------------------------------------
+
+
+def _same_shape_label(attrs, in_shapes):
+    data, label = in_shapes
+    if data is None:
+        return in_shapes, None
+    return [data, data if label is None else label], [data]
+
+
+def _batch_label(attrs, in_shapes):
+    data, label = in_shapes
+    if data is None or not data:
+        return in_shapes, None
+    return [data, (data[0],) if label is None else label], [data]
 
 
 def _label_like(op, data, label):
@@ -180,7 +209,7 @@ def _register_regression(name, forward_doc):
     compute.__name__ = name
     compute.__doc__ = (f"{forward_doc}; backward ignores the head gradient: "
                        "``grad_scale * d / prod(label.shape[1:])``.")
-    defop(name, inputs=("data", "label"), same_dtype=(),
+    defop(name, inputs=("data", "label"), same_dtype=(), infer_shape=_same_shape_label,
           attrs=(Attr("grad_scale", FLOAT, 1.0, "Scale of the gradient"),))(compute)
 
 
@@ -218,7 +247,7 @@ class _SVMFn(torch.autograd.Function):
         return grad, _zeros_or_none(ctx, 1, label), None, None, None
 
 
-@defop("SVMOutput", inputs=("data", "label"), same_dtype=(),
+@defop("SVMOutput", inputs=("data", "label"), same_dtype=(), infer_shape=_batch_label,
        attrs=(Attr("margin", FLOAT, 1.0, "Margin of the hinge loss"),
               Attr("regularization_coefficient", FLOAT, 1.0, "Scale of the gradient"),
               Attr("use_linear", BOOL, False, "L1 hinge instead of squared (L2) hinge")))

@@ -219,7 +219,7 @@ def _extremum(name, data, axis, keepdims, exclude, is_max):
         return data.clone()
     if data.dtype == torch.bool:
         out = data.any(dim=dims, keepdim=True) if is_max else data.all(dim=dims, keepdim=True)
-    elif data.requires_grad:
+    elif data.requires_grad and torch.is_grad_enabled():
         out = _ExtremumAll.apply(data, dims, is_max)
     else:
         out = torch.amax(data, dim=dims, keepdim=True) if is_max else \
@@ -266,7 +266,7 @@ def norm(data, ord, axis, out_dtype, keepdims):  # noqa: A002 - MXNet's attribut
     return finish(out.to(target), data, dims, keepdims)
 
 
-@defop("moments", num_outputs=2, output_names=("mean", "var"),
+@defop("moments", num_outputs=2,
        attrs=(Attr("axes", AXES, None, "Axes to compute mean and variance over"),
               Attr("keepdims", BOOL, False, "Keep reduced axes with size 1")))
 def moments(data, axes, keepdims):

@@ -240,9 +240,9 @@ def _check_concat(op, tensors, axis):
         shape = tuple(t.shape)
         if len(shape) != len(first) or any(a != b for k, (a, b) in enumerate(zip(shape, first))
                                            if k != axis):
-            want = tuple("*" if k == axis else d for k, d in enumerate(first))
-            raise ShapeError(f"{op}: input 'arg{i}' has shape {shape}, expected "
-                             f"{want} like 'arg0' (inputs may differ only on dim {axis})")
+            want = ", ".join("*" if k == axis else str(d) for k, d in enumerate(first))
+            raise ShapeError(f"{op}: input 'arg{i}' has shape {shape}, expected ({want}) like "
+                             f"'arg0' (inputs may differ only on dim {axis})")
 
 
 def _concat_shape(a, in_shapes):

@@ -1,4 +1,4 @@
-"""Storage-type operators: cast_storage, _sparse_retain, _square_sum, _sparse_adagrad_update.
+"""Storage-type operators: cast_storage and _sparse_retain.
 
 mxtorch computes on dense values: a sparse NDArray (``ndarray/sparse.py``) keeps its dense
 value in its tensor, so these kernels see dense tensors and zeros stand for what is not stored.
@@ -8,9 +8,8 @@ Also here: the torch helpers that split a dense tensor into MXNet's sparse parts
 """
 import torch
 
-from ..base import MXNetError, ShapeError
-from .._torch.params_format import sparse_to_dense  # noqa: F401  (re-exported helper)
-from ._attrs import BOOL, FLOAT, OPT_SHAPE, Enum
+from ..base import ShapeError
+from ._attrs import Enum
 from ._registry import Attr, defop
 
 
@@ -38,25 +37,8 @@ def sparse_retain(data, indices):
     return torch.where(keep, data, torch.zeros((), dtype=data.dtype, device=data.device))
 
 
-# NOTE: _square_sum is defined with the other reductions in ops/reduce.py.
-
-
-def _reduce_axes(ndim, axis, exclude, name):
-    if axis is None or axis == ():
-        chosen = set(range(ndim)) if axis is None else set()
-    else:
-        chosen = set()
-        for a in axis:
-            if not -ndim <= a < ndim:
-                raise ShapeError(f"{name}: axis {a} is out of range for a {ndim}-D input")
-            chosen.add(a % ndim)
-    if exclude:
-        chosen = set(range(ndim)) - chosen
-    return tuple(sorted(chosen))
-
-
-# NOTE: _sparse_adagrad_update lives with the other optimizer kernels in ops/update.py.
-
+# NOTE: _square_sum lives with the reductions (ops/reduce.py) and _sparse_adagrad_update with
+# the optimizer kernels (ops/update.py).
 
 
 # --------------------------------------------------------------------------------------------

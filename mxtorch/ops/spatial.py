@@ -85,11 +85,7 @@ def bilinear_sampler(data, grid, cudnn_off):
               Attr("sampler_type", Enum("bilinear"), doc="Kind of sampler"),
               Attr("cudnn_off", OPT_BOOL, None, "Unused (cuDNN switch)")))
 def spatial_transformer(data, loc, target_shape, transform_type, sampler_type, cudnn_off):
-    """Affine grid from ``loc`` (N, 6) sampled bilinearly from ``data``.
-
-    NOTE: the gradient w.r.t. ``loc`` is the true derivative; MXNet 1.9.1's is wrong
-    (see compat/loss_rnn.md).
-    """
+    """Affine grid from ``loc`` (N, 6) sampled bilinearly from ``data``."""
     if data.dim() != 4:
         raise ShapeError(f"SpatialTransformer: data must be (N, C, H, W), got "
                          f"{tuple(data.shape)}")

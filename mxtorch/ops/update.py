@@ -43,6 +43,17 @@ def _rescaled(grad, rescale_grad, clip_gradient, dtype=None):
     return g
 
 
+def _rescaled_wd(weight, grad, wd, rescale_grad, clip_gradient):
+    """``clip(rescale_grad * grad + wd * weight, clip_gradient)``: weight decay *before*
+    clipping (adam_update, rmsprop*, ftml)."""
+    g = grad * rescale_grad
+    if wd:
+        g.add_(weight, alpha=wd)
+    if clip_gradient >= 0:
+        g.clamp_(-clip_gradient, clip_gradient)
+    return g
+
+
 def _clip_weights(weight, clip_weights):
     if clip_weights >= 0:
         weight.clamp_(-clip_weights, clip_weights)
@@ -124,13 +135,13 @@ def mp_sgd_mom_update(weight, grad, mom, weight32, lr, momentum, wd, rescale_gra
 
 
 def _nag_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
-    # NOTE: MXNet's NAG adds weight decay after clipping and keeps lr out of the momentum:
-    # g = clip(rescale*grad) + wd*w; mom = momentum*mom + g; w -= lr*(g + momentum*mom)
+    # NOTE: MXNet's NAG adds weight decay after clipping and keeps lr inside the momentum:
+    # g = clip(rescale*grad) + wd*w; mom = momentum*mom - lr*g; w += momentum*mom - lr*g
     g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
     if wd:
         g.add_(weight, alpha=wd)
-    mom.mul_(momentum).add_(g)
-    return weight - lr * g.add_(mom, alpha=momentum)
+    mom.mul_(momentum).add_(g, alpha=-lr)
+    return torch.add(weight, mom, alpha=momentum).add_(g, alpha=-lr)
 
 
 @defop("nag_mom_update", inputs=("weight", "grad", "mom"), mutate=("mom",),
@@ -195,23 +206,9 @@ def adam_update(weight, grad, mean, var, lr, beta1, beta2, epsilon, wd, rescale_
                 clip_gradient, lazy_update):
     """Adam step without bias correction (MXNet's Python Adam folds it into lr)."""
     # NOTE: weight decay joins the gradient *before* clipping in adam_update.
-    g = grad * rescale_grad
-    if wd:
-        g.add_(weight, alpha=wd)
-    if clip_gradient >= 0:
-        g.clamp_(-clip_gradient, clip_gradient)
+    g = _rescaled_wd(weight, grad, wd, rescale_grad, clip_gradient)
     _adam_moments(g, mean, var, beta1, beta2)
     return torch.addcdiv(weight, mean, var.sqrt().add_(epsilon), value=-lr)
-
-
-def _rmsprop_grad(weight, grad, wd, rescale_grad, clip_gradient):
-    # NOTE: RMSProp adds weight decay before clipping.
-    g = grad * rescale_grad
-    if wd:
-        g.add_(weight, alpha=wd)
-    if clip_gradient >= 0:
-        g.clamp_(-clip_gradient, clip_gradient)
-    return g
 
 
 _GAMMA1 = _A("gamma1", FLOAT, 0.95, "Decay of the squared-gradient average")
@@ -229,9 +226,6 @@ def rmsprop_update(weight, grad, n, lr, gamma1, epsilon, wd, rescale_grad, clip_
     n.mul_(gamma1).addcmul_(g, g, value=1.0 - gamma1)
     out = torch.addcdiv(weight, g, (n + epsilon).sqrt_(), value=-lr)
     return _clip_weights(out, clip_weights)
-
-
-_rescaled_wd = _rmsprop_grad
 
 
 @defop("rmspropalex_update", inputs=("weight", "grad", "n", "g", "delta"),
@@ -352,14 +346,17 @@ def mp_lamb_update_phase2(weight, g, r1, r2, weight32, lr, lower_bound, upper_bo
 
 
 def _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, eta,
-                clip_gradient):
-    """AdamW with a tensor ``rescale_grad``; ``grad`` is overwritten by the clipped gradient
-    (as in MXNet). Skips the update when the scale is not finite or 0 (AMP overflow)."""
-    grad.mul_(scale.to(grad.dtype))
+                clip_gradient, write_grad=False):
+    """One AdamW step from a tensor ``scale`` (``rescale_grad``); returns the new weight."""
+    if write_grad:
+        # NOTE: the single-precision kernel leaves the rescaled, clipped gradient in ``grad``
+        # (MXNet does this; the mp_ and multi_ kernels do not).
+        g = grad.mul_(scale.to(grad.dtype))
+    else:
+        g = grad.to(mean.dtype) * scale.to(mean.dtype)
     if clip_gradient >= 0:
-        grad.clamp_(-clip_gradient, clip_gradient)
-    g = grad.to(mean.dtype)
-    _adam_moments(g, mean, var, beta1, beta2)
+        g.clamp_(-clip_gradient, clip_gradient)
+    _adam_moments(g.to(mean.dtype), mean, var, beta1, beta2)
     step = torch.div(mean, var.sqrt().add_(epsilon)).mul_(lr).add_(weight, alpha=wd)
     return torch.add(weight, step, alpha=-eta)
 
@@ -387,15 +384,12 @@ def adamw_update(weight, grad, mean, var, rescale_grad, lr, beta1, beta2, epsilo
     scale, ok = _finite_scale(rescale_grad)
     if not ok:
         return weight.clone()
-    w32 = weight.float() if weight.dtype != mean.dtype else weight
-    out = _adamw_step(w32, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, eta,
-                      clip_gradient)
-    return out.to(weight.dtype)
+    return _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, eta,
+                       clip_gradient, write_grad=True)
 
 
 @defop("_mp_adamw_update", inputs=("weight", "grad", "mean", "var", "weight32", "rescale_grad"),
-       mutate=("grad", "mean", "var", "weight32"), same_dtype=("weight", "grad"),
-       attrs=_ADAMW_ATTRS)
+       mutate=("mean", "var", "weight32"), same_dtype=("weight", "grad"), attrs=_ADAMW_ATTRS)
 @_kernel
 def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr, beta1, beta2, epsilon,
                     wd, eta, clip_gradient):
@@ -413,11 +407,12 @@ def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr, beta1, 
        attrs=(_LR, _RESCALE, _CLIP, _A("epsilon", FLOAT, 1e-5, "Term added to the denominator")))
 @_kernel
 def group_adagrad_update(weight, grad, history, lr, rescale_grad, clip_gradient, epsilon):
-    """Adagrad with one accumulator per row: ``history += mean(g^2 over the row)``."""
+    """Adagrad with one accumulator per row: ``history += mean(g^2 over the row)``;
+    ``w -= lr * g / sqrt(history + eps)``."""
     g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
     rows = g.reshape(g.shape[0], -1)
     history.add_(rows.square().mean(dim=1).reshape(history.shape))
-    denom = history.reshape((history.shape[0],) + (1,) * (g.dim() - 1)).sqrt() + epsilon
+    denom = (history.reshape((history.shape[0],) + (1,) * (g.dim() - 1)) + epsilon).sqrt()
     return weight - lr * g / denom
 
 
@@ -538,11 +533,11 @@ _MULTI_ADAMW_ATTRS = (Attr("lrs", FLOATS, doc="Learning rates"), _BETA1, _BETA2,
                       Attr("etas", FLOATS, doc="Schedule multipliers"), _CLIP,
                       _A("num_weights", INT, 1, "Number of weights updated"))
 
-defop("_multi_adamw_update", inputs=VARIADIC, mutate=("grad", "mean", "var"), same_dtype=(),
+defop("_multi_adamw_update", inputs=VARIADIC, mutate=("mean", "var"), same_dtype=(),
       num_outputs=lambda a: a["num_weights"], attrs=_MULTI_ADAMW_ATTRS,
       doc="AdamW of ``num_weights`` weights (weight, grad, mean, var per weight, then the "
           "rescale_grad array).")(_kernel(_multi_adamw("_multi_adamw_update", 4, False)))
-defop("_multi_mp_adamw_update", inputs=VARIADIC, mutate=("grad", "mean", "var", "weight32"),
+defop("_multi_mp_adamw_update", inputs=VARIADIC, mutate=("mean", "var", "weight32"),
       same_dtype=(), num_outputs=lambda a: a["num_weights"], attrs=_MULTI_ADAMW_ATTRS,
       doc="Multi-precision AdamW of ``num_weights`` weights (weight, grad, mean, var, weight32 "
           "per weight, then the rescale_grad array).")(

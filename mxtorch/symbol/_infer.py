@@ -94,8 +94,8 @@ class GraphInference:
                                  f"{err}") from None
             for key, name, shape in zip(in_keys, names, new_ins):
                 self._set_shape(key, shape, node, f"input {name!r}")
-            for j, shape in enumerate(outs or ()):
-                self._set_shape(out_keys[j], shape, node, f"output {j}")
+            for j, (key, shape) in enumerate(zip(out_keys, outs or ())):
+                self._set_shape(key, shape, node, f"output {j}")
         if getattr(op, "shape_rule", None) == "same":
             self._tie(node, in_keys + out_keys, names)
         self._infer_dtypes(node, in_keys, out_keys)
