@@ -11,7 +11,10 @@ def _params(cases, test):
     out = []
     for case in cases:
         marks = []
-        reason = KNOWN_DEVIATIONS.get(f"{case.id}:{test}") or KNOWN_DEVIATIONS.get(case.id)
+        # a deviation listed for "forward"/"gradient" holds for every door
+        reason = (KNOWN_DEVIATIONS.get(f"{case.id}:{test}")
+                  or KNOWN_DEVIATIONS.get(f"{case.id}:{test.replace('sym_', '')}")
+                  or KNOWN_DEVIATIONS.get(case.id))
         if reason:
             marks.append(pytest.mark.xfail(reason=reason, strict=True))
         out.append(pytest.param(case, id=case.id, marks=marks))
@@ -87,7 +90,7 @@ def test_sym_forward(case):
     outs = executor.forward(is_train=case.meta["is_train"])
     _check_outputs(case, outs)
     for name in case.meta.get("mutated_inputs", []):
-        got = (aux.get(name) or args.get(name)).asnumpy()
+        got = (aux[name] if name in aux else args[name]).asnumpy()
         rtol, atol = case.tol(got.dtype)
         assert_close(got, case.after(name), rtol, atol, f"{case.id} in-place {name}")
 

@@ -241,15 +241,22 @@ def test_concat_and_stack_errors():
     with pytest.raises(ShapeError, match="axis=3 is out of range"):
         mx.nd.stack(a, a, axis=3)
     assert mx.nd.concat(a, a, dim=0).shape == (4, 3)
-    assert mx.nd._internal._rnn_param_concat(mx.nd.ones((2,)), mx.nd.zeros((3,)),
-                                             dim=0).asnumpy().tolist() == [1, 1, 0, 0, 0]
+    assert mx.nd.concat(a, a, dim=-1).shape == (2, 6)
 
 
-def test_concat_shape_rule_fills_unknown_dims():
+def test_join_shape_rules_fill_unknown_dims():
+    x, w = mx.sym.var("x"), mx.sym.var("w")
+    # shapes from MXNet 1.9.1, except the joined dim of the first output: MXNet reports 3
+    # there (it adds the unknown 0), mxtorch leaves it unknown
+    assert mx.sym.Concat(x, w, dim=1).infer_shape_partial(x=(2, 3), w=(0, 4))[:2] == \
+        ([(2, 3), (2, 4)], [(2, 7)])
+    assert mx.sym.Concat(x, w, dim=1).infer_shape_partial(x=(2, 3))[:2] == \
+        ([(2, 3), (2, 0)], [(2, 0)])
+    assert mx.sym.stack(x, w).infer_shape_partial(x=(2, 3))[:2] == \
+        ([(2, 3), (2, 3)], [(2, 2, 3)])
     op = get_op("Concat")
-    attrs = op.parse_attrs({"num_args": "2", "dim": "1"})
-    assert op.infer_shape(attrs, [(2, 3), (0, 4)]) == ([(2, 3), (2, 4)], [(2, 7)])
-    assert op.infer_shape(attrs, [(2, 3), None]) == ([(2, 3), None], None)
+    with pytest.raises(ShapeError, match=r"'arg1' has shape \(3, 2\), expected \(2, \*\)"):
+        op.infer_shape(op.parse_attrs({"num_args": "2", "dim": "1"}), [(2, 3), (3, 2)])
 
 
 def test_split_fluent_and_errors():

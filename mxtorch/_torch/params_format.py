@@ -14,6 +14,7 @@ import io
 import struct
 import sys
 import zipfile
+import zlib
 from typing import NamedTuple
 
 import numpy as np
@@ -37,6 +38,7 @@ AUX_NAMES = {"csr": ("indptr", "indices"), "row_sparse": ("indices",)}
 
 _CPU = (1, 0)  # MXNet dev_type cpu, dev_id 0
 _ZIP_MAGICS = (0x04034B50, 0x06054B50)
+_MAX_BYTES = 1 << 62
 _NPY_MAGIC = b"\x93NUMPY"
 
 
@@ -244,9 +246,12 @@ def _read_dtype(reader, label):
 
 
 def _read_data(reader, dtype, shape, label):
-    count = 1
+    count, span = 1, 1
     for d in shape:
         count *= d
+        span *= max(d, 1)
+    if span * dtype.itemsize >= _MAX_BYTES:  # even a zero-size array cannot have such dims
+        raise reader.fail(f"{label} has the impossible shape {tuple(shape)}")
     nbytes = count * dtype.itemsize
     reader.need(nbytes, f"{label} ({TORCH_TO_NAME[dtype]}, shape {tuple(shape)})")
     raw = reader.take(nbytes, label)
@@ -332,7 +337,7 @@ def _read_npz(buf, source):
     try:
         archive = zipfile.ZipFile(io.BytesIO(bytes(buf)))
         members = [info.filename for info in archive.infolist()]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
+    except _ZIP_ERRORS as err:
         raise MXNetError(f"cannot load {source!r}: corrupt .npz (ZIP) file: {err}") from None
     arrays = {}
     for member in members:
@@ -340,7 +345,7 @@ def _read_npz(buf, source):
             raise MXNetError(f"cannot load {source!r}: .npz member {member!r} is not a .npy file")
         try:
             payload = archive.read(member)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as err:
+        except _ZIP_ERRORS as err:
             raise MXNetError(f"cannot load {source!r}: .npz member {member!r} cannot be read: "
                              f"{err}") from None
         arrays[member[:-4]] = payload
@@ -360,6 +365,12 @@ def _read_npz(buf, source):
         if items[i] is None:
             items[i] = _read_sparse_group(arrays, groups[name], name, source)
     return items, names
+
+
+# zipfile raises these for damaged archives (zlib.error for a broken deflate stream,
+# NotImplementedError for a garbled version/compression field, RuntimeError for encryption)
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError,
+               EOFError, NotImplementedError, RuntimeError)
 
 
 def _read_sparse_group(arrays, parts, name, source):
@@ -401,8 +412,9 @@ def _read_npy(buf, source, what, strings=False):
         shape = tuple(int(d) for d in shape)
     except (ValueError, SyntaxError, KeyError, TypeError, UnicodeDecodeError):
         raise reader.fail(f"unreadable .npy header {raw[:80]!r}", at=at) from None
-    if any(d < 0 for d in shape):
-        raise reader.fail(f"negative dimension in .npy shape {shape}", at=at)
+    if any(d < 0 for d in shape) or \
+            int(np.prod([max(d, 1) for d in shape], dtype=object)) >= _MAX_BYTES:
+        raise reader.fail(f"impossible .npy shape {shape}", at=at)
     np_type = _npy_dtype(reader, descr, strings, at)
     count = int(np.prod(shape, dtype=np.int64)) if shape else 1
     nbytes = count * np_type.itemsize

@@ -152,6 +152,8 @@ def _make_unary_fast(op):
                     r = compute(t)
                     if STATE.recording and not r.requires_grad:
                         r._mx_recorded = True
+                if r.data_ptr() == t.data_ptr():
+                    r = r.clone()  # e.g. BlockGrad: MXNet returns a new array
             except (RuntimeError, ValueError, TypeError, IndexError) as err:
                 raise diagnose(op, [t], {}, None, err) from err
             return _wrap(r, data._ctx)

@@ -441,9 +441,13 @@ def apply_op(op, arrays, attrs, out=None):
         if recording:
             autograd.mark_recorded(result)
     if type(result) is torch.Tensor:
+        if tensors and not op.mutate:
+            result = _fresh(result, tensors)
         if out is not None:
             return _write_out(out, result, op)
         return _wrap(result, ctx)
+    if tensors and not op.mutate:
+        result = [_fresh(r, tensors) for r in result]
     results = [_wrap(r, ctx) for r in result]
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else [out]
@@ -451,6 +455,20 @@ def apply_op(op, arrays, attrs, out=None):
             _write_out(o, r._t, op)
         return out
     return results
+
+
+def _fresh(result, inputs):
+    """MXNet operators return new arrays: copy a result that is a view of (or is) an input.
+
+    (Inside the graph compiler views are fine; only the nd door hands results to users.)
+    """
+    if result._base is not None:
+        return result.clone()
+    ptr = result.data_ptr()
+    for t in inputs:
+        if t.data_ptr() == ptr and ptr != 0:
+            return result.clone()
+    return result
 
 
 def _write_out(out, tensor, op):

@@ -285,7 +285,8 @@ def _window_sum(x, kernel, stride):
     return _AVGPOOL[nd](x, kernel, stride, divisor_override=1)
 
 
-def _pool_general(x, pool_type, kernel, stride, pad, plan, include_pad, p_value):
+def _pool_general(x, pool_type, kernel, stride, pad, plan, include_pad, p_value,
+                  legacy=False):
     """Pooling with explicit (possibly asymmetric) padding; handles every convention."""
     spatial = tuple(x.shape[2:])
     pads = []
@@ -293,7 +294,9 @@ def _pool_general(x, pool_type, kernel, stride, pad, plan, include_pad, p_value)
         pads += [left, right]
     if pool_type == "max":
         if any(pads):
-            x = F.pad(x, pads, value=float("-inf"))
+            # NOTE: a window lying wholly in the padding gives the lowest finite value in
+            # MXNet, not -inf.
+            x = F.pad(x, pads, value=torch.finfo(x.dtype).min)
         return _MAXPOOL[len(kernel)](x, kernel, stride)
     if pool_type == "lp":
         x = x.pow(p_value)
@@ -302,6 +305,8 @@ def _pool_general(x, pool_type, kernel, stride, pad, plan, include_pad, p_value)
         return summed
     if pool_type == "lp":
         return _lp_root(summed, p_value)
+    if legacy:  # Pooling_v1 always divides by the full kernel size
+        return summed / math.prod(kernel)
     return summed / _divisor(plan, spatial, kernel, stride, pad, include_pad, x)
 
 
@@ -326,7 +331,7 @@ def _native_ok(plan, kernel, stride, spatial, convention):
 
 
 def _pool_channels_first(x, kernel, pool_type, global_pool, convention, stride, pad, p_value,
-                         include_pad):
+                         include_pad, legacy=False):
     nd = x.dim() - 2
     if global_pool and pool_type in ("avg", "sum", "max") and nd:
         dims = tuple(range(2, x.dim()))
@@ -338,8 +343,10 @@ def _pool_channels_first(x, kernel, pool_type, global_pool, convention, stride, 
                                                    convention, None)
     spatial = tuple(x.shape[2:])
     plan = _pool_plan(spatial, kernel, stride, pad, convention)
-    if pool_type == "lp" or not _native_ok(plan, kernel, stride, spatial, convention):
-        return _pool_general(x, pool_type, kernel, stride, pad, plan, include_pad, p_value)
+    if pool_type == "lp" or not _native_ok(plan, kernel, stride, spatial, convention) or (
+            legacy and pool_type == "avg"):
+        return _pool_general(x, pool_type, kernel, stride, pad, plan, include_pad, p_value,
+                             legacy)
     ceil = convention == "full"
     if pool_type == "max":
         return _MAXPOOL[nd](x, kernel, stride, pad, ceil_mode=ceil)
@@ -397,7 +404,7 @@ def pooling_v1(data, kernel, pool_type, global_pool, pooling_convention, stride,
     """Legacy pooling (max, avg, sum); same windows as ``Pooling``."""
     _pool_check(data, pool_type, None, kernel, global_pool)
     return _pool_channels_first(data, kernel, pool_type, global_pool, pooling_convention, stride,
-                                pad, None, True)
+                                pad, None, True, legacy=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -574,17 +581,22 @@ def _deformable_columns(data, offset, mask, kernel, stride, dilate, pad, groups)
     ox = torch.arange(wo, device=dev, dtype=dt) * stride[1] - pad[1]
     py = ky.reshape(1, 1, k, 1, 1) + oy.reshape(1, 1, 1, ho, 1) + off[:, :, :, 0]
     px = kx.reshape(1, 1, k, 1, 1) + ox.reshape(1, 1, 1, 1, wo) + off[:, :, :, 1]
-    # grid_sample with align_corners=True reads pixel i at -1 + 2i/(size-1); its zero padding
-    # matches MXNet's rule that samples outside the image contribute 0.
+    keep = None
+    if mask is None:
+        # NOTE: MXNet's DeformableConvolution (v1) drops samples above/left of the image
+        # (coordinate < 0) and clamps those in the last row/column band [size-1, size) to it;
+        # DCNv2 (modulated) fades both borders to zero like grid_sample's zero padding.
+        keep = ((py >= 0) & (px >= 0) & (py < h) & (px < w)).to(dt)
+        py, px = py.clamp(max=h - 1), px.clamp(max=w - 1)
+    # grid_sample with align_corners=True reads pixel i at -1 + 2i/(size-1).
     gy = py * (2.0 / max(h - 1, 1)) - 1
     gx = px * (2.0 / max(w - 1, 1)) - 1
     grid = torch.stack((gx, gy), -1).reshape(n * groups, k * ho, wo, 2)
     sampled = F.grid_sample(data.reshape(n * groups, c // groups, h, w), grid,
                             mode="bilinear", padding_mode="zeros", align_corners=True)
     cols = sampled.reshape(n, groups, c // groups, k, ho, wo)
-    if mask is not None:
-        cols = cols * mask.reshape(n, groups, 1, k, ho, wo)
-    return cols.reshape(n, c, k, ho, wo)
+    scale = mask.reshape(n, groups, 1, k, ho, wo) if mask is not None else keep.unsqueeze(2)
+    return (cols * scale).reshape(n, c, k, ho, wo)
 
 
 def _deformable(data, offset, mask, weight, bias, kernel, stride, dilate, pad, num_filter,

@@ -9,6 +9,8 @@ MXNet rules encoded here (checked against 1.9.1):
 - ``gather_nd`` accepts negative indices (one wrap) and rejects out-of-range ones;
   ``scatter_nd`` drops out-of-range positions; with duplicate positions the last write wins.
 """
+import math
+
 import torch
 
 from ..base import MXNetError, ShapeError
@@ -188,9 +190,7 @@ def _scatter(op, base, data, indices, shape):
     if tuple(data.shape) != expect:
         raise ShapeError(f"{op}: data has shape {tuple(data.shape)}, expected {expect} for "
                          f"indices {tuple(indices.shape)} and shape={tuple(shape)}")
-    rows = 1
-    for d in shape[:m]:
-        rows *= d
+    rows = math.prod(shape[:m])
     flat = torch.zeros(lead, dtype=torch.int64, device=data.device)
     valid = torch.ones(lead, dtype=torch.bool, device=data.device)
     for k in range(m):
@@ -376,9 +376,7 @@ def arange_like(data, start, step, repeat, ctx, axis):
         shape = tuple(data.shape)
     else:
         shape = (data.shape[one_axis("_contrib_arange_like", data.shape, axis)],)
-    count = 1
-    for d in shape:
-        count *= d
+    count = math.prod(shape)
     if not data.is_floating_point():
         # NOTE: for integer data MXNet truncates start and step before counting.
         start, step = float(int(start)), float(int(step))

@@ -78,7 +78,8 @@ def _softmax_output_grad(prob, label, head, cfg):
     off_value = alpha / (classes - 1) if alpha and classes > 1 else 0.0
     target = torch.full_like(prob, off_value)
     on = torch.where(in_range, index, 0).unsqueeze(1)
-    target.scatter_(1, on, torch.where(in_range, 1.0 - alpha, off_value).unsqueeze(1).to(prob.dtype))
+    on_value = torch.where(in_range, 1.0 - alpha, off_value).to(prob.dtype)
+    target.scatter_(1, on, on_value.unsqueeze(1))
     grad = prob - target
     ignore = int(cfg["ignore_label"])
     if cfg["use_ignore"]:

@@ -295,7 +295,8 @@ def group_norm(data, gamma, beta, num_groups, eps, output_mean_var):
         return F.group_norm(data, num_groups, weight, bias, eps)
     out, mean, rstd = torch.native_group_norm(data, weight, bias, n, channels,
                                               data[0, 0].numel(), num_groups, eps)
-    return out, mean, rstd.reciprocal()
+    # MXNet's backward ignores gradients arriving at the mean/std outputs.
+    return out, mean.detach(), rstd.detach().reciprocal()
 
 
 # --------------------------------------------------------------------------------------------
@@ -329,4 +330,7 @@ def l2_normalization(data, eps, mode):
 def lrn(data, alpha, beta, knorm, nsize):
     """Local response normalisation across channels:
     ``x / (knorm + alpha/nsize * sum of x**2 over nsize channels) ** beta``."""
-    return F.local_response_norm(data, nsize, alpha, beta, knorm)
+    # NOTE: MXNet sums the (nsize-1)//2 channels on each side, so an even nsize covers only
+    # nsize-1 channels (torch would take one more before); alpha is still divided by nsize.
+    size = nsize if nsize % 2 else nsize - 1
+    return F.local_response_norm(data, size, alpha * size / nsize, beta, knorm)

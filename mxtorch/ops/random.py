@@ -183,7 +183,7 @@ def _register():
                                     Attr("ctx", CTX, None, "Device, e.g. 'cpu(0)'"),
                                     Attr("dtype", FLOAT_DTYPE, None, "Output dtype")))(
             _make_random(name, sampler, [p for p, _ in params]))
-        defop(f"_random_{name}_like", inputs=("data",), attrs=tuple(kinds), same_dtype=())(
+        defop(f"_random_{name}_like", inputs=("data",), attrs=tuple(kinds), shape_rule="same")(
             _make_like(name, sampler, [p for p, _ in params]))
         inputs = _SAMPLE_INPUTS[name]
         defop(f"_sample_{name}", inputs=inputs, aliases=(f"sample_{name}",),
@@ -281,7 +281,7 @@ def _unique_log_uniform(range_max, num, gen):
     return draws[first], int(first[-1]) + 1
 
 
-@defop("_shuffle", aliases=("shuffle",), inputs=("data",))
+@defop("_shuffle", aliases=("shuffle",), inputs=("data",), shape_rule="same")
 def shuffle(data):
     """A random permutation of the input along its first axis."""
     perm = torch.randperm(data.shape[0], device=data.device, generator=_gen(data.device))

@@ -43,12 +43,12 @@ class AxesKind(Kind):
             value = None if text == "None" else (ast.literal_eval(text) if text else ())
         if value is None:
             return None
+        if hasattr(value, "tolist") and not isinstance(value, (list, tuple)):
+            value = value.tolist()  # numpy arrays and scalars
         if isinstance(value, (bool, np.bool_)):
             raise TypeError("expected an int or a tuple of ints, got a bool")
         if isinstance(value, (int, np.integer)):
             return int(value)
-        if hasattr(value, "tolist") and not isinstance(value, (list, tuple)):
-            value = value.tolist()
         if isinstance(value, (float, np.floating)):
             raise TypeError(f"expected an int or a tuple of ints, got {value!r}")
         out = []
@@ -94,7 +94,7 @@ def one_axis(op, shape, axis):
     return axis % ndim
 
 
-def finish(out, data, dims, keepdims):
+def finish(out, dims, keepdims):
     """Shape the reduced ``out`` (computed with keepdim=True) as MXNet returns it."""
     if keepdims:
         return out
@@ -105,7 +105,7 @@ def finish(out, data, dims, keepdims):
 
 
 def _over(data, dims, fn):
-    """Apply ``fn(t, dim=-1)`` over several axes at once: move them last, merge, reduce."""
+    """Reduce several axes with ``fn`` (which reduces the last axis): move them last, merge."""
     if not dims:
         return data.clone()
     keep = [d for d in range(data.dim()) if d not in dims]
@@ -137,7 +137,7 @@ def _sum_keep(data, dims):
 def sum_(data, axis, keepdims, exclude):
     """Sum over ``axis`` (integers wrap in their own dtype)."""
     dims = reduce_dims("sum", data.shape, axis, exclude)
-    return finish(_sum_keep(data, dims), data, dims, keepdims)
+    return finish(_sum_keep(data, dims), dims, keepdims)
 
 
 @defop("mean", attrs=_RED_ATTRS)
@@ -151,7 +151,7 @@ def mean(data, axis, keepdims, exclude):
         # NOTE: MXNet sums in the integer dtype (wrapping) and then divides, truncating.
         out = torch.div(_sum_keep(data.to(torch.uint8) if data.dtype == torch.bool else data,
                                   dims), count, rounding_mode="trunc").to(data.dtype)
-    return finish(out, data, dims, keepdims)
+    return finish(out, dims, keepdims)
 
 
 def _prod_last(t):
@@ -162,7 +162,7 @@ def _prod_last(t):
 def prod(data, axis, keepdims, exclude):
     """Product over ``axis``."""
     dims = reduce_dims("prod", data.shape, axis, exclude)
-    return finish(_over(data, dims, _prod_last), data, dims, keepdims)
+    return finish(_over(data, dims, _prod_last), dims, keepdims)
 
 
 @defop("nansum", attrs=_RED_ATTRS)
@@ -170,10 +170,10 @@ def nansum(data, axis, keepdims, exclude):
     """Sum over ``axis`` treating NaN as 0."""
     dims = reduce_dims("nansum", data.shape, axis, exclude)
     if not data.is_floating_point():
-        return finish(_sum_keep(data, dims), data, dims, keepdims)
+        return finish(_sum_keep(data, dims), dims, keepdims)
     out = torch.nansum(data, dim=dims, keepdim=True) if dims else torch.nan_to_num(
         data, nan=0.0, posinf=math.inf, neginf=-math.inf)
-    return finish(out, data, dims, keepdims)
+    return finish(out, dims, keepdims)
 
 
 @defop("nanprod", attrs=_RED_ATTRS)
@@ -182,14 +182,14 @@ def nanprod(data, axis, keepdims, exclude):
     dims = reduce_dims("nanprod", data.shape, axis, exclude)
     if data.is_floating_point():
         data = torch.where(torch.isnan(data), torch.ones_like(data), data)
-    return finish(_over(data, dims, _prod_last), data, dims, keepdims)
+    return finish(_over(data, dims, _prod_last), dims, keepdims)
 
 
 @defop("_square_sum", attrs=_RED_ATTRS)
 def square_sum(data, axis, keepdims, exclude):
     """Sum of squares over ``axis`` (MXNet has it for row_sparse only; dense works here)."""
     dims = reduce_dims("_square_sum", data.shape, axis, exclude)
-    return finish(_sum_keep(data * data, dims), data, dims, keepdims)
+    return finish(_sum_keep(data * data, dims), dims, keepdims)
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ def _extremum(name, data, axis, keepdims, exclude, is_max):
     else:
         out = torch.amax(data, dim=dims, keepdim=True) if is_max else \
             torch.amin(data, dim=dims, keepdim=True)
-    return finish(out, data, dims, keepdims)
+    return finish(out, dims, keepdims)
 
 
 @defop("max", aliases=("max_axis",), attrs=_RED_ATTRS)
@@ -237,6 +237,24 @@ def max_(data, axis, keepdims, exclude):
 def min_(data, axis, keepdims, exclude):
     """Minimum over ``axis``; the gradient goes to every minimal element."""
     return _extremum("min", data, axis, keepdims, exclude, False)
+
+
+@defop("_np_cumsum", aliases=("cumsum",), inputs=("a",),
+       attrs=(Attr("axis", OPT_INT, None, "Axis to accumulate along; None flattens"),
+              Attr("dtype", OPT_DTYPE, None, "Result and accumulator dtype (None: input's)")))
+def cumsum(a, axis, dtype):
+    """Running sum along ``axis``; ``nd.cumsum`` in 1.x (JSON op name ``_np_cumsum``)."""
+    if dtype is not None:
+        target = NAME_TO_TORCH[dtype]
+    else:
+        target = torch.int64 if a.dtype == torch.bool else a.dtype
+    if axis is None:
+        a, ax = a.reshape(-1), 0
+    else:
+        # NOTE: MXNet 1.9.1 rejects negative axes here (a bug); they count from the end.
+        ax = one_axis("cumsum", a.shape, axis)
+    # elements are converted first (1.5 -> 1 for an int32 result), then summed in that dtype
+    return torch.cumsum(a.to(target), dim=ax, dtype=target)
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,12 +276,10 @@ def norm(data, ord, axis, out_dtype, keepdims):  # noqa: A002 - MXNet's attribut
     # NOTE: out_dtype is the accumulation and output type (MXNet 1.9.1's CPU kernel rejects
     # any out_dtype other than the input dtype; here it converts first).
     work = data.to(target) if target.is_floating_point else data.to(torch.float64)
-    if work.dtype == torch.bool:
-        work = work.to(torch.float32)
     out = torch.linalg.vector_norm(work, ord=ord, dim=dims, keepdim=True) if dims else work.abs()
     if not target.is_floating_point:
         out = torch.trunc(out)
-    return finish(out.to(target), data, dims, keepdims)
+    return finish(out.to(target), dims, keepdims)
 
 
 @defop("moments", num_outputs=2,
@@ -283,7 +299,7 @@ def moments(data, axes, keepdims):
         mu = torch.div(_sum_keep(data, dims), count, rounding_mode="trunc").to(data.dtype)
         dev = data - mu
         var = torch.div(_sum_keep(dev * dev, dims), count, rounding_mode="trunc").to(data.dtype)
-    return finish(mu, data, dims, keepdims), finish(var, data, dims, keepdims)
+    return finish(mu, dims, keepdims), finish(var, dims, keepdims)
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,8 +442,9 @@ def multi_all_finite(*data, num_arrays, init_output):
 def multi_sum_sq(*data, num_arrays):
     """Sum of squares of each input, as one float32 vector of length ``num_arrays``."""
     _check_count("multi_sum_sq", data, num_arrays)
-    sums = [torch.sum(torch.square(t.to(torch.float32))) for t in data]
-    return torch.stack(sums)
+    sums = [torch.sum(torch.square(t if t.dtype == torch.float64 else t.to(torch.float32)))
+            for t in data]
+    return torch.stack(sums).to(torch.float32)
 
 
 def _check_count(op, data, num_arrays):
@@ -501,5 +518,5 @@ def histogram(data, bins=None, *, bin_cnt, range):  # noqa: A002 - MXNet's attri
     idx = torch.where(valid, idx, torch.full_like(idx, count))
     counts = torch.zeros(count + 1, dtype=torch.int64, device=data.device)
     counts = counts.scatter_add(0, idx, torch.ones_like(idx))[:count]
-    edges = edges64 if bins is None else bins.reshape(-1)
-    return counts, edges.to(data.dtype) if bins is None else edges.clone()
+    edges = edges64.to(data.dtype) if bins is None else bins.reshape(-1).clone()
+    return counts, edges

@@ -245,25 +245,32 @@ def _check_concat(op, tensors, axis):
                              f"'arg0' (inputs may differ only on dim {axis})")
 
 
-def _concat_shape(a, in_shapes):
+def _concat_shape(op, a, in_shapes):
     """Fill unknown (0) dims off the concat axis from the other inputs; sum the axis."""
     known = [s for s in in_shapes if s is not None]
     if not known:
         return in_shapes, None
     ndim = len(known[0])
-    axis = norm_axis("Concat", a["dim"], ndim, "dim")
+    axis = norm_axis(op, a["dim"], ndim, "dim")
     template = [0] * ndim
-    for s in known:
+    for i, s in enumerate(in_shapes):
+        if s is None:
+            continue
+        if len(s) != ndim or any(d and template[k] and d != template[k]
+                                 for k, d in enumerate(s) if k != axis):
+            want = ", ".join("*" if k == axis else str(d or "?") for k, d in enumerate(template))
+            raise ShapeError(f"{op}: input 'arg{i}' has shape {s}, expected "
+                             f"({want}) like the inputs before it (they may differ only on "
+                             f"dim {axis})")
         for k, d in enumerate(s):
             if k != axis and d:
                 template[k] = d
-    filled = [None if s is None else
+    filled = [tuple(template) if s is None else
               tuple(template[k] if (k != axis and not d) else d for k, d in enumerate(s))
               for s in in_shapes]
-    if any(s is None or 0 in s for s in filled):
-        return filled, None
     out = list(template)
-    out[axis] = sum(s[axis] for s in filled)
+    # NOTE: the joined dim stays unknown (0) until every input's dim is known.
+    out[axis] = 0 if any(not s[axis] for s in filled) else sum(s[axis] for s in filled)
     return filled, [tuple(out)]
 
 
@@ -282,13 +289,27 @@ _CONCAT_ATTRS = (Attr("num_args", INT, doc="Number of inputs"),
                  Attr("dim", INT, 1, "Axis to join along"))
 
 defop("Concat", aliases=("concat",), inputs=VARIADIC, num_args="num_args", attrs=_CONCAT_ATTRS,
-      infer_shape=_concat_shape)(_concat("Concat"))
+      infer_shape=lambda a, s: _concat_shape("Concat", a, s))(_concat("Concat"))
 # NOTE: _rnn_param_concat (Concat for RNN parameter blocks) is defined in ops/rnn.py.
+
+
+def _stack_shape(a, in_shapes):
+    """All inputs share one shape: fill unknown dims (0) from the others."""
+    known = [s for s in in_shapes if s is not None]
+    if not known:
+        return in_shapes, None
+    ndim = len(known[0])
+    shape = tuple(next((s[k] for s in known if len(s) == ndim and s[k]), 0)
+                  for k in range(ndim))
+    out = list(shape)
+    out.insert(norm_axis("stack", a["axis"], ndim + 1), len(in_shapes))
+    return [shape] * len(in_shapes), [tuple(out)]
 
 
 @defop("stack", inputs=VARIADIC, num_args="num_args",
        attrs=(Attr("axis", INT, 0, "Position of the new axis in the result"),
-              Attr("num_args", INT, doc="Number of inputs")))
+              Attr("num_args", INT, doc="Number of inputs")),
+       infer_shape=_stack_shape)
 def stack(*tensors, axis, num_args):
     """Join same-shaped inputs along a new axis."""
     if not tensors:

@@ -16,7 +16,6 @@ Contract shared by every kernel here:
   arrays instead of attributes.
 """
 import functools
-import math
 
 import torch
 
@@ -60,16 +59,14 @@ def _clip_weights(weight, clip_weights):
     return weight
 
 
-def _A(name, kind, default, doc=""):  # noqa: N802 - short constructor for the tables below
-    return Attr(name, kind, default, doc)
-
-
 _LR = Attr("lr", FLOAT, doc="Learning rate")
-_WD = _A("wd", FLOAT, 0.0, "Weight decay")
-_RESCALE = _A("rescale_grad", FLOAT, 1.0, "Gradient scale")
-_CLIP = _A("clip_gradient", FLOAT, -1.0, "Clip gradients to [-c, c] (c < 0: no clipping)")
-_LAZY = _A("lazy_update", BOOL, True, "Sparse gradients only update their rows")
-_MOMENTUM = _A("momentum", FLOAT, 0.0, "Momentum")
+_WD = Attr("wd", FLOAT, 0.0, "Weight decay")
+_RESCALE = Attr("rescale_grad", FLOAT, 1.0, "Gradient scale")
+_CLIP = Attr("clip_gradient", FLOAT, -1.0, "Clip gradients to [-c, c] (c < 0: no clipping)")
+_LAZY = Attr("lazy_update", BOOL, True, "Sparse gradients only update their rows")
+_MOMENTUM = Attr("momentum", FLOAT, 0.0, "Momentum")
+# weight, gradient, states and the new weight share one shape (lets Symbol fill unknown ones)
+_SAME = {"shape_rule": "same"}
 
 # --------------------------------------------------------------------------------------------
 # SGD family
@@ -97,14 +94,14 @@ def _sgd_mom_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradie
     return weight + mom
 
 
-@defop("sgd_update", inputs=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP, _LAZY))
+@defop("sgd_update", **_SAME, inputs=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP, _LAZY))
 @_kernel
 def sgd_update(weight, grad, lr, wd, rescale_grad, clip_gradient, lazy_update):
     """SGD step: ``w - lr * (clip(rescale * g) + wd * w)``."""
     return _sgd_step(weight, grad, lr, wd, rescale_grad, clip_gradient)
 
 
-@defop("sgd_mom_update", inputs=("weight", "grad", "mom"), mutate=("mom",),
+@defop("sgd_mom_update", **_SAME, inputs=("weight", "grad", "mom"), mutate=("mom",),
        attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP, _LAZY))
 @_kernel
 def sgd_mom_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient,
@@ -113,7 +110,7 @@ def sgd_mom_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradi
     return _sgd_mom_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient)
 
 
-@defop("mp_sgd_update", inputs=("weight", "grad", "weight32"), mutate=("weight32",),
+@defop("mp_sgd_update", **_SAME, inputs=("weight", "grad", "weight32"), mutate=("weight32",),
        same_dtype=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP, _LAZY))
 @_kernel
 def mp_sgd_update(weight, grad, weight32, lr, wd, rescale_grad, clip_gradient, lazy_update):
@@ -122,7 +119,7 @@ def mp_sgd_update(weight, grad, weight32, lr, wd, rescale_grad, clip_gradient, l
     return weight32.to(weight.dtype)
 
 
-@defop("mp_sgd_mom_update", inputs=("weight", "grad", "mom", "weight32"),
+@defop("mp_sgd_mom_update", **_SAME, inputs=("weight", "grad", "mom", "weight32"),
        mutate=("mom", "weight32"), same_dtype=("weight", "grad"),
        attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP, _LAZY))
 @_kernel
@@ -144,7 +141,7 @@ def _nag_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
     return torch.add(weight, mom, alpha=momentum).add_(g, alpha=-lr)
 
 
-@defop("nag_mom_update", inputs=("weight", "grad", "mom"), mutate=("mom",),
+@defop("nag_mom_update", **_SAME, inputs=("weight", "grad", "mom"), mutate=("mom",),
        attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP))
 @_kernel
 def nag_mom_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
@@ -152,7 +149,7 @@ def nag_mom_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradi
     return _nag_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient)
 
 
-@defop("mp_nag_mom_update", inputs=("weight", "grad", "mom", "weight32"),
+@defop("mp_nag_mom_update", **_SAME, inputs=("weight", "grad", "mom", "weight32"),
        mutate=("mom", "weight32"), same_dtype=("weight", "grad"),
        attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP))
 @_kernel
@@ -164,16 +161,16 @@ def mp_nag_mom_update(weight, grad, mom, weight32, lr, momentum, wd, rescale_gra
     return weight32.to(weight.dtype)
 
 
-@defop("signsgd_update", inputs=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP))
+@defop("signsgd_update", **_SAME, inputs=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP))
 @_kernel
 def signsgd_update(weight, grad, lr, wd, rescale_grad, clip_gradient):
     """``(1 - lr*wd) * w - lr * sign(g)`` (rescaling and clipping cannot change a sign)."""
     return torch.add(weight * (1.0 - lr * wd), torch.sign(grad), alpha=-lr)
 
 
-@defop("signum_update", inputs=("weight", "grad", "mom"), mutate=("mom",),
+@defop("signum_update", **_SAME, inputs=("weight", "grad", "mom"), mutate=("mom",),
        attrs=(_LR, _MOMENTUM, _WD, _RESCALE, _CLIP,
-              _A("wd_lh", FLOAT, 0.0, "Decoupled weight decay")))
+              Attr("wd_lh", FLOAT, 0.0, "Decoupled weight decay")))
 @_kernel
 def signum_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient, wd_lh):
     """Signum: ``mom = momentum*mom - (1-momentum)*(wd*w + clip(rescale*g))``;
@@ -189,8 +186,8 @@ def signum_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradie
 # adaptive methods
 # --------------------------------------------------------------------------------------------
 
-_BETA1 = _A("beta1", FLOAT, 0.9, "Decay of the first moment")
-_BETA2 = _A("beta2", FLOAT, 0.999, "Decay of the second moment")
+_BETA1 = Attr("beta1", FLOAT, 0.9, "Decay of the first moment")
+_BETA2 = Attr("beta2", FLOAT, 0.999, "Decay of the second moment")
 
 
 def _adam_moments(g, mean, var, beta1, beta2):
@@ -198,8 +195,8 @@ def _adam_moments(g, mean, var, beta1, beta2):
     var.mul_(beta2).addcmul_(g, g, value=1.0 - beta2)
 
 
-@defop("adam_update", inputs=("weight", "grad", "mean", "var"), mutate=("mean", "var"),
-       attrs=(_LR, _BETA1, _BETA2, _A("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
+@defop("adam_update", **_SAME, inputs=("weight", "grad", "mean", "var"), mutate=("mean", "var"),
+       attrs=(_LR, _BETA1, _BETA2, Attr("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
               _WD, _RESCALE, _CLIP, _LAZY))
 @_kernel
 def adam_update(weight, grad, mean, var, lr, beta1, beta2, epsilon, wd, rescale_grad,
@@ -211,12 +208,12 @@ def adam_update(weight, grad, mean, var, lr, beta1, beta2, epsilon, wd, rescale_
     return torch.addcdiv(weight, mean, var.sqrt().add_(epsilon), value=-lr)
 
 
-_GAMMA1 = _A("gamma1", FLOAT, 0.95, "Decay of the squared-gradient average")
-_CLIPW = _A("clip_weights", FLOAT, -1.0, "Clip weights to [-c, c] (c < 0: no clipping)")
+_GAMMA1 = Attr("gamma1", FLOAT, 0.95, "Decay of the squared-gradient average")
+_CLIPW = Attr("clip_weights", FLOAT, -1.0, "Clip weights to [-c, c] (c < 0: no clipping)")
 
 
-@defop("rmsprop_update", inputs=("weight", "grad", "n"), mutate=("n",),
-       attrs=(_LR, _GAMMA1, _A("epsilon", FLOAT, 1e-8, "Term added inside the square root"),
+@defop("rmsprop_update", **_SAME, inputs=("weight", "grad", "n"), mutate=("n",),
+       attrs=(_LR, _GAMMA1, Attr("epsilon", FLOAT, 1e-8, "Term added inside the square root"),
               _WD, _RESCALE, _CLIP, _CLIPW))
 @_kernel
 def rmsprop_update(weight, grad, n, lr, gamma1, epsilon, wd, rescale_grad, clip_gradient,
@@ -228,10 +225,10 @@ def rmsprop_update(weight, grad, n, lr, gamma1, epsilon, wd, rescale_grad, clip_
     return _clip_weights(out, clip_weights)
 
 
-@defop("rmspropalex_update", inputs=("weight", "grad", "n", "g", "delta"),
+@defop("rmspropalex_update", **_SAME, inputs=("weight", "grad", "n", "g", "delta"),
        mutate=("n", "g", "delta"),
-       attrs=(_LR, _GAMMA1, _A("gamma2", FLOAT, 0.9, "Momentum of the step"),
-              _A("epsilon", FLOAT, 1e-8, "Term added inside the square root"),
+       attrs=(_LR, _GAMMA1, Attr("gamma2", FLOAT, 0.9, "Momentum of the step"),
+              Attr("epsilon", FLOAT, 1e-8, "Term added inside the square root"),
               _WD, _RESCALE, _CLIP, _CLIPW))
 @_kernel
 def rmspropalex_update(weight, grad, n, g, delta, lr, gamma1, gamma2, epsilon, wd,
@@ -245,9 +242,9 @@ def rmspropalex_update(weight, grad, n, g, delta, lr, gamma1, gamma2, epsilon, w
     return _clip_weights(weight + delta, clip_weights)
 
 
-@defop("ftrl_update", inputs=("weight", "grad", "z", "n"), mutate=("z", "n"),
-       attrs=(_LR, _A("lamda1", FLOAT, 0.01, "L1 regularization"),
-              _A("beta", FLOAT, 1.0, "Per-coordinate learning-rate offset"),
+@defop("ftrl_update", **_SAME, inputs=("weight", "grad", "z", "n"), mutate=("z", "n"),
+       attrs=(_LR, Attr("lamda1", FLOAT, 0.01, "L1 regularization"),
+              Attr("beta", FLOAT, 1.0, "Per-coordinate learning-rate offset"),
               _WD, _RESCALE, _CLIP))
 @_kernel
 def ftrl_update(weight, grad, z, n, lr, lamda1, beta, wd, rescale_grad, clip_gradient):
@@ -260,11 +257,11 @@ def ftrl_update(weight, grad, z, n, lr, lamda1, beta, wd, rescale_grad, clip_gra
     return out.mul_(z.abs() > lamda1)
 
 
-@defop("ftml_update", inputs=("weight", "grad", "d", "v", "z"), mutate=("d", "v", "z"),
-       attrs=(_LR, _A("beta1", FLOAT, 0.6, "Decay of the first moment"), _BETA2,
-              _A("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
+@defop("ftml_update", **_SAME, inputs=("weight", "grad", "d", "v", "z"), mutate=("d", "v", "z"),
+       attrs=(_LR, Attr("beta1", FLOAT, 0.6, "Decay of the first moment"), _BETA2,
+              Attr("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
               Attr("t", INT, doc="Number of the update (from 1)"), _WD, _RESCALE,
-              _A("clip_grad", FLOAT, -1.0, "Clip gradients to [-c, c] (c < 0: no clipping)")))
+              Attr("clip_grad", FLOAT, -1.0, "Clip gradients to [-c, c] (c < 0: no clipping)")))
 @_kernel
 def ftml_update(weight, grad, d, v, z, lr, beta1, beta2, epsilon, t, wd, rescale_grad,
                 clip_grad):
@@ -277,9 +274,9 @@ def ftml_update(weight, grad, d, v, z, lr, beta1, beta2, epsilon, t, wd, rescale
     return -z / d
 
 
-_EPS_LAMB = _A("epsilon", FLOAT, 1e-6, "Term added to the denominator")
+_EPS_LAMB = Attr("epsilon", FLOAT, 1e-6, "Term added to the denominator")
 _LAMB1_ATTRS = (_BETA1, _BETA2, _EPS_LAMB, Attr("t", INT, doc="Number of the update (from 1)"),
-                _A("bias_correction", BOOL, True, "Correct the moment estimates' bias"),
+                Attr("bias_correction", BOOL, True, "Correct the moment estimates' bias"),
                 Attr("wd", FLOAT, doc="Weight decay"), _RESCALE, _CLIP)
 
 
@@ -294,8 +291,8 @@ def _lamb_direction(weight, grad, mean, var, beta1, beta2, epsilon, t, bias_corr
     return torch.div(m, s.sqrt().add_(epsilon)).add_(weight.to(mean.dtype), alpha=wd)
 
 
-@defop("lamb_update_phase1", inputs=("weight", "grad", "mean", "var"), mutate=("mean", "var"),
-       attrs=_LAMB1_ATTRS)
+@defop("lamb_update_phase1", **_SAME, inputs=("weight", "grad", "mean", "var"),
+       mutate=("mean", "var"), attrs=_LAMB1_ATTRS)
 @_kernel
 def lamb_update_phase1(weight, grad, mean, var, beta1, beta2, epsilon, t, bias_correction, wd,
                        rescale_grad, clip_gradient):
@@ -304,7 +301,7 @@ def lamb_update_phase1(weight, grad, mean, var, beta1, beta2, epsilon, t, bias_c
                            wd, rescale_grad, clip_gradient)
 
 
-@defop("mp_lamb_update_phase1", inputs=("weight", "grad", "mean", "var", "weight32"),
+@defop("mp_lamb_update_phase1", **_SAME, inputs=("weight", "grad", "mean", "var", "weight32"),
        mutate=("mean", "var"), same_dtype=("weight", "grad"), attrs=_LAMB1_ATTRS)
 @_kernel
 def mp_lamb_update_phase1(weight, grad, mean, var, weight32, beta1, beta2, epsilon, t,
@@ -314,8 +311,8 @@ def mp_lamb_update_phase1(weight, grad, mean, var, weight32, beta1, beta2, epsil
                            bias_correction, wd, rescale_grad, clip_gradient)
 
 
-_LAMB2_ATTRS = (_LR, _A("lower_bound", FLOAT, -1.0, "Lower bound of the weight norm (<0: none)"),
-                _A("upper_bound", FLOAT, -1.0, "Upper bound of the weight norm (<0: none)"))
+_LAMB2_ATTRS = (_LR, Attr("lower_bound", FLOAT, -1.0, "Lower bound of the weight norm (<0: none)"),
+                Attr("upper_bound", FLOAT, -1.0, "Upper bound of the weight norm (<0: none)"))
 
 
 def _lamb_ratio(r1, r2, lower_bound, upper_bound):
@@ -361,7 +358,7 @@ def _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, e
     return torch.add(weight, step, alpha=-eta)
 
 
-_ADAMW_ATTRS = (_LR, _BETA1, _BETA2, _A("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
+_ADAMW_ATTRS = (_LR, _BETA1, _BETA2, Attr("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
                 _WD, Attr("eta", FLOAT, doc="Learning-rate multiplier of the schedule"), _CLIP)
 
 
@@ -404,7 +401,7 @@ def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr, beta1, 
 
 @defop("_contrib_group_adagrad_update", inputs=("weight", "grad", "history"),
        mutate=("history",),
-       attrs=(_LR, _RESCALE, _CLIP, _A("epsilon", FLOAT, 1e-5, "Term added to the denominator")))
+       attrs=(_LR, _RESCALE, _CLIP, Attr("epsilon", FLOAT, 1e-5, "Term added to the denominator")))
 @_kernel
 def group_adagrad_update(weight, grad, history, lr, rescale_grad, clip_gradient, epsilon):
     """Adagrad with one accumulator per row: ``history += mean(g^2 over the row)``;
@@ -416,8 +413,8 @@ def group_adagrad_update(weight, grad, history, lr, rescale_grad, clip_gradient,
     return weight - lr * g / denom
 
 
-@defop("_sparse_adagrad_update", inputs=("weight", "grad", "history"), mutate=("history",),
-       attrs=(_LR, _A("epsilon", FLOAT, 1e-7, "Term added to the denominator"), _WD, _RESCALE,
+@defop("_sparse_adagrad_update", **_SAME, inputs=("weight", "grad", "history"), mutate=("history",),
+       attrs=(_LR, Attr("epsilon", FLOAT, 1e-7, "Term added to the denominator"), _WD, _RESCALE,
               _CLIP))
 @_kernel
 def adagrad_update(weight, grad, history, lr, epsilon, wd, rescale_grad, clip_gradient):
@@ -453,6 +450,26 @@ def _per_weight(op, name, values, count):
     return values
 
 
+def _foreach_sgd(weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gradient):
+    """SGD (momentum when ``moms``) over lists of tensors with torch's multi-tensor kernels;
+    returns the new weights and updates ``moms`` in place."""
+    grads = [g if g.dtype == w.dtype else g.to(w.dtype) for g, w in zip(grads, weights)]
+    gs = torch._foreach_mul(grads, rescale_grad)
+    if clip_gradient >= 0:
+        torch._foreach_clamp_min_(gs, -clip_gradient)
+        torch._foreach_clamp_max_(gs, clip_gradient)
+    torch._foreach_mul_(gs, [-lr for lr in lrs])
+    decay = [-lr * wd for lr, wd in zip(lrs, wds)]
+    if moms is None:
+        outs = torch._foreach_mul(weights, [1.0 + d for d in decay])
+        torch._foreach_add_(outs, gs)
+        return outs
+    torch._foreach_mul_(moms, momentum)
+    torch._foreach_add_(moms, torch._foreach_mul(weights, decay))
+    torch._foreach_add_(moms, gs)
+    return torch._foreach_add(weights, moms)
+
+
 def _multi_sgd(op, size, mp, preloaded, momentum_attr):
     extra = 2 if preloaded else 0
 
@@ -460,29 +477,23 @@ def _multi_sgd(op, size, mp, preloaded, momentum_attr):
                 momentum=0.0):
         groups, tail = _groups(op, data, size, num_weights, extra)
         if preloaded:
-            lrs, wds = tail[0].reshape(-1), tail[1].reshape(-1)
-        else:
-            _per_weight(op, "lrs", lrs, num_weights)
-            _per_weight(op, "wds", wds, num_weights)
-        outs = []
-        for i, group in enumerate(groups):
-            weight, grad = group[0], group[1]
-            master = group[-1] if mp else weight
-            lr, wd = lrs[i], wds[i]
-            if momentum_attr:
-                new = _sgd_mom_step(master, grad, group[2], lr, momentum, wd, rescale_grad,
-                                    clip_gradient)
-            else:
-                new = _sgd_step(master, grad, lr, wd, rescale_grad, clip_gradient)
-            if mp:
-                master.copy_(new)
-            outs.append(new.to(weight.dtype) if mp else new)
-        return tuple(outs)
+            # one host sync for all weights instead of one per weight
+            lrs, wds = tail[0].reshape(-1).tolist(), tail[1].reshape(-1).tolist()
+        _per_weight(op, "lrs", lrs, num_weights)
+        _per_weight(op, "wds", wds, num_weights)
+        masters = [g[-1] if mp else g[0] for g in groups]
+        moms = [g[2] for g in groups] if momentum_attr else None
+        new = _foreach_sgd(masters, [g[1] for g in groups], moms, lrs, wds, momentum,
+                           rescale_grad, clip_gradient)
+        if not mp:
+            return tuple(new)
+        torch._foreach_copy_(masters, new)
+        return tuple(m.to(g[0].dtype) for m, g in zip(masters, groups))
     return compute
 
 
 def _register_multi_sgd():
-    common = (_RESCALE, _CLIP, _A("num_weights", INT, 1, "Number of weights updated"))
+    common = (_RESCALE, _CLIP, Attr("num_weights", INT, 1, "Number of weights updated"))
     for mp in (False, True):
         for mom in (False, True):
             size = 2 + mom + mp
@@ -528,10 +539,10 @@ def _multi_adamw(op, size, mp):
 
 
 _MULTI_ADAMW_ATTRS = (Attr("lrs", FLOATS, doc="Learning rates"), _BETA1, _BETA2,
-                      _A("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
+                      Attr("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
                       Attr("wds", FLOATS, doc="Weight decays"),
                       Attr("etas", FLOATS, doc="Schedule multipliers"), _CLIP,
-                      _A("num_weights", INT, 1, "Number of weights updated"))
+                      Attr("num_weights", INT, 1, "Number of weights updated"))
 
 defop("_multi_adamw_update", inputs=VARIADIC, mutate=("mean", "var"), same_dtype=(),
       num_outputs=lambda a: a["num_weights"], attrs=_MULTI_ADAMW_ATTRS,
@@ -571,11 +582,11 @@ def _multi_lamb(op, size, mp):
 
 _MULTI_LAMB_ATTRS = (Attr("learning_rates", FLOATS, doc="Learning rates"), _BETA1, _BETA2,
                      _EPS_LAMB, Attr("wds", FLOATS, doc="Weight decays"), _RESCALE,
-                     _A("lower_bound", FLOAT, -1.0, "Lower bound of the weight norm (<0: none)"),
-                     _A("upper_bound", FLOAT, -1.0, "Upper bound of the weight norm (<0: none)"),
-                     _CLIP, _A("bias_correction", BOOL, True, "Correct the moments' bias"),
+                     Attr("lower_bound", FLOAT, -1.0, "Lower bound of the weight norm (<0: none)"),
+                     Attr("upper_bound", FLOAT, -1.0, "Upper bound of the weight norm (<0: none)"),
+                     _CLIP, Attr("bias_correction", BOOL, True, "Correct the moments' bias"),
                      Attr("step_count", SHAPE, doc="Update number of each weight"),
-                     _A("num_tensors", INT, 1, "Number of weights updated"))
+                     Attr("num_tensors", INT, 1, "Number of weights updated"))
 
 defop("_multi_lamb_update", inputs=VARIADIC, mutate=("mean", "var"), same_dtype=(),
       num_outputs=lambda a: a["num_tensors"], attrs=_MULTI_LAMB_ATTRS,

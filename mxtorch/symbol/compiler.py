@@ -112,6 +112,29 @@ def gradients(heads, leaves, head_grads):
     return torch.autograd.grad(hs, leaves, gs, retain_graph=True, allow_unused=True)
 
 
+class Ownership:
+    """Decides when a gradient tensor torch returned may become a gradient array's storage.
+
+    Adopting saves a copy per argument per step, but only tensors nobody else holds qualify:
+    torch may hand the same tensor to two leaves (``a + b``), or pass a head gradient through
+    unchanged; those are copied so in-place updates of one array never leak into another.
+    """
+
+    def __init__(self, head_grads):
+        self._seen = {t.data_ptr() for t in head_grads if t is not None}
+
+    def can_adopt(self, value, target):
+        if value is None or value.requires_grad or not value.is_contiguous() or \
+                value.dtype != target.dtype or value.shape != target.shape or \
+                value.device != target.device:
+            return False
+        ptr = value.data_ptr()
+        if ptr in self._seen:
+            return False
+        self._seen.add(ptr)
+        return True
+
+
 def accumulate(target, value, req):
     """Write (``req='write'``) or add (``'add'``) a gradient tensor into ``target``."""
     with torch.no_grad():

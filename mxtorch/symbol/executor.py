@@ -184,8 +184,13 @@ class Executor:
             grads = [None if g is None else g._t for g in out_grads]
         wanted = [i for i, r in enumerate(self._grad_reqs) if r != "null"]
         results = compiler.gradients(self._heads, [self._leaves[i] for i in wanted], grads)
+        owned = compiler.Ownership(grads)
         for i, value in zip(wanted, results):
-            compiler.accumulate(self.grad_arrays[i]._t, value, self._grad_reqs[i])
+            target = self.grad_arrays[i]
+            if self._grad_reqs[i] == "write" and owned.can_adopt(value, target._t):
+                target._t = value  # NOTE: adopt torch's fresh gradient instead of copying it
+            else:
+                compiler.accumulate(target._t, value, self._grad_reqs[i])
 
     # ---- utilities -----------------------------------------------------------------------------
     def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
