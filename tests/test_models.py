@@ -78,7 +78,7 @@ def test_big_model_shapes(model):
     arg_shapes, out_shapes, aux_shapes = symbol.infer_shape(data=shape)
     got = dict(zip(symbol.list_arguments(), arg_shapes))
     got.update(zip(symbol.list_auxiliary_states(), aux_shapes))
-    table = expected.get("params", expected)
+    table = expected["export_params"]
     for key, spec in table.items():
         name = key.split(":", 1)[-1]
         want = tuple(spec["shape"] if isinstance(spec, dict) else spec)

@@ -316,7 +316,17 @@ def sparse_problem(stype, shape, data, aux):
 
 def sparse_to_dense(stype, shape, data, aux):
     """Dense tensor of a sparse array's parts (repeated positions add up, as in scipy)."""
-    out = torch.zeros(tuple(shape), dtype=data.dtype, device=data.device)
+    nbytes = data.dtype.itemsize
+    for d in shape:
+        nbytes *= d
+    try:
+        if nbytes >= _MAX_BYTES:
+            raise RuntimeError("size beyond any memory")
+        out = torch.zeros(tuple(shape), dtype=data.dtype, device=data.device)
+    except RuntimeError as err:  # allocation failure (torch raises RuntimeError)
+        # NOTE: mxtorch keeps sparse arrays as dense values, so the full shape must fit.
+        raise MXNetError(f"cannot hold the {stype} array of shape {tuple(shape)} "
+                         f"({nbytes} bytes when dense): {str(err).splitlines()[0]}") from None
     if data.numel() == 0:
         return out
     accumulate = data.dtype is not torch.bool

@@ -328,8 +328,12 @@ def _lanczos_weights(f):
     return torch.where((f < torch.finfo(torch.float32).eps).unsqueeze(-1), exact, w)
 
 
-def _interp_taps(n_in, n_out, mode, area_mode):
-    """OpenCV's source indices (n_out, K) and weights along one axis for the kernel modes."""
+def _interp_taps(n_in, n_out, mode, area_mode, horizontal):
+    """OpenCV's source indices (n_out, K) and weights along one axis for the kernel modes.
+
+    NOTE: OpenCV pins linear weights to (1, 0) at the left/right borders but not at the
+    top/bottom ones, where both taps read the same clamped row; that matters for 8-bit
+    rounding."""
     inv = n_out / n_in
     scale = 1.0 / inv
     dx = torch.arange(n_out, dtype=torch.float64)
@@ -342,9 +346,10 @@ def _interp_taps(n_in, n_out, mode, area_mode):
         sx = torch.floor(pos)
         f = pos - sx
     if mode in (_LINEAR, _LINEAR_EXACT, _AREA):
-        low, high = sx < 0, sx >= n_in - 1
-        f = torch.where(low | high, 0.0, f)
-        sx = torch.where(low, 0.0, torch.where(high, float(n_in - 1), sx))
+        if horizontal:
+            low, high = sx < 0, sx >= n_in - 1
+            f = torch.where(low | high, 0.0, f)
+            sx = torch.where(low, 0.0, torch.where(high, float(n_in - 1), sx))
         weights, first = torch.stack((1 - f, f), -1), sx
     elif mode == _CUBIC:
         weights, first = _cubic_weights(f), sx - 1
@@ -397,8 +402,10 @@ def _resize_plan(in_hw, out_hw, interp):
     if interp == _AREA and sx >= 1 and sy >= 1 or interp == _LINEAR and fast_2x:
         return _area_taps(h, oh), _area_taps(w, ow), "area"
     area_mode = interp == _AREA
-    return (_interp_taps(h, oh, interp, area_mode), _interp_taps(w, ow, interp, area_mode),
-            "linear" if interp in (_LINEAR, _LINEAR_EXACT, _AREA) else "kernel")
+    return (_interp_taps(h, oh, interp, area_mode, False),
+            _interp_taps(w, ow, interp, area_mode, True),
+            "linear" if interp in (_LINEAR, _LINEAR_EXACT, _AREA) else
+            "cubic" if interp == _CUBIC else "kernel")
 
 
 def _apply_taps(x, taps, dim):
@@ -435,7 +442,8 @@ def _resize_uint8(x, plan):
     if kind == "copy":
         return _apply_taps(_apply_taps(x.long(), taps_w, -2), taps_h, -3).to(x.dtype)
     if kind == "area":
-        out = _apply_taps(_apply_taps(x.double(), taps_w, -2), taps_h, -3)
+        # OpenCV averages 8-bit areas in float32 and rounds half to even
+        out = _apply_taps(_apply_taps(x.float(), taps_w, -2), taps_h, -3)
         return torch.round(out).clamp(0, 255).to(x.dtype)
     iw, ih = (taps_w[0], _fixed(taps_w[1])), (taps_h[0], _fixed(taps_h[1]))
     rows = _apply_taps(x.long(), iw, -2)
@@ -447,6 +455,11 @@ def _resize_uint8(x, plan):
         b = ih[1].to(x.device).reshape(-1, 2, 1, 1)
         acc = (((g >> 4) * b) >> 16).sum(-3)
         return ((acc + 2) >> 2).clamp(0, 255).to(x.dtype)
+    if kind == "cubic":
+        # OpenCV's SIMD vertical cubic pass works in float32 and rounds half to even
+        beta = (ih[1].float() * (1.0 / (1 << (2 * _COEF_BITS)))).double()
+        acc = _apply_taps(rows.float(), (ih[0], beta), -3)
+        return torch.round(acc).clamp(0, 255).to(x.dtype)
     acc = _apply_taps(rows, ih, -3)
     return ((acc + (1 << (2 * _COEF_BITS - 1))) >> (2 * _COEF_BITS)).clamp(0, 255).to(x.dtype)
 

@@ -94,25 +94,9 @@ def one_axis(op, shape, axis):
     return axis % ndim
 
 
-def finish(out, dims, keepdims):
-    """Shape the reduced ``out`` (computed with keepdim=True) as MXNet returns it."""
-    if keepdims:
-        return out
-    if dims:
-        out = out.squeeze(dims)
-    # NOTE: legacy MXNet never returns 0-d arrays: a full reduction gives shape (1,).
+def legacy(out):
+    """MXNet's legacy shapes have no 0-d arrays: a full reduction gives shape (1,)."""
     return out.reshape(1) if out.dim() == 0 else out
-
-
-def _over(data, dims, fn):
-    """Reduce several axes with ``fn`` (which reduces the last axis): move them last, merge."""
-    if not dims:
-        return data.clone()
-    keep = [d for d in range(data.dim()) if d not in dims]
-    moved = data.permute(*keep, *dims).reshape(*[data.shape[d] for d in keep], -1)
-    out = fn(moved)
-    shape = [1 if d in dims else data.shape[d] for d in range(data.dim())]
-    return out.reshape(shape)
 
 
 _RED_ATTRS = (Attr("axis", AXES, None, "Axis or axes to reduce; None or () reduces all"),
@@ -125,44 +109,55 @@ _RED_ATTRS = (Attr("axis", AXES, None, "Axis or axes to reduce; None or () reduc
 # --------------------------------------------------------------------------------------------
 
 
-def _sum_keep(data, dims):
-    if data.dtype == torch.bool:
-        return data.any(dim=dims, keepdim=True) if dims else data.clone()
+def _sum(data, dims, keepdim):
+    """Sum in the input dtype (integers wrap, as in MXNet); no axes: a copy."""
     if not dims:
         return data.clone()
-    return torch.sum(data, dim=dims, keepdim=True, dtype=data.dtype)
+    if data.dtype == torch.bool:
+        return data.any(dim=dims, keepdim=keepdim)
+    return torch.sum(data, dim=dims, keepdim=keepdim, dtype=data.dtype)
+
+
+def _int_mean(data, dims, keepdim):
+    # NOTE: MXNet sums in the integer dtype (wrapping) and then divides, truncating.
+    count = math.prod(data.shape[d] for d in dims) or 1
+    total = _sum(data.to(torch.uint8) if data.dtype == torch.bool else data, dims, keepdim)
+    return torch.div(total, count, rounding_mode="trunc").to(data.dtype)
+
+
+def _prod(data, dims, keepdim):
+    """Product over ``dims`` (torch.prod takes one axis at a time)."""
+    if not dims:
+        return data.clone()
+    if data.dtype == torch.bool:
+        return data.all(dim=dims, keepdim=keepdim)
+    out = data
+    for d in sorted(dims, reverse=True):
+        out = torch.prod(out, dim=d, keepdim=keepdim, dtype=data.dtype)
+    return out
 
 
 @defop("sum", aliases=("sum_axis",), attrs=_RED_ATTRS)
 def sum_(data, axis, keepdims, exclude):
     """Sum over ``axis`` (integers wrap in their own dtype)."""
-    dims = reduce_dims("sum", data.shape, axis, exclude)
-    return finish(_sum_keep(data, dims), dims, keepdims)
+    return legacy(_sum(data, reduce_dims("sum", data.shape, axis, exclude), keepdims))
 
 
 @defop("mean", attrs=_RED_ATTRS)
 def mean(data, axis, keepdims, exclude):
     """Mean over ``axis``; integer inputs give the truncated integer mean."""
     dims = reduce_dims("mean", data.shape, axis, exclude)
-    if data.is_floating_point():
-        out = torch.mean(data, dim=dims, keepdim=True) if dims else data.clone()
-    else:
-        count = math.prod(data.shape[d] for d in dims) or 1
-        # NOTE: MXNet sums in the integer dtype (wrapping) and then divides, truncating.
-        out = torch.div(_sum_keep(data.to(torch.uint8) if data.dtype == torch.bool else data,
-                                  dims), count, rounding_mode="trunc").to(data.dtype)
-    return finish(out, dims, keepdims)
-
-
-def _prod_last(t):
-    return torch.prod(t, dim=-1, dtype=t.dtype) if t.dtype != torch.bool else t.all(dim=-1)
+    if not dims:
+        return legacy(data.clone())
+    if not data.is_floating_point():
+        return legacy(_int_mean(data, dims, keepdims))
+    return legacy(torch.mean(data, dim=dims, keepdim=keepdims))
 
 
 @defop("prod", attrs=_RED_ATTRS)
 def prod(data, axis, keepdims, exclude):
     """Product over ``axis``."""
-    dims = reduce_dims("prod", data.shape, axis, exclude)
-    return finish(_over(data, dims, _prod_last), dims, keepdims)
+    return legacy(_prod(data, reduce_dims("prod", data.shape, axis, exclude), keepdims))
 
 
 @defop("nansum", attrs=_RED_ATTRS)
@@ -170,10 +165,10 @@ def nansum(data, axis, keepdims, exclude):
     """Sum over ``axis`` treating NaN as 0."""
     dims = reduce_dims("nansum", data.shape, axis, exclude)
     if not data.is_floating_point():
-        return finish(_sum_keep(data, dims), dims, keepdims)
-    out = torch.nansum(data, dim=dims, keepdim=True) if dims else torch.nan_to_num(
-        data, nan=0.0, posinf=math.inf, neginf=-math.inf)
-    return finish(out, dims, keepdims)
+        return legacy(_sum(data, dims, keepdims))
+    if not dims:
+        return legacy(torch.where(torch.isnan(data), torch.zeros_like(data), data))
+    return legacy(torch.nansum(data, dim=dims, keepdim=keepdims))
 
 
 @defop("nanprod", attrs=_RED_ATTRS)
@@ -182,14 +177,14 @@ def nanprod(data, axis, keepdims, exclude):
     dims = reduce_dims("nanprod", data.shape, axis, exclude)
     if data.is_floating_point():
         data = torch.where(torch.isnan(data), torch.ones_like(data), data)
-    return finish(_over(data, dims, _prod_last), dims, keepdims)
+    return legacy(_prod(data, dims, keepdims))
 
 
 @defop("_square_sum", attrs=_RED_ATTRS)
 def square_sum(data, axis, keepdims, exclude):
     """Sum of squares over ``axis`` (MXNet has it for row_sparse only; dense works here)."""
     dims = reduce_dims("_square_sum", data.shape, axis, exclude)
-    return finish(_sum_keep(data * data, dims), dims, keepdims)
+    return legacy(_sum(data * data, dims, keepdims))
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,34 +192,42 @@ def square_sum(data, axis, keepdims, exclude):
 # --------------------------------------------------------------------------------------------
 
 
+def _amax(data, dims, keepdim, is_max):
+    return torch.amax(data, dim=dims, keepdim=keepdim) if is_max else \
+        torch.amin(data, dim=dims, keepdim=keepdim)
+
+
 class _ExtremumAll(torch.autograd.Function):
     """amax/amin whose gradient goes in full to EVERY element equal to the result (MXNet)."""
 
     @staticmethod
-    def forward(ctx, data, dims, is_max):
-        out = torch.amax(data, dim=dims, keepdim=True) if is_max else \
-            torch.amin(data, dim=dims, keepdim=True)
+    def forward(ctx, data, dims, keepdim, is_max):
+        out = _amax(data, dims, keepdim, is_max)
         ctx.save_for_backward(data, out)
+        ctx.dims, ctx.keepdim = dims, keepdim
         return out
 
     @staticmethod
     def backward(ctx, grad):
         data, out = ctx.saved_tensors
-        return (data == out).to(grad.dtype) * grad, None, None
+        if not ctx.keepdim:
+            for d in ctx.dims:  # ascending: each unsqueeze restores one reduced axis
+                out, grad = out.unsqueeze(d), grad.unsqueeze(d)
+        return (data == out).to(grad.dtype) * grad, None, None, None
 
 
 def _extremum(name, data, axis, keepdims, exclude, is_max):
     dims = reduce_dims(name, data.shape, axis, exclude)
     if not dims:
-        return data.clone()
+        return legacy(data.clone())
     if data.dtype == torch.bool:
-        out = data.any(dim=dims, keepdim=True) if is_max else data.all(dim=dims, keepdim=True)
+        out = data.any(dim=dims, keepdim=keepdims) if is_max else \
+            data.all(dim=dims, keepdim=keepdims)
     elif data.requires_grad and torch.is_grad_enabled():
-        out = _ExtremumAll.apply(data, dims, is_max)
+        out = _ExtremumAll.apply(data, dims, keepdims, is_max)
     else:
-        out = torch.amax(data, dim=dims, keepdim=True) if is_max else \
-            torch.amin(data, dim=dims, keepdim=True)
-    return finish(out, dims, keepdims)
+        out = _amax(data, dims, keepdims, is_max)
+    return legacy(out)
 
 
 @defop("max", aliases=("max_axis",), attrs=_RED_ATTRS)
@@ -276,10 +279,11 @@ def norm(data, ord, axis, out_dtype, keepdims):  # noqa: A002 - MXNet's attribut
     # NOTE: out_dtype is the accumulation and output type (MXNet 1.9.1's CPU kernel rejects
     # any out_dtype other than the input dtype; here it converts first).
     work = data.to(target) if target.is_floating_point else data.to(torch.float64)
-    out = torch.linalg.vector_norm(work, ord=ord, dim=dims, keepdim=True) if dims else work.abs()
+    out = torch.linalg.vector_norm(work, ord=ord, dim=dims, keepdim=keepdims) if dims \
+        else work.abs()
     if not target.is_floating_point:
         out = torch.trunc(out)
-    return finish(out.to(target), dims, keepdims)
+    return legacy(out.to(target))
 
 
 @defop("moments", num_outputs=2,
@@ -292,14 +296,11 @@ def moments(data, axes, keepdims):
                          f"e.g. axes={tuple(range(data.dim()))}")
     dims = reduce_dims("moments", data.shape, axes)
     if data.is_floating_point():
-        mu = torch.mean(data, dim=dims, keepdim=True)
-        var = torch.mean(torch.square(data - mu), dim=dims, keepdim=True)
-    else:
-        count = math.prod(data.shape[d] for d in dims) or 1
-        mu = torch.div(_sum_keep(data, dims), count, rounding_mode="trunc").to(data.dtype)
-        dev = data - mu
-        var = torch.div(_sum_keep(dev * dev, dims), count, rounding_mode="trunc").to(data.dtype)
-    return finish(mu, dims, keepdims), finish(var, dims, keepdims)
+        var, mu = torch.var_mean(data, dim=dims, correction=0, keepdim=keepdims)
+        return legacy(mu), legacy(var)
+    mu = _int_mean(data, dims, True)
+    var = _int_mean((data - mu) * (data - mu), dims, keepdims)
+    return legacy(mu if keepdims else mu.squeeze(dims)), legacy(var)
 
 
 # --------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ class CompiledGraph:
     ``args`` follow ``arg_names`` (``Symbol.list_arguments()``), ``aux`` follow ``aux_names``.
     """
 
-    def __init__(self, symbol):
+    def __init__(self, symbol, entry_shapes=None):
         order = topo_order(symbol._outputs)
         aux_ids = aux_variable_ids(order)
         slot = {}
@@ -51,6 +51,9 @@ class CompiledGraph:
         self.steps = [Step(n, [slot[(id(c), i)] for c, i in n.inputs],
                            [slot[(id(n), i)] for i in range(n.num_outputs())])
                       for n in order if not n.is_variable]
+        if entry_shapes:
+            _resolve_unknown_dims(self.steps, [n for n in order if not n.is_variable],
+                                  entry_shapes)
         self.head_slots = [slot[(id(n), i)] for n, i in symbol._outputs]
         self.num_slots = len(slot)
         self.output_names = symbol.list_outputs()
@@ -89,6 +92,17 @@ class CompiledGraph:
             for s in step.release:
                 vals[s] = None
         return [vals[s] for s in self.head_slots]
+
+
+def _resolve_unknown_dims(steps, op_nodes, entry_shapes):
+    """Ops that create arrays with unknown (0) dims in their ``shape`` attribute (Gluon's
+    ``F.zeros((layers, 0, hidden))`` RNN states) get the shape inference found for them."""
+    for step, node in zip(steps, op_nodes):
+        shape = step.attrs.get("shape")
+        if isinstance(shape, tuple) and 0 in shape and not node.inputs:
+            inferred = entry_shapes.get((id(node), 0))
+            if inferred is not None and all(d > 0 for d in inferred):
+                step.attrs = dict(step.attrs, shape=tuple(inferred))
 
 
 def run(graph, args, aux, is_train, need_grad, monitor=None):

@@ -58,7 +58,8 @@ class Executor:
     def __init__(self, symbol, ctx, arg_arrays, grad_arrays, grad_reqs, aux_arrays):
         self._symbol = symbol
         self._ctx = ctx
-        self._graph = compiler.CompiledGraph(symbol)
+        self._graph = compiler.CompiledGraph(symbol, _bound_shapes(symbol, arg_arrays,
+                                                                   aux_arrays))
         self.arg_arrays = arg_arrays
         self.grad_arrays = grad_arrays
         self.aux_arrays = aux_arrays
@@ -268,6 +269,18 @@ def _alloc(graph, node, ctx, what):
     dtype = graph.dtype.get((id(node), 0))
     name = TORCH_TO_NAME[dtype] if dtype is not None else "float32"
     return zeros(shape, ctx=ctx, dtype=name)
+
+
+def _bound_shapes(symbol, args, aux):
+    """Inferred shape of every graph entry for the bound arrays (lets the compiler resolve
+    unknown dims that exported graphs leave to inference)."""
+    shapes = dict(zip(symbol.list_arguments(), (a.shape for a in args)))
+    shapes.update(zip(symbol.list_auxiliary_states(), (a.shape for a in aux if a is not None)))
+    try:
+        graph, _, _ = analyse(symbol, shapes=shapes)
+    except MXNetError:
+        return None
+    return graph.shape
 
 
 def _check_bind_shapes(symbol, arg_names, args, aux_names, aux):
