@@ -274,15 +274,16 @@ def tensor_from_bytes(raw, dtype, shape):
 def _check_sparse(reader, stype, shape, data, aux, start):
     """Refuse parts that do not describe a valid array of ``shape`` (they would index out of
     bounds when densified)."""
-    def bad(message):
-        return reader.fail(f"invalid {stype} array of shape {tuple(shape)}: {message}",
-                           at=start)
+    problem = _parts_problem(stype, shape, data, aux)
+    if problem:
+        raise reader.fail(f"invalid {stype} array of shape {tuple(shape)}: {problem}", at=start)
+
+
+def _parts_problem(stype, shape, data, aux):
     for part in aux:
         if part.dtype.is_floating_point or part.dtype in (torch.bool, torch.bfloat16):
-            raise bad(f"index arrays must have an integer type, got {TORCH_TO_NAME[part.dtype]}")
-    message = sparse_problem(stype, shape, data, aux)
-    if message:
-        raise bad(message)
+            return f"index arrays must have an integer type, got {TORCH_TO_NAME[part.dtype]}"
+    return sparse_problem(stype, shape, data, aux)
 
 
 def sparse_problem(stype, shape, data, aux):
@@ -389,16 +390,22 @@ def _read_sparse_group(arrays, parts, name, source):
         if key not in parts:
             raise MXNetError(f"cannot load {source!r}: sparse array {name!r} lacks {key}.npy")
         return _read_npy(arrays[parts[key]], source, f"member {name}/{key}.npy", strings)
-    fmt = str(np.asarray(part("format", strings=True)).reshape(-1)[0])
+    fmt = np.asarray(part("format", strings=True)).reshape(-1)
+    fmt = str(fmt[0]) if fmt.size == 1 else None
     if fmt not in AUX_NAMES:
         raise MXNetError(f"cannot load {source!r}: sparse array {name!r} has unknown format "
                          f"{fmt!r}")
-    shape = tuple(int(d) for d in part("shape").reshape(-1).tolist())
+    shape = part("shape")
+    if shape.dtype.is_floating_point or shape.dim() != 1 or bool((shape < 0).any()):
+        raise MXNetError(f"cannot load {source!r}: sparse array {name!r} has an invalid shape "
+                         f"{shape.tolist()}")
+    shape = tuple(int(d) for d in shape.tolist())
     data = part("data")
     aux = tuple(part(aux_name) for aux_name in AUX_NAMES[fmt])
-    reader = _Reader(b"", source)
-    reader.what = f"sparse array {name!r}"
-    _check_sparse(reader, fmt, shape, data, aux, 0)
+    problem = _parts_problem(fmt, shape, data, aux)
+    if problem:
+        raise MXNetError(f"cannot load {source!r}: sparse array {name!r} of shape {shape} is "
+                         f"invalid: {problem}")
     return SparseRecord(fmt, shape, data, aux)
 
 

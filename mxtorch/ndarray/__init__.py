@@ -4,7 +4,8 @@ from ._operators import install_ndarray_operators
 from . import _gen
 from .utils import (array, zeros, ones, full, empty, arange, linspace, eye,  # noqa: F401
                     concatenate, moveaxis, save, load, load_frombuffer, from_numpy,
-                    from_dlpack, to_dlpack_for_read, to_dlpack_for_write, split_v2)
+                    from_dlpack, to_dlpack_for_read, to_dlpack_for_write, split_v2,
+                    histogram, onehot_encode)
 from ._functions import FUNCTIONS as _FUNCTIONS
 from . import _fluent
 

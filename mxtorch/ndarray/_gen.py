@@ -94,6 +94,10 @@ def split_arguments(op, args, kwargs):
 def order_inputs(op, given, attrs, kind="NDArray"):
     """Input values in the op's order for ``attrs``; errors name what is missing or extra."""
     names = op.input_names(attrs)
+    if op.static_inputs is None and set(given) != set(names) and len(given) == len(names):
+        # NOTE: MXNet matches inputs to the op's active input list in order, whatever slot
+        # they were passed in: nd.RNN(x, params, state, seq_len, mode='gru', ...) is legal.
+        return [given[n] for n in op.all_inputs if n in given]
     values = []
     for name in names:
         value = given.pop(name, None)
@@ -154,6 +158,8 @@ def _make_unary_fast(op):
                         r._mx_recorded = True
                 if r.data_ptr() == t.data_ptr():
                     r = r.clone()  # e.g. BlockGrad: MXNet returns a new array
+            except MXNetError:
+                raise
             except (RuntimeError, ValueError, TypeError, IndexError) as err:
                 raise diagnose(op, [t], {}, None, err) from err
             return _wrap(r, data._ctx)

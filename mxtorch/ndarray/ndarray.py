@@ -438,16 +438,15 @@ def apply_op(op, arrays, attrs, out=None):
             result = invoke(op, tensors, attrs, STATE.training)
     else:
         result = invoke(op, tensors, attrs, STATE.training)
-        if recording:
-            autograd.mark_recorded(result)
-    if type(result) is torch.Tensor:
-        if tensors and not op.mutate:
-            result = _fresh(result, tensors)
+    single = type(result) is torch.Tensor
+    if tensors and not op.mutate:
+        result = _fresh(result, tensors) if single else [_fresh(r, tensors) for r in result]
+    if recording:
+        autograd.mark_recorded(result)
+    if single:
         if out is not None:
             return _write_out(out, result, op)
         return _wrap(result, ctx)
-    if tensors and not op.mutate:
-        result = [_fresh(r, tensors) for r in result]
     results = [_wrap(r, ctx) for r in result]
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else [out]
@@ -462,12 +461,14 @@ def _fresh(result, inputs):
 
     (Inside the graph compiler views are fine; only the nd door hands results to users.)
     """
-    if result._base is not None:
-        return result.clone()
-    ptr = result.data_ptr()
-    for t in inputs:
-        if t.data_ptr() == ptr and ptr != 0:
+    if result._base is None:
+        ptr = result.data_ptr()  # not a view: only `result is input`-like aliasing remains
+        if ptr and any(t.data_ptr() == ptr for t in inputs):
             return result.clone()
+        return result
+    ptr = result.untyped_storage().data_ptr()
+    if ptr and any(t.untyped_storage().data_ptr() == ptr for t in inputs):
+        return result.clone()
     return result
 
 

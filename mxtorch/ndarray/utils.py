@@ -17,7 +17,8 @@ from .ndarray import NDArray, _wrap, from_torch
 
 __all__ = ["array", "zeros", "ones", "full", "empty", "arange", "linspace", "eye",
            "concatenate", "moveaxis", "save", "load", "load_frombuffer", "from_numpy",
-           "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write", "split_v2"]
+           "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write", "histogram",
+           "onehot_encode", "split_v2"]
 
 
 def _ctx(ctx):
@@ -161,6 +162,24 @@ def to_dlpack_for_read(data):
 
 def to_dlpack_for_write(data):
     return data.to_dlpack_for_write()
+
+
+def histogram(a, bins=10, range=None):  # noqa: A002 - MXNet's signature
+    """Histogram of ``a``: (counts, bin edges). ``bins`` is a count (then ``range`` is
+    required) or an NDArray of edges."""
+    from . import _internal
+    if isinstance(bins, NDArray):
+        return _internal._histogram(data=a, bins=bins)
+    if range is None:
+        raise MXNetError("histogram: pass range=(low, high) with an integer bin count, or the "
+                         "bin edges as an NDArray")
+    return _internal._histogram(data=a, bin_cnt=bins, range=range)
+
+
+def onehot_encode(indices, out):
+    """One-hot encode ``indices`` into ``out`` (MXNet's legacy helper)."""
+    from . import _internal
+    return _internal._onehot_encode(indices, out, out=out)
 
 
 # --------------------------------------------------------------------------------------------

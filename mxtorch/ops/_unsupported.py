@@ -26,6 +26,11 @@ _add(["_CachedOp", "_CachedOpThreadSafe", "_CrossDeviceCopy", "_NoGradient", "_N
       "_Native", "_broadcast_backward", "_split_v2_backward", "_CustomFunction"], _INTERNAL)
 
 
+_add(["_contrib_backward_gradientmultiplier", "_contrib_backward_hawkesll",
+      "_contrib_backward_index_copy", "_contrib_backward_quadratic"],
+     "a backward (gradient) node; mxtorch computes gradients with torch autograd")
+
+
 def reason(name):
     """Why ``name`` is unsupported, or None."""
     return UNSUPPORTED.get(name)

@@ -306,6 +306,8 @@ _COEF_BITS = 11  # OpenCV's fixed-point scale for 8-bit images: weights * 2048
 
 
 def _cubic_weights(f):
+    """OpenCV's bicubic weights (A = -0.75), computed in float32 as OpenCV does."""
+    f = f.float()
     a = -0.75
     w0 = ((a * (f + 1) - 5 * a) * (f + 1) + 8 * a) * (f + 1) - 4 * a
     w1 = ((a + 2) * f - (a + 3)) * f * f + 1
@@ -314,16 +316,19 @@ def _cubic_weights(f):
 
 
 def _lanczos_weights(f):
+    """OpenCV's Lanczos4 weights: double sin/cos, float32 normalisation."""
     s45 = math.sqrt(0.5)
     cs = torch.tensor([[1, 0], [-s45, -s45], [0, 1], [s45, -s45], [-1, 0], [s45, s45], [0, -1],
                        [-s45, s45]], dtype=torch.float64)
     y0 = -(f + 3) * math.pi / 4
     s0, c0 = torch.sin(y0), torch.cos(y0)
     y = -(f.unsqueeze(-1) + 3 - torch.arange(8, dtype=torch.float64)) * math.pi / 4
-    w = (cs[:, 0] * s0.unsqueeze(-1) + cs[:, 1] * c0.unsqueeze(-1)) / (y * y)
-    w = w.float().double()
-    w = w / w.sum(-1, keepdim=True)
-    exact = torch.zeros(8, dtype=torch.float64)
+    w = ((cs[:, 0] * s0.unsqueeze(-1) + cs[:, 1] * c0.unsqueeze(-1)) / (y * y)).float()
+    total = torch.zeros_like(w[..., 0])
+    for i in range(8):
+        total = total + w[..., i]
+    w = w * (1.0 / total).unsqueeze(-1)
+    exact = torch.zeros(8, dtype=torch.float32)
     exact[3] = 1
     return torch.where((f < torch.finfo(torch.float32).eps).unsqueeze(-1), exact, w)
 
@@ -350,6 +355,7 @@ def _interp_taps(n_in, n_out, mode, area_mode, horizontal):
             low, high = sx < 0, sx >= n_in - 1
             f = torch.where(low | high, 0.0, f)
             sx = torch.where(low, 0.0, torch.where(high, float(n_in - 1), sx))
+        f = f.float()
         weights, first = torch.stack((1 - f, f), -1), sx
     elif mode == _CUBIC:
         weights, first = _cubic_weights(f), sx - 1
@@ -357,7 +363,7 @@ def _interp_taps(n_in, n_out, mode, area_mode, horizontal):
         weights, first = _lanczos_weights(f), sx - 3
     k = weights.shape[-1]
     idx = (first.long().unsqueeze(-1) + torch.arange(k)).clamp(0, n_in - 1)
-    return idx, weights.float().double()
+    return idx, weights.double()
 
 
 def _area_taps(n_in, n_out):
@@ -431,8 +437,8 @@ def _resize_float(x, plan):
 
 
 def _fixed(w):
-    # NOTE: OpenCV turns weights into int16 with round-half-to-even (saturate_cast<short>)
-    return torch.round(w * (1 << _COEF_BITS)).long()
+    # NOTE: OpenCV turns float32 weights into int16 with round-half-to-even
+    return torch.round(w.float() * (1 << _COEF_BITS)).long()
 
 
 def _resize_uint8(x, plan):

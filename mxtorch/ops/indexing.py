@@ -66,8 +66,8 @@ def take(a, indices, axis, mode):
             raise IndexRangeError(f"take: index {value:g} is out of range for axis {axis} of size "
                                   f"{size} (mode='raise'); valid indices are 0..{size - 1}")
     idx = _fit(as_index(indices), size, mode)
-    out = torch.index_select(a, ax, idx.reshape(-1))
-    return out.reshape(a.shape[:ax] + indices.shape + a.shape[ax + 1:])
+    # advanced indexing gives a[:axis] + indices + a[axis+1:] directly (no reshaped view)
+    return a[(slice(None),) * ax + (idx,)]
 
 
 @defop("batch_take", inputs=("a", "indices"), same_dtype=())

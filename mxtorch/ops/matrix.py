@@ -43,6 +43,11 @@ def dot(lhs, rhs, transpose_a, transpose_b, forward_stype):
             f"dot: lhs {tuple(lhs.shape)} (transpose_a={transpose_a}) and rhs "
             f"{tuple(rhs.shape)} (transpose_b={transpose_b}) do not align: contracting "
             f"{left.shape[1]} with {right.shape[0]}")
+    if not transpose_a and rhs.dim() <= 2:
+        # the common case in one call (N-D lhs batches over its leading axes); it returns a
+        # fresh tensor rather than a reshaped view
+        out = torch.matmul(lhs, right if rhs.dim() == 2 else rhs)
+        return out.reshape(1) if out.dim() == 0 else out
     out_shape = (tuple(lhs.shape[1:]) if transpose_a else tuple(lhs.shape[:-1])) + \
         (tuple(rhs.shape[:-1]) if transpose_b else tuple(rhs.shape[1:]))
     return torch.mm(left, right).reshape(out_shape or (1,))

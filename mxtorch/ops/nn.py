@@ -323,6 +323,8 @@ def dropout(data, p, mode, axes, cudnn_off, is_train=False):
         return data.clone()  # MXNet's output is a new array even when nothing is dropped
     if p >= 1:
         return data * 0
+    if not axes:
+        return F.dropout(data, p, True)
     shape = list(data.shape)
     for ax in axes:
         shape[ax] = 1

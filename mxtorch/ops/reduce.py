@@ -400,9 +400,9 @@ def topk(data, axis, k, ret_typ, is_ascend, dtype):
     if ret_typ == "value":
         return values
     if ret_typ == "mask":
-        flat = data.reshape(-1) if axis is None else data
-        mask = torch.zeros_like(flat).scatter(ax, idx, 1)
-        return mask.reshape(data.shape)
+        if axis is None:
+            return torch.zeros_like(data).reshape(-1).scatter(0, idx, 1).reshape(data.shape)
+        return torch.zeros_like(data).scatter(ax, idx, 1)
     indices = idx.to(NAME_TO_TORCH[dtype])
     return (values, indices) if ret_typ == "both" else indices
 

@@ -156,12 +156,13 @@ def _read_node(spec, position, nodes, version):
                          "not provide; see mxtorch.ops.UNSUPPORTED for the reason, or register "
                          "it with mx.operator.register")
     node = Node(op, name, attrs, inputs)
-    _move_input_hints(node)
+    hints = _pop_input_hints(node)
     if version < 905 and op.name in ("argmax", "argmin") and attrs.get("axis") == "-1":
         del node.attrs["axis"]
     node.parsed(strict=False)
     if version < 900:
         _add_missing_inputs(node)
+    _apply_input_hints(node, hints)
     if spec.get("subgraphs"):
         node.subgraphs = [from_json(json.dumps(g)) for g in spec["subgraphs"]]
     _check_arity(node, where)
@@ -175,17 +176,25 @@ def _hidden_keys(attrs):
     return out
 
 
-def _move_input_hints(node):
-    # Old files set an input's lr/wd multiplier on the op: "weight_lr_mult" -> the variable.
+def _pop_input_hints(node):
+    """Old files set an input's lr/wd multiplier on the op ("gamma_lr_mult"); take them off."""
+    hints = []
     for key in list(node.attrs):
         for hint in ("lr_mult", "wd_mult"):
-            suffix = "_" + hint
-            if key.endswith(suffix) and not key.startswith("__"):
-                input_name = key[: -len(suffix)]
-                value = node.attrs.pop(key)
-                for child, _ in node.inputs:
-                    if child.is_variable and child.name.endswith(input_name):
-                        child.attrs[f"__{hint}__"] = value
+            for form in (f"_{hint}", f"_{hint}__"):
+                if key.endswith(form) and not key.startswith("__"):
+                    hints.append((key[: -len(form)], hint, node.attrs.pop(key)))
+    return hints
+
+
+def _apply_input_hints(node, hints):
+    names = node.input_names() if not node.op.variadic else ()
+    for input_name, hint, value in hints:
+        for pos, (child, _) in enumerate(node.inputs):
+            matches = (pos < len(names) and names[pos] == input_name) or \
+                child.name.endswith("_" + input_name)
+            if child.is_variable and matches:
+                child.attrs[f"__{hint}__"] = value
 
 
 def _add_missing_inputs(node):

@@ -123,7 +123,8 @@ class Executor:
 
     @property
     def grad_dict(self):
-        return {n: g for n, g in zip(self._arg_names, self.grad_arrays) if g is not None}
+        return dict(zip(self._arg_names, self.grad_arrays))  # None where grad_req is 'null'
+
 
     @property
     def aux_dict(self):

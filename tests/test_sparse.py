@@ -1,0 +1,296 @@
+"""CSRNDArray / RowSparseNDArray: construction, parts, storage types of results, file I/O.
+
+Storage types and dtypes expected below were observed with MXNet 1.9.1 (~/mxref), as noted.
+"""
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+import mxtorch as mx
+from mxtorch.base import MXNetError, NotSupportedError
+from mxtorch.ndarray import sparse
+
+PARAMS = os.path.join(os.path.dirname(__file__), "fixtures", "mxnet-1.9.1", "params")
+FIXTURE = os.path.join(PARAMS, "sparse_dict.params")
+
+
+def _np(x):
+    return x.asnumpy()
+
+
+@pytest.fixture
+def csr():
+    # [[0, 1, 0], [2, 0, 0]]
+    return mx.nd.array([[0, 1, 0], [2, 0, 0]]).tostype("csr")
+
+
+@pytest.fixture
+def rsp():
+    return mx.nd.array([[0, 1, 0], [0, 0, 0], [2, 0, 0]]).tostype("row_sparse")
+
+
+# ---- the MXNet fixture ---------------------------------------------------------------------
+
+
+def test_fixture_classes_parts_and_byte_identical_save(tmp_path):
+    loaded = mx.nd.load(FIXTURE)
+    ref = np.load(os.path.join(PARAMS, "sparse_dict.npz"))
+    assert type(loaded["rsp"]) is sparse.RowSparseNDArray
+    assert type(loaded["csr"]) is sparse.CSRNDArray
+    assert type(loaded["dense"]) is mx.nd.NDArray
+    for key in ("rsp", "csr"):
+        arr = loaded[key]
+        assert np.array_equal(_np(arr), ref[key])
+        assert np.array_equal(_np(arr.data), ref[f"{key}.data"])
+        assert np.array_equal(_np(arr.indices), ref[f"{key}.indices"])
+        assert arr.indices.dtype == np.int64
+    assert np.array_equal(_np(loaded["csr"].indptr), ref["csr.indptr"])
+    mx.nd.save(str(tmp_path / "s.params"), loaded)
+    with open(FIXTURE, "rb") as f:
+        assert (tmp_path / "s.params").read_bytes() == f.read()
+
+
+def test_changed_values_save_the_new_parts(tmp_path):
+    loaded = mx.nd.load(FIXTURE)
+    loaded["csr"] *= 0
+    mx.nd.save(str(tmp_path / "z.params"), loaded)
+    again = mx.nd.load(str(tmp_path / "z.params"))["csr"]
+    assert again.data.shape == (0,) and _np(again.indptr).tolist() == [0, 0, 0, 0]
+
+
+# ---- construction --------------------------------------------------------------------------
+
+
+def test_csr_matrix_from_definition():
+    a = sparse.csr_matrix(([1.0, 2.0, 3.0], [1, 0, 2], [0, 1, 2, 2, 3]), shape=(4, 3))
+    assert type(a) is sparse.CSRNDArray and a.shape == (4, 3) and a.dtype == np.float32
+    assert _np(a).tolist() == [[0, 1, 0], [2, 0, 0], [0, 0, 0], [0, 0, 3]]
+    assert _np(a.indptr).tolist() == [0, 1, 2, 2, 3]
+    # shape inferred from indptr and the largest column index
+    assert sparse.csr_matrix(([1, 2], [0, 1], [0, 1, 2])).shape == (2, 2)
+
+
+def test_csr_matrix_dtype_rules():
+    # observed on MXNet 1.9.1: a list gives float32, a numpy array keeps its dtype
+    assert sparse.csr_matrix([[0, 1], [2, 0]]).dtype == np.float32
+    assert sparse.csr_matrix(np.array([[0, 1], [2, 0]])).dtype == np.int64
+    data = np.array([1.0, 0.0, 3.0])
+    c = sparse.csr_matrix((data, np.array([0, 1, 2]), np.array([0, 2, 3])), shape=(2, 3))
+    assert c.dtype == np.float64 and c.indices.dtype == np.int64
+    # an explicitly stored zero is kept as stored
+    assert _np(c.data).tolist() == [1.0, 0.0, 3.0]
+    assert sparse.csr_matrix(([1, 2], [0, 1], [0, 1, 2]), shape=(2, 3),
+                             dtype="float16").dtype == np.float16
+
+
+def test_csr_matrix_other_forms(csr):
+    empty = sparse.csr_matrix((2, 3))
+    assert type(empty) is sparse.CSRNDArray and _np(empty).sum() == 0
+    assert _np(empty.indptr).tolist() == [0, 0, 0]
+    coo = sparse.csr_matrix(([1.0, 2.0, 4.0], ([0, 1, 0], [1, 0, 1])), shape=(2, 3))
+    assert _np(coo).tolist() == [[0, 5, 0], [2, 0, 0]]  # repeated positions add up
+    copy = sparse.csr_matrix(csr)
+    assert copy is not csr and np.array_equal(_np(copy), _np(csr))
+    with pytest.raises(ValueError, match="RowSparseNDArray"):
+        sparse.csr_matrix(mx.nd.zeros((2, 2)).tostype("row_sparse"))
+    with pytest.raises(ValueError, match="Shape mismatch"):
+        sparse.csr_matrix((2, 3), shape=(3, 3))
+
+
+def test_invalid_parts_raise():
+    with pytest.raises(MXNetError, match="column index"):
+        sparse.csr_matrix(([1.0, 2.0], [0, 5], [0, 1, 2]), shape=(2, 3))
+    with pytest.raises(MXNetError, match="indptr"):
+        sparse.csr_matrix(([1.0, 2.0], [0, 1], [0, 2, 1]), shape=(2, 3))
+    with pytest.raises(MXNetError, match="row index"):
+        sparse.row_sparse_array(([[1.0, 2.0]], [4]), shape=(3, 2))
+    with pytest.raises(ValueError, match="invalid shape"):
+        sparse.row_sparse_array(([[1.0, 2.0]], [0]), shape=(3, 0))
+
+
+def test_row_sparse_array_forms():
+    a = sparse.row_sparse_array(([[1, 2], [3, 4]], [1, 3]))
+    assert a.shape == (4, 2) and a.dtype == np.float32
+    assert _np(a).tolist() == [[0, 0], [1, 2], [0, 0], [3, 4]]
+    # observed on MXNet 1.9.1: numpy int64 data keeps int64
+    assert sparse.row_sparse_array((np.array([[1, 2]]), [0])).dtype == np.int64
+    z = sparse.row_sparse_array((2, 3))
+    assert type(z) is sparse.RowSparseNDArray and z.indices.shape == (0,)
+    assert z.data.shape == (0, 3)
+    with pytest.raises(ValueError, match="Unexpected length"):
+        sparse.row_sparse_array((2,))
+    with pytest.raises(ValueError, match="CSRNDArray"):
+        sparse.row_sparse_array(sparse.csr_matrix((2, 2)))
+
+
+def test_zeros_empty_array():
+    z = sparse.zeros("csr", (2, 3), dtype="int32")
+    assert z.dtype == np.int32 and z.stype == "csr"
+    assert type(sparse.zeros("default", (2, 3))) is mx.nd.NDArray
+    assert sparse.empty("row_sparse", 4).shape == (4,)
+    with pytest.raises(ValueError, match="unknown"):
+        sparse.zeros("coo", (2, 2))
+    rsp = sparse.zeros("row_sparse", (3, 2))
+    copy = sparse.array(rsp, dtype="float64")
+    assert type(copy) is sparse.RowSparseNDArray and copy.dtype == np.float64
+    with pytest.raises(ValueError, match="mx.nd.array"):
+        sparse.array(np.zeros((2, 2)))
+
+
+# ---- conversions ---------------------------------------------------------------------------
+
+
+def test_dense_to_sparse_parts(csr, rsp):
+    assert _np(csr.data).tolist() == [1, 2]
+    assert _np(csr.indices).tolist() == [1, 0]
+    assert _np(csr.indptr).tolist() == [0, 1, 2]
+    assert _np(rsp.indices).tolist() == [0, 2]
+    assert _np(rsp.data).tolist() == [[0, 1, 0], [2, 0, 0]]
+    one_d = mx.nd.array([0, 3, 0]).tostype("row_sparse")
+    assert _np(one_d.indices).tolist() == [1]
+
+
+def test_tostype_rules(csr, rsp):
+    dense = csr.tostype("default")
+    assert type(dense) is mx.nd.NDArray and _np(dense).tolist() == [[0, 1, 0], [2, 0, 0]]
+    with pytest.raises(ValueError, match="csr to row_sparse"):
+        csr.tostype("row_sparse")
+    with pytest.raises(ValueError, match="row_sparse to csr"):
+        rsp.tostype("csr")
+    with pytest.raises(ValueError, match="2 Dimensional"):
+        mx.nd.ones((3,)).tostype("csr")
+    assert type(mx.nd.ones((2, 2, 2)).tostype("row_sparse")) is sparse.RowSparseNDArray
+
+
+# ---- storage types of results (observed on MXNet 1.9.1) ------------------------------------
+
+
+@pytest.mark.parametrize("expr,stype", [
+    ("c + c", "csr"), ("c - c", "csr"), ("c * c", "csr"), ("c / c", "default"),
+    ("c + 1", "default"), ("c * 2", "csr"), ("c / 2", "csr"), ("c - 1", "default"),
+    ("2 * c", "csr"), ("-c", "csr"), ("1 - c", "default"), ("c + d", "default"),
+    ("d + c", "default"), ("c * d", "csr"), ("d * c", "default"), ("r + r", "row_sparse"),
+    ("r * r", "row_sparse"), ("r * 2", "row_sparse"), ("r + 1", "default"),
+    ("mx.nd.sparse.abs(c)", "csr"), ("mx.nd.sparse.exp(c)", "default"),
+    ("mx.nd.sparse.sqrt(c)", "csr"), ("mx.nd.sparse.sigmoid(c)", "default"),
+    ("mx.nd.sparse.clip(c, 0, 1)", "csr"), ("mx.nd.sparse.zeros_like(c)", "csr"),
+    ("mx.nd.sparse.square(r)", "row_sparse"), ("mx.nd.sparse.relu(r)", "row_sparse"),
+    ("mx.nd.sparse.sum(c)", "default"), ("c.copy()", "csr"), ("r.astype('int32')", "row_sparse"),
+    ("c[1:2]", "csr"), ("c[0]", "csr"), ("r[:]", "row_sparse"), ("c.T", "default"),
+    ("mx.nd.sparse.dot(c, mx.nd.ones((3, 2)))", "default"),
+    ("mx.nd.sparse.dot(c, mx.nd.ones((2, 2)), transpose_a=True)", "row_sparse"),
+])
+def test_result_storage_types(expr, stype, csr, rsp):
+    d = mx.nd.ones((2, 3))
+    c, r = csr, rsp
+    assert getattr(mx.nd.sparse, "abs")  # the sparse namespace has the sparse-aware ops
+    result = eval(expr, {"mx": mx, "c": c, "r": r, "d": d})
+    assert result.stype == stype
+
+
+def test_values_of_sparse_arithmetic(csr):
+    assert _np(csr * 2).tolist() == [[0, 2, 0], [4, 0, 0]]
+    assert _np(csr + 1).tolist() == [[1, 2, 1], [3, 1, 1]]
+    assert _np(mx.nd.sparse.add(csr, csr)).tolist() == [[0, 2, 0], [4, 0, 0]]
+    assert _np(mx.nd.sparse.divide(csr, 2)).tolist() == [[0, 0.5, 0], [1, 0, 0]]
+
+
+def test_inplace_ops_refresh_parts(csr):
+    before = csr
+    csr += csr
+    assert csr is before and csr.stype == "csr"
+    assert _np(csr.data).tolist() == [2, 4]
+    csr[:] = np.array([[0, 0, 7], [0, 0, 0]])
+    assert _np(csr.indices).tolist() == [2] and _np(csr.indptr).tolist() == [0, 1, 1]
+
+
+def test_indexing_rules(csr, rsp):
+    assert _np(csr[1]).tolist() == [[2, 0, 0]]
+    assert _np(csr[-1]).tolist() == [[2, 0, 0]]
+    assert csr[:] is csr
+    with pytest.raises(ValueError, match="continuous"):
+        csr[::2]
+    with pytest.raises(ValueError, match="Multi-dimension"):
+        csr[0, 1]
+    with pytest.raises(NotSupportedError):
+        rsp[1]
+    with pytest.raises(ValueError, match="numeric"):
+        csr[:] = 1
+    rsp[:] = 5
+    assert _np(rsp).tolist() == [[5, 5, 5]] * 3 and _np(rsp.indices).tolist() == [0, 1, 2]
+
+
+def test_retain(rsp):
+    kept = mx.nd.sparse.retain(rsp, mx.nd.array([2, 1]))
+    assert type(kept) is sparse.RowSparseNDArray
+    assert _np(kept).tolist() == [[0, 0, 0], [0, 0, 0], [2, 0, 0]]
+    assert _np(rsp.retain(mx.nd.array([0])).indices).tolist() == [0]
+
+
+def test_retain_gradient():
+    x = mx.nd.array([[1, 2], [3, 4], [5, 6]])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.sparse.retain(x.tostype("row_sparse"), mx.nd.array([0, 2]))
+        z = mx.nd.sum(y * 2)
+    z.backward()
+    assert _np(x.grad).tolist() == [[2, 2], [0, 0], [2, 2]]
+
+
+def test_sparse_only_errors(csr):
+    with pytest.raises(NotImplementedError):
+        csr.size
+    with pytest.raises(NotSupportedError):
+        csr.reshape((3, 2))
+    with pytest.raises(NotImplementedError):
+        csr.data = mx.nd.ones(2)
+    assert repr(csr) == "\n<CSRNDArray 2x3 @cpu(0)>"
+
+
+def test_check_format():
+    good = sparse.csr_matrix(([1.0, 2.0], [0, 1], [0, 2, 2]), shape=(2, 3))
+    good.check_format()
+    unsorted = sparse.csr_matrix(([1.0, 2.0], [1, 0], [0, 2, 2]), shape=(2, 3))
+    unsorted.check_format(full_check=False)
+    with pytest.raises(MXNetError, match="not sorted"):
+        unsorted.check_format()
+
+
+def test_copyto_and_contexts(csr, rsp):
+    moved = csr.copyto(mx.cpu(1))
+    assert type(moved) is sparse.CSRNDArray and moved.context == mx.cpu(1)
+    target = mx.nd.zeros((2, 3))
+    csr.copyto(target)
+    assert _np(target).tolist() == [[0, 1, 0], [2, 0, 0]]
+    with pytest.raises(TypeError, match="stype"):
+        rsp.copyto(sparse.zeros("csr", (3, 3)))
+
+
+def test_pickle_round_trip(csr):
+    back = pickle.loads(pickle.dumps(csr))
+    assert type(back) is sparse.CSRNDArray
+    assert _np(back).tolist() == _np(csr).tolist()
+    assert _np(back.indptr).tolist() == [0, 1, 2]
+
+
+def test_sparse_namespace():
+    for name in ("csr_matrix", "row_sparse_array", "zeros", "empty", "array", "add", "subtract",
+                 "multiply", "divide", "retain", "cast_storage", "adagrad_update", "dot",
+                 "elemwise_add", "CSRNDArray", "RowSparseNDArray", "BaseSparseNDArray"):
+        assert hasattr(mx.nd.sparse, name), name
+    assert mx.nd.sparse._STORAGE_AUX_TYPES["csr"] == [np.int64, np.int64]
+
+
+def test_sparse_adagrad_update_matches_mxnet():
+    # numbers from MXNet 1.9.1: nd.sparse.adagrad_update(w, g(row_sparse), h, lr=0.1,
+    # epsilon=1e-7, rescale_grad=2.0, clip_gradient=1.5, out=w)
+    w = mx.nd.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    h = mx.nd.array([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])
+    g = mx.nd.array([[0.5, -2.0], [0, 0], [1.0, 3.0]]).tostype("row_sparse")
+    mx.nd.sparse.adagrad_update(w, g, h, lr=0.1, epsilon=1e-7, rescale_grad=2.0,
+                                clip_gradient=1.5, out=w)
+    np.testing.assert_allclose(_np(w), [[0.9046537, 2.0958314], [3.0, 4.0],
+                                        [4.9095464, 5.9111476]], rtol=1e-6)
+    np.testing.assert_allclose(_np(h), [[1.1, 2.45], [0.3, 0.4], [2.75, 2.85]], rtol=1e-6)
