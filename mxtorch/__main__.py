@@ -39,25 +39,24 @@ def run(argv):
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE, file=sys.stderr if not argv else sys.stdout)
         return 2 if not argv else 0
+    if argv[0] == "-m" and len(argv) < 2:
+        print("mxtorch run -m: missing module name\n\n" + USAGE, file=sys.stderr)
+        return 2
+    if argv[0] != "-m" and not os.path.exists(argv[0]):
+        print(f"mxtorch run: cannot open file {argv[0]!r}: no such file", file=sys.stderr)
+        return 2
     from . import compat
     compat.install()
     _export_alias_to_children(compat)
     if argv[0] == "-m":
-        if len(argv) < 2:
-            print("mxtorch run -m: missing module name\n\n" + USAGE, file=sys.stderr)
-            return 2
         sys.argv = [argv[1]] + argv[2:]
         sys.path.insert(0, os.getcwd())
         runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
         return 0
-    script = argv[0]
-    if not os.path.exists(script):
-        print(f"mxtorch run: cannot open file {script!r}: no such file", file=sys.stderr)
-        return 2
     sys.argv = list(argv)
     # as `python script.py` does: the script's directory comes first on sys.path
-    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
-    runpy.run_path(script, run_name="__main__")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(argv[0])))
+    runpy.run_path(argv[0], run_name="__main__")
     return 0
 
 

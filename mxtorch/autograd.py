@@ -226,7 +226,6 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     """
     from .ndarray.ndarray import _wrap
     tensors, grads = _head_tensors(heads, head_grads)
-    single = not isinstance(variables, (list, tuple))
     variables = _as_list(variables)
     for v in variables:
         if not v._t.requires_grad:
@@ -241,9 +240,9 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
                                           allow_unused=True)
     finally:
         set_training(prev)
-    out = [_wrap(torch.zeros_like(v._t) if r is None else r, v._ctx)
-           for v, r in zip(variables, results)]
-    return out[0] if single and len(out) == 1 else out
+    # MXNet returns a list even for a single variable
+    return [_wrap(torch.zeros_like(v._t) if r is None else r, v._ctx)
+            for v, r in zip(variables, results)]
 
 
 def get_symbol(x):

@@ -8,11 +8,13 @@
 ``Unpickler``/``load_pickle`` read pickles written by real MXNet (optimizer states, pickled
 NDArrays) without installing the hook.
 """
+import atexit
 import importlib
 import importlib.abc
 import importlib.machinery
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 
@@ -97,7 +99,8 @@ def install():
     """
     existing = sys.modules.get(ALIAS)
     mxtorch = importlib.import_module(TARGET)
-    if existing is not None and existing is not mxtorch:
+    if existing is not None and existing is not mxtorch and \
+            not getattr(existing, "__mxtorch_shim__", False):
         raise MXNetError(f"the real MXNet is already imported ({getattr(existing, '__file__', '?')})"
                          "; call mxtorch.compat.install() before anything imports mxnet")
     if _FINDER not in sys.meta_path:
@@ -121,8 +124,10 @@ def child_process_path():
     global _SHIM_DIR
     if _SHIM_DIR is None or not os.path.isdir(_SHIM_DIR):
         _SHIM_DIR = tempfile.mkdtemp(prefix="mxtorch-compat-")
+        atexit.register(shutil.rmtree, _SHIM_DIR, ignore_errors=True)
         with open(os.path.join(_SHIM_DIR, "mxnet.py"), "w") as f:
             f.write("# Written by mxtorch.compat: `import mxnet` gives mxtorch in this process.\n"
+                    "__mxtorch_shim__ = True\n"
                     "import mxtorch.compat as _compat\n_compat.install()\n")
     return _SHIM_DIR
 

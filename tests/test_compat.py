@@ -87,51 +87,53 @@ def _run(*args, cwd=None):
 
 
 SCRIPT = textwrap.dedent("""
+    import subprocess
     import sys
     import mxnet as mx
     from mxnet import nd
     import mxtorch
-    helper = __import__("helper")
+    import helper
     print("alias", mx is mxtorch, nd.ones((2,)).asnumpy().sum(), helper.VALUE)
     print("argv", sys.argv[1:], __name__)
-    import subprocess
     out = subprocess.run([sys.executable, "-c", "import mxnet; print(mxnet.__name__)"],
                          capture_output=True, text=True)
     print("child", out.stdout.strip())
-    if "--fail" in sys.argv:
-        raise RuntimeError("boom from the script")
     sys.exit(int(sys.argv[1]))
 """)
 
 
 def test_run_script_argv_name_exit_code_and_children(tmp_path):
     (tmp_path / "train.py").write_text(SCRIPT)
-    (tmp_path / "helper.py").write_text("VALUE = 42\n")
+    (tmp_path / "helper.py").write_text("VALUE = 42\n")  # found next to the script
     done = _run("run", str(tmp_path / "train.py"), "3", "--lr", "0.1")
     assert done.returncode == 3, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0] == "alias True 2.0 42"
-    assert lines[1] == "argv ['3', '--lr', '0.1'] __main__"
-    assert lines[2] == "child mxtorch"
-    failed = _run("run", str(tmp_path / "train.py"), "0", "--fail")
-    assert failed.returncode == 1 and "boom from the script" in failed.stderr
+    assert done.stdout.splitlines() == ["alias True 2.0 42",
+                                        "argv ['3', '--lr', '0.1'] __main__",
+                                        "child mxtorch"]  # a child Python sees the alias too
 
 
-def test_run_module_and_version_and_usage(tmp_path):
+def test_run_module_with_an_uncaught_error(tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "job.py").write_text("import sys, mxnet\nprint(mxnet.__version__, sys.argv[1:], "
-                                "__name__)\n")
+                                "__name__)\nraise RuntimeError('boom from the job')\n")
     done = _run("run", "-m", "pkg.job", "x", cwd=str(tmp_path))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1
     assert done.stdout.strip() == "1.9.1 ['x'] __main__"
-    version = _run("--version")
-    assert version.returncode == 0
-    assert version.stdout.startswith(f"mxtorch {mxtorch.__mxtorch_version__} (MXNet 1.9.1 API)")
-    assert _run().returncode == 2
-    missing = _run("run", str(tmp_path / "nope.py"))
-    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert "RuntimeError: boom from the job" in done.stderr
+
+
+def test_command_line_version_usage_and_errors(capsys, tmp_path):
+    from mxtorch.__main__ import main
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"mxtorch {mxtorch.__mxtorch_version__} (MXNet 1.9.1 API) on torch ")
+    assert main([]) == 2 and "usage" in capsys.readouterr().err
+    assert main(["frobnicate"]) == 2 and "unknown command" in capsys.readouterr().err
+    assert main(["run", str(tmp_path / "nope.py")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["run"]) == 2
 
 
 def test_install_refuses_a_foreign_mxnet():
