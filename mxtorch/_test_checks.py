@@ -441,3 +441,111 @@ def check_consistency(sym, ctx_list, scale=1.0, grad_req="write", arg_params=Non
                 continue
             compare("Train", i, name, arr, truth[name])
     return truth
+
+
+# --------------------------------------------------------------------------------------------
+# random generator checks (statistics; no scipy needed)
+# --------------------------------------------------------------------------------------------
+
+
+def gen_buckets_probs_with_ppf(ppf, nbuckets):
+    """``nbuckets`` equal-probability buckets ``(ppf(i/n), ppf((i+1)/n))`` and their probs."""
+    if nbuckets <= 0:
+        raise ValueError("nbuckets must be positive")
+    probs = [1.0 / nbuckets] * nbuckets
+    buckets = [(ppf(i / float(nbuckets)), ppf((i + 1) / float(nbuckets)))
+               for i in range(nbuckets)]
+    return buckets, probs
+
+
+def mean_check(generator, mu, sigma, nsamples=1000000):
+    """True if the mean of ``generator(nsamples)`` lies within mu +- 3 sigma / sqrt(n)."""
+    mean = np.asarray(generator(nsamples)).mean()
+    bound = 3 * sigma / np.sqrt(nsamples)
+    return bool(mu - bound < mean < mu + bound)
+
+
+def var_check(generator, sigma, nsamples=1000000):
+    """True if the sample variance lies within sigma^2 +- 3 sqrt(2 sigma^4 / (n - 1))."""
+    var = np.asarray(generator(nsamples)).var(ddof=1)
+    bound = 3 * np.sqrt(2 * sigma ** 4 / (nsamples - 1))
+    return bool(sigma ** 2 - bound < var < sigma ** 2 + bound)
+
+
+def chi_square_check(generator, buckets, probs, nsamples=1000000):
+    """Pearson chi-square test of ``generator(nsamples)`` against bucket probabilities.
+
+    ``buckets``: ascending, disjoint ``(low, high)`` ranges (continuous) or the possible values
+    (discrete). Returns ``(p value, observed counts, expected counts)``.
+    """
+    if not isinstance(buckets, list) or len(probs) != len(buckets):
+        raise ValueError("buckets must be a list with one probability per bucket")
+    samples = np.asarray(generator(nsamples))
+    expected = (nsamples * np.asarray(probs, dtype=np.float32)).astype(np.int32)
+    observed = np.zeros(len(buckets), dtype=np.int64)
+    if isinstance(buckets[0], (list, tuple)):
+        edges = np.asarray(buckets, dtype=np.float32).reshape(-1)
+        if np.any(np.diff(edges) < 0):
+            raise ValueError("continuous buckets must be ascending and must not overlap")
+        ids = np.searchsorted(edges, samples, side="right")
+        for i in range(len(buckets)):
+            observed[i] = np.count_nonzero(ids == 2 * i + 1)
+    else:
+        for i, value in enumerate(buckets):
+            observed[i] = np.count_nonzero(samples == value)
+    # scipy.stats.chisquare rescales nothing: it uses the given expected counts
+    stat = float(np.sum((observed - expected) ** 2 / expected.astype(np.float64)))
+    return _chi2_survival(stat, len(buckets) - 1), observed, expected
+
+
+def _chi2_survival(x, dof):
+    """P(X > x) for a chi-square variable with ``dof`` degrees of freedom: Q(dof/2, x/2)."""
+    return _upper_gamma_q(dof / 2.0, x / 2.0) if x > 0 else 1.0
+
+
+def _upper_gamma_q(a, x):
+    """Regularized upper incomplete gamma Q(a, x) (series below a + 1, continued fraction
+    above, as in standard numerical practice)."""
+    import math
+    log_front = a * math.log(x) - x - math.lgamma(a)
+    if x < a + 1:
+        term = total = 1.0 / a
+        n = a
+        for _ in range(1000):
+            n += 1
+            term *= x / n
+            total += term
+            if abs(term) < abs(total) * 1e-15:
+                break
+        return max(0.0, 1.0 - total * math.exp(log_front))
+    tiny = 1e-300
+    b = x + 1 - a
+    c, d = 1.0 / tiny, 1.0 / b
+    h = d
+    for i in range(1, 1000):
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        step = d * c
+        h *= step
+        if abs(step - 1) < 1e-15:
+            break
+    return math.exp(log_front) * h
+
+
+def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, success_rate=0.2,
+                     alpha=0.05):
+    """Repeat ``chi_square_check`` ``nrepeat`` times; AssertionError unless at least
+    ``success_rate`` of the runs have p > ``alpha``. Returns the p values."""
+    results = [chi_square_check(generator, buckets, probs, nsamples) for _ in range(nrepeat)]
+    p_values = [r[0] for r in results]
+    if sum(p > alpha for p in p_values) < nrepeat * success_rate:
+        raise AssertionError(f"Generator test fails, Chi-square p={p_values}, "
+                             f"obs_freq={[r[1].tolist() for r in results]}, "
+                             f"expected_freq={[r[2].tolist() for r in results]}\n"
+                             f"buckets={buckets}, probs={probs}")
+    return p_values

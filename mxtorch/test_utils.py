@@ -32,7 +32,10 @@ __all__ = [
     "simple_forward", "check_consistency", "check_speed", "retry", "environment",
     "discard_stderr", "same_array", "same_symbol_structure", "compare_ndarray_tuple",
     "compare_optimizer", "list_gpus", "is_cd_run", "is_aarch64_run", "is_op_runnable",
-    "has_tvm_ops", "download", "get_mnist", "get_mnist_iterator", "get_cifar10", "DummyIter",
+    "has_tvm_ops", "download", "get_mnist", "get_mnist_pkl", "get_mnist_ubyte",
+    "get_mnist_iterator", "get_cifar10", "get_im2rec_path", "DummyIter",
+    "gen_buckets_probs_with_ppf", "mean_check", "var_check", "chi_square_check",
+    "verify_generator",
     "create_2d_tensor", "create_vector", "get_identity_mat", "get_identity_mat_batch",
 ]
 
@@ -580,7 +583,8 @@ def get_identity_mat_batch(size):
 
 from ._test_checks import (numeric_grad, check_numeric_gradient,  # noqa: E402
                            check_symbolic_forward, check_symbolic_backward, simple_forward,
-                           check_consistency, check_speed)
+                           check_consistency, check_speed, gen_buckets_probs_with_ppf,
+                           mean_check, var_check, chi_square_check, verify_generator)
 
 
 # --------------------------------------------------------------------------------------------
@@ -721,6 +725,16 @@ def get_cifar10():
 
 def get_mnist_iterator(batch_size, input_shape, num_parts=1, part_index=0):
     _no_dataset("get_mnist_iterator", "train-images-idx3-ubyte and friends")
+
+
+def get_im2rec_path(home_env="MXNET_HOME"):
+    """Path of MXNet's ``tools/im2rec.py`` under ``$MXNET_HOME`` (mxtorch ships no copy)."""
+    home = os.environ.get(home_env)
+    for candidate in ([os.path.join(home, "tools", "im2rec.py")] if home else []):
+        if os.path.isfile(candidate):
+            return candidate
+    raise IOError(f"Could not find path to tools/im2rec.py: set {home_env} to an MXNet source "
+                  "tree (mxtorch does not ship the tool)")
 
 
 def _data_iter_base():

@@ -368,3 +368,21 @@ def test_invalid_utf8_name():
     good = _list_file([_v1_record(np.ones(1, "<f4"), 0)], ["ab"])
     with pytest.raises(MXNetError, match="UTF-8"):
         pf.loads(good[:-2] + b"\xff\xfe")
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"g/format": np.array("coo")}, "unknown format"),
+    ({"g/shape": np.array([3.0, 2.0])}, "invalid shape"),
+    ({"g/indices": np.array([1, 7])}, "column index"),
+    ({"g/indptr": np.array([0, 1])}, "indptr"),
+    ({"g/data": np.array(["a", "b"])}, "dtype"),
+])
+def test_invalid_mxnet2_sparse_groups(change, message):
+    parts = {"g/data": np.array([5.0, 6.0], np.float32), "g/indices": np.array([1, 0]),
+             "g/indptr": np.array([0, 1, 1, 2]), "g/shape": np.array([3, 2]),
+             "g/format": np.array("csr")}
+    parts.update(change)
+    buf = io.BytesIO()
+    np.savez(buf, **parts)
+    with pytest.raises(MXNetError, match=message):
+        pf.loads(buf.getvalue())

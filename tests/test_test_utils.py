@@ -216,3 +216,26 @@ def test_retry_and_dummy_iter():
 def test_public_names_exist():
     for name in tu.__all__:
         assert hasattr(tu, name), name
+
+
+def test_generator_statistics():
+    from mxtorch._test_checks import _chi2_survival
+    # chi-square upper tail probabilities from standard tables (scipy.stats.chi2.sf)
+    assert abs(_chi2_survival(3.841458820694124, 1) - 0.05) < 1e-12
+    assert abs(_chi2_survival(10.0, 4) - 0.0404276819945) < 1e-10
+    assert abs(_chi2_survival(2.0, 5) - 0.8491450360846) < 1e-10
+    np.random.seed(5)
+    buckets, probs = tu.gen_buckets_probs_with_ppf(lambda q: q, 4)
+    assert buckets[1] == (0.25, 0.5) and probs == [0.25] * 4
+    p_values = tu.verify_generator(lambda n: np.random.uniform(size=n), buckets, probs,
+                                   nsamples=20000, nrepeat=3)
+    assert len(p_values) == 3
+    with pytest.raises(AssertionError, match="Generator test fails"):
+        tu.verify_generator(lambda n: np.random.uniform(size=n) ** 2, buckets, probs,
+                            nsamples=20000, nrepeat=3)
+    p, observed, expected = tu.chi_square_check(lambda n: np.random.randint(0, 3, size=n),
+                                                [0, 1, 2], [1 / 3] * 3, nsamples=3000)
+    assert observed.sum() == 3000 and expected.tolist() == [1000] * 3 and 0 <= p <= 1
+    assert tu.mean_check(lambda n: np.random.normal(0, 1, size=n), 0, 1, nsamples=10000)
+    assert not tu.mean_check(lambda n: np.random.normal(1, 1, size=n), 0, 1, nsamples=10000)
+    assert tu.var_check(lambda n: np.random.normal(0, 2, size=n), 2, nsamples=10000)

@@ -17,9 +17,6 @@ from .ndarray import NDArray, _no_grad, _wrap, apply_op
 PREFIXES = (("_contrib_", "contrib"), ("_linalg_", "linalg"), ("_random_", "random"),
             ("_image_", "image"), ("_sparse_", "sparse"))
 
-ND_FUNCTIONS = {}
-
-
 def namespace_of(name):
     """(namespace, python name) of a registered op name, by MXNet's prefix rule."""
     for prefix, namespace in PREFIXES:
@@ -154,10 +151,10 @@ def _make_unary_fast(op):
                         r = compute(t)
                 else:
                     r = compute(t)
-                    if STATE.recording and not r.requires_grad:
-                        r._mx_recorded = True
                 if r.data_ptr() == t.data_ptr():
                     r = r.clone()  # e.g. BlockGrad: MXNet returns a new array
+                if STATE.recording and not r.requires_grad:
+                    r._mx_recorded = True
             except MXNetError:
                 raise
             except (RuntimeError, ValueError, TypeError, IndexError) as err:
@@ -180,21 +177,30 @@ def make_nd_function(op, py_name):
     return fn
 
 
-def build_all():
-    """Make one function per registered name; returns {namespace: {py_name: function}}."""
-    spaces = {}
+def build_namespaces(make_function):
+    """One function per registered name, sorted into namespaces by MXNet's prefix rule.
+
+    Returns ({registered name: function}, {namespace: {python name: function}}); shared by
+    the nd and sym doors so both expose exactly the same names.
+    """
+    by_name, spaces = {}, {}
     for reg_name, op in REGISTRY.items():
         namespace, py_name = namespace_of(reg_name)
-        fn = make_nd_function(op, py_name)
-        ND_FUNCTIONS[reg_name] = fn
+        fn = make_function(op, py_name)
+        by_name[reg_name] = fn
         spaces.setdefault(namespace, {})[py_name] = fn
-    return spaces
+    return by_name, spaces
 
 
-def populate(module_globals, namespace):
-    """Put the generated functions of ``namespace`` into a module's globals."""
-    for py_name, fn in SPACES.get(namespace, {}).items():
+def populate_from(spaces, module_globals, namespace):
+    """Put the generated functions of ``namespace`` into a module's globals (hand-written
+    helpers already there win)."""
+    for py_name, fn in spaces.get(namespace, {}).items():
         module_globals.setdefault(py_name, fn)
 
 
-SPACES = build_all()
+def populate(module_globals, namespace):
+    populate_from(SPACES, module_globals, namespace)
+
+
+ND_FUNCTIONS, SPACES = build_namespaces(make_nd_function)

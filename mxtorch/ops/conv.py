@@ -12,13 +12,14 @@ MXNet rules encoded here (checked against 1.9.1):
   the divisor never counts cells past the padded edge; ``global_pool`` ignores kernel, stride
   and pad; ``lp`` returns the signed p-th root of the window sum of x**p.
 """
+import functools
 import math
 
 import torch
 import torch.nn.functional as F
 
 from ..base import AttributeParseError, ShapeError
-from ._attrs import BOOL, FLOAT, INT, OPT_BOOL, OPT_FLOAT, OPT_INT, SHAPE, STR, Enum, Optional
+from ._attrs import BOOL, INT, OPT_BOOL, OPT_FLOAT, OPT_INT, SHAPE, Enum
 from ._registry import VARIADIC, Attr, defop
 from .nn import fill_inputs, known
 
@@ -252,19 +253,6 @@ def _pool_plan(spatial, kernel, stride, pad, convention):
     return plan
 
 
-def _pool_config(data_shape, kernel, stride, pad, global_pool, convention, layout):
-    spatial = _spatial(data_shape, layout)
-    nd = len(spatial)
-    if global_pool:
-        return spatial, (1,) * nd, (0,) * nd, "valid"
-    if len(kernel) != nd:
-        raise ShapeError(f"Pooling: kernel={tuple(kernel)} needs data with {len(kernel)} spatial "
-                         f"dims, got data of shape {tuple(data_shape)}")
-    stride = tuple(stride) or (1,) * nd
-    pad = tuple(pad) or (0,) * nd
-    return tuple(kernel), stride, pad, convention
-
-
 def _divisor(plan, spatial, kernel, stride, pad, include_pad, like):
     """Per-window element counts of average pooling, as MXNet counts them."""
     total = None
@@ -330,29 +318,41 @@ def _native_ok(plan, kernel, stride, spatial, convention):
     return True
 
 
+@functools.lru_cache(maxsize=1024)
+def _pool_setup(spatial, kernel, stride, pad, global_pool, convention):
+    """(kernel, stride, pad, convention, plan, native) for one input size; cached because
+    the same layer sees the same sizes call after call."""
+    if global_pool:
+        nd = len(spatial)
+        kernel, stride, pad, convention = spatial, (1,) * nd, (0,) * nd, "valid"
+    else:
+        if len(kernel) != len(spatial):
+            raise ShapeError(f"Pooling: kernel={tuple(kernel)} needs data with {len(kernel)} "
+                             f"spatial dims, got {len(spatial)} ({spatial})")
+        stride = tuple(stride) or (1,) * len(spatial)
+        pad = tuple(pad) or (0,) * len(spatial)
+    plan = tuple(_pool_plan(spatial, kernel, stride, pad, convention))
+    return kernel, stride, pad, convention, plan, _native_ok(plan, kernel, stride, spatial,
+                                                             convention)
+
+
 def _pool_channels_first(x, kernel, pool_type, global_pool, convention, stride, pad, p_value,
                          include_pad, legacy=False):
     nd = x.dim() - 2
-    if global_pool and pool_type in ("avg", "sum", "max") and nd:
+    if global_pool and pool_type in ("avg", "sum"):
         dims = tuple(range(2, x.dim()))
-        if pool_type == "avg":
-            return x.mean(dims, keepdim=True)
-        if pool_type == "sum":
-            return x.sum(dims, keepdim=True)
-    kernel, stride, pad, convention = _pool_config(x.shape, kernel, stride, pad, global_pool,
-                                                   convention, None)
-    spatial = tuple(x.shape[2:])
-    plan = _pool_plan(spatial, kernel, stride, pad, convention)
-    if pool_type == "lp" or not _native_ok(plan, kernel, stride, spatial, convention) or (
-            legacy and pool_type == "avg"):
+        return x.mean(dims, keepdim=True) if pool_type == "avg" else x.sum(dims, keepdim=True)
+    kernel, stride, pad, convention, plan, native = _pool_setup(
+        tuple(x.shape[2:]), kernel, stride, pad, global_pool, convention)
+    if convention == "same":
+        include_pad = False  # the implicit 'same' padding is never counted
+    if not native or pool_type in ("lp", "sum") or (legacy and pool_type == "avg"):
         return _pool_general(x, pool_type, kernel, stride, pad, plan, include_pad, p_value,
                              legacy)
-    ceil = convention == "full"
     if pool_type == "max":
-        return _MAXPOOL[nd](x, kernel, stride, pad, ceil_mode=ceil)
-    if pool_type == "avg":
-        return _AVGPOOL[nd](x, kernel, stride, pad, ceil_mode=ceil, count_include_pad=include_pad)
-    return _pool_general(x, pool_type, kernel, stride, pad, plan, include_pad, p_value)
+        return _MAXPOOL[nd](x, kernel, stride, pad, ceil_mode=convention == "full")
+    return _AVGPOOL[nd](x, kernel, stride, pad, ceil_mode=convention == "full",
+                        count_include_pad=include_pad)
 
 
 def _pool_check(data, pool_type, p_value, kernel, global_pool):
@@ -388,9 +388,16 @@ def pooling(data, kernel, pool_type, global_pool, cudnn_off, pooling_convention,
     layout = _layout(layout)
     x = _to_channels_first(data, layout)
     include_pad = True if count_include_pad is None else count_include_pad
+    dtype = x.dtype
+    if _half_on_cpu(x) and x.dim() == 5 and pool_type != "max":
+        x = x.float()  # torch has no half-precision 3-d average pooling on the CPU
     out = _pool_channels_first(x, kernel, pool_type, global_pool, pooling_convention, stride,
                                pad, p_value, include_pad)
-    return _to_channels_last(out, layout)
+    return _to_channels_last(out.to(dtype), layout)
+
+
+def _half_on_cpu(x):
+    return x.dtype in (torch.float16, torch.bfloat16) and x.device.type == "cpu"
 
 
 @defop("Pooling_v1", inputs=("data",),

@@ -175,10 +175,13 @@ def _rgb_to_hls(x):
     return torch.where(chroma, hue, zero), light, torch.where(chroma, sat, zero)
 
 
+_F32_SIXTIETH = float(torch.tensor(1 / 60, dtype=torch.float32))
+
+
 def _hls_to_rgb(hue, light, sat):
     p2 = torch.where(light <= 0.5, light * (1 + sat), light + sat - light * sat)
     p1 = 2 * light - p2
-    h = torch.remainder(hue / 60.0, 6.0)
+    h = torch.remainder(hue * _F32_SIXTIETH, 6.0)
     sector = torch.floor(h).clamp(0, 5)
     frac = h - sector
     falling = p1 + (p2 - p1) * (1 - frac)
@@ -199,7 +202,8 @@ def _hue(data, alpha):
     if x.dtype == torch.float16:
         x = x.float()
     hue, light, sat = _rgb_to_hls(x)
-    return _saturate(_hls_to_rgb(hue + alpha * 360.0, light, sat), data.dtype)
+    shift = float(torch.tensor(alpha, dtype=torch.float32) * 360)  # float32 like MXNet
+    return _saturate(_hls_to_rgb(hue + shift, light, sat), data.dtype)
 
 
 def _factor_attrs():

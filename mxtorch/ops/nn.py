@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from ..base import AttributeParseError, MXNetError, ShapeError
 from .._torch.dtypes import NAME_TO_TORCH
-from ._attrs import BOOL, DTYPE, FLOAT, INT, OPT_BOOL, OPT_DTYPE, OPT_FLOAT, SHAPE, Enum
+from ._attrs import BOOL, FLOAT, INT, OPT_BOOL, OPT_DTYPE, OPT_FLOAT, SHAPE, Enum
 from ._registry import Attr, defop
 
 # --------------------------------------------------------------------------------------------
@@ -68,23 +68,22 @@ def prod(dims):
 
 # NOTE: torch's oneDNN inner product (no autograd formula) beats MKL sgemm behind F.linear on
 # big float32 CPU matmuls; below ~8M multiply-adds its fixed cost loses. Only used when no
-# gradient is needed; any failure switches it off for the process.
+# gradient is needed; on any failure F.linear runs instead.
 _MKLDNN_LINEAR = getattr(getattr(torch.ops, "mkldnn", None), "_linear_pointwise", None) \
     if torch.backends.mkldnn.is_available() else None
 _MKLDNN_MIN_WORK = 1 << 23
 
 
 def _linear(x, weight, bias):
-    global _MKLDNN_LINEAR
     if (_MKLDNN_LINEAR is not None and x.dtype == torch.float32 and x.device.type == "cpu"
-            and x.shape[0] * weight.shape[0] * weight.shape[1] >= _MKLDNN_MIN_WORK
+            and x.numel() * weight.shape[0] >= _MKLDNN_MIN_WORK
             and not (torch.is_grad_enabled() and (x.requires_grad or weight.requires_grad or (
                 bias is not None and bias.requires_grad)))
             and weight.dtype == torch.float32 and weight.is_contiguous()):
         try:
             return _MKLDNN_LINEAR(x, weight, bias, "none", [], "")
         except (RuntimeError, TypeError):
-            _MKLDNN_LINEAR = None
+            pass  # e.g. a bias of another dtype: F.linear gives the proper error or result
     return F.linear(x, weight, bias)
 
 
@@ -141,10 +140,6 @@ def activation(data, act_type):
     return _ACTIVATIONS[act_type](data)
 
 
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_LAMBDA = 1.0507009873554804934193349852946
-
-
 def _leaky_inputs(a):
     return ("data", "gamma") if a["act_type"] == "prelu" else ("data",)
 
@@ -166,12 +161,10 @@ def _leaky_shape(a, in_shapes):
 
 
 def _prelu(data, gamma):
-    if gamma.numel() == 1 or data.dim() < 2:
-        return torch.where(data > 0, data, data * gamma.reshape(()) if gamma.numel() == 1
-                           else data * gamma)
-    if gamma.numel() != data.shape[1]:
+    if gamma.numel() != 1 and (data.dim() < 2 or gamma.numel() != data.shape[1]):
         raise ShapeError(f"LeakyReLU: input 'gamma' has shape {tuple(gamma.shape)}, expected "
-                         f"{(data.shape[1],)} (one slope per channel of axis 1) or (1,)")
+                         f"one slope per channel of axis 1 or (1,) for data of shape "
+                         f"{tuple(data.shape)}")
     return F.prelu(data, gamma.reshape(-1))
 
 
@@ -200,8 +193,8 @@ def leaky_relu(data, gamma=None, *, act_type, slope, lower_bound, upper_bound, i
     if act_type == "elu":
         return F.elu(data, slope)
     if act_type == "selu":
-        # NOTE: MXNet 1.9.1's selu gradient for x<0 is lambda*(y+alpha); we keep the true
-        # derivative (see compat/nn.md).
+        # NOTE: torch's selu has MXNet's alpha/lambda; MXNet 1.9.1's gradient for x<0 is
+        # lambda*(y+alpha), we keep the true derivative (see compat/nn.md).
         return F.selu(data)
     if act_type == "gelu":
         return F.gelu(data)

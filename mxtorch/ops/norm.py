@@ -74,9 +74,12 @@ def _update_moving(moving_mean, moving_var, mean, invstd, momentum, eps):
     with torch.no_grad():
         # var from torch's float32 inverse std: the rounding of invstd itself dominates the
         # error (relative ~1e-7 * (1 + eps/var)), so float64 here would buy nothing.
-        var = invstd.pow(-2).sub_(eps).clamp_(min=0)
-        moving_mean.lerp_(mean.to(moving_mean.dtype), 1 - momentum)
-        moving_var.lerp_(var.to(moving_var.dtype), 1 - momentum)
+        var = invstd.pow(-2).sub_(eps)
+        if mean.dtype == moving_mean.dtype == moving_var.dtype:
+            torch._foreach_lerp_([moving_mean, moving_var], [mean, var], 1 - momentum)
+        else:
+            moving_mean.lerp_(mean.to(moving_mean.dtype), 1 - momentum)
+            moving_var.lerp_(var.to(moving_var.dtype), 1 - momentum)
 
 
 class _MovingStatsBatchGrad(torch.autograd.Function):
@@ -336,4 +339,7 @@ def lrn(data, alpha, beta, knorm, nsize):
     # NOTE: MXNet sums the (nsize-1)//2 channels on each side, so an even nsize covers only
     # nsize-1 channels (torch would take one more before); alpha is still divided by nsize.
     size = nsize if nsize % 2 else nsize - 1
+    if data.dtype in _HALF and data.device.type == "cpu":  # no half 3-d avg pool on the CPU
+        return F.local_response_norm(data.float(), size, alpha * size / nsize, beta,
+                                     knorm).to(data.dtype)
     return F.local_response_norm(data, size, alpha * size / nsize, beta, knorm)

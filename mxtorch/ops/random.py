@@ -252,33 +252,37 @@ def sample_unique_zipfian(range_max, shape):
     if num > range_max:
         raise MXNetError(f"_sample_unique_zipfian: cannot draw {num} unique classes out of "
                          f"range_max={range_max}")
-    gen = _gen(torch.device("cpu"))
-    rows, tries = [], []
-    for _ in range(batch):
-        row, count = _unique_log_uniform(range_max, num, gen)
-        rows.append(row)
-        tries.append(count)
-    out = torch.stack(rows) if rows else torch.zeros(shape, dtype=torch.int64)
-    return out, torch.tensor(tries, dtype=torch.int64).reshape(batch)
+    return _unique_log_uniform(range_max, batch, num, _gen(torch.device("cpu")))
 
 
-def _unique_log_uniform(range_max, num, gen):
-    """``num`` distinct log-uniform classes, in order of first appearance, and the draw count."""
+def _unique_log_uniform(range_max, batch, num, gen):
+    """Per row, ``num`` distinct log-uniform classes in order of first appearance, and the
+    number of draws that took (all rows at once; more draws are appended until every row
+    has enough distinct values)."""
     log_range = math.log(range_max + 1.0)
-    draws = torch.empty(0, dtype=torch.int64)
+    draws = torch.empty((batch, 0), dtype=torch.int64)
+    chunk = max(2 * num, 16)
     while True:
-        u = torch.rand(max(2 * num, 16), dtype=torch.float64, generator=gen)
+        u = torch.rand((batch, chunk), dtype=torch.float64, generator=gen)
         # NOTE: MXNet rounds (not floors) exp(u * log(range_max + 1)), so P(0) = log(1.5)/L.
         new = (torch.exp(u * log_range).round().long() - 1).clamp_(0, range_max - 1)
-        draws = torch.cat([draws, new])
-        values, inverse = torch.unique(draws, return_inverse=True)
-        if values.numel() >= num:
+        draws = torch.cat([draws, new], dim=1)
+        first = _first_occurrences(draws)[:, :num]
+        if num == 0 or bool((first[:, -1] < draws.shape[1]).all()):
             break
-    positions = torch.arange(draws.numel())
-    first = torch.full((values.numel(),), draws.numel(), dtype=torch.int64)
-    first = first.scatter_reduce(0, inverse, positions, reduce="amin")
-    first = torch.sort(first).values[:num]
-    return draws[first], int(first[-1]) + 1
+    tries = first[:, -1] + 1 if num else torch.zeros(batch, dtype=torch.int64)
+    return torch.gather(draws, 1, first), tries
+
+
+def _first_occurrences(draws):
+    """Sorted positions of each row's first occurrences; the rest of a row is filled with the
+    row length (a sentinel past the end)."""
+    length = draws.shape[1]
+    values, order = torch.sort(draws, dim=1, stable=True)
+    is_first = torch.ones_like(values, dtype=torch.bool)
+    is_first[:, 1:] = values[:, 1:] != values[:, :-1]
+    positions = torch.where(is_first, order, torch.full_like(order, length))
+    return torch.sort(positions, dim=1).values
 
 
 @defop("_shuffle", aliases=("shuffle",), inputs=("data",), shape_rule="same")

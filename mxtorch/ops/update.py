@@ -363,7 +363,10 @@ _ADAMW_ATTRS = (_LR, _BETA1, _BETA2, Attr("epsilon", FLOAT, 1e-8, "Term added to
 
 
 def _finite_scale(rescale_grad):
+    """(1-element scale, whether it is usable); shape inference (meta tensors) assumes so."""
     scale = rescale_grad.reshape(-1)[:1]
+    if scale.device.type == "meta":
+        return scale, True
     return scale, bool(torch.isfinite(scale).all() and (scale != 0).all())
 
 
@@ -478,7 +481,9 @@ def _multi_sgd(op, size, mp, preloaded, momentum_attr):
         groups, tail = _groups(op, data, size, num_weights, extra)
         if preloaded:
             # one host sync for all weights instead of one per weight
-            lrs, wds = tail[0].reshape(-1).tolist(), tail[1].reshape(-1).tolist()
+            meta = tail[0].device.type == "meta"
+            lrs, wds = ([0.0] * num_weights,) * 2 if meta else \
+                (tail[0].reshape(-1).tolist(), tail[1].reshape(-1).tolist())
         _per_weight(op, "lrs", lrs, num_weights)
         _per_weight(op, "wds", wds, num_weights)
         masters = [g[-1] if mp else g[0] for g in groups]

@@ -5,11 +5,9 @@ inputs not given, variables ``fc1_weight``/``fc1_bias``. Unnamed nodes are named
 function's name (``mx.sym.Activation`` -> ``activation0``).
 """
 from ..base import _Null
-from ..ndarray._gen import docstring_of, namespace_of, signature_of, split_arguments
-from ..ops import REGISTRY
+from ..ndarray._gen import (build_namespaces, docstring_of, populate_from, signature_of,
+                            split_arguments)
 from .symbol import create
-
-SYM_FUNCTIONS = {}
 
 
 def sym_call(op, hint, args, kwargs):
@@ -39,19 +37,8 @@ def make_sym_function(op, py_name):
     return op_function
 
 
-def build_all():
-    spaces = {}
-    for reg_name, op in REGISTRY.items():
-        namespace, py_name = namespace_of(reg_name)
-        fn = make_sym_function(op, py_name)
-        SYM_FUNCTIONS[reg_name] = fn
-        spaces.setdefault(namespace, {})[py_name] = fn
-    return spaces
-
-
 def populate(module_globals, namespace):
-    for py_name, fn in SPACES.get(namespace, {}).items():
-        module_globals.setdefault(py_name, fn)
+    populate_from(SPACES, module_globals, namespace)
 
 
-SPACES = build_all()
+SYM_FUNCTIONS, SPACES = build_namespaces(make_sym_function)
