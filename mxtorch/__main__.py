@@ -62,10 +62,14 @@ def run(argv):
 
 def _export_alias_to_children(compat):
     # Child Python processes (spawned DataLoader workers, subprocesses) re-import the script:
-    # a tiny `mxnet` module first on their PYTHONPATH installs the alias there too.
+    # a tiny `mxnet` module first on their path installs the alias there too. Subprocesses
+    # read PYTHONPATH; multiprocessing's spawn copies this process's sys.path instead (here
+    # the alias finder answers before sys.path is searched).
     shim = compat.child_process_path()
     paths = [shim] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+    if shim not in sys.path:
+        sys.path.insert(0, shim)
 
 
 def main(argv=None):

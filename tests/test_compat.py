@@ -87,18 +87,29 @@ def _run(*args, cwd=None):
 
 
 SCRIPT = textwrap.dedent("""
+    import multiprocessing
     import subprocess
     import sys
     import mxnet as mx
     from mxnet import nd
     import mxtorch
     import helper
-    print("alias", mx is mxtorch, nd.ones((2,)).asnumpy().sum(), helper.VALUE)
-    print("argv", sys.argv[1:], __name__)
-    out = subprocess.run([sys.executable, "-c", "import mxnet; print(mxnet.__name__)"],
-                         capture_output=True, text=True)
-    print("child", out.stdout.strip())
-    sys.exit(int(sys.argv[1]))
+
+
+    def worker(_):
+        import mxnet
+        return mxnet.__name__
+
+
+    if __name__ == "__main__":
+        print("alias", mx is mxtorch, nd.ones((2,)).asnumpy().sum(), helper.VALUE)
+        print("argv", sys.argv[1:], __name__)
+        out = subprocess.run([sys.executable, "-c", "import mxnet; print(mxnet.__name__)"],
+                             capture_output=True, text=True)
+        print("child", out.stdout.strip())
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            print("spawned", pool.map(worker, [0]))
+        sys.exit(int(sys.argv[1]))
 """)
 
 
@@ -106,10 +117,11 @@ def test_run_script_argv_name_exit_code_and_children(tmp_path):
     (tmp_path / "train.py").write_text(SCRIPT)
     (tmp_path / "helper.py").write_text("VALUE = 42\n")  # found next to the script
     done = _run("run", str(tmp_path / "train.py"), "3", "--lr", "0.1")
-    assert done.returncode == 3, done.stderr
+    assert done.returncode == 3, done.stderr[-3000:]
     assert done.stdout.splitlines() == ["alias True 2.0 42",
                                         "argv ['3', '--lr', '0.1'] __main__",
-                                        "child mxtorch"]  # a child Python sees the alias too
+                                        "child mxtorch",  # child Pythons see the alias too
+                                        "spawned ['mxtorch']"]
 
 
 def test_run_module_with_an_uncaught_error(tmp_path):

@@ -19,6 +19,8 @@ PREFIXES = (("_contrib_", "contrib"), ("_linalg_", "linalg"), ("_random_", "rand
 
 def namespace_of(name):
     """(namespace, python name) of a registered op name, by MXNet's prefix rule."""
+    if name.startswith("_random_") and not name.endswith("_like"):
+        return "_internal", name  # MXNet's nd.random functions are Python wrappers of these
     for prefix, namespace in PREFIXES:
         if name.startswith(prefix):
             return namespace, name[len(prefix):]

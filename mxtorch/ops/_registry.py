@@ -47,6 +47,8 @@ class OpDef:
     num_outputs : int or ``attrs -> int``.
     output_names : names of the outputs (``output`` / ``output0``...) or ``attrs -> names``.
     num_args : attribute holding the input count of a variadic op ("num_args").
+    variadic_names : ``(attrs, count) -> names`` for variadic ops whose inputs have real names
+        in some modes (bilinear UpSampling takes ``data, weight``); default ``arg0, arg1...``.
     infer_shape : ``(attrs, in_shapes) -> (in_shapes, out_shapes_or_None)``; only for ops that
         must fill unknown input shapes or whose rules torch cannot express.
     infer_type : ``(attrs, in_dtypes) -> (in_dtypes, out_dtypes)``; default: run on meta tensors.
@@ -67,6 +69,7 @@ class OpDef:
     num_outputs: Any = 1
     output_names: Any = None
     num_args: str = None
+    variadic_names: Callable = None
     infer_shape: Callable = None
     infer_type: Callable = None
     same_dtype: Any = None
@@ -140,6 +143,8 @@ class OpDef:
         if self.variadic:
             if count is None:
                 count = attrs.get(self.num_args, 0) if self.num_args else 0
+            if self.variadic_names is not None:
+                return tuple(self.variadic_names(attrs, count))
             return tuple(f"arg{i}" for i in range(count))
         return tuple(self.inputs(attrs))
 

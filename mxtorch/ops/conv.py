@@ -434,7 +434,13 @@ def _upsampling_shape(a, in_shapes):
     return filled, None
 
 
-@defop("UpSampling", inputs=VARIADIC, num_args="num_args",
+def _upsampling_names(a, count):
+    if a["sample_type"] == "bilinear":
+        return ("data", "weight")
+    return tuple(f"arg{i}" for i in range(count))
+
+
+@defop("UpSampling", inputs=VARIADIC, num_args="num_args", variadic_names=_upsampling_names,
        attrs=(Attr("scale", INT, doc="Upsampling factor"),
               Attr("num_filter", INT, 0, "Channels of the bilinear weight"),
               Attr("sample_type", Enum("bilinear", "nearest"), doc="nearest or bilinear"),
@@ -463,7 +469,7 @@ def upsampling(*args, scale, num_filter, sample_type, multi_input_mode, num_args
         outs.append(x if factor == 1 else
                     F.interpolate(x, scale_factor=factor, mode="nearest"))
     if len(outs) == 1:
-        return outs[0] if scale != 1 else outs[0].clone()
+        return outs[0]
     if multi_input_mode == "sum":
         total = outs[0]
         for o in outs[1:]:

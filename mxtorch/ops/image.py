@@ -21,12 +21,15 @@ from ._registry import Attr, defop
 _LUMA = (0.299, 0.587, 0.114)
 
 
-def _check_image(op, data, batch=True):
+def _check_image(op, data, batch=True, any_channels=False):
     ok = data.ndim == 3 or (batch and data.ndim == 4)
     if not ok:
         want = "(height, width, channels) or (batch, height, width, channels)" if batch else \
             "(height, width, channels)"
         raise ShapeError(f"{op}: input 'data' must have shape {want}, got {tuple(data.shape)}")
+    if not any_channels and data.shape[-1] not in (1, 3):
+        raise ShapeError(f"{op}: images must have 1 or 3 channels (last dim), got shape "
+                         f"{tuple(data.shape)}")
 
 
 def _saturate(x, dtype):
@@ -49,7 +52,7 @@ def _as_float(data):
 @defop("_image_to_tensor", inputs=("data",))
 def to_tensor(data):
     """HWC / NHWC image with values in [0, 255] -> CHW / NCHW float32 in [0, 1]."""
-    _check_image("to_tensor", data)
+    _check_image("to_tensor", data, any_channels=True)
     out = data.to(torch.float32) / 255.0
     return out.movedim(-1, -3)
 
@@ -76,7 +79,11 @@ def normalize(data, mean, std):
                 device=data.device)
     m = torch.tensor(mean[:channels], **opts).reshape(-1, 1, 1)
     s = torch.tensor(std[:channels], **opts).reshape(-1, 1, 1)
-    return _saturate((_as_float(data) - m) / s, data.dtype)
+    out = (_as_float(data) - m) / s
+    if data.is_floating_point():
+        return out.to(data.dtype)
+    # NOTE: MXNet casts integer results without saturation (-1 becomes 255 in uint8)
+    return torch.trunc(out).to(torch.int64).to(data.dtype)
 
 
 @defop("_image_crop", inputs=("data",),
@@ -211,16 +218,17 @@ def _factor_attrs():
             Attr("max_factor", FLOAT, doc="Largest factor"))
 
 
-def _check_factors(op, low, high):
-    if low > high:
-        raise AttributeParseError(f"{op}: min_factor={low} must not exceed max_factor={high}")
+def _check_factors(op, data, low, high):
+    for name, value in (("min_factor", low), ("max_factor", high)):
+        if value < 0:
+            raise AttributeParseError(f"{op}: {name}={value} must be >= 0")
 
 
 @defop("_image_random_brightness", inputs=("data",), attrs=_factor_attrs())
 def random_brightness(data, min_factor, max_factor):
     """Scale all values by a factor drawn uniformly from [min_factor, max_factor]."""
     _check_image("random_brightness", data, batch=False)
-    _check_factors("random_brightness", min_factor, max_factor)
+    _check_factors("random_brightness", data, min_factor, max_factor)
     return _brightness(data, _uniform(min_factor, max_factor))
 
 
@@ -228,7 +236,7 @@ def random_brightness(data, min_factor, max_factor):
 def random_contrast(data, min_factor, max_factor):
     """Blend with the image's mean luma by a factor drawn from [min_factor, max_factor]."""
     _check_image("random_contrast", data, batch=False)
-    _check_factors("random_contrast", min_factor, max_factor)
+    _check_factors("random_contrast", data, min_factor, max_factor)
     return _contrast(data, _uniform(min_factor, max_factor))
 
 
@@ -236,7 +244,7 @@ def random_contrast(data, min_factor, max_factor):
 def random_saturation(data, min_factor, max_factor):
     """Blend with the per-pixel luma by a factor drawn from [min_factor, max_factor]."""
     _check_image("random_saturation", data, batch=False)
-    _check_factors("random_saturation", min_factor, max_factor)
+    _check_factors("random_saturation", data, min_factor, max_factor)
     return _saturation(data, _uniform(min_factor, max_factor))
 
 
@@ -244,7 +252,7 @@ def random_saturation(data, min_factor, max_factor):
 def random_hue(data, min_factor, max_factor):
     """Rotate the hue (HLS space) by ``factor * 360`` degrees, factor from the range."""
     _check_image("random_hue", data, batch=False)
-    _check_factors("random_hue", min_factor, max_factor)
+    _check_factors("random_hue", data, min_factor, max_factor)
     return _hue(data, _uniform(min_factor, max_factor))
 
 

@@ -313,7 +313,7 @@ def softmax_activation(data, mode):
 def dropout(data, p, mode, axes, cudnn_off, is_train=False):
     """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)``."""
     if not (is_train or mode == "always") or p <= 0:
-        return data.clone()  # MXNet's output is a new array even when nothing is dropped
+        return data  # the nd door copies results that alias an input; graphs need no copy
     if p >= 1:
         return data * 0
     if not axes:

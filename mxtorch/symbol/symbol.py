@@ -458,10 +458,11 @@ def Group(symbols):  # noqa: N802 - MXNet's name
 # creating op nodes (the sym door)
 # --------------------------------------------------------------------------------------------
 
-# Initializers MXNet attaches to auxiliary-state variables an op creates or receives.
-_AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
-_AUX_INIT_OPS = ("BatchNorm", "BatchNorm_v1", "_contrib_SyncBatchNorm",
-                 "_contrib_BatchNormWithReLU")
+# Initializers MXNet attaches to the variables some ops get as inputs (op -> input -> init).
+_BN_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
+_INPUT_INIT = {"BatchNorm": _BN_INIT, "BatchNorm_v1": _BN_INIT,
+               "_contrib_SyncBatchNorm": _BN_INIT, "_contrib_BatchNormWithReLU": _BN_INIT,
+               "UpSampling": {"weight": '["bilinear", {}]'}}
 
 
 def attr_string(op, key, value):
@@ -485,7 +486,10 @@ def create(op, hint, inputs, raw, name=None, attr=None):
     attrs.update(AttrScope.current().get(attr))
     entries = []
     if op.variadic:
-        entries = [_entry_of(op, f"arg{i}", s) for i, s in enumerate(inputs)]
+        names = op.input_names(parsed, len(inputs))
+        entries = [_entry_of(op, n, s) for n, s in zip(names, inputs)]
+        for input_name in names[len(inputs):]:  # e.g. bilinear UpSampling's weight
+            entries.append((_auto_variable(op, name, input_name, attrs), 0))
     else:
         for input_name in op.input_names(parsed):
             value = inputs.pop(input_name, None)
@@ -498,10 +502,10 @@ def create(op, hint, inputs, raw, name=None, attr=None):
                              f"attributes")
     node = Node(op, name, attrs, entries)
     node._parsed = parsed
-    if op.name in _AUX_INIT_OPS:
-        for pos in node.aux_positions():
-            child = entries[pos][0]
-            init = _AUX_INIT.get(node.input_names()[pos])
+    inits = _INPUT_INIT.get(op.name)
+    if inits:
+        for (child, _), input_name in zip(entries, node.input_names()):
+            init = inits.get(input_name)
             if child.is_variable and init and "__init__" not in child.attrs:
                 child.attrs["__init__"] = init
     return Symbol([(node, i) for i in range(node.num_outputs())])
