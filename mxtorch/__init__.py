@@ -20,6 +20,8 @@ from .attribute import AttrScope  # noqa: E402,F401
 from . import symbol  # noqa: E402
 from . import symbol as sym  # noqa: E402,F401
 from . import model  # noqa: E402,F401
+from . import operator  # noqa: E402,F401
+from . import test_utils  # noqa: E402,F401
 from . import visualization  # noqa: E402
 from . import visualization as viz  # noqa: E402,F401
 from . import random  # noqa: E402

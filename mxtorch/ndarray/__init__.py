@@ -15,5 +15,3 @@ _gen.populate(globals(), "")
 globals().update(_FUNCTIONS)
 
 from . import _internal, contrib, linalg, random, image, sparse, op  # noqa: E402,F401
-
-ndarray = NDArray  # noqa: F401  (``mx.nd.ndarray`` module alias is handled in compat)

@@ -110,17 +110,36 @@ def order_inputs(op, given, attrs, kind="NDArray"):
     return values
 
 
+def variadic_arguments(op, args, kwargs, array_type):
+    """Inputs and parsed attributes of a variadic call (``Concat(a, b, dim=1)``).
+
+    Inputs come positionally (or as one list); ops whose inputs have names
+    (``Custom(data=x, op_type=...)``) also take them as keywords, placed by name.
+    """
+    arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) \
+        else list(args)
+    named = {k: v for k, v in kwargs.items() if isinstance(v, array_type)}
+    raw = {k: v for k, v in kwargs.items() if v is not _Null and k not in named}
+    if op.num_args and op.num_args not in raw and op.num_args in op.attr_map:
+        raw[op.num_args] = len(arrays) + len(named)
+    attrs = op.parse_attrs(raw)
+    if named:
+        names = op.input_names(attrs, len(arrays) + len(named))
+        slots = dict(zip(names, arrays))
+        unknown = sorted(set(named) - set(names))
+        if unknown:
+            raise MXNetError(f"{op.name}: unknown input(s) {unknown}; inputs are {list(names)}")
+        slots.update(named)
+        arrays = [slots[n] for n in names if n in slots]
+    return arrays, attrs
+
+
 def nd_call(op, args, kwargs):
     """The generic nd door: sort arguments, parse attributes, run through ``invoke``."""
     out = kwargs.pop("out", None)
     kwargs.pop("name", None)
     if op.variadic:
-        arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) \
-            else list(args)
-        raw = {k: v for k, v in kwargs.items() if v is not _Null}
-        if op.num_args and op.num_args not in raw and op.num_args in op.attr_map:
-            raw[op.num_args] = len(arrays)
-        attrs = op.parse_attrs(raw)
+        arrays, attrs = variadic_arguments(op, args, kwargs, NDArray)
     else:
         given, raw = split_arguments(op, args, kwargs)
         attrs = op.parse_attrs(raw)

@@ -36,6 +36,8 @@ class NDArray:
     __array_priority__ = 1000.0
 
     def __init__(self, data, ctx=None, writable=True):
+        if data is None:  # MXNet's pickles rebuild arrays as NDArray(None) + __setstate__
+            data = torch.zeros(0)
         if not isinstance(data, torch.Tensor):
             raise NotSupportedError(
                 "NDArray(handle) wraps an MXNet C handle, which mxtorch does not have; "
@@ -199,7 +201,7 @@ class NDArray:
     def tostype(self, stype):
         """Convert storage type ('default', 'csr', 'row_sparse')."""
         if stype == "default":
-            return self
+            return self.copy()
         from .sparse import cast_storage
         return cast_storage(self, stype)
 
@@ -446,7 +448,11 @@ def apply_op(op, arrays, attrs, out=None):
     if single:
         if out is not None:
             return _write_out(out, result, op)
-        return _wrap(result, ctx)
+        res = _wrap(result, ctx)
+        if op.name == "cast_storage" or any(type(a) is not NDArray for a in arrays):
+            from .sparse import restype  # sparse inputs: MXNet's result storage types
+            res = restype(op.name, arrays, attrs, res)
+        return res
     results = [_wrap(r, ctx) for r in result]
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else [out]

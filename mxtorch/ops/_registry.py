@@ -42,7 +42,10 @@ class OpDef:
     attrs : declared attributes, in MXNet's order (positional nd calls rely on it).
     compute : the torch implementation (see module docstring).
     all_inputs : every input name the op can take, in order (defaults to ``inputs``).
-    aux : names of auxiliary-state inputs (listed by ``list_auxiliary_states``).
+    aux : names of auxiliary-state inputs (listed by ``list_auxiliary_states``), or
+        ``attrs -> names``.
+    extra_attrs : accept attributes beyond ``attrs`` and pass them on as strings (``Custom``
+        forwards them to the user's CustomOpProp).
     mutate : input names the op writes in place (aux states, optimizer states).
     num_outputs : int or ``attrs -> int``.
     output_names : names of the outputs (``output`` / ``output0``...) or ``attrs -> names``.
@@ -74,6 +77,7 @@ class OpDef:
     infer_type: Callable = None
     same_dtype: Any = None
     train_aware: bool = False
+    extra_attrs: bool = False
     shape_rule: str = None
     aliases: tuple = ()
     doc: str = ""
@@ -108,8 +112,13 @@ class OpDef:
         for key, value in raw.items():
             spec = attr_map.get(key)
             if spec is None:
-                if (key.startswith("__") and key.endswith("__")) or not strict:
+                if key.startswith("__") and key.endswith("__"):
                     continue  # hidden symbol attributes (__lr_mult__...), not op parameters
+                if self.extra_attrs:
+                    parsed[key] = value if isinstance(value, str) else str(value)
+                    continue
+                if not strict:
+                    continue
                 raise AttributeParseError(
                     f"{self._where(node)}: unknown attribute {key!r}={value!r}; valid attributes "
                     f"are {sorted(attr_map) or 'none'}")
@@ -121,7 +130,7 @@ class OpDef:
                 raise AttributeParseError(
                     f"{self._where(node)}: invalid value {value!r} for attribute {key!r} "
                     f"(expected {spec.kind.name}): {err}") from None
-        if len(parsed) != len(attr_map):
+        if self.required and any(n not in parsed for n in self.required):
             missing = [n for n in self.required if n not in parsed]
             if missing:
                 raise AttributeParseError(
@@ -152,6 +161,9 @@ class OpDef:
         if self.static_num_outputs is not None:
             return self.static_num_outputs
         return self.num_outputs(attrs)
+
+    def aux_names(self, attrs):
+        return tuple(self.aux(attrs)) if callable(self.aux) else self.aux
 
     def total_output_count(self, attrs):
         """Outputs MXNet's graph node has, including hidden ones (BatchNorm: 3, 1 visible)."""

@@ -6,8 +6,8 @@ function's name (``mx.sym.Activation`` -> ``activation0``).
 """
 from ..base import _Null
 from ..ndarray._gen import (build_namespaces, docstring_of, populate_from, signature_of,
-                            split_arguments)
-from .symbol import create
+                            split_arguments, variadic_arguments)
+from .symbol import Symbol, create
 
 
 def sym_call(op, hint, args, kwargs):
@@ -15,9 +15,8 @@ def sym_call(op, hint, args, kwargs):
     attr = kwargs.pop("attr", None)
     kwargs.pop("out", None)
     if op.variadic:
-        symbols = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) \
-            else list(args)
-        raw = {k: v for k, v in kwargs.items() if v is not _Null}
+        symbols, _ = variadic_arguments(op, args, kwargs, Symbol)
+        raw = {k: v for k, v in kwargs.items() if v is not _Null and not isinstance(v, Symbol)}
         if op.num_args and op.num_args not in raw and op.num_args in op.attr_map:
             raw[op.num_args] = len(symbols)
         return create(op, hint, symbols, raw, name, attr)

@@ -50,8 +50,8 @@ class Node:
         """Input positions the op mutates as auxiliary states (BatchNorm moving stats)."""
         if self.op is None or not self.op.aux:
             return ()
-        names = self.input_names()
-        return tuple(i for i, n in enumerate(names) if n in self.op.aux)
+        aux = self.op.aux_names(self.parsed())
+        return tuple(i for i, n in enumerate(self.input_names()) if n in aux)
 
     def output_names(self):
         if self.op is None:
