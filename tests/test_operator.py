@@ -108,3 +108,21 @@ def test_unknown_op_type_is_a_clear_error():
         mx.nd.Custom(mx.nd.ones(2), op_type="nope")
     with pytest.raises(TypeError, match="CustomOpProp"):
         mx.operator.register("bad")(object)
+
+
+def test_imperative_control_flow_matches_mxnet():
+    nd = mx.nd
+
+    def body(x, states):
+        s = states[0] + x
+        return s * 2, [s]
+    out, states = nd.contrib.foreach(body, nd.arange(6).reshape((3, 2)), [nd.zeros(2)])
+    np.testing.assert_array_equal(out.asnumpy(), [[0, 2], [4, 8], [12, 18]])  # from MXNet
+    np.testing.assert_array_equal(states[0].asnumpy(), [6, 9])
+    outs, loop_vars = nd.contrib.while_loop(
+        lambda i, s: i <= 5, lambda i, s: ([i + s], [i + 1, s + i]),
+        loop_vars=(nd.array([0]), nd.array([1])), max_iterations=10)
+    np.testing.assert_array_equal(outs[0].asnumpy().ravel(), [1, 2, 4, 7, 11, 16, 0, 0, 0, 0])
+    assert [v.asscalar() for v in loop_vars] == [6, 16]
+    picked = nd.contrib.cond(nd.array([1]) > 0, lambda: nd.array([5]), lambda: nd.array([6]))
+    assert picked.asscalar() == 5

@@ -1,6 +1,7 @@
 """``mx.nd.contrib``: contrib operators generated from the registry, plus MXNet's Python helpers
 (isinf, isfinite, isnan)."""
 from ._gen import populate as _populate
+from ._control_flow import foreach, while_loop, cond  # noqa: F401
 from ._update_helpers import (adamw_update, mp_adamw_update, multi_adamw_update,  # noqa: F401
                               multi_mp_adamw_update, multi_lamb_update, multi_mp_lamb_update)
 
