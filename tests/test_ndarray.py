@@ -20,7 +20,9 @@ def test_dtype_defaults():
     assert nd.arange(3, dtype="int64").dtype == np.int64
     for name in ("float16", "float32", "float64", "uint8", "int8", "int32", "int64", "bool"):
         assert np.dtype(nd.zeros(2, dtype=name).dtype).name == name
-    assert nd.zeros(2, dtype="bfloat16").to_torch().dtype == torch.bfloat16
+    bf16 = nd.array([1.5, 2.0], dtype="bfloat16")
+    assert bf16.to_torch().dtype == torch.bfloat16
+    assert bf16.asnumpy().dtype == np.float32 and bf16.asnumpy().tolist() == [1.5, 2.0]
     with pytest.raises(TypeError):
         nd.zeros(2, dtype="complex64")
 

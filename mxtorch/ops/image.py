@@ -44,6 +44,11 @@ def _as_float(data):
     return data if data.is_floating_point() else data.float()
 
 
+def _is_meta(data):
+    # shape inference runs ops on meta tensors: random ops must not draw numbers then
+    return data.device.type == "meta"
+
+
 # --------------------------------------------------------------------------------------------
 # layout and geometry
 # --------------------------------------------------------------------------------------------
@@ -121,6 +126,8 @@ def _coin():
 def random_flip_left_right(data):
     """Mirror an HWC image horizontally with probability 0.5."""
     _check_image("random_flip_left_right", data, batch=False)
+    if _is_meta(data):
+        return torch.empty_like(data)
     return torch.flip(data, (-2,)) if _coin() else data.clone()
 
 
@@ -128,6 +135,8 @@ def random_flip_left_right(data):
 def random_flip_top_bottom(data):
     """Mirror an HWC image vertically with probability 0.5."""
     _check_image("random_flip_top_bottom", data, batch=False)
+    if _is_meta(data):
+        return torch.empty_like(data)
     return torch.flip(data, (-3,)) if _coin() else data.clone()
 
 
@@ -229,6 +238,8 @@ def random_brightness(data, min_factor, max_factor):
     """Scale all values by a factor drawn uniformly from [min_factor, max_factor]."""
     _check_image("random_brightness", data, batch=False)
     _check_factors("random_brightness", data, min_factor, max_factor)
+    if _is_meta(data):
+        return torch.empty_like(data)
     return _brightness(data, _uniform(min_factor, max_factor))
 
 
@@ -237,6 +248,8 @@ def random_contrast(data, min_factor, max_factor):
     """Blend with the image's mean luma by a factor drawn from [min_factor, max_factor]."""
     _check_image("random_contrast", data, batch=False)
     _check_factors("random_contrast", data, min_factor, max_factor)
+    if _is_meta(data):
+        return torch.empty_like(data)
     return _contrast(data, _uniform(min_factor, max_factor))
 
 
@@ -245,6 +258,8 @@ def random_saturation(data, min_factor, max_factor):
     """Blend with the per-pixel luma by a factor drawn from [min_factor, max_factor]."""
     _check_image("random_saturation", data, batch=False)
     _check_factors("random_saturation", data, min_factor, max_factor)
+    if _is_meta(data):
+        return torch.empty_like(data)
     return _saturation(data, _uniform(min_factor, max_factor))
 
 
@@ -253,6 +268,8 @@ def random_hue(data, min_factor, max_factor):
     """Rotate the hue (HLS space) by ``factor * 360`` degrees, factor from the range."""
     _check_image("random_hue", data, batch=False)
     _check_factors("random_hue", data, min_factor, max_factor)
+    if _is_meta(data):
+        return torch.empty_like(data)
     return _hue(data, _uniform(min_factor, max_factor))
 
 
@@ -265,6 +282,8 @@ def random_color_jitter(data, brightness, contrast, saturation, hue):
     """Brightness, contrast, saturation (factors 1 +- jitter) and hue (+- jitter) in random
     order; a jitter of 0 skips that step."""
     _check_image("random_color_jitter", data, batch=False)
+    if _is_meta(data):
+        return torch.empty_like(data)
     steps = {0: (brightness, _brightness), 1: (contrast, _contrast),
              2: (saturation, _saturation), 3: (hue, _hue)}
     out = data
@@ -305,6 +324,8 @@ def random_lighting(data, alpha_std):
     _check_image("random_lighting", data, batch=False)
     if data.shape[-1] != 3:
         raise ShapeError(f"random_lighting: needs a 3-channel image, got {tuple(data.shape)}")
+    if _is_meta(data):
+        return torch.empty_like(data)
     alpha = (torch.randn(3, dtype=torch.float64) * alpha_std).tolist()
     return _lighting(data, alpha)
 
@@ -517,7 +538,7 @@ def resize(data, size, keep_ratio, interp):
     if oh <= 0 or ow <= 0:
         raise AttributeParseError(f"resize: output size must be positive, got height {oh} and "
                                   f"width {ow}")
-    if data.device.type == "meta":
+    if _is_meta(data):
         return data.new_empty(*data.shape[:-3], oh, ow, data.shape[-1])
     plan = _resize_plan((data.shape[-3], data.shape[-2]), (oh, ow), interp)
     if data.dtype == torch.uint8:
