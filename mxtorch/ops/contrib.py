@@ -53,7 +53,8 @@ def ifft(data, compute_size):
 
 
 @defop("_contrib_quadratic", inputs=("data",),
-       attrs=(Attr("a", FLOAT, 0.0, "Coefficient of x^2"), Attr("b", FLOAT, 0.0, "Coefficient of x"),
+       attrs=(Attr("a", FLOAT, 0.0, "Coefficient of x^2"),
+              Attr("b", FLOAT, 0.0, "Coefficient of x"),
               Attr("c", FLOAT, 0.0, "Constant")))
 def quadratic(data, a, b, c):
     """``a * x^2 + b * x + c`` element-wise."""
@@ -165,6 +166,16 @@ def _max_abs(lo, hi):
     return torch.maximum(torch.as_tensor(lo).abs(), torch.as_tensor(hi).abs())
 
 
+def _fixed_types(*outs, inputs=None):
+    """infer_type rule for ops whose output dtypes do not follow the input (quantization):
+    ``inputs`` gives the dtypes the inputs must have (None: leave as given)."""
+    def rule(attrs, in_dtypes):
+        ins = list(in_dtypes) if inputs is None else [
+            d if want is None else want for d, want in zip(in_dtypes, inputs)]
+        return ins, [o(attrs, in_dtypes) if callable(o) else o for o in outs]
+    return rule
+
+
 def _check_float32(op, data):
     if data.dtype != torch.float32:
         raise DTypeError(f"{op}: input 'data' must be float32, got {data.dtype}")
@@ -172,11 +183,14 @@ def _check_float32(op, data):
 
 @defop("_contrib_quantize", inputs=("data", "min_range", "max_range"),
        attrs=(Attr("out_type", Enum("int8", "uint8"), "uint8", "Output type"),),
-       num_outputs=3, output_names=("output", "min_output", "max_output"), same_dtype=())
+       num_outputs=3, output_names=("output", "min_output", "max_output"), same_dtype=(),
+       infer_type=_fixed_types(lambda a, _: a["out_type"], "float32", "float32",
+                               inputs=("float32", "float32", "float32")))
 def quantize(data, min_range, max_range, out_type):
     """Quantize float32 data given its range; returns (data, min, max)."""
     _check_float32("quantize", data)
-    lo, hi = _scalar("quantize", "min_range", min_range), _scalar("quantize", "max_range", max_range)
+    lo = _scalar("quantize", "min_range", min_range)
+    hi = _scalar("quantize", "max_range", max_range)
     real = _max_abs(lo, hi)
     x = data.detach().float()
     if out_type == "uint8":
@@ -213,7 +227,9 @@ _CALIB_ATTRS = (Attr("min_calib_range", OPT_FLOAT, None, "Calibrated minimum"),
 @defop("_contrib_quantize_v2", inputs=("data",),
        attrs=(Attr("out_type", Enum("auto", "int8", "uint8"), "int8", "Output type"),)
        + _CALIB_ATTRS,
-       num_outputs=3, output_names=("output", "min_output", "max_output"))
+       num_outputs=3, output_names=("output", "min_output", "max_output"),
+       infer_type=_fixed_types(lambda a, _: _auto_type(a["out_type"], a["min_calib_range"]),
+                               "float32", "float32"))
 def quantize_v2(data, out_type, min_calib_range, max_calib_range):
     """Quantize float32 data with calibrated or observed range; returns (data, min, max).
     Already-quantized int8/uint8 data passes through."""
@@ -235,7 +251,8 @@ def quantize_v2(data, out_type, min_calib_range, max_calib_range):
 
 
 @defop("_contrib_quantize_asym", inputs=("data",), attrs=_CALIB_ATTRS,
-       num_outputs=3, output_names=("output", "scale", "shift"))
+       num_outputs=3, output_names=("output", "scale", "shift"),
+       infer_type=_fixed_types("uint8", "float32", "float32", inputs=("float32",)))
 def quantize_asym(data, min_calib_range, max_calib_range):
     """Asymmetric uint8 quantization: ``out = data * scale + shift`` rounded, with
     ``scale = 255.5 / (max - min)`` and ``shift = 255 - max * scale``; returns
@@ -251,7 +268,8 @@ def quantize_asym(data, min_calib_range, max_calib_range):
 
 
 @defop("_contrib_dequantize", inputs=("data", "min_range", "max_range"),
-       attrs=(Attr("out_type", Enum("float32"), "float32", "Output type"),), same_dtype=())
+       attrs=(Attr("out_type", Enum("float32"), "float32", "Output type"),), same_dtype=(),
+       infer_type=_fixed_types("float32", inputs=(None, "float32", "float32")))
 def dequantize(data, min_range, max_range, out_type):
     """int8 / uint8 data back to float32 given the quantization range."""
     if data.dtype not in (torch.int8, torch.uint8):
@@ -265,7 +283,9 @@ def dequantize(data, min_range, max_range, out_type):
 @defop("_contrib_requantize", inputs=("data", "min_range", "max_range"),
        attrs=(Attr("out_type", Enum("auto", "int8", "uint8"), "int8", "Output type"),)
        + _CALIB_ATTRS,
-       num_outputs=3, output_names=("output", "min_output", "max_output"), same_dtype=())
+       num_outputs=3, output_names=("output", "min_output", "max_output"), same_dtype=(),
+       infer_type=_fixed_types(lambda a, _: _auto_type(a["out_type"], a["min_calib_range"]),
+                               "float32", "float32", inputs=("int32", "float32", "float32")))
 def requantize(data, min_range, max_range, out_type, min_calib_range, max_calib_range):
     """int32 data (quantized over [min_range, max_range]) to int8 / uint8; returns
     (data, min, max)."""
@@ -285,7 +305,8 @@ def requantize(data, min_range, max_range, out_type, min_calib_range, max_calib_
 
 @defop("_contrib_calibrate_entropy", inputs=("hist", "hist_edges"),
        attrs=(Attr("num_quantized_bins", INT, 255, "Number of quantized bins"),),
-       num_outputs=2, output_names=("output0", "output1"))
+       num_outputs=2, output_names=("output0", "output1"),
+       infer_type=_fixed_types("float32", "float32", inputs=("float32", "float32")))
 def calibrate_entropy(hist, hist_edges, num_quantized_bins):
     """KL-divergence calibration of a symmetric histogram: returns (threshold (1,),
     divergence (1,)) minimising the divergence between the clipped and quantized

@@ -14,11 +14,11 @@ MXNet rules encoded here (checked against 1.9.1):
 """
 import torch
 
-from ..base import ShapeError, AttributeParseError
+from ..base import AttributeParseError, ShapeError
 from ._attrs import BOOL, FLOAT, FLOATS, INT, Enum
 from ._registry import Attr, defop
 
-_BIG = torch.iinfo(torch.int64).max
+_BIG = torch.iinfo(torch.int64).max  # rank of entries that may not be matched
 
 
 def _is_meta(t):
@@ -115,6 +115,8 @@ def _greedy_nms(boxes, cand, thresh, rule, ids=None, limit=None):
 def _blocked_nms(boxes, cand, thresh, rule, ids, limit):
     """One item of ``_greedy_nms``: blocks of boxes are checked against the boxes kept so far,
     then resolved among themselves; cost O(kept * N) instead of O(N^2)."""
+    if ids is not None:
+        return _per_class_nms(boxes, cand, thresh, rule, ids)
     n = cand.shape[0]
     keep = torch.zeros_like(cand)
     kept = torch.zeros(0, dtype=torch.long, device=cand.device)
@@ -122,17 +124,27 @@ def _blocked_nms(boxes, cand, thresh, rule, ids, limit):
         e = min(n, s + _BLOCK)
         c = cand[s:e]
         if kept.numel():
-            ida = None if ids is None else ids[kept]
-            idb = None if ids is None else ids[s:e]
-            c = c & ~_suppression(boxes[kept], boxes[s:e], thresh, rule, ida, idb).any(0)
+            c = c & ~_suppression(boxes[kept], boxes[s:e], thresh, rule).any(0)
         if not bool(c.any()):
             continue
-        idb = None if ids is None else ids[s:e]
-        c = _fixed_point(_suppression(boxes[s:e], boxes[s:e], thresh, rule, idb, idb), c)
+        c = _fixed_point(_suppression(boxes[s:e], boxes[s:e], thresh, rule), c)
         keep[s:e] = c
         kept = torch.cat((kept, c.nonzero()[:, 0] + s))
         if limit is not None and kept.numel() >= limit:
             break
+    return keep
+
+
+def _per_class_nms(boxes, cand, thresh, rule, ids):
+    """Class-aware NMS as independent NMS per class: a box's fate only depends on earlier
+    kept boxes of its own class, so this equals the joint greedy pass and is much cheaper."""
+    keep = torch.zeros_like(cand)
+    # NOTE: a NaN id equals nothing, so such a box is never suppressed (as in MXNet)
+    keep |= cand & torch.isnan(ids)
+    for c in torch.unique(ids[cand & ~torch.isnan(ids)]).tolist():
+        sel = (cand & (ids == c)).nonzero()[:, 0]
+        ones = torch.ones(sel.numel(), dtype=torch.bool, device=cand.device)
+        keep[sel] = _blocked_nms(boxes[sel], ones, thresh, rule, None, None)
     return keep
 
 
@@ -684,8 +696,8 @@ def _proposal(cls_prob, bbox_pred, im_info, a):
     B, C, H, W = cls_prob.shape
     A = len(a["ratios"]) * len(a["scales"])
     if C != 2 * A or bbox_pred.shape != (B, 4 * A, H, W) or im_info.shape[0] != B:
-        raise ShapeError(f"Proposal: with {A} anchors per cell expected cls_prob (B, {2 * A}, H, W),"
-                         f" bbox_pred (B, {4 * A}, H, W), im_info (B, 3); got "
+        raise ShapeError(f"Proposal: with {A} anchors per cell expected cls_prob "
+                         f"(B, {2 * A}, H, W), bbox_pred (B, {4 * A}, H, W), im_info (B, 3); got "
                          f"{tuple(cls_prob.shape)}, {tuple(bbox_pred.shape)}, "
                          f"{tuple(im_info.shape)}")
     post = a["rpn_post_nms_top_n"]

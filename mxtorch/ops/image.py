@@ -13,7 +13,7 @@ import math
 
 import torch
 
-from ..base import DTypeError, ShapeError, AttributeParseError
+from ..base import AttributeParseError, DTypeError, ShapeError
 from ._attrs import BOOL, FLOAT, FLOATS, INT, SHAPE
 from ._registry import Attr, defop
 
@@ -54,7 +54,8 @@ def _is_meta(data):
 # --------------------------------------------------------------------------------------------
 
 
-@defop("_image_to_tensor", inputs=("data",))
+@defop("_image_to_tensor", inputs=("data",),
+       infer_type=lambda attrs, in_dtypes: (list(in_dtypes), ["float32"]))
 def to_tensor(data):
     """HWC / NHWC image with values in [0, 255] -> CHW / NCHW float32 in [0, 1]."""
     _check_image("to_tensor", data, any_channels=True)
