@@ -216,9 +216,18 @@ def get_op(name):
     """The OpDef registered under ``name`` or an alias; MXNetError if unknown."""
     op = REGISTRY.get(name)
     if op is None:
-        raise MXNetError(f"operator {name!r} is not registered in mxtorch; it is either unknown to "
-                         "MXNet 1.9.1 or listed as unsupported (see mxtorch.ops.UNSUPPORTED)")
+        raise MXNetError(unknown_op_message(name))
     return op
+
+
+def unknown_op_message(name):
+    """Why ``name`` is not available: the unsupported-list reason, or that it is unknown."""
+    from ._unsupported import reason
+    why = reason(name)
+    if why:
+        return f"operator {name!r} is not supported by mxtorch: {why}"
+    return (f"operator {name!r} is not an MXNet 1.9.1 operator known to mxtorch; custom "
+            "operators can be added with mx.operator.register")
 
 
 def all_ops():

@@ -12,6 +12,7 @@ import logging
 
 from ..base import MXNetError
 from ..ops import REGISTRY
+from ..ops._registry import unknown_op_message
 from .symbol import HIDDEN_KEYS, Node, Symbol, topo_order
 
 MXNET_VERSION = 10901
@@ -152,9 +153,7 @@ def _read_node(spec, position, nodes, version):
         return Node(None, name, attrs)
     op = REGISTRY.get(op_name)
     if op is None:
-        raise MXNetError(f"symbol JSON {where} uses operator {op_name!r}, which mxtorch does "
-                         "not provide; see mxtorch.ops.UNSUPPORTED for the reason, or register "
-                         "it with mx.operator.register")
+        raise MXNetError(f"symbol JSON {where}: {unknown_op_message(op_name)}")
     node = Node(op, name, attrs, inputs)
     hints = _pop_input_hints(node)
     if version < 905 and op.name in ("argmax", "argmin") and attrs.get("axis") == "-1":
