@@ -92,6 +92,13 @@ def _shape_mismatch(op, inputs, attrs):
         return None
     given = [tuple(t.shape) for t in inputs]
     try:
+        op.infer_shape(attrs, list(given))  # the op's own rule may name the problem
+    except MXNetError as err:
+        text = str(err)
+        return text.split(": ", 1)[1] if text.startswith(op.name + ":") else text
+    except Exception:  # noqa: BLE001 - a rule that cannot judge these shapes says nothing
+        pass
+    try:
         expected, _ = op.infer_shape(attrs, [given[0]] + [None] * (len(given) - 1))
     except Exception:  # the rule itself may reject the data shape; fall back to torch's text
         return None

@@ -301,6 +301,7 @@ def _register_binary():
               doc=f"Element-wise {key}; both inputs must have the same shape.")(
             _same_shape(elem_name, fn))
         defop(f"broadcast_{key}", inputs=("lhs", "rhs"), aliases=_BROADCAST_ALIASES.get(key, ()),
+              infer_shape=_broadcast_infer(f"broadcast_{key}"),
               doc=f"Element-wise {key} with NumPy-style broadcasting.")(_bcast(fn))
 
 
@@ -308,6 +309,31 @@ def _bcast(fn):
     def compute(lhs, rhs):
         return fn(lhs, rhs)
     return compute
+
+
+def broadcast_shape(name, lhs, rhs):
+    """NumPy-style broadcast of two shapes (0 = unknown dim); ShapeError if incompatible."""
+    out = []
+    for i in range(1, max(len(lhs), len(rhs)) + 1):
+        a = lhs[-i] if i <= len(lhs) else 1
+        b = rhs[-i] if i <= len(rhs) else 1
+        if a == b or b == 1 or a == 0:
+            out.append(a if b == 1 or a == b else b)
+        elif a == 1 or b == 0:
+            out.append(b if a == 1 else a)
+        else:
+            raise ShapeError(f"{name}: shapes {tuple(lhs)} and {tuple(rhs)} cannot be broadcast "
+                             f"together (axis -{i}: {a} vs {b}; sizes must match or be 1)")
+    return tuple(reversed(out))
+
+
+def _broadcast_infer(name):
+    def infer(attrs, in_shapes):
+        lhs, rhs = in_shapes
+        if lhs is None or rhs is None:
+            return in_shapes, None
+        return in_shapes, [broadcast_shape(name, lhs, rhs)]
+    return infer
 
 
 _register_binary()
