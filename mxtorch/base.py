@@ -1,6 +1,4 @@
 """Errors, sentinels and small type helpers shared by every layer of mxtorch."""
-import numbers
-
 import numpy as np
 
 __all__ = ["MXNetError", "ShapeError", "DTypeError", "AttributeParseError",
@@ -46,16 +44,3 @@ _Null = _NullType()
 integer_types = (int, np.integer)
 numeric_types = (float, int, np.generic)
 string_types = (str,)
-
-
-def is_number(value):
-    """True for Python and NumPy scalars (bool excluded is not needed: MXNet accepts it)."""
-    return isinstance(value, numbers.Number) or isinstance(value, np.generic)
-
-
-def classproperty(func):
-    """Read-only property on the class itself (used for ``Context.default_ctx``)."""
-    class _Descriptor:
-        def __get__(self, _instance, owner):
-            return func(owner)
-    return _Descriptor()

@@ -195,8 +195,8 @@ class NDArray:
         return self
 
     def as_np_ndarray(self):
-        from ..numpy import ndarray as np_ndarray  # 2.x numpy arrays share the storage
-        return np_ndarray._from_nd(self)
+        raise NotSupportedError("mx.np arrays (MXNet's NumPy interface) are not available in "
+                                "this mxtorch version; use NDArray methods or .asnumpy()")
 
     def tostype(self, stype):
         """Convert storage type ('default', 'csr', 'row_sparse')."""

@@ -9,7 +9,6 @@ import ast
 
 import numpy as np
 
-from ..base import _Null
 
 
 class Kind:
@@ -228,8 +227,3 @@ def Enum(*choices):  # noqa: N802 - reads like a kind constant at the definition
 
 def Optional(kind):  # noqa: N802
     return OptionalKind(kind)
-
-
-def is_unset(value):
-    """True for the sentinels front doors use for 'not passed'."""
-    return value is _Null

@@ -11,8 +11,6 @@ Passes repeat until nothing changes. A 0 inside a shape is an unknown dim (MXNet
 """
 import warnings
 
-import numpy as np
-
 from ..base import MXNetError, ShapeError
 from .._torch.dtypes import FLAG_TO_TORCH, TORCH_TO_NP_TYPE, to_torch_dtype
 from .symbol import aux_variable_ids
@@ -260,7 +258,3 @@ def infer_type(symbol, args, kwargs, partial):
                       f"as input:\n{listed}", stacklevel=3)
         return None, None, None
     return arg, out, aux
-
-
-def default_dtype():
-    return np.float32
