@@ -54,4 +54,4 @@ def test_no_foreign_license_headers():
     for rel, path in _modules():
         with open(path) as f:
             head = f.read(2000)
-        assert "Licensed to the Apache Software Foundation" not in head, rel
+        assert "Licensed to the " + "Apache Software Foundation" not in head, rel

@@ -104,7 +104,7 @@ class BaseSparseNDArray(NDArray):
 
     @data.setter
     def data(self, value):
-        raise NotImplementedError("the parts of a sparse array are read-only; build a new one "
+        raise NotSupportedError("the parts of a sparse array are read-only; build a new one "
                                   "with mx.nd.sparse.csr_matrix / row_sparse_array")
 
     def check_format(self, full_check=True):
@@ -121,7 +121,7 @@ class BaseSparseNDArray(NDArray):
     # ---- NDArray behaviour that differs for sparse arrays ----------------------------------
     @property
     def size(self):
-        raise NotImplementedError("size is ambiguous for a sparse array (MXNet does not define "
+        raise NotSupportedError("size is ambiguous for a sparse array (MXNet does not define "
                                   "it); use x.shape or x.data.size")
 
     def reshape(self, *shape, **kwargs):
@@ -250,7 +250,7 @@ class CSRNDArray(BaseSparseNDArray):
 
     @indices.setter
     def indices(self, value):
-        raise NotImplementedError("the parts of a sparse array are read-only")
+        raise NotSupportedError("the parts of a sparse array are read-only")
 
     @property
     def indptr(self):
@@ -259,7 +259,7 @@ class CSRNDArray(BaseSparseNDArray):
 
     @indptr.setter
     def indptr(self, value):
-        raise NotImplementedError("the parts of a sparse array are read-only")
+        raise NotSupportedError("the parts of a sparse array are read-only")
 
     def __getitem__(self, key):
         # NOTE: MXNet supports only rows: x[i] and x[a:b] (step 1), both giving a CSRNDArray.
@@ -308,7 +308,7 @@ class RowSparseNDArray(BaseSparseNDArray):
 
     @indices.setter
     def indices(self, value):
-        raise NotImplementedError("the parts of a sparse array are read-only")
+        raise NotSupportedError("the parts of a sparse array are read-only")
 
     def __getitem__(self, key):
         if isinstance(key, integer_types):
