@@ -126,3 +126,18 @@ def test_imperative_control_flow_matches_mxnet():
     assert [v.asscalar() for v in loop_vars] == [6, 16]
     picked = nd.contrib.cond(nd.array([1]) > 0, lambda: nd.array([5]), lambda: nd.array([6]))
     assert picked.asscalar() == 5
+
+
+def test_rand_zipfian_expected_counts_match_mxnet():
+    mx.random.seed(0)
+    samples, expected_true, expected_sampled = mx.nd.contrib.rand_zipfian(
+        mx.nd.array([3, 7, 1]), 5, 20)
+    # MXNet 1.9.1: expected counts of the true classes
+    np.testing.assert_allclose(expected_true.asnumpy(), [0.36646725, 0.19343434, 0.66589279],
+                               rtol=1e-7)
+    assert samples.dtype == np.int64 and expected_true.dtype == np.float64
+    assert ((samples.asnumpy() >= 0) & (samples.asnumpy() < 20)).all()
+    many, _, _ = mx.nd.contrib.rand_zipfian(mx.nd.array([0]), 100000, 20)
+    freq = np.bincount(many.asnumpy(), minlength=20) / 100000
+    law = np.log((np.arange(20) + 2) / (np.arange(20) + 1)) / np.log(21)
+    np.testing.assert_allclose(freq, law, atol=0.01)

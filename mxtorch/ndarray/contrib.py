@@ -24,4 +24,23 @@ def isnan(data):
     return data != data
 
 
+def rand_zipfian(true_classes, num_sampled, range_max, ctx=None):
+    """Sample ``num_sampled`` classes in [0, range_max) (with replacement) from the log-uniform
+    law P(c) = log((c + 2) / (c + 1)) / log(range_max + 1); also return the expected counts
+    of ``true_classes`` and of the samples (P * num_sampled), as float64."""
+    import math
+    from . import random as _random
+    from .utils import array
+    ctx = ctx or true_classes.context
+    log_range = math.log(range_max + 1)
+    draws = _random.uniform(0, log_range, shape=(num_sampled,), dtype="float64", ctx=ctx)
+    samples = (draws.exp() - 1).floor().astype("int64") % range_max
+
+    def expected(classes):
+        c = classes.astype("float64")
+        return ((c + 2) / (c + 1)).log() / log_range * num_sampled
+    true = array(true_classes, ctx=ctx, dtype="float64")
+    return samples, expected(true), expected(samples)
+
+
 _populate(globals(), "contrib")

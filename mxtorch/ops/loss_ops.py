@@ -127,7 +127,7 @@ class _SoftmaxOutputFn(torch.autograd.Function):
     def backward(ctx, head):
         prob, label = ctx.saved_tensors
         grad = _softmax_output_grad(prob, label, head.reshape(prob.shape), ctx.cfg)
-        return grad.reshape(head.shape), _zeros_or_none(ctx, 1, label), None
+        return grad.reshape(head.shape), _zeros_or_none(ctx, 1, ctx.cfg["full_label"]), None
 
 
 @defop("SoftmaxOutput", aliases=("Softmax",), inputs=("data", "label"), same_dtype=(),
