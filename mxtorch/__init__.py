@@ -22,6 +22,7 @@ from . import symbol as sym  # noqa: E402,F401
 from . import model  # noqa: E402,F401
 from . import operator  # noqa: E402,F401
 from . import test_utils  # noqa: E402,F401
+from . import executor, engine, runtime, util  # noqa: E402,F401
 from . import visualization  # noqa: E402
 from . import visualization as viz  # noqa: E402,F401
 from . import random  # noqa: E402
