@@ -149,3 +149,24 @@ def test_group_outputs_and_executor_dicts():
     np.testing.assert_array_equal(outs[0].asnumpy(), [-2, 4])
     np.testing.assert_array_equal(outs[1].asnumpy(), [0, 2])
     assert list(exe.arg_dict) == ["x"] and exe.aux_dict == {}
+
+
+def test_cached_op_matches_mxnet():
+    data, w = mx.sym.var("data"), mx.sym.var("w")
+    bn = mx.sym.BatchNorm(mx.sym.FullyConnected(data, w, num_hidden=2, no_bias=True), name="bn")
+    op = mx.nd.CachedOp(bn)
+    x, W = mx.nd.ones((3, 4)), mx.nd.ones((2, 4))
+    g, b, mm, mv = mx.nd.ones(2), mx.nd.zeros(2), mx.nd.zeros(2), mx.nd.ones(2)
+    W.attach_grad()
+    with mx.autograd.record():
+        o = op(x, W, g, b, mm, mv)
+    o.backward()
+    # from MXNet 1.9.1: identical rows normalise to 0, moving mean moves 10% toward 4
+    np.testing.assert_allclose(o.asnumpy(), np.zeros((3, 2)), atol=1e-6)
+    np.testing.assert_allclose(W.grad.asnumpy(), np.zeros((2, 4)), atol=1e-6)
+    np.testing.assert_allclose(mm.asnumpy(), [0.4, 0.4], rtol=1e-5)
+    out = mx.nd.zeros((3, 2))
+    assert op(x, W, g, b, mm, mv, out=out) is out
+    np.testing.assert_allclose(out.asnumpy(), np.full((3, 2), 3.7926266), rtol=1e-6)
+    with pytest.raises(MXNetError, match="inputs given"):
+        op(x)

@@ -15,3 +15,11 @@ _gen.populate(globals(), "")
 globals().update(_FUNCTIONS)
 
 from . import _internal, contrib, linalg, random, image, sparse, op  # noqa: E402,F401
+
+
+def __getattr__(name):
+    # CachedOp compiles Symbols, which sit above this package: import it on first use.
+    if name == "CachedOp":
+        from ..symbol.cached_op import CachedOp
+        return CachedOp
+    raise AttributeError(f"module 'mxtorch.ndarray' has no attribute {name!r}")

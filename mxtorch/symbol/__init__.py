@@ -3,6 +3,7 @@ from .symbol import Symbol, var, Variable, Group  # noqa: F401
 from ._json import load, load_json  # noqa: F401
 from ._json import load_json as fromjson  # noqa: F401  (2.x name)
 from .executor import Executor  # noqa: F401
+from .cached_op import CachedOp  # noqa: F401
 from . import _gen
 from . import _fluent
 from ..ndarray._operators import install_symbol_operators
