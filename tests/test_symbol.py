@@ -260,3 +260,22 @@ def test_eval_and_debug_str():
     text = _mlp().debug_str()
     assert "Op:FullyConnected, Name=fc1" in text and "Variable:data" in text
     assert repr(a) == "<Symbol a>"
+
+
+def test_hidden_keys_passed_to_ops_become_node_attributes():
+    data = mx.sym.var("data")
+    fc = mx.sym.FullyConnected(data, name="fc1", num_hidden=128, wd_mult=0.3, lr_mult=0.01)
+    attrs = fc.attr_dict()
+    # from MXNet 1.9.1: the node and the variables it creates carry __wd_mult__/__lr_mult__
+    assert attrs["fc1"] == {"num_hidden": "128", "__wd_mult__": "0.3", "wd_mult": "0.3",
+                            "__lr_mult__": "0.01", "lr_mult": "0.01"}
+    assert attrs["fc1_bias"]["__wd_mult__"] == "0.3"
+    assert "data" not in attrs
+
+
+def test_given_shapes_override_variable_hints():
+    a = mx.sym.var("a", shape=(0, 3))
+    b = mx.sym.var("b")
+    c = mx.sym.elemwise_add(a, b)
+    assert c.infer_shape(b=(2, 3)) == ([(2, 3), (2, 3)], [(2, 3)], [])
+    assert c.infer_shape(a=(5, 6)) == ([(5, 6), (5, 6)], [(5, 6)], [])

@@ -57,9 +57,8 @@ class GraphInference:
             hint = node.attrs.get("__shape__")
             if hint:
                 self.shape[key] = tuple(int(d) for d in _parse_tuple(hint))
-            if node.name in shapes:
-                self.shape[key] = _merge(self.shape.get(key), shapes[node.name],
-                                         f"input {node.name!r}")
+            if node.name in shapes:  # a given shape overrides the variable's __shape__ hint
+                self.shape[key] = tuple(int(d) for d in shapes[node.name])
             dtype_hint = node.attrs.get("__dtype__")
             if dtype_hint not in (None, "-1", ""):
                 self.dtype[key] = FLAG_TO_TORCH[int(dtype_hint)]

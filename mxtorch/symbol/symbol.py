@@ -480,8 +480,12 @@ def attr_string(op, key, value):
 
 def create(op, hint, inputs, raw, name=None, attr=None):
     """A new op node over ``inputs`` ({input name: Symbol}); missing inputs become variables."""
+    # NOTE: MXNet turns lr_mult/wd_mult/ctx_group... passed to an op into hidden attributes
+    # of the node (and of the variables it creates): FullyConnected(..., wd_mult=0.3).
+    hidden = {f"__{k}__": str(raw.pop(k)) for k in HIDDEN_KEYS if k in raw and k not in op.attr_map}
     attrs = {k: attr_string(op, k, v) for k, v in raw.items() if v is not _Null}
     parsed = op.parse_attrs(attrs)
+    attrs.update(hidden)
     name = NameManager.current().get(name, hint)
     attrs.update(AttrScope.current().get(attr))
     entries = []
