@@ -95,12 +95,18 @@ def test_mlp_gradients_match_numeric():
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 
 
-def test_backward_needs_training_forward():
+def test_backward_after_inference_forward_as_mxnet_allows():
     x = mx.sym.var("x")
-    exe = (x * 2).simple_bind(mx.cpu(), x=(2,))
-    exe.forward(is_train=False)
-    with pytest.raises(MXNetError, match="forward\\(is_train=True\\)"):
+    exe = (x * x).bind(mx.cpu(), {"x": mx.nd.array([1, 2])}, args_grad={"x": mx.nd.zeros(2)})
+    with pytest.raises(MXNetError, match="preceding forward"):
         exe.backward(mx.nd.ones(2))
+    exe.forward()  # is_train=False, as MXNet's own executor tests do
+    exe.backward(mx.nd.ones(2))
+    np.testing.assert_array_equal(exe.grad_dict["x"].asnumpy(), [2, 4])
+    nograd = (x * 2).simple_bind(mx.cpu(), grad_req="null", x=(2,))
+    nograd.forward()
+    with pytest.raises(MXNetError, match="needs gradient arrays"):
+        nograd.backward(mx.nd.ones(2))
 
 
 def test_bind_errors_name_what_is_wrong():

@@ -95,15 +95,14 @@ def test_sym_forward(case):
         assert_close(got, case.after(name), rtol, atol, f"{case.id} in-place {name}")
 
 
-# The executor records gradients only in training forwards, as MXNet's Executor does.
-SYM_GRAD_CASES = [c for c in GRAD_CASES if c.meta["is_train"] and "symbol_error" not in c.meta]
+SYM_GRAD_CASES = [c for c in GRAD_CASES if "symbol_error" not in c.meta]
 
 
 @pytest.mark.parametrize("case", _params(SYM_GRAD_CASES, "sym_gradient"))
 def test_sym_gradient(case):
     symbol = build_symbol(mx, case)
     executor, args, aux, grads = bind_symbol(mx, case, symbol, case.meta["grads"])
-    outs = executor.forward(is_train=True)
+    outs = executor.forward(is_train=case.meta["is_train"])
     heads = [None] * len(outs)
     for i, h in zip(case.meta["head_outputs"], case.heads()):
         heads[i] = mx.nd.array(h, dtype=h.dtype)

@@ -69,6 +69,7 @@ class Executor:
         self.outputs = []
         self._heads = None
         self._leaves = None
+        self._last_is_train = None
         self._monitor = None
         self._monitor_all = False
 
@@ -149,19 +150,23 @@ class Executor:
                                  f"{tuple(np.shape(value))}; use Executor.reshape to change "
                                  "input shapes")
             target[:] = value
+        need_grad = is_train and any(r != "null" for r in self._grad_reqs)
+        self._run(is_train, need_grad)
+        self._last_is_train = is_train
+        return self.outputs
+
+    def _run(self, is_train, need_grad):
         tensors = [a._t for a in self.arg_arrays]
         aux = [a._t for a in self.aux_arrays]
-        need_grad = is_train and any(r != "null" for r in self._grad_reqs)
         monitor = self._monitor_hook() if self._monitor is not None else None
         if need_grad:
             leaves = compiler.make_leaves(tensors, [r != "null" for r in self._grad_reqs])
-            heads = compiler.run(self._graph, leaves, aux, True, True, monitor)
+            heads = compiler.run(self._graph, leaves, aux, is_train, True, monitor)
             self._leaves, self._heads = leaves, heads
         else:
             heads = compiler.run(self._graph, tensors, aux, is_train, False, monitor)
             self._leaves, self._heads = None, None
         self._set_outputs(heads)
-        return self.outputs
 
     def _set_outputs(self, heads):
         if len(self.outputs) != len(heads):
@@ -173,8 +178,15 @@ class Executor:
     def backward(self, out_grads=None, is_train=True):
         """Back-propagate from the outputs (head gradients ``out_grads``, default ones)."""
         if self._heads is None:
-            raise MXNetError("backward needs a preceding forward(is_train=True) on an executor "
-                             "bound with gradient arrays (grad_req other than 'null')")
+            if all(r == "null" for r in self._grad_reqs):
+                raise MXNetError("backward needs gradient arrays: bind with args_grad (or "
+                                 "simple_bind with grad_req other than 'null')")
+            if self._last_is_train is None:
+                raise MXNetError("backward needs a preceding forward()")
+            # NOTE: MXNet allows backward after forward(is_train=False); inference forwards do
+            # not record, so replay that forward once with recording (same inputs, no aux
+            # updates) and differentiate it.
+            self._run(self._last_is_train, True)
         if out_grads is None:
             grads = [None] * len(self._heads)
         else:
