@@ -176,3 +176,20 @@ def test_cached_op_matches_mxnet():
     np.testing.assert_allclose(out.asnumpy(), np.full((3, 2), 3.7926266), rtol=1e-6)
     with pytest.raises(MXNetError, match="inputs given"):
         op(x)
+
+
+def test_reshape_like_mxnet_executor_tests():
+    x = mx.sym.var("x")
+    y = mx.sym.FullyConnected(x, num_hidden=4)
+    exe = y.simple_bind(mx.cpu(), x=(5, 4), grad_req="null")
+    exe.arg_arrays[0][:] = 1
+    exe.arg_arrays[1][:] = mx.nd.ones((4, 4))
+    exe.arg_arrays[2][:] = 0
+    exe.forward(is_train=False)
+    new_exe = exe.reshape(x=(3, 4))
+    new_exe.forward(is_train=False)
+    assert np.all(new_exe.outputs[0].asnumpy() == 4)
+    exe.arg_arrays[0][:] = 0
+    assert np.all(new_exe.arg_arrays[0].asnumpy() == 1)  # data is not shared
+    assert np.all(new_exe.arg_arrays[1].asnumpy() == 1)  # the weight is
+    assert new_exe.arg_arrays[1] is exe.arg_arrays[1]

@@ -224,30 +224,39 @@ class Executor:
                                  "symbol; pass allow_extra_params=True to skip it")
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
-        """A new executor for new input shapes, sharing arrays whose shape did not change."""
-        shapes = {n: a.shape for n, a in zip(self._arg_names, self.arg_arrays)}
-        shapes.update({k: tuple(v) for k, v in kwargs.items()})
-        graph, arg_nodes, aux_nodes = analyse(self._symbol, shapes=kwargs and {
-            k: tuple(v) for k, v in kwargs.items()} or {}, dtypes={
-            n: TORCH_TO_NAME[a._t.dtype] for n, a in zip(self._arg_names, self.arg_arrays)})
+        """A new executor for new input shapes (``data=(8, 100)``).
+
+        Arrays whose shape does not change (weights) are shared with this executor; a smaller
+        array starts with this one's leading values; growing needs ``allow_up_sizing``.
+        """
+        given = {k: tuple(v) for k, v in kwargs.items()}
+        dtypes = {n: TORCH_TO_NAME[a._t.dtype] for n, a in zip(self._arg_names, self.arg_arrays)}
+        graph, arg_nodes, _ = analyse(self._symbol, shapes=given, dtypes=dtypes)
         args, grads = [], []
         for node, old, grad in zip(arg_nodes, self.arg_arrays, self.grad_arrays):
             new_shape = graph.shape.get((id(node), 0))
-            if new_shape == old.shape:
+            if new_shape is None or new_shape == old.shape:
                 args.append(old)
                 grads.append(grad)
                 continue
-            if node.name not in kwargs and not partial_shaping:
-                raise MXNetError(f"reshape: argument {node.name!r} would change shape from "
-                                 f"{old.shape} to {new_shape}; pass partial_shaping=True")
-            if new_shape is not None and np.prod(new_shape) > old.size and not allow_up_sizing:
-                raise MXNetError(f"reshape: argument {node.name!r} grows from {old.shape} to "
-                                 f"{new_shape}; pass allow_up_sizing=True")
+            self._check_reshape(node.name, old.shape, new_shape, given, partial_shaping,
+                                allow_up_sizing)
             arr = _alloc(graph, node, self._ctx, "argument")
+            if arr.size <= old.size:
+                arr[:] = old.reshape((-1,))[:arr.size].reshape(arr.shape)
             args.append(arr)
             grads.append(None if grad is None else _nd_zeros_like(arr))
         return Executor(self._symbol, self._ctx, args, grads, self._grad_reqs,
                         list(self.aux_arrays))
+
+    @staticmethod
+    def _check_reshape(name, old, new, given, partial_shaping, allow_up_sizing):
+        if name not in given and not partial_shaping:
+            raise MXNetError(f"reshape: argument {name!r} would change shape from {old} to "
+                             f"{new}; pass its new shape or partial_shaping=True")
+        if np.prod(new) > np.prod(old) and not allow_up_sizing:
+            raise MXNetError(f"reshape: argument {name!r} grows from {old} to {new}; pass "
+                             "allow_up_sizing=True")
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name, array)`` with every op output (and inputs if monitor_all)."""
