@@ -210,3 +210,28 @@ def test_waitall_and_wait_to_read():
     x = nd.ones(3)
     x.wait_to_read()
     nd.waitall()
+
+
+def test_indexing_matches_numpy_on_many_keys():
+    rng = np.random.RandomState(0)
+    x = np.arange(60, dtype="float32").reshape(3, 4, 5)
+    keys = [1, -1, slice(1, 3), slice(None, None, 2), slice(None, None, -1), slice(3, 0, -2),
+            (1, 2), (1, slice(1, 3)), (slice(None), 1), (Ellipsis, 1), (None, 1), (1, None, 2),
+            ([0, 2],), ([0, 2], [1, 3]), (slice(None), [1, 2]), (1, [0, 1], slice(None)),
+            (slice(0, 2), slice(None), [0, 4]), (1, Ellipsis, 2), ([[0, 1], [1, 2]],),
+            (slice(-2, None), -1, slice(None, None, -1))]
+    for key in keys:
+        want = x[key]
+        want = want.reshape(1) if want.ndim == 0 else want  # legacy: never 0-d
+        np.testing.assert_array_equal(nd.array(x)[key].asnumpy(), want, err_msg=str(key))
+        expected = x.copy()
+        value = rng.rand(*np.shape(x[key])).astype("float32")
+        expected[key] = value
+        got = nd.array(x)
+        got[key] = value
+        np.testing.assert_array_equal(got.asnumpy(), expected, err_msg=f"set {key}")
+
+
+def test_scalar_sources_give_0d_arrays_like_mxnet():
+    assert nd.array(5).shape == () and nd.array(np.float16(1)).shape == ()
+    assert nd.array([]).shape == (0,)

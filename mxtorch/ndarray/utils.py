@@ -52,7 +52,7 @@ def array(source_array, ctx=None, dtype=None):
     if isinstance(source_array, np.ndarray) and source_array.dtype.isnative:
         host = source_array
         if TORCH_TO_NAME[target] == "bfloat16":
-            t = torch.from_numpy(np.ascontiguousarray(host, dtype=np.float32)).to(target)
+            t = torch.from_numpy(np.array(host, dtype=np.float32, order="C")).to(target)
         else:
             want = np_dtype(target)
             t = torch.from_numpy(np.array(host, dtype=want, order="C", copy=True))
@@ -63,7 +63,7 @@ def array(source_array, ctx=None, dtype=None):
         except (TypeError, ValueError) as err:
             raise TypeError(f"cannot create an NDArray from {type(source_array).__name__}: "
                             f"{err}") from err
-        t = torch.from_numpy(np.ascontiguousarray(host)).to(target)
+        t = torch.from_numpy(np.array(host, order="C", copy=True)).to(target)
     if ctx.device_type == "gpu":
         t = t.to(ctx.torch_device)
     return _wrap(t, ctx)
@@ -146,7 +146,7 @@ def moveaxis(tensor, source, destination):
 
 def from_numpy(ndarray, zero_copy=True, array_cls=NDArray):
     """NDArray sharing memory with a numpy array (when ``zero_copy``), keeping its dtype."""
-    host = np.ascontiguousarray(ndarray)
+    host = np.require(ndarray, requirements="C")
     t = torch.from_numpy(host)
     return _wrap(t if zero_copy else t.clone())
 
