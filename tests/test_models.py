@@ -19,13 +19,19 @@ def _path(name):
     return os.path.join(MODELS, name)
 
 
-@pytest.mark.parametrize("model", RUNNABLE)
-def test_model_reproduces_mxnet_outputs(model):
+def _load(model):
+    """(meta, symbol, arg_params, aux_params, inputs {name: numpy}, io npz) of a fixture."""
     meta = INDEX[model]
     symbol = mx.sym.load(_path(meta["files"]["symbol"]))
     arg_params, aux_params = mx.model.split_params(mx.nd.load(_path(meta["files"]["params"])))
     io = np.load(_path(meta["files"]["io"]))
     inputs = {name: io[f"in/{name}"] for name in meta["inputs"]}
+    return meta, symbol, arg_params, aux_params, inputs, io
+
+
+@pytest.mark.parametrize("model", RUNNABLE)
+def test_model_reproduces_mxnet_outputs(model):
+    meta, symbol, arg_params, aux_params, inputs, io = _load(model)
     shapes = {name: v.shape for name, v in inputs.items()}
     executor = symbol.simple_bind(mx.cpu(), grad_req="null", **shapes)
     executor.copy_params_from(arg_params, aux_params)
@@ -38,13 +44,9 @@ def test_model_reproduces_mxnet_outputs(model):
 
 @pytest.mark.parametrize("model", RUNNABLE)
 def test_bind_with_explicit_arrays(model):
-    meta = INDEX[model]
-    symbol = mx.sym.load(_path(meta["files"]["symbol"]))
-    arg_params, aux_params = mx.model.split_params(mx.nd.load(_path(meta["files"]["params"])))
-    io = np.load(_path(meta["files"]["io"]))
+    meta, symbol, arg_params, aux_params, inputs, io = _load(model)
     args = dict(arg_params)
-    for name in meta["inputs"]:
-        args[name] = mx.nd.array(io[f"in/{name}"])
+    args.update({name: mx.nd.array(value) for name, value in inputs.items()})
     executor = symbol.bind(mx.cpu(), args, aux_states=aux_params, grad_req="null")
     out = executor.forward()[0]
     rtol, atol = meta["tolerance"]["float32"]

@@ -170,52 +170,12 @@ class BaseSparseNDArray(NDArray):
         return cast_storage(self, stype=stype)
 
     # ---- arithmetic: storage types as MXNet's sparse kernels give them ---------------------
-    def __add__(self, other):
-        return add(self, other)
-
-    def __radd__(self, other):
-        return add(other, self)
-
-    def __sub__(self, other):
-        return subtract(self, other)
-
-    def __rsub__(self, other):
-        return subtract(other, self)
-
-    def __mul__(self, other):
-        return multiply(self, other)
-
-    def __rmul__(self, other):
-        return multiply(other, self)
-
-    def __truediv__(self, other):
-        return divide(self, other)
-
-    def __rtruediv__(self, other):
-        return divide(other, self)
-
-    __div__ = __truediv__
-    __rdiv__ = __rtruediv__
-
+    # (the binary and in-place dunders are installed from _SPARSE_OPERATORS below)
     def __neg__(self):
         return _sparse_call("negative", self)
 
     def __abs__(self):
         return _sparse_call("abs", self)
-
-    def __iadd__(self, other):
-        return _inplace(self, self + other)
-
-    def __isub__(self, other):
-        return _inplace(self, self - other)
-
-    def __imul__(self, other):
-        return _inplace(self, self * other)
-
-    def __itruediv__(self, other):
-        return _inplace(self, self / other)
-
-    __idiv__ = __itruediv__
 
     # ---- pickling (MXNet: a single sparse record under 'handle') ---------------------------
     def __getstate__(self):
@@ -826,3 +786,16 @@ def multiply(lhs, rhs):
 def divide(lhs, rhs):
     """``lhs / rhs`` (a sparse array divided by a scalar stays sparse)."""
     return _arith("divide", lhs, rhs)
+
+
+def _install_operators(cls):
+    """``+ - * /`` (plain, reflected and in place) through the stype-aware functions above."""
+    table = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide, "div": divide}
+    for dunder, fn in table.items():
+        setattr(cls, f"__{dunder}__", lambda self, other, _f=fn: _f(self, other))
+        setattr(cls, f"__r{dunder}__", lambda self, other, _f=fn: _f(other, self))
+        setattr(cls, f"__i{dunder}__",
+                lambda self, other, _f=fn: _inplace(self, _f(self, other)))
+
+
+_install_operators(BaseSparseNDArray)

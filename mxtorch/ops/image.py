@@ -234,44 +234,30 @@ def _check_factors(op, data, low, high):
             raise AttributeParseError(f"{op}: {name}={value} must be >= 0")
 
 
-@defop("_image_random_brightness", inputs=("data",), attrs=_factor_attrs())
-def random_brightness(data, min_factor, max_factor):
-    """Scale all values by a factor drawn uniformly from [min_factor, max_factor]."""
-    _check_image("random_brightness", data, batch=False)
-    _check_factors("random_brightness", data, min_factor, max_factor)
-    if _is_meta(data):
-        return torch.empty_like(data)
-    return _brightness(data, _uniform(min_factor, max_factor))
+def _random_factor_op(name, apply, doc):
+    """Register ``_image_random_<name>``: ``apply(data, factor)`` with a factor drawn
+    uniformly from [min_factor, max_factor] (no draw during meta shape inference)."""
+    def compute(data, min_factor, max_factor):
+        _check_image(f"random_{name}", data, batch=False)
+        _check_factors(f"random_{name}", data, min_factor, max_factor)
+        if _is_meta(data):
+            return torch.empty_like(data)
+        return apply(data, _uniform(min_factor, max_factor))
+    compute.__name__ = f"random_{name}"
+    defop(f"_image_random_{name}", inputs=("data",), attrs=_factor_attrs(), doc=doc)(compute)
 
 
-@defop("_image_random_contrast", inputs=("data",), attrs=_factor_attrs())
-def random_contrast(data, min_factor, max_factor):
-    """Blend with the image's mean luma by a factor drawn from [min_factor, max_factor]."""
-    _check_image("random_contrast", data, batch=False)
-    _check_factors("random_contrast", data, min_factor, max_factor)
-    if _is_meta(data):
-        return torch.empty_like(data)
-    return _contrast(data, _uniform(min_factor, max_factor))
-
-
-@defop("_image_random_saturation", inputs=("data",), attrs=_factor_attrs())
-def random_saturation(data, min_factor, max_factor):
-    """Blend with the per-pixel luma by a factor drawn from [min_factor, max_factor]."""
-    _check_image("random_saturation", data, batch=False)
-    _check_factors("random_saturation", data, min_factor, max_factor)
-    if _is_meta(data):
-        return torch.empty_like(data)
-    return _saturation(data, _uniform(min_factor, max_factor))
-
-
-@defop("_image_random_hue", inputs=("data",), attrs=_factor_attrs())
-def random_hue(data, min_factor, max_factor):
-    """Rotate the hue (HLS space) by ``factor * 360`` degrees, factor from the range."""
-    _check_image("random_hue", data, batch=False)
-    _check_factors("random_hue", data, min_factor, max_factor)
-    if _is_meta(data):
-        return torch.empty_like(data)
-    return _hue(data, _uniform(min_factor, max_factor))
+_random_factor_op("brightness", _brightness,
+                  "Scale all values by a factor drawn uniformly from [min_factor, max_factor].")
+_random_factor_op("contrast", _contrast,
+                  "Blend with the image's mean luma by a factor drawn from [min_factor, "
+                  "max_factor].")
+_random_factor_op("saturation", _saturation,
+                  "Blend with the per-pixel luma by a factor drawn from [min_factor, "
+                  "max_factor].")
+_random_factor_op("hue", _hue,
+                  "Rotate the hue (HLS space) by ``factor * 360`` degrees, factor from the "
+                  "range.")
 
 
 @defop("_image_random_color_jitter", inputs=("data",),
