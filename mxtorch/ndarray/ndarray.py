@@ -427,6 +427,11 @@ def _call(name, *args, **kwargs):
 
 def apply_op(op, arrays, attrs, out=None):
     """Run ``op`` on NDArrays with parsed ``attrs``; the generic nd door path."""
+    if op.sparse_compute is not None and any(type(a) is not NDArray for a in arrays):
+        from ._update_helpers import sparse_apply  # sparse inputs reach the op's parts kernel
+        result = sparse_apply(op, arrays, attrs, out)
+        if result is not NotImplemented:
+            return result
     tensors = [a._t for a in arrays]
     if arrays:
         ctx = arrays[0]._ctx

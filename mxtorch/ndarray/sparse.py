@@ -672,6 +672,8 @@ def _sparse_call(op_name, *args, **kwargs):
     op = REGISTRY.get(op_name)
     if op is None:
         raise MXNetError(f"operator {op_name!r} is not available in mxtorch")
+    if op.sparse_compute is not None:  # the op reads sparse parts itself (lazy updates)
+        return ND_FUNCTIONS[op.name](*args, **kwargs)
     out = kwargs.get("out")
     dense_args = [_dense_view(a) if isinstance(a, BaseSparseNDArray) else a for a in args]
     dense_kwargs = {k: (_dense_view(v) if isinstance(v, BaseSparseNDArray) and k != "out"

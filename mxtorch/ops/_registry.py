@@ -11,7 +11,7 @@ compute contract
 """
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from ..base import AttributeParseError, MXNetError, _Null
 
@@ -28,6 +28,15 @@ class Attr:
 
 
 VARIADIC = "*"
+
+
+class SparseParts(NamedTuple):
+    """A sparse array as ``sparse_compute`` kernels see it: storage type, shape and parts
+    (csr: ``aux = (indptr, indices)``; row_sparse: ``aux = (indices,)``; int64 aux)."""
+    stype: str
+    shape: tuple
+    data: Any
+    aux: tuple
 
 
 @dataclass(eq=False)
@@ -61,6 +70,13 @@ class OpDef:
         inference then fills unknown inputs from outputs too.
     aliases : other registered names (``_Plus`` for ``elemwise_add``).
     nd_name : python name in its namespace when it differs from the derived one.
+    sparse_compute : ``(inputs, out, **attrs) -> result or NotImplemented``, run by the nd
+        door when an input is sparse. ``inputs`` holds tensors for dense inputs and
+        ``SparseParts`` for sparse ones; ``out`` is the ``out=`` target (tensor, SparseParts
+        or None) the kernel may write into in place. NotImplemented means "no sparse kernel
+        for these storage types": the door falls back to the dense ``compute``.
+    grad_stype : ``(attrs, in_stypes) -> tuple`` of MXNet's gradient storage type per input
+        ('default', 'row_sparse', 'csr'); None: every gradient is dense.
     """
     name: str
     inputs: Any
@@ -80,6 +96,8 @@ class OpDef:
     extra_attrs: bool = False
     shape_rule: str = None
     aliases: tuple = ()
+    sparse_compute: Callable = None
+    grad_stype: Callable = None
     doc: str = ""
     attr_map: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)

@@ -11,6 +11,10 @@ Contract shared by every kernel here:
   whether it enters the state or the step, follows each MXNet kernel (noted per op).
 - ``mp_*`` kernels keep a float32 master copy ``weight32`` and return it cast to the weight's
   dtype (float16).
+- Row-sparse gradients (``sparse_compute``, see the end of this module): with
+  ``lazy_update`` (and the storage types MXNet's sparse kernels accept) only the gradient's
+  stored rows of the weight and of the states change, in place; other combinations take the
+  standard update on the densified gradient.
 - ``multi_*`` kernels take their arrays grouped per weight (``w0, g0, [states0], w1, g1...``)
   and return one new weight per group; ``preloaded_*`` take ``lrs``/``wds`` as two trailing
   arrays instead of attributes.
@@ -21,7 +25,7 @@ import torch
 
 from ..base import MXNetError, ShapeError
 from ._attrs import BOOL, FLOAT, FLOATS, INT, SHAPE
-from ._registry import Attr, VARIADIC, defop
+from ._registry import REGISTRY, Attr, SparseParts, VARIADIC, defop
 
 
 def _kernel(fn):
@@ -626,3 +630,97 @@ def reset_arrays(*data, num_arrays):
     for t in data:
         t.zero_()
     return ()
+
+
+# --------------------------------------------------------------------------------------------
+# row_sparse gradients: lazy updates on the gradient's rows only
+# --------------------------------------------------------------------------------------------
+
+
+def _stype(x):
+    return x.stype if isinstance(x, SparseParts) else "default"
+
+
+def _lazy_when_same_stype(op, weight, states, attrs):
+    """sgd/sgd_mom/adam/adagrad: lazy when asked and the states share the weight's stype."""
+    return attrs.get("lazy_update", True) and all(_stype(s) == _stype(weight) for s in states)
+
+
+def _lazy_when_all_row_sparse(op, weight, states, attrs):
+    """ftrl: MXNet's sparse kernel needs the weight and both states row_sparse."""
+    return all(_stype(x) == "row_sparse" for x in (weight, *states))
+
+
+def _same_stype_required(op, weight, states, attrs):
+    """adagrad kinds: MXNet has no kernel when the history's stype differs from the weight's."""
+    stypes = [_stype(x) for x in (weight, *states)]
+    if len(set(stypes)) > 1:
+        raise MXNetError(f"{op}: no kernel for a row_sparse gradient with weight/history storage "
+                         f"types {stypes}; give the history the weight's storage type")
+    return True
+
+
+def _full_rows(op, x, what):
+    """The dense tensor of a weight/state: itself, or a row_sparse one's data when it stores
+    every row (what MXNet's row-sparse kernels require)."""
+    if not isinstance(x, SparseParts):
+        return x
+    if x.stype != "row_sparse" or tuple(x.data.shape) != tuple(x.shape):
+        raise MXNetError(f"{op}: a {x.stype} {what} must store every row for the row_sparse "
+                         f"update (it stores {x.data.shape[0]} of {x.shape[0]} rows); convert "
+                         f"it with .tostype('default') or store all rows")
+    return x.data
+
+
+def _target(op, weight, w, out):
+    """Where the new weight goes: ``out``'s tensor (a copy of the weight if it is another
+    array) or a fresh copy when there is no ``out``."""
+    if out is None:
+        return w.clone()
+    t = _full_rows(op, out, "output")
+    if t.data_ptr() != w.data_ptr():
+        if tuple(t.shape) != tuple(w.shape):
+            raise ShapeError(f"{op}: out= has shape {tuple(t.shape)}, the weight has shape "
+                             f"{tuple(w.shape)}")
+        t.copy_(w)
+    return t
+
+
+def _lazy_update(name, dense_step, rule):
+    """``sparse_compute`` for update op ``name``: gather the gradient's rows of the weight and
+    states, run the dense step on them, scatter the results back in place."""
+    def sparse_compute(inputs, out, **attrs):
+        weight, grad, *states = inputs
+        if _stype(grad) != "row_sparse" or not rule(name, weight, states, attrs):
+            return NotImplemented
+        with torch.no_grad():
+            w = _full_rows(name, weight, "weight")
+            tensors = [_full_rows(name, s, "state") for s in states]
+            target = _target(name, weight, w, out)
+            rows = grad.aux[0]
+            if rows.numel():
+                rows = rows.to(device=w.device, dtype=torch.int64)
+                picked = [t.index_select(0, rows) for t in tensors]
+                new = dense_step(w.index_select(0, rows), grad.data, *picked, **attrs)
+                for t, p in zip(tensors, picked):
+                    t.index_copy_(0, rows, p)
+                target.index_copy_(0, rows, new.to(target.dtype))
+        if out is not None:
+            return out
+        if isinstance(weight, SparseParts):
+            return SparseParts(weight.stype, weight.shape, target, (weight.aux[0].clone(),))
+        return target
+    sparse_compute.__name__ = f"{name}_rows"
+    sparse_compute.__doc__ = (f"Lazy ``{name}`` for a row_sparse gradient: only the "
+                              "gradient's rows of the weight and states change.")
+    return sparse_compute
+
+
+for _name, _rule in (("sgd_update", _lazy_when_same_stype),
+                     ("sgd_mom_update", _lazy_when_same_stype),
+                     ("adam_update", _lazy_when_same_stype),
+                     ("ftrl_update", _lazy_when_all_row_sparse),
+                     ("_sparse_adagrad_update", _same_stype_required),
+                     ("_contrib_group_adagrad_update", _same_stype_required)):
+    REGISTRY[_name].sparse_compute = _lazy_update(_name, REGISTRY[_name].compute, _rule)
+del _name, _rule
