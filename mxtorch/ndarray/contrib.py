@@ -1,11 +1,17 @@
 """``mx.nd.contrib``: contrib operators generated from the registry, plus MXNet's Python helpers
-(isinf, isfinite, isnan)."""
+(foreach, while_loop, cond, isinf, isfinite, isnan, rand_zipfian)."""
+import math  # noqa: F401  (MXNet's module exposes it)
+
+import numpy as np  # noqa: F401
+
+import mxtorch as mx  # noqa: F401  (MXNet's module exposes the package as ``mx``)
+from ..context import current_context  # noqa: F401
+from . import ndarray  # noqa: F401
 from ._gen import populate as _populate
 from ._control_flow import foreach, while_loop, cond  # noqa: F401
 from ._update_helpers import (adamw_update, mp_adamw_update, multi_adamw_update,  # noqa: F401
                               multi_mp_adamw_update, multi_lamb_update, multi_mp_lamb_update)
-
-__all__ = []
+from .random import uniform  # noqa: F401
 
 
 def isinf(data):
@@ -44,3 +50,10 @@ def rand_zipfian(true_classes, num_sampled, range_max, ctx=None):
 
 
 _populate(globals(), "contrib")
+
+# ``from mxnet.ndarray.contrib import *``: the generated contrib operators and the helpers above
+# (not the update wrappers nor the modules MXNet's file imports).
+_NOT_STARRED = {"math", "np", "mx", "current_context", "ndarray", "uniform", "adamw_update",
+                "mp_adamw_update", "multi_adamw_update", "multi_mp_adamw_update",
+                "multi_lamb_update", "multi_mp_lamb_update"}
+__all__ = sorted(k for k in globals() if not k.startswith("_") and k not in _NOT_STARRED)

@@ -20,7 +20,8 @@ from ..ops import invoke
 from ..ops._invoke import diagnose
 from ..ops.shape import infer_reshape
 
-__all__ = ["NDArray", "from_torch", "waitall"]
+__all__ = ["NDArray", "from_torch", "waitall", "_DTYPE_NP_TO_MX", "_DTYPE_MX_TO_NP",
+           "_GRAD_REQ_MAP", "_new_empty_handle"]
 
 _new = object.__new__
 _no_grad = torch.no_grad
@@ -35,15 +36,16 @@ class NDArray:
     __slots__ = ("_t", "_ctx", "_ag", "__weakref__")
     __array_priority__ = 1000.0
 
-    def __init__(self, data, ctx=None, writable=True):
-        if data is None:  # MXNet's pickles rebuild arrays as NDArray(None) + __setstate__
-            data = torch.zeros(0)
-        if not isinstance(data, torch.Tensor):
+    def __init__(self, handle, ctx=None, writable=True):
+        # ``handle`` is the storage: a torch tensor here, where MXNet has a C handle.
+        if handle is None:  # MXNet's pickles rebuild arrays as NDArray(None) + __setstate__
+            handle = torch.zeros(0)
+        if not isinstance(handle, torch.Tensor):
             raise NotSupportedError(
                 "NDArray(handle) wraps an MXNet C handle, which mxtorch does not have; "
                 "create arrays with mx.nd.array(...) or mx.nd.from_torch(tensor)")
-        self._t = data
-        self._ctx = ctx if ctx is not None else context_of_device(data.device)
+        self._t = handle
+        self._ctx = ctx if ctx is not None else context_of_device(handle.device)
 
     # ---- basic properties ------------------------------------------------------------------
     @property
@@ -595,3 +597,35 @@ def unary_method(op_name):
     def method(self):
         return _call(op_name, self)
     return method
+
+# --------------------------------------------------------------------------------------------
+# the rest of MXNet's ``ndarray.ndarray`` module namespace
+# --------------------------------------------------------------------------------------------
+
+# MXNet's type flags of the dtypes its 1.x NDArray exposes, and its grad_req codes.
+_DTYPE_NP_TO_MX = {None: -1, np.float32: 0, np.float64: 1, np.float16: 2, np.uint8: 3,
+                   np.int32: 4, np.int8: 5, np.int64: 6, np.bool_: 7,
+                   np.dtype([("bfloat16", np.uint16)]): 12}
+_DTYPE_MX_TO_NP = {flag: dtype for dtype, flag in _DTYPE_NP_TO_MX.items()}
+_GRAD_REQ_MAP = {"null": 0, "write": 1, "add": 3}
+
+
+def _new_empty_handle():
+    """Storage for an empty array (``NDArray(_new_empty_handle())``): a 0-element tensor,
+    mxtorch's counterpart of MXNet's empty C handle."""
+    return torch.zeros(0)
+
+
+def _star_names():
+    from ._late_names import STAR
+    return list(STAR)
+
+
+__all__ += _star_names()
+
+
+def __getattr__(name):
+    # MXNet defines the creation helpers and the NumPy-style binary functions in this module;
+    # mxtorch keeps them in the package (``ndarray/__init__``), which imports this module first.
+    from . import _late_names
+    return _late_names.lookup(name)

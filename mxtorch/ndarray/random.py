@@ -12,7 +12,9 @@ from ._gen import populate as _populate
 from .ndarray import NDArray
 
 __all__ = ["uniform", "normal", "randn", "poisson", "exponential", "gamma", "multinomial",
-           "negative_binomial", "generalized_negative_binomial", "shuffle", "randint"]
+           "negative_binomial", "generalized_negative_binomial", "shuffle", "randint",
+           "uniform_like", "normal_like", "poisson_like", "exponential_like", "gamma_like",
+           "negative_binomial_like", "generalized_negative_binomial_like"]
 
 
 class RandomParameterError(MXNetError, TypeError):

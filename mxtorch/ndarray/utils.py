@@ -10,7 +10,7 @@ import tempfile
 import numpy as np
 import torch
 
-from ..base import MXNetError, integer_types
+from ..base import MXNetError, integer_types, py_str, string_types  # noqa: F401
 from ..context import Context, current_context
 from .._torch.dtypes import TORCH_TO_NAME, np_dtype, to_torch_dtype
 from .ndarray import NDArray, _wrap, from_torch

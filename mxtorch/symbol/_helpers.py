@@ -58,7 +58,14 @@ def _binary(array_op, scalar_op, rscalar_op, python_op):
     return function
 
 
-pow = _binary("_Power", "_PowerScalar", "_RPowerScalar", lambda a, b: a ** b)  # noqa: A001
+_power = _binary("_Power", "_PowerScalar", "_RPowerScalar", lambda a, b: a ** b)
+
+
+def pow(base, exp):  # noqa: A001 - MXNet's name
+    """``base ** exp`` element-wise; either side may be a number."""
+    return _power(base, exp)
+
+
 power = pow
 maximum = _binary("_Maximum", "_MaximumScalar", "_MaximumScalar", max)
 minimum = _binary("_Minimum", "_MinimumScalar", "_MinimumScalar", min)

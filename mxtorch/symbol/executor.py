@@ -55,7 +55,12 @@ def _reqs(grad_req, names):
 class Executor:
     """A bound Symbol. Create with ``Symbol.bind`` or ``Symbol.simple_bind``."""
 
-    def __init__(self, symbol, ctx, arg_arrays, grad_arrays, grad_reqs, aux_arrays):
+    def __init__(self, handle, symbol, ctx, grad_req, group2ctx=None):
+        # ``handle`` is the bound state, (arg_arrays, grad_arrays, aux_arrays), where MXNet has
+        # a C handle; ``grad_req`` is the list of per-argument requests.
+        arg_arrays, grad_arrays, aux_arrays = handle
+        grad_reqs = grad_req
+        self._group2ctx = group2ctx
         self._symbol = symbol
         self._ctx = ctx
         self._graph = compiler.CompiledGraph(symbol, _bound_shapes(symbol, arg_arrays,
@@ -90,7 +95,7 @@ class Executor:
             reqs = ["null"] * len(arg_names)
         aux = _by_name(aux_states, aux_names, "auxiliary states", required=bool(aux_names))
         _check_bind_shapes(symbol, arg_names, args, aux_names, aux)
-        return cls(symbol, ctx, args, grads, reqs, aux)
+        return cls((args, grads, aux), symbol, ctx, reqs, group2ctx)
 
     @classmethod
     def simple_bind(cls, symbol, ctx, grad_req, type_dict, stype_dict, shared_exec,
@@ -115,7 +120,7 @@ class Executor:
                     args[arg_names.index(name)] = shared_buffer[name]
                 else:
                     shared_buffer[name] = arr
-        return cls(symbol, ctx, args, grads, reqs, aux)
+        return cls((args, grads, aux), symbol, ctx, reqs)
 
     # ---- dictionaries --------------------------------------------------------------------------
     @property
@@ -246,8 +251,8 @@ class Executor:
                 arr[:] = old.reshape((-1,))[:arr.size].reshape(arr.shape)
             args.append(arr)
             grads.append(None if grad is None else _nd_zeros_like(arr))
-        return Executor(self._symbol, self._ctx, args, grads, self._grad_reqs,
-                        list(self.aux_arrays))
+        return Executor((args, grads, list(self.aux_arrays)), self._symbol, self._ctx,
+                        self._grad_reqs, self._group2ctx)
 
     @staticmethod
     def _check_reshape(name, old, new, given, partial_shaping, allow_up_sizing):
@@ -276,6 +281,11 @@ class Executor:
 
     def debug_str(self):
         return self._symbol.debug_str()
+
+    def get_optimized_symbol(self):
+        """The graph this executor runs (mxtorch applies no backend rewrites): a copy of the
+        bound symbol."""
+        return self._symbol.__copy__()
 
 
 def _nd_zeros_like(arr):

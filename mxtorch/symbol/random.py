@@ -6,7 +6,9 @@ from ._gen import populate as _populate
 from .symbol import Symbol
 
 __all__ = ["uniform", "normal", "randn", "poisson", "exponential", "gamma", "multinomial",
-           "negative_binomial", "generalized_negative_binomial", "shuffle", "randint"]
+           "negative_binomial", "generalized_negative_binomial", "shuffle", "randint",
+           "uniform_like", "normal_like", "poisson_like", "exponential_like", "gamma_like",
+           "negative_binomial_like", "generalized_negative_binomial_like"]
 
 
 def _helper(kind, params, shape, dtype, kwargs):

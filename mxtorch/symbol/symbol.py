@@ -6,12 +6,21 @@ for ``Group``). Symbols are immutable except for attributes; composition copies.
 """
 import json
 import warnings
+from array import array  # noqa: F401  (MXNet's module exposes it)
+from builtins import slice as py_slice  # noqa: F401
+from numbers import Number  # noqa: F401
 
 from ..attribute import AttrScope
-from ..base import MXNetError, _Null
+from ..base import (MXNetError, NotImplementedForSymbol, _Null, integer_types,  # noqa: F401
+                    numeric_types, py_str, string_types)
+from ..context import Context, current_context  # noqa: F401
 from ..name import NameManager
+from ..util import is_np_shape  # noqa: F401
 
-__all__ = ["Symbol", "var", "Variable", "Group", "HIDDEN_KEYS"]
+# ``from mxnet.symbol.symbol import *`` (the helpers are resolved by ``__getattr__`` below).
+__all__ = ["Symbol", "var", "Variable", "Group", "arange", "eye", "full", "histogram", "hypot",
+           "linspace", "load", "load_json", "maximum", "minimum", "ones", "pow", "power",
+           "split_v2", "zeros"]
 
 # Attributes MXNet also reports without underscores (list_attr shows both spellings).
 HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage")
@@ -98,11 +107,13 @@ class Symbol:
     """Symbolic graph output(s); build with ``mx.sym.var`` and ``mx.sym.<Op>``."""
     __slots__ = ("_outputs", "__weakref__")
 
-    def __init__(self, outputs):
-        if not isinstance(outputs, list):
+    def __init__(self, handle):
+        # ``handle`` is the graph: a list of output entries (node, index), where MXNet has a
+        # C handle.
+        if not isinstance(handle, list):
             raise MXNetError("Symbol(handle) wraps an MXNet C handle, which mxtorch does not "
                              "have; build symbols with mx.sym.var and mx.sym.<Op>")
-        self._outputs = outputs
+        self._outputs = handle
 
     # ---- structure ---------------------------------------------------------------------------
     def _order(self):
@@ -374,6 +385,29 @@ class Symbol:
     def get_backend_symbol(self, backend):
         return self
 
+    # ---- NDArray-only methods ----------------------------------------------------------------
+    def as_nd_ndarray(self):
+        """This symbol (it already has the legacy ``mx.sym`` semantics)."""
+        return self
+
+    def as_in_context(self):
+        raise NotImplementedForSymbol(self.as_in_context, None)
+
+    def asnumpy(self):
+        raise NotImplementedForSymbol(self.asnumpy, None)
+
+    def asscalar(self):
+        raise NotImplementedForSymbol(self.asscalar, None)
+
+    def backward(self):
+        raise NotImplementedForSymbol(self.backward, None)
+
+    def detach(self):
+        raise NotImplementedForSymbol(self.detach, None)
+
+    def wait_to_read(self):
+        raise NotImplementedForSymbol(self.wait_to_read, None)
+
 
 def _unpickle_symbol(text):
     from ._json import from_json
@@ -444,14 +478,21 @@ def var(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, ini
 Variable = var
 
 
-def Group(symbols):  # noqa: N802 - MXNet's name
-    """One symbol whose outputs are the outputs of ``symbols``, in order."""
+def Group(symbols, create_fn=None):  # noqa: N802 - MXNet's name
+    """One symbol whose outputs are the outputs of ``symbols``, in order.
+
+    Parameters
+    ----------
+    symbols : list of Symbol
+    create_fn : callable, optional
+        Builds the result from its handle (default ``Symbol``).
+    """
     if not symbols or not all(isinstance(s, Symbol) for s in symbols):
         raise TypeError("Group expects a non-empty list of Symbols")
     outputs = []
     for s in symbols:
         outputs.extend(s._outputs)
-    return Symbol(outputs)
+    return (create_fn or Symbol)(outputs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -530,3 +571,22 @@ def _auto_variable(op, node_name, input_name, op_attrs):
     # inputs (fc1_weight carries num_hidden), and readers must tolerate that.
     return Node(None, f"{node_name}_{input_name}", json.loads(json.dumps(op_attrs)))
 
+
+# MXNet defines these in this module; mxtorch keeps them in the package modules that import
+# this one, so they are resolved on first use.
+_LATE = dict({n: "._helpers" for n in ("zeros", "ones", "full", "arange", "linspace", "eye",
+                                       "pow", "power", "maximum", "minimum", "hypot",
+                                       "histogram", "split_v2")},
+             load="._json", load_json="._json", Executor=".executor", op=None)
+
+
+def __getattr__(name):
+    import importlib
+    if name == "NDArray":
+        from ..ndarray.ndarray import NDArray
+        return NDArray
+    if name not in _LATE:
+        raise AttributeError(f"module 'mxtorch.symbol.symbol' has no attribute {name!r}")
+    if _LATE[name] is None:
+        return importlib.import_module(".op", __package__)
+    return getattr(importlib.import_module(_LATE[name], __package__), name)
