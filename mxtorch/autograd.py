@@ -11,10 +11,28 @@ import threading
 import torch
 
 from .base import MXNetError
+# MXNet's autograd namespace also offers these (``from mxnet.autograd import *``):
+import traceback  # noqa: E402,F401
+from array import array  # noqa: E402,F401
+from ctypes import cast  # noqa: E402,F401
+from threading import Lock  # noqa: E402,F401
+from .base import string_types  # noqa: E402,F401
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
            "set_recording", "set_training", "backward", "grad", "mark_variables", "Function",
-           "get_symbol"]
+           "get_symbol", "Lock", "NDArray", "Symbol", "array", "cast", "string_types",
+           "traceback"]
+
+
+def __getattr__(name):
+    """``NDArray``/``Symbol`` on first use (they import this module)."""
+    if name == "NDArray":
+        from .ndarray.ndarray import NDArray
+        return NDArray
+    if name == "Symbol":
+        from .symbol.symbol import Symbol
+        return Symbol
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _State(threading.local):

@@ -4,13 +4,15 @@ Several CPU contexts (``cpu(0)``, ``cpu(1)``...) are distinct Contexts that shar
 device, so data-parallel code written for several devices runs on one machine.
 """
 import threading
+import warnings  # noqa: F401 - part of MXNet's module namespace
 
 import torch
 
-from .base import MXNetError
+from .base import MXNetError, _MXClassPropertyMetaClass, classproperty, with_metaclass
 
 __all__ = ["Context", "Device", "cpu", "gpu", "cpu_pinned", "current_context", "current_device",
-           "num_gpus", "gpu_memory_info"]
+           "num_gpus", "gpu_memory_info", "classproperty", "threading", "warnings",
+           "with_metaclass"]
 
 _TYPE_NAMES = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
 _TYPE_IDS = {name: code for code, name in _TYPE_NAMES.items()}
@@ -26,10 +28,11 @@ class _ContextStack(threading.local):
 _STACK = _ContextStack()
 
 
-class Context:
+class Context(with_metaclass(_MXClassPropertyMetaClass, object)):
     """A device: ``Context('cpu', 0)``, ``Context('gpu', 1)`` or ``Context(other_context)``.
 
     Used as ``with mx.gpu(0):`` it becomes the default device of new arrays.
+    ``Context.default_ctx`` is the current context (settable, as in MXNet).
     """
     __slots__ = ("device_typeid", "device_id", "_torch_device", "_old")
     devtype2str = _TYPE_NAMES
@@ -92,6 +95,15 @@ class Context:
             return _STACK.stack[-1]
         return _STACK.base or _CPU0
 
+    @classproperty
+    def default_ctx(cls):
+        """The current context of this thread (innermost ``with ctx:``, else cpu(0))."""
+        return cls._default()
+
+    @default_ctx.setter
+    def default_ctx(cls, val):
+        _set_default(val)
+
 
 def _resolve_torch_device(ctx):
     if ctx.device_type != "gpu":
@@ -106,14 +118,6 @@ def _resolve_torch_device(ctx):
 
 _CPU0 = Context("cpu", 0)
 Device = Context
-
-
-class _DefaultContextDescriptor:
-    def __get__(self, _instance, _owner):
-        return Context._default()
-
-
-Context.default_ctx = _DefaultContextDescriptor()
 
 
 def cpu(device_id=0):
@@ -155,6 +159,14 @@ current_device = current_context
 def num_gpus():
     """Number of CUDA devices torch can use."""
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
+def _compute_capability(device_id):
+    """CUDA compute capability of GPU ``device_id`` as major * 10 + minor (e.g. 80)."""
+    if device_id >= num_gpus():
+        raise MXNetError(f"gpu({device_id}) is not available: this machine has {num_gpus()} GPU(s)")
+    major, minor = torch.cuda.get_device_capability(device_id)
+    return major * 10 + minor
 
 
 def gpu_memory_info(device_id=0):

@@ -1,7 +1,10 @@
 """Automatic symbol names: ``NameManager`` (``fullyconnected0``) and ``Prefix``."""
 import threading
+import warnings  # noqa: F401 - part of MXNet's module namespace
 
-__all__ = ["NameManager", "Prefix"]
+from .base import _MXClassPropertyMetaClass, classproperty, with_metaclass
+
+__all__ = ["NameManager", "Prefix", "classproperty", "threading", "warnings", "with_metaclass"]
 
 
 class _Current(threading.local):
@@ -10,8 +13,11 @@ class _Current(threading.local):
         self.value = None
 
 
-class NameManager:
-    """Hands out ``<hint><n>`` names, counting per hint; ``with NameManager():`` starts fresh."""
+class NameManager(with_metaclass(_MXClassPropertyMetaClass, object)):
+    """Hands out ``<hint><n>`` names, counting per hint; ``with NameManager():`` starts fresh.
+
+    ``NameManager.current`` is this thread's active manager (settable, as in MXNet).
+    """
     _current = _Current()
 
     def __init__(self):
@@ -34,11 +40,16 @@ class NameManager:
     def __exit__(self, *exc):
         NameManager._current.value = self._old
 
-    @classmethod
+    @classproperty
     def current(cls):
+        """The active manager of this thread (a fresh one the first time)."""
         if cls._current.value is None:
             cls._current.value = NameManager()
         return cls._current.value
+
+    @current.setter
+    def current(cls, val):
+        cls._current.value = val
 
 
 class Prefix(NameManager):
@@ -53,4 +64,5 @@ class Prefix(NameManager):
 
 
 def current():
-    return NameManager.current()
+    """The active NameManager of this thread."""
+    return NameManager.current

@@ -1,5 +1,7 @@
 """``mx.random``: seeding and the sampling functions of ``mx.nd.random``."""
 from ._torch import rng as _rng
+from .base import integer_types  # noqa: F401 - part of MXNet's module namespace
+from .context import Context  # noqa: F401 - part of MXNet's module namespace
 from .ndarray.random import *  # noqa: F401,F403
 
 

@@ -7,7 +7,7 @@ import collections
 
 from ._torch.features import probe
 
-__all__ = ["Feature", "Features", "feature_list"]
+__all__ = ["Feature", "Features", "feature_list", "collections"]
 
 
 class Feature(collections.namedtuple("Feature", ["name", "enabled"])):

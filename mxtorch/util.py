@@ -100,3 +100,91 @@ def set_module(module):
             func.__module__ = module
         return func
     return decorator
+
+
+# --------------------------------------------------------------------------------------------
+# GPU queries and NumPy-ufunc keyword checks
+# --------------------------------------------------------------------------------------------
+import inspect  # noqa: E402,F401,F811 - part of MXNet's module namespace
+import threading  # noqa: E402,F401 - part of MXNet's module namespace
+
+from .base import py_str  # noqa: E402,F401 - part of MXNet's module namespace
+
+__all__ += ["get_cuda_compute_capability", "np_ufunc_legal_option", "wrap_np_unary_func",
+            "wrap_np_binary_func", "py_str", "functools", "inspect", "threading"]
+
+
+def get_cuda_compute_capability(ctx):
+    """CUDA compute capability of a GPU context as an int, major * 10 + minor (e.g. 70).
+
+    Parameters
+    ----------
+    ctx : Context
+        A ``gpu(i)`` context.
+    """
+    if getattr(ctx, "device_type", None) != "gpu":
+        raise ValueError("Expecting a gpu context to get cuda compute capability, while "
+                         f"received ctx {ctx}")
+    from .context import _compute_capability
+    return _compute_capability(ctx.device_id)
+
+
+_UFUNC_DEFAULTS = {"where": True, "casting": "same_kind", "order": "K", "dtype": None,
+                   "subok": True}
+_UFUNC_CASTINGS = {"no", "equiv", "safe", "same_kind", "unsafe"}
+_UFUNC_DTYPES = {"int8", "uint8", "int32", "int64", "float16", "float32", "float64"}
+
+
+def _legal_dtype(value):
+    if isinstance(value, str):
+        return value in _UFUNC_DTYPES
+    return isinstance(value, type) and getattr(value, "__name__", None) in _UFUNC_DTYPES \
+        and value.__module__ == "numpy"
+
+
+def np_ufunc_legal_option(key, value):
+    """Whether ``key=value`` is a legal NumPy ufunc keyword argument (``where``,
+    ``casting``, ``order``, ``dtype``, ``subok``) as MXNet's NumPy operators accept them."""
+    if key == "where":
+        return value in (True, False)
+    if key == "casting":
+        return value in _UFUNC_CASTINGS
+    if key == "order":
+        return isinstance(value, str)
+    if key == "dtype":
+        return _legal_dtype(value)
+    if key == "subok":
+        return isinstance(value, bool)
+    return False
+
+
+def _check_ufunc_kwargs(func, kwargs):
+    for key, value in kwargs.items():
+        if key not in _UFUNC_DEFAULTS:
+            raise TypeError(f"{key} is an invalid keyword to function '{func.__name__}'")
+        if value is _UFUNC_DEFAULTS[key] or value == _UFUNC_DEFAULTS[key]:
+            continue
+        if not np_ufunc_legal_option(key, value):
+            raise TypeError(f"{key}={value} not understood for operator {func.__name__}")
+        raise NotImplementedError(f"{key}={value} is not implemented yet for operator "
+                                  f"{func.__name__}")
+
+
+def wrap_np_unary_func(func):
+    """Decorator for a unary NumPy-style operator ``func(x, out=None)``: accepts NumPy's
+    ufunc keywords at their default values, raises NotImplementedError for other legal
+    values and TypeError for unknown keywords or illegal values."""
+    @functools.wraps(func)
+    def _wrap_np_unary_func(x, out=None, **kwargs):
+        _check_ufunc_kwargs(func, kwargs)
+        return func(x, out=out)
+    return _wrap_np_unary_func
+
+
+def wrap_np_binary_func(func):
+    """Like ``wrap_np_unary_func`` for a binary operator ``func(x1, x2, out=None)``."""
+    @functools.wraps(func)
+    def _wrap_np_binary_func(x1, x2, out=None, **kwargs):
+        _check_ufunc_kwargs(func, kwargs)
+        return func(x1, x2, out=out)
+    return _wrap_np_binary_func

@@ -1,10 +1,15 @@
 """``mx.viz``: a layer table of a Symbol (``print_summary``) and a graphviz drawing
 (``plot_network``)."""
+import copy  # noqa: F401 - part of MXNet's module namespace
+import json  # noqa: F401
 import math
+import re  # noqa: F401
+import warnings  # noqa: F401
 
 from .base import MXNetError
+from .symbol.symbol import Symbol  # noqa: F401 - part of MXNet's module namespace
 
-__all__ = ["print_summary", "plot_network"]
+__all__ = ["print_summary", "plot_network", "Symbol", "copy", "json", "re", "warnings"]
 
 
 def _graph(symbol):

@@ -221,8 +221,17 @@ class NDArray:
 
     # ---- autograd --------------------------------------------------------------------------
     def attach_grad(self, grad_req="write", stype=None):
-        """Give this array a gradient buffer; ``backward`` fills it ('write') or adds ('add')."""
-        buffer = _wrap(torch.zeros_like(self._t), self._ctx)
+        """Give this array a gradient buffer; ``backward`` fills it ('write') or adds ('add').
+
+        ``stype`` is the buffer's storage type ('default', 'row_sparse', 'csr'); default: this
+        array's own.
+        """
+        stype = stype or self.stype
+        if stype == "default":
+            buffer = _wrap(torch.zeros_like(self._t), self._ctx)
+        else:
+            from .sparse import zeros
+            buffer = zeros(stype, self.shape, ctx=self._ctx, dtype=self.dtype)
         autograd.attach(self, grad_req, buffer)
 
     def detach(self):
@@ -442,6 +451,8 @@ def apply_op(op, arrays, attrs, out=None):
         if not isinstance(ctx, Context):
             ctx = current_context()
     recording = STATE.recording
+    if recording and op.grad_stype is not None:
+        tensors = autograd.sparse_grad_inputs(op, arrays, tensors, attrs)
     if not recording and any(t.requires_grad for t in tensors):
         with _no_grad():
             result = invoke(op, tensors, attrs, STATE.training)

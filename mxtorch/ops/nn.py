@@ -358,12 +358,19 @@ def embedding(data, weight, input_dim, output_dim, dtype, sparse_grad):
                          f"{(input_dim, output_dim)} (input_dim, output_dim)")
     # NOTE: MXNet clips out-of-range indices instead of failing; float indices truncate.
     index = data.detach().clamp(0, input_dim - 1).to(torch.int64)
-    return F.embedding(index, weight)
+    # sparse_grad: torch's sparse gradient stores exactly the looked-up ids (zero rows too)
+    sparse = sparse_grad and weight.requires_grad and weight.is_leaf
+    return F.embedding(index, weight, sparse=sparse)
 
 
-for _name in ("Embedding", "_contrib_SparseEmbedding"):
+def sparse_embedding(data, weight, input_dim, output_dim, dtype, sparse_grad):
+    """Embedding whose weight gradient is always row_sparse (the looked-up rows)."""
+    return embedding(data, weight, input_dim, output_dim, dtype, True)
+
+
+for _name, _fn in (("Embedding", embedding), ("_contrib_SparseEmbedding", sparse_embedding)):
     defop(_name, inputs=("data", "weight"), attrs=_EMBED_ATTRS, same_dtype=(),
-          infer_shape=_embed_shape, infer_type=_embed_type)(embedding)
+          infer_shape=_embed_shape, infer_type=_embed_type)(_fn)
 
 
 # --------------------------------------------------------------------------------------------

@@ -693,6 +693,9 @@ def _lazy_update(name, dense_step, rule):
         weight, grad, *states = inputs
         if _stype(grad) != "row_sparse" or not rule(name, weight, states, attrs):
             return NotImplemented
+        if tuple(grad.shape) != tuple(weight.shape):
+            raise ShapeError(f"{name}: input 'grad' has shape {tuple(grad.shape)}, expected "
+                             f"{tuple(weight.shape)} like input 'weight'")
         with torch.no_grad():
             w = _full_rows(name, weight, "weight")
             tensors = [_full_rows(name, s, "state") for s in states]

@@ -451,7 +451,7 @@ def var(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, ini
     """
     if not isinstance(name, str):
         raise TypeError(f"variable name must be a string, got {name!r}")
-    attrs = AttrScope.current().get(attr)
+    attrs = AttrScope.current.get(attr)
     if shape is not None:
         attrs["__shape__"] = str(tuple(shape))
     if lr_mult is not None:
@@ -527,8 +527,8 @@ def create(op, hint, inputs, raw, name=None, attr=None):
     attrs = {k: attr_string(op, k, v) for k, v in raw.items() if v is not _Null}
     parsed = op.parse_attrs(attrs)
     attrs.update(hidden)
-    name = NameManager.current().get(name, hint)
-    attrs.update(AttrScope.current().get(attr))
+    name = NameManager.current.get(name, hint)
+    attrs.update(AttrScope.current.get(attr))
     entries = []
     if op.variadic:
         names = op.input_names(parsed, len(inputs))

@@ -1,0 +1,458 @@
+"""Behaviour of the small core modules: base helpers, error, registry, log, libinfo, profiler,
+attribute/name/context class properties, util ufunc helpers, model, operator, test_utils.
+
+Expected values were captured from MXNet 1.9.1 (the oracle) unless stated otherwise.
+"""
+import json
+import logging
+import os
+import re
+import time
+import types
+import warnings
+
+import numpy as np
+import pytest
+
+import mxtorch as mx
+from mxtorch import base, error, log, profiler, registry, util
+
+
+# --------------------------------------------------------------------------------------------
+# base
+# --------------------------------------------------------------------------------------------
+
+
+def test_build_param_doc_matches_mxnet():
+    assert base.build_param_doc(["a", "b", "a"], ["int", "NDArray"], ["first arg", "second"]) \
+        == "Parameters\n----------\na : int\n    first arg\nb : NDArray\n    second\n"
+    assert base.build_param_doc(["a", "a"], ["int", "x"], ["one", "dup"], remove_dup=False) \
+        == "Parameters\n----------\na : int\n    one\na : x\n    dup\n"
+    assert base.build_param_doc([], [], []) == "Parameters\n----------\n\n"
+
+
+def test_with_metaclass_and_classproperty():
+    class Meta(type):
+        pass
+
+    class A(base.with_metaclass(Meta, object)):
+        pass
+    assert type(A) is Meta and A.__mro__ == (A, object)
+
+    class C(base.with_metaclass(base._MXClassPropertyMetaClass, object)):
+        _v = 3
+
+        @base.classproperty
+        def v(cls):
+            return cls._v
+
+        @v.setter
+        def v(cls, value):
+            cls._v = value
+    assert C.v == 3 and C().v == 3
+    C.v = 5
+    assert C.v == 5 and isinstance(C.__dict__["v"], base._ClassProperty)
+
+
+def test_add_fileline_to_docstring(tmp_path):
+    mod = types.ModuleType("fileline_mod")
+
+    def documented():
+        """doc"""
+
+    def undocumented():
+        pass
+    documented.__module__ = undocumented.__module__ = "fileline_mod"
+    mod.documented, mod.undocumented = documented, undocumented
+    base.add_fileline_to_docstring(mod)
+    assert re.fullmatch(r"doc\n\nFrom:.*test_core_modules\.py:\d+", documented.__doc__)
+    assert undocumented.__doc__ is None
+    before = documented.__doc__
+    base.add_fileline_to_docstring(mod)  # idempotent, as in MXNet
+    assert documented.__doc__ == before
+
+
+def test_data_dir(monkeypatch):
+    monkeypatch.delenv("MXNET_HOME", raising=False)
+    assert base.data_dir() == base.data_dir_default() == os.path.join(
+        os.path.expanduser("~"), ".mxnet")
+    monkeypatch.setenv("MXNET_HOME", "/tmp/somewhere")
+    assert base.data_dir() == "/tmp/somewhere"
+
+
+def test_python2_names():
+    assert base.long is int and base.basestring is str and base.string_types == (str,)
+
+
+# --------------------------------------------------------------------------------------------
+# error
+# --------------------------------------------------------------------------------------------
+
+
+def test_error_registry_like_mxnet():
+    for name in ("InternalError", "ValueError", "TypeError", "AttributeError", "IndexError",
+                 "NotImplementedError", "NotImplementedForSymbol"):
+        assert name in base.error_types
+    assert error.register is base.register_error
+    assert issubclass(error.InternalError, mx.MXNetError)
+    msg = str(error.InternalError("boom"))
+    assert msg.startswith("boom\nMXNet hint: You hit an internal error.")
+    assert str(error.InternalError("x MXNet hint: given")) == "x MXNet hint: given"
+
+
+def test_register_error_forms():
+    @error.register
+    class FooError(mx.MXNetError):
+        pass
+
+    @error.register("BarErr")
+    class BarError(mx.MXNetError):
+        pass
+    assert base.error_types["FooError"] is FooError
+    assert base.error_types["BarErr"] is BarError and "BarError" not in base.error_types
+    assert error.register("KeyErr", KeyError) is KeyError
+    with pytest.raises(TypeError, match="not an exception class"):
+        error.register("Bad", int)
+    for key in ("FooError", "BarErr", "KeyErr"):
+        del base.error_types[key]
+
+
+# --------------------------------------------------------------------------------------------
+# registry
+# --------------------------------------------------------------------------------------------
+
+
+class _Thing:
+    def __init__(self, a=1, b=2):
+        self.a, self.b = a, b
+
+
+def _factory():
+    base_cls = type("Thing", (_Thing,), {})
+    return (base_cls, registry.get_register_func(base_cls, "thing"),
+            registry.get_alias_func(base_cls, "thing"), registry.get_create_func(base_cls, "thing"))
+
+
+def test_registry_register_alias_create():
+    base_cls, register, alias, create = _factory()
+
+    @register
+    class Foo(base_cls):
+        pass
+
+    @alias("f1", "F2")
+    @register
+    class Bar(base_cls):
+        pass
+    assert registry.get_registry(base_cls) == {"foo": Foo, "bar": Bar, "f1": Bar, "f2": Bar}
+    assert vars(create("foo", 5)) == {"a": 5, "b": 2}
+    assert vars(create("FOO", b=7)) == {"a": 1, "b": 7}
+    assert isinstance(create("f2"), Bar)
+    assert vars(create('["foo", {"a": 9}]')) == {"a": 9, "b": 2}
+    assert vars(create('{"thing": "foo", "a": 10}')) == {"a": 10, "b": 2}
+    assert vars(create(thing="foo", a=4)) == {"a": 4, "b": 2}
+    inst = Foo()
+    assert create(inst) is inst and create(thing=inst) is inst
+    copy = registry.get_registry(base_cls)
+    copy["zzz"] = 1
+    assert "zzz" not in registry.get_registry(base_cls)
+
+
+def test_registry_errors_are_assertion_compatible():
+    base_cls, register, _, create = _factory()
+
+    @register
+    class Foo(base_cls):
+        pass
+    with pytest.raises(AssertionError, match="nope is not registered"):
+        create("nope")
+    with pytest.raises(mx.MXNetError, match="must be of string type"):
+        create(3)
+    with pytest.raises(AssertionError, match="subclasses of Thing"):
+        register(int)
+    with pytest.raises(AssertionError, match="already an instance"):
+        create(Foo(), 1)
+    with pytest.raises(mx.MXNetError, match="give the thing name"):
+        create()
+    with pytest.warns(UserWarning, match="is overriding existing thing"):
+        register(Foo)
+    assert register(Foo, "explicit") is Foo and "explicit" in registry.get_registry(base_cls)
+
+
+# --------------------------------------------------------------------------------------------
+# log
+# --------------------------------------------------------------------------------------------
+
+
+def test_logger_format_like_mxnet(capsys):
+    logger = log.get_logger("core7_fmt_test", level=log.DEBUG)
+    logger.info("hello %d", 3)
+    logger.debug("dbg")
+    logger.log(15, "custom")
+    logger.warning("warn")
+    err = capsys.readouterr().err.splitlines()
+    pid = os.getpid()
+    pattern = r"\x1b\[{c}m{l}\d{{4}} \d\d:\d\d:\d\d {pid} .*test_core_modules\.py:" \
+              r"test_logger_format_like_mxnet:\d+\]\x1b\[0m {msg}"
+    for line, (color, letter, msg) in zip(err, [("32", "I", "hello 3"), ("34", "D", "dbg"),
+                                                ("34", "U", "custom"), ("31", "W", "warn")]):
+        assert re.fullmatch(pattern.format(c=color, l=letter, pid=pid, msg=msg), line), line
+    # configured once: a second call keeps level and handlers
+    again = log.get_logger("core7_fmt_test", level=log.ERROR)
+    assert again is logger and again.level == log.DEBUG and len(again.handlers) == 1
+
+
+def test_logger_file_and_root(tmp_path):
+    path = tmp_path / "log.txt"
+    logger = log.get_logger("core7_file_test", filename=str(path), filemode="w")
+    logger.warning("ww")
+    logger.error("e %s", "arg")
+    assert path.read_text() == "ww\ne arg\n"
+    assert logger.level == log.WARNING
+    root_handlers = list(logging.getLogger().handlers)
+    assert log.get_logger() is logging.getLogger()
+    assert logging.getLogger().handlers == root_handlers
+    with pytest.warns(DeprecationWarning, match="getLogger is deprecated"):
+        assert log.getLogger("core7_file_test") is logger
+    assert (log.CRITICAL, log.NOTSET) == (50, 0)
+
+
+# --------------------------------------------------------------------------------------------
+# libinfo
+# --------------------------------------------------------------------------------------------
+
+
+def test_libinfo_finders(monkeypatch, tmp_path):
+    monkeypatch.delenv("MXNET_LIBRARY_PATH", raising=False)
+    with pytest.raises(RuntimeError, match="Cannot find the native library libmxnet"):
+        mx.libinfo.find_lib_path()
+    with pytest.raises(RuntimeError, match="Cannot find the TVM op config"):
+        mx.libinfo.find_conf_path()
+    lib = tmp_path / "libmine.so"
+    lib.write_bytes(b"")
+    monkeypatch.setenv("MXNET_LIBRARY_PATH", str(lib))
+    assert mx.libinfo.find_lib_path() == [str(lib)]
+    assert mx.libinfo.__version__ == "1.9.1"
+
+
+def test_library_load_explains():
+    with pytest.raises(mx.MXNetError, match="does NOT exist"):
+        mx.library.load("/nonexistent/libx.so")
+    with pytest.raises(mx.MXNetError, match="C ABI"):
+        mx.library.load(os.path.abspath(__file__))
+
+
+# --------------------------------------------------------------------------------------------
+# attribute / name / context class properties
+# --------------------------------------------------------------------------------------------
+
+
+def test_current_scopes_are_class_properties():
+    assert isinstance(mx.AttrScope.current, mx.AttrScope)
+    with mx.AttrScope(group="1") as scope:
+        assert mx.AttrScope.current is scope
+        with mx.AttrScope(lr="2") as inner:
+            assert mx.AttrScope.current.get(None) == {"group": "1", "lr": "2"}  # MXNet 1.9.1
+            assert inner is mx.AttrScope.current
+    assert isinstance(mx.name.NameManager.current, mx.name.NameManager)
+    with mx.name.Prefix("p_") as prefix:
+        assert mx.name.NameManager.current is prefix
+        assert mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=2).name.startswith("p_")
+    old = mx.name.NameManager.current
+    fresh = mx.name.NameManager()
+    mx.name.NameManager.current = fresh
+    try:
+        assert mx.name.NameManager.current is fresh
+    finally:
+        mx.name.NameManager.current = old
+    with pytest.raises(ValueError, match="'lr' must be a string"):
+        mx.AttrScope(lr=0.1)
+
+
+def test_context_default_ctx_settable():
+    assert mx.Context.default_ctx == mx.cpu()
+    with mx.cpu(2):
+        assert mx.Context.default_ctx == mx.cpu(2)
+    mx.Context.default_ctx = mx.cpu(1)
+    try:
+        assert mx.current_context() == mx.cpu(1)
+    finally:
+        mx.Context.default_ctx = mx.cpu(0)
+    assert mx.current_context() == mx.cpu(0)
+
+
+# --------------------------------------------------------------------------------------------
+# util
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key,value,legal", [
+    ("where", True, True), ("where", 1, True), ("casting", "unsafe", True),
+    ("casting", "bad", False), ("order", "X", True), ("dtype", None, False),
+    ("dtype", "float32", True), ("dtype", "int16", False), ("dtype", np.float32, True),
+    ("dtype", np.dtype("float32"), False), ("dtype", float, False), ("dtype", np.bool_, False),
+    ("subok", False, True), ("subok", 1, False), ("foo", 1, False), ("out", None, False)])
+def test_np_ufunc_legal_option(key, value, legal):
+    assert util.np_ufunc_legal_option(key, value) is legal
+
+
+def test_wrap_np_funcs():
+    def unary(x, out=None):
+        """unary doc"""
+        return ("u", x, out)
+
+    def binary(x1, x2, out=None):
+        return ("b", x1, x2, out)
+    u, b = util.wrap_np_unary_func(unary), util.wrap_np_binary_func(binary)
+    assert u.__doc__ == "unary doc" and u.__wrapped__ is unary
+    assert u(1) == ("u", 1, None) and u(1, out=2, dtype=None, casting="same_kind") == ("u", 1, 2)
+    assert b(1, 2, out=3, where=True, subok=True) == ("b", 1, 2, 3)
+    with pytest.raises(NotImplementedError, match="where=False is not implemented yet"):
+        u(1, where=False)
+    with pytest.raises(NotImplementedError, match="dtype=float32"):
+        b(1, 2, dtype="float32")
+    with pytest.raises(TypeError, match="casting=bad not understood for operator unary"):
+        u(1, casting="bad")
+    with pytest.raises(TypeError, match="foo is an invalid keyword to function 'binary'"):
+        b(1, 2, foo=1)
+
+
+def test_cuda_compute_capability_needs_gpu_context():
+    with pytest.raises(ValueError, match="Expecting a gpu context"):
+        util.get_cuda_compute_capability(mx.cpu())
+    if mx.context.num_gpus():
+        cap = util.get_cuda_compute_capability(mx.gpu(0))
+        assert isinstance(cap, int) and cap >= 30
+
+
+# --------------------------------------------------------------------------------------------
+# profiler
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_profiler(tmp_path):
+    saved = profiler._SESSION
+    profiler._SESSION = profiler._Session()
+    yield tmp_path / "trace.json"
+    profiler.set_state("stop")
+    profiler._SESSION = saved
+
+
+def _table_rows(text, category):
+    block = text.split(f"\n{category}\n=================\n", 1)[1].split("\n\n", 1)[0]
+    return {line.split()[0]: line.split()[1:] for line in block.splitlines()[2:]}
+
+
+def test_profiler_records_operators_and_objects(fresh_profiler):
+    profiler.set_config(profile_all=True, aggregate_stats=True, filename=str(fresh_profiler))
+    profiler.set_state("run")
+    a = mx.nd.ones((4, 4))
+    (mx.nd.dot(a, a) + a).wait_to_read()
+    mx.nd.relu(a)
+    x = mx.sym.var("x")
+    exe = mx.sym.FullyConnected(x, num_hidden=2, name="fc").simple_bind(mx.cpu(), x=(2, 3))
+    exe.forward()
+    domain = profiler.Domain("mydomain")
+    task = domain.new_task("mytask")
+    task.start()
+    time.sleep(0.005)
+    task.stop()
+    frame = domain.new_frame("myframe")
+    frame.start()
+    frame.stop()
+    event = profiler.Event("myevent")
+    event.start()
+    event.stop()
+    counter = domain.new_counter("mycounter", 5)
+    counter.increment(3)
+    counter.decrement()
+    counter += 2
+    counter -= 1
+    domain.new_marker("mymarker").mark("thread")
+    profiler.set_state("stop")
+    table = profiler.dumps()
+    assert table.startswith("\nProfile Statistics:\n\tNote the difference in units")
+    ops = _table_rows(table, "operator")
+    assert {"dot", "broadcast_add", "relu", "FullyConnected"} <= set(ops)
+    assert ops["dot"][0] == "1" and float(ops["dot"][1]) > 0
+    assert ops["FullyConnected"][0] == "1"  # shape inference on meta tensors is not counted
+    tasks = _table_rows(table, "mydomain")
+    assert tasks["mytask"][0] == "1" and float(tasks["mytask"][1]) >= 5.0
+    assert "myframe" in _table_rows(table, "mydomain,frame")
+    assert "myevent" in _table_rows(table, "event")
+    assert _table_rows(table, "mydomain (counters)")["mycounter"][:4] == ["5", "8", "5", "9"]
+    stats = json.loads(profiler.dumps(format="json", sort_by="count", ascending=True))
+    assert stats["Time"]["operator"]["dot"]["Count"] == 1
+    assert stats["Counter"]["mydomain"]["mycounter"]["Value"] == 8
+    profiler.dump()
+    trace = json.loads(fresh_profiler.read_text())
+    assert trace["displayTimeUnit"] == "ms"
+    phases = {(e.get("name"), e["ph"]) for e in trace["traceEvents"]}
+    assert {("dot", "B"), ("dot", "E"), ("mytask", "b"), ("mytask", "e"), ("myframe", "("),
+            ("myevent", "B"), ("mymarker", "n")} <= phases
+    counter_values = [e["args"]["mycounter"] for e in trace["traceEvents"] if e["ph"] == "C"]
+    assert counter_values == [5, 8, 7, 9, 8]
+    with pytest.raises(mx.MXNetError, match="hasn't been run"):
+        profiler.dump()
+
+
+def test_profiler_pause_resume_reset_and_sorting(fresh_profiler):
+    profiler.set_config(aggregate_stats=True, filename=str(fresh_profiler))
+    profiler.set_state("run")
+    a = mx.nd.ones((3,))
+    mx.nd.exp(a)
+    profiler.pause()
+    mx.nd.sqrt(a)
+    profiler.Domain("d").new_task("paused_task").start()
+    profiler.resume()
+    mx.nd.exp(a)
+    mx.nd.log(a)
+    profiler.set_state("stop")
+    mx.nd.log(a)  # not running: not recorded
+    ops = _table_rows(profiler.dumps(sort_by="count"), "operator")
+    assert ops["exp"][0] == "2" and ops["log"][0] == "1" and "sqrt" not in ops
+    assert list(ops) == ["exp", "log"]
+    assert list(_table_rows(profiler.dumps(sort_by="count", ascending=True), "operator")) \
+        == ["log", "exp"]
+    profiler.dumps(reset=True)
+    assert profiler.dumps() == "\nProfile Statistics:\n\tNote the difference in units for " \
+                               "different entries.\n"
+
+
+def test_profiler_errors_and_deprecated(fresh_profiler):
+    with pytest.raises(mx.MXNetError, match="cannot find argument"):
+        profiler.set_config(foo=1)
+    with pytest.raises(KeyError, match="'go'"):
+        profiler.set_state("go")
+    with pytest.raises(ValueError, match="invalid format 'xml'"):
+        profiler.dumps(format="xml")
+    with pytest.raises(ValueError, match="invalid sort_by 'foo'"):
+        profiler.dumps(sort_by="foo")
+    with pytest.raises(mx.MXNetError, match="invalid scope 'bogus'"):
+        profiler.Marker(profiler.Domain("d"), "m").mark("bogus")
+    with pytest.raises(mx.MXNetError, match="needs a distributed kvstore"):
+        profiler.set_state("run", profile_process="server")
+    assert profiler.dumps() == ""  # aggregate_stats off, as in MXNet
+    with pytest.warns(DeprecationWarning):
+        profiler.profiler_set_config(mode="all", filename=str(fresh_profiler))
+    assert profiler._SESSION.config["profile_all"] is True
+    with pytest.warns(DeprecationWarning):
+        profiler.profiler_set_state("run")
+    assert profiler._SESSION.state == "run"
+    with pytest.warns(DeprecationWarning):
+        profiler.dump_profile()
+    assert json.loads(fresh_profiler.read_text())["displayTimeUnit"] == "ms"
+    assert str(profiler.Domain("dd")) == "dd" and str(profiler.Counter("dd", "c")) == "c"
+
+
+def test_profiler_scope_tags_operator_events(fresh_profiler):
+    profiler.set_config(filename=str(fresh_profiler))
+    profiler.set_state("run")
+    with profiler.scope("block1"):
+        with profiler.scope("inner:", append_mode=True):
+            mx.nd.exp(mx.nd.ones((2,)))
+    profiler.dump()
+    scopes = [e["args"]["scope"] for e in json.loads(fresh_profiler.read_text())["traceEvents"]
+              if e.get("name") == "exp"]
+    assert scopes and set(scopes) == {"block1:inner:"}
