@@ -3,12 +3,59 @@
 A checkpoint is ``prefix-symbol.json`` plus ``prefix-%04d.params`` whose keys are
 ``arg:<name>`` and ``aux:<name>``.
 """
+import importlib
 import logging
+import os  # noqa: F401 - part of MXNet's module namespace
+import time  # noqa: F401
+import warnings  # noqa: F401
+from collections import namedtuple
+
+import numpy as np  # noqa: F401
 
 from . import ndarray as nd
 from . import symbol as sym
+from .base import mx_real_t  # noqa: F401
+from .context import Context, cpu  # noqa: F401
 
-__all__ = ["save_checkpoint", "load_checkpoint", "load_params"]
+try:
+    from sklearn.base import BaseEstimator as BASE_ESTIMATOR
+    SKLEARN_INSTALLED = True
+except ImportError:
+    BASE_ESTIMATOR = object
+    SKLEARN_INSTALLED = False
+
+BatchEndParam = namedtuple("BatchEndParams", ["epoch", "nbatch", "eval_metric", "locals"])
+
+# Names MXNet's model module takes from packages that arrive with the Module/io/optimizer
+# work; they resolve on first use once those packages exist (see ``__getattr__``).
+_LAZY = {"io": ("io", None), "kvs": ("kvstore", None), "metric": ("metric", None),
+         "opt": ("optimizer", None), "DataDesc": ("io", "DataDesc"),
+         "Uniform": ("initializer", "Uniform"), "get_updater": ("optimizer", "get_updater"),
+         "LogValidationMetricsCallback": ("callback", "LogValidationMetricsCallback"),
+         "DataParallelExecutorManager": ("executor_manager", "DataParallelExecutorManager")}
+_EAGER_ALL = ["save_checkpoint", "load_checkpoint", "load_params", "BatchEndParam",
+              "BASE_ESTIMATOR", "SKLEARN_INSTALLED", "Context", "cpu", "mx_real_t", "namedtuple",
+              "nd", "sym", "np", "os", "time", "warnings", "logging"]
+
+
+def _lazy(name):
+    module_name, attr = _LAZY[name]
+    try:
+        module = importlib.import_module(f"{__package__}.{module_name}")
+        return module if attr is None else getattr(module, attr)
+    except (ImportError, AttributeError):
+        return None
+
+
+def __getattr__(name):
+    """MXNet's model namespace: ``__all__`` and the names of later-built packages."""
+    if name == "__all__":
+        return _EAGER_ALL + [n for n in _LAZY if _lazy(n) is not None]
+    if name in _LAZY:
+        value = _lazy(name)
+        if value is not None:
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_cast=True):

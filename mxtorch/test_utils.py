@@ -4,19 +4,49 @@ Comparisons (``assert_almost_equal`` with MXNet's per-dtype default tolerances),
 (``rand_ndarray`` incl. sparse, ``rand_shape_nd``...), gradient checks by finite differences
 (``check_numeric_gradient`` for a Symbol or any Python callable over NDArrays), symbolic
 forward/backward checks, the default context, environment variables, and small utilities.
-Nothing here downloads: ``get_mnist`` and friends explain how to provide the data instead.
+``download`` fetches files (with retries, atomically); the data-set getters (``get_mnist``...)
+do not download and explain how to provide the data instead.
+
+As in MXNet (whose module has no ``__all__``), ``from mxnet.test_utils import *`` also gives
+``mx``, ``np``, ``os``, ``sys`` and the other modules MXNet-era test suites use unqualified.
 """
+import bz2
+import errno  # noqa: F401 - part of MXNet's module namespace
+import gzip  # noqa: F401
+import json  # noqa: F401
+import logging
 import numbers
 import os
 import platform
+import struct  # noqa: F401
 import sys
+import time
+import traceback  # noqa: F401
+import zipfile
+from collections import OrderedDict  # noqa: F401
 from contextlib import contextmanager
 
 import numpy as np
+import numpy.random as rnd  # noqa: F401
+import numpy.testing as npt  # noqa: F401
 
+import mxtorch as mx  # noqa: F401 - ``mx`` for star-importing test modules
 from . import context as _context
 from .base import MXNetError
-from .context import current_context
+from .context import Context, current_context  # noqa: F401
+from .ndarray.utils import array  # noqa: F401
+from .runtime import Features  # noqa: F401
+from .symbol.symbol import Symbol  # noqa: F401
+from .util import get_cuda_compute_capability, getenv, setenv, use_np  # noqa: F401
+
+try:  # MXNet's module imports these third-party packages; mxtorch does not need them
+    import requests  # noqa: F401
+except ImportError:
+    pass
+try:
+    import scipy.stats as ss  # noqa: F401
+except ImportError:
+    pass
 
 __all__ = [
     "default_context", "set_default_context", "default_device", "set_default_device",
@@ -37,7 +67,27 @@ __all__ = [
     "gen_buckets_probs_with_ppf", "mean_check", "var_check", "chi_square_check",
     "verify_generator",
     "create_2d_tensor", "create_vector", "get_identity_mat", "get_identity_mat_batch",
-]
+    "download_model", "get_zip_data", "get_bz2_data", "check_gluon_hybridize_consistency",
+    "new_matrix_with_real_eigvals_2d", "new_matrix_with_real_eigvals_nd",
+    "new_orthonormal_matrix_2d", "new_sym_matrix_with_real_eigvals_2d",
+    "new_sym_matrix_with_real_eigvals_nd",
+    # what MXNet's module namespace gives ``import *`` besides its own functions
+    "Context", "Features", "OrderedDict", "Symbol", "array", "contextmanager", "current_context",
+    "get_cuda_compute_capability", "getenv", "setenv", "use_np", "mx", "np", "npt", "rnd",
+    "bz2", "errno", "gzip", "json", "logging", "numbers", "os", "platform", "struct", "sys",
+    "time", "traceback", "zipfile",
+] + [name for name in ("requests", "ss") if name in globals()]
+
+
+def __getattr__(name):
+    """``np_symbol`` (MXNet's NumPy-style Symbol class) once ``mx.np``'s symbols exist."""
+    if name == "np_symbol":
+        try:
+            from .symbol.numpy import _Symbol
+            return _Symbol
+        except ImportError:
+            pass
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -689,15 +739,140 @@ def is_op_runnable():
 
 
 def download(url, fname=None, dirname=None, overwrite=False, retries=5):
-    """Return the local path of ``url``'s file if it is already there; mxtorch's test helpers
-    never download (place the file yourself, or use ``gluon.utils.download``)."""
+    """Download ``url`` to a local file and return its path.
+
+    Parameters
+    ----------
+    url : str
+        http(s), ftp or file URL.
+    fname : str, optional
+        Target file name (default: the URL's last component).
+    dirname : str, optional
+        Directory for ``fname`` (created if missing).
+    overwrite : bool, default False
+        Download even when the file exists.
+    retries : int, default 5
+        Further attempts after a failure.
+    """
+    if retries < 0:
+        raise ValueError(f"download: retries must be >= 0, got {retries}")
     fname = fname or url.split("/")[-1]
-    if dirname:
+    if dirname is None:
+        dirname = os.path.dirname(fname)
+    else:
         fname = os.path.join(dirname, fname)
+    if dirname:
+        os.makedirs(dirname, exist_ok=True)
     if os.path.exists(fname) and not overwrite:
+        logging.info("%s exists, skipping download", fname)
         return fname
-    raise MXNetError(f"test_utils.download does not fetch files; put {url!r} at {fname!r} "
-                     "first (or use mx.gluon.utils.download, which does)")
+    for attempt in range(retries + 1):
+        try:
+            _fetch(url, fname)
+            break
+        except OSError as err:
+            if attempt == retries:
+                raise MXNetError(f"download: could not fetch {url!r} to {fname!r} after "
+                                 f"{retries + 1} attempt(s): {err}") from err
+            logging.warning("download of %s failed (%s), retrying, %d attempt(s) left", url,
+                            err, retries - attempt)
+    logging.info("downloaded %s into %s successfully", url, fname)
+    return fname
+
+
+def _fetch(url, fname):
+    """Stream ``url`` into ``fname`` through a temporary file (no half-written files)."""
+    import urllib.request
+    part = f"{fname}.{os.getpid()}.part"
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, open(part, "wb") as out:
+            status = getattr(response, "status", None)
+            if status not in (None, 200):
+                raise OSError(f"HTTP status {status}")
+            while True:
+                chunk = response.read(1 << 20)
+                if not chunk:
+                    break
+                out.write(chunk)
+        os.replace(part, fname)
+    finally:
+        if os.path.exists(part):
+            os.remove(part)
+
+
+_MODEL_URL = "http://data.mxnet.io/models/"
+
+
+def _default_model_info():
+    """MXNet's model-zoo checkpoints: name -> {'symbol': url, 'params': url}."""
+    resnets = {f"imagenet1k-{arch}-{depth}": f"imagenet/{arch}/{depth}-layers/{arch}-{depth}"
+               for arch, depths in (("resnet", (18, 34, 50, 101, 152)),
+                                    ("resnext", (50, 101))) for depth in depths}
+    stems = dict(resnets, **{
+        "imagenet1k-resnext-101-64x4d": "imagenet/resnext/101-layers/resnext-101-64x4d",
+        "imagenet11k-resnet-152": "imagenet-11k/resnet-152/resnet-152",
+        "imagenet11k-place365ch-resnet-152": "imagenet-11k-place365-ch/resnet-152",
+        "imagenet11k-place365ch-resnet-50": "imagenet-11k-place365-ch/resnet-50"})
+    info = {name: {"symbol": f"{_MODEL_URL}{stem}-symbol.json",
+                   "params": f"{_MODEL_URL}{stem}-0000.params"} for name, stem in stems.items()}
+    info["imagenet1k-inception-bn"] = {
+        "symbol": _MODEL_URL + "imagenet/inception-bn/Inception-BN-symbol.json",
+        "params": _MODEL_URL + "imagenet/inception-bn/Inception-BN-0126.params"}
+    return info
+
+
+def download_model(model_name, dst_dir="./", meta_info=None):
+    """Download a symbol/params checkpoint to ``dst_dir/<model_name>-symbol.json`` and
+    ``-0000.params``.
+
+    Parameters
+    ----------
+    model_name : str
+    dst_dir : str, default './'
+    meta_info : dict, optional
+        ``{model_name: {'symbol': url, 'params': url}}``; default MXNet's model zoo.
+
+    Returns
+    -------
+    (prefix, epoch) for ``mx.model.load_checkpoint``; ``(None, 0)`` for an unknown model.
+    """
+    meta_info = dict(_default_model_info() if meta_info is None else meta_info)
+    if model_name not in meta_info:
+        return None, 0
+    meta = dict(meta_info[model_name])
+    for key in ("symbol", "params"):
+        if key not in meta:
+            raise ValueError(f"download_model: meta_info[{model_name!r}] has no {key!r} url")
+    os.makedirs(dst_dir, exist_ok=True)
+    prefix = os.path.join(dst_dir, model_name)
+    download(meta["symbol"], prefix + "-symbol.json")
+    download(meta["params"], prefix + "-0000.params")
+    return prefix, 0
+
+
+def get_zip_data(data_dir, url, data_origin_name):
+    """Download the zip ``url`` as ``data_dir/data_origin_name`` and extract it into
+    ``data_dir``; nothing happens when that zip file is already there."""
+    archive = os.path.join(data_dir, data_origin_name)
+    if os.path.exists(archive):
+        return
+    download(url, fname=data_origin_name, dirname=data_dir)
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(path=data_dir)
+
+
+def get_bz2_data(data_dir, data_name, url, data_origin_name):
+    """Download the bz2 file ``url`` and decompress it to ``data_dir/data_name`` (the
+    compressed file is removed); nothing happens when ``data_name`` already exists."""
+    target = os.path.join(data_dir, data_name)
+    if os.path.exists(target):
+        return
+    archive = os.path.join(data_dir, data_origin_name)
+    download(url, fname=data_origin_name, dirname=data_dir)
+    with bz2.BZ2File(archive, "rb") as packed, open(target, "wb") as out:
+        for block in iter(lambda: packed.read(1 << 20), b""):
+            out.write(block)
+    os.remove(archive)
 
 
 def _no_dataset(name, files):
@@ -817,3 +992,121 @@ def _compare_multi(opt1, opt2, shapes, dtype, rtol, atol, compare_states, ntenso
             compare_ndarray_tuple(state1, state2[i], rtol, atol)
         compare_ndarray_tuple(w1[i], w2[i], rtol, atol)
 
+
+
+# --------------------------------------------------------------------------------------------
+# well-conditioned random matrices (linalg tests)
+# --------------------------------------------------------------------------------------------
+
+
+def new_orthonormal_matrix_2d(n):
+    """A random (n, n) orthonormal matrix (float64)."""
+    x = np.random.randn(n, n)
+    return np.linalg.qr(x.T @ x)[0]
+
+
+def new_sym_matrix_with_real_eigvals_2d(n):
+    """A random symmetric (n, n) matrix with eigenvalues drawn from U(-10, 10)."""
+    q = new_orthonormal_matrix_2d(n)
+    return q.T @ np.diag(np.random.uniform(-10.0, 10.0, n)) @ q
+
+
+def new_matrix_with_real_eigvals_2d(n):
+    """A random (n, n) matrix with real eigenvalues from U(-10, 10), similar to a diagonal one
+    through a well-conditioned (condition number < 3) transform."""
+    while True:
+        v = np.random.uniform(-1.0, 1.0, (n, 1))
+        v /= np.linalg.norm(v, axis=0, keepdims=True)
+        householder = np.eye(n) - 2 * (v @ v.T)
+        q = householder @ np.diag(np.random.uniform(-1.0, 1.0, n))
+        if np.linalg.cond(q, 2) < 3:
+            break
+    return np.linalg.inv(q) @ np.diag(np.random.uniform(-10.0, 10.0, n)) @ q
+
+
+def _batched(make_2d, shape):
+    count = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    return np.array([make_2d(shape[-1]) for _ in range(count)]).reshape(shape)
+
+
+def new_matrix_with_real_eigvals_nd(shape):
+    """A batch (``shape[:-2]``) of ``new_matrix_with_real_eigvals_2d`` matrices."""
+    return _batched(new_matrix_with_real_eigvals_2d, shape)
+
+
+def new_sym_matrix_with_real_eigvals_nd(shape):
+    """A batch (``shape[:-2]``) of ``new_sym_matrix_with_real_eigvals_2d`` matrices."""
+    return _batched(new_sym_matrix_with_real_eigvals_2d, shape)
+
+
+# --------------------------------------------------------------------------------------------
+# Gluon
+# --------------------------------------------------------------------------------------------
+
+
+def check_gluon_hybridize_consistency(net_builder, data_l, numpy_func=None, test_grad=True,
+                                      rtol=1E-4, atol=1E-4):
+    """Check that a HybridBlock gives the same outputs (and input gradients) hybridized and
+    not, with and without ``autograd.record``, and optionally matches ``numpy_func``.
+
+    Parameters
+    ----------
+    net_builder : callable
+        ``net_builder(prefix=...)`` returns a new HybridBlock; it must not draw random numbers
+        in its forward pass. Every block gets the parameter values of the first one.
+    data_l : list of NDArray
+        Inputs.
+    numpy_func : callable, optional
+        Ground truth over the inputs' NumPy values.
+    test_grad : bool, default True
+        Also compare the gradients of the summed outputs w.r.t. the inputs.
+    rtol, atol : float, default 1e-4
+    """
+    from . import autograd
+    saved_params, saved_out, saved_grads = None, None, None
+    for hybridize in (False, True):
+        for use_autograd in ((False, True) if test_grad else (False,)):
+            net = net_builder(prefix="net_")
+            saved_params = _init_like(net, data_l, saved_params)
+            if hybridize:
+                net.hybridize()
+            inputs = [x.copy() for x in data_l]
+            if use_autograd:
+                for x in inputs:
+                    x.attach_grad()
+                with autograd.record():
+                    out = net(*inputs)
+                autograd.backward(_flat(out))  # head gradients of ones
+                grads = [x.grad.asnumpy() for x in inputs]
+                if saved_grads is None:
+                    saved_grads = grads
+                for got, want in zip(grads, saved_grads):
+                    assert_almost_equal(got, want, rtol=rtol, atol=atol)
+            else:
+                out = net(*inputs)
+            outs = [o.asnumpy() for o in _flat(out)]
+            if saved_out is None:
+                saved_out = outs
+            for got, want in zip(outs, saved_out):
+                assert_almost_equal(got, want, rtol=rtol, atol=atol)
+    if numpy_func is not None:
+        expected = numpy_func(*[x.asnumpy() for x in data_l])
+        for got, want in zip(saved_out, _flat(expected)):
+            assert_almost_equal(got, want, rtol=rtol, atol=atol)
+
+
+def _flat(out):
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def _init_like(net, data_l, saved):
+    """Initialize ``net`` (a warm-up forward settles deferred shapes), then give it the
+    parameter values in ``saved`` (by name); return the values it ends up with."""
+    net.initialize()
+    net(*[x.copy() for x in data_l])
+    params = net.collect_params()
+    if saved is None:
+        return {name: p.data().asnumpy() for name, p in params.items()}
+    for name, p in params.items():
+        p.set_data(array(saved[name], dtype=saved[name].dtype))
+    return saved

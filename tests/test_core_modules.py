@@ -456,3 +456,248 @@ def test_profiler_scope_tags_operator_events(fresh_profiler):
     scopes = [e["args"]["scope"] for e in json.loads(fresh_profiler.read_text())["traceEvents"]
               if e.get("name") == "exp"]
     assert scopes and set(scopes) == {"block1:inner:"}
+
+
+# --------------------------------------------------------------------------------------------
+# operator: get_operator_arguments and the deprecated NumpyOp / NDArrayOp
+# --------------------------------------------------------------------------------------------
+
+
+def test_get_operator_arguments_names_like_mxnet():
+    # names captured from MXNet 1.9.1
+    conv = mx.operator.get_operator_arguments("Convolution")
+    assert conv.narg == 14 and conv.names == [
+        "data", "weight", "bias", "kernel", "stride", "dilate", "pad", "num_filter",
+        "num_group", "workspace", "no_bias", "cudnn_tune", "cudnn_off", "layout"]
+    assert conv.types[0] == "NDArray-or-Symbol" and conv.types[3] == "Shape(tuple), required"
+    fc = mx.operator.get_operator_arguments("FullyConnected")
+    assert fc.names == ["data", "weight", "bias", "num_hidden", "no_bias", "flatten"]
+    assert fc.types[4:] == ["boolean, optional, default=0", "boolean, optional, default=1"]
+    concat = mx.operator.get_operator_arguments("Concat")
+    assert concat == mx.operator.OperatorArguments(
+        3, ["data", "num_args", "dim"], ["NDArray-or-Symbol[]", "int, required",
+                                         "int, optional, default=1"])
+    assert mx.operator.get_operator_arguments("_plus_scalar").names == ["data", "scalar",
+                                                                        "is_int"]
+    with pytest.raises(mx.MXNetError, match="no operator named 'nope'"):
+        mx.operator.get_operator_arguments("nope")
+
+
+class _Square(mx.operator.NumpyOp):
+    def __init__(self):
+        super().__init__(False)
+
+    def forward(self, in_data, out_data):
+        out_data[0][:] = in_data[0] ** 2
+
+    def backward(self, out_grad, in_data, out_data, in_grad):
+        in_grad[0][:] = 2 * in_data[0]
+
+
+class _Double(mx.operator.NDArrayOp):
+    def forward(self, in_data, out_data):
+        out_data[0][:] = in_data[0] * 2
+
+    def backward(self, out_grad, in_data, out_data, in_grad):
+        in_grad[0][:] = out_grad[0] * 2
+
+
+def test_numpy_op_and_ndarray_op_run_through_custom():
+    with pytest.warns(UserWarning, match="NumpyOp has been deprecated"):
+        square = _Square()
+    x = mx.sym.var("x")
+    y = square(data=x, name="sq")
+    assert y.list_arguments() == ["x"] and y.name == "sq"
+    exe = y.bind(mx.cpu(), {"x": mx.nd.array([1, 2, 3])}, args_grad={"x": mx.nd.zeros(3)})
+    assert exe.forward(is_train=True)[0].asnumpy().tolist() == [1, 4, 9]  # oracle: [1, 4, 9]
+    exe.backward(mx.nd.ones(3))
+    assert exe.grad_dict["x"].asnumpy().tolist() == [2, 4, 6]
+    with pytest.warns(UserWarning, match="NDArrayOp has been deprecated"):
+        double = _Double()
+    z = double(x)
+    exe = z.bind(mx.cpu(), {"x": mx.nd.array([1, 2])}, args_grad={"x": mx.nd.zeros(2)})
+    assert exe.forward(is_train=True)[0].asnumpy().tolist() == [2, 4]
+    exe.backward(mx.nd.array([1, 10]))
+    assert exe.grad_dict["x"].asnumpy().tolist() == [2, 20]
+    with pytest.warns(UserWarning):
+        base_op = mx.operator.PythonOp()
+    assert base_op.list_arguments() == ["data"] and base_op.list_outputs() == ["output"]
+    assert base_op.need_top_grad() and base_op.infer_shape([[2, 3]]) == ([[2, 3]], [[2, 3]])
+    with pytest.raises(NotImplementedError):
+        base_op(x)
+
+
+def test_custom_op_prop_backward_storage_types():
+    prop = mx.operator.CustomOpProp()
+    assert prop.infer_storage_type_backward(["default"], ["default"], ["default"], ["default"],
+                                            []) == (["default"], ["default"], ["default"],
+                                                    ["default"], [])
+    with pytest.raises(mx.MXNetError, match="dense arrays only"):
+        prop.infer_storage_type_backward(["csr"], ["default"], ["default"], ["default"], [])
+
+
+# --------------------------------------------------------------------------------------------
+# model
+# --------------------------------------------------------------------------------------------
+
+
+def test_model_namespace():
+    from mxtorch import model
+    param = model.BatchEndParam(epoch=1, nbatch=2, eval_metric=None, locals={})
+    assert type(param).__name__ == "BatchEndParams" and param.nbatch == 2
+    assert model.BASE_ESTIMATOR is object or model.SKLEARN_INSTALLED
+    namespace = {}
+    exec("from mxtorch.model import *", namespace)
+    for name in ("save_checkpoint", "load_checkpoint", "load_params", "BatchEndParam", "cpu",
+                 "Context", "nd", "sym", "np", "os", "logging", "namedtuple"):
+        assert name in namespace, name
+    for name in model.__all__:
+        assert hasattr(model, name), name
+    with pytest.raises(AttributeError):
+        model.not_a_name  # noqa: B018
+
+
+# --------------------------------------------------------------------------------------------
+# star-imports
+# --------------------------------------------------------------------------------------------
+
+
+def _star(module):
+    namespace = {}
+    exec(f"from {module} import *", namespace)
+    return namespace
+
+
+def test_star_imports_give_mxnet_namespaces():
+    tu = _star("mxtorch.test_utils")
+    for name in ("mx", "np", "os", "sys", "time", "json", "npt", "rnd", "OrderedDict",
+                 "contextmanager", "assert_almost_equal", "rand_ndarray", "default_context",
+                 "Symbol", "Context", "array", "setenv", "getenv"):
+        assert name in tu, name
+    assert tu["mx"] is mx and tu["np"] is np and tu["rnd"] is np.random
+    ag = _star("mxtorch.autograd")
+    assert ag["NDArray"] is mx.nd.NDArray and ag["Symbol"] is mx.sym.Symbol
+    assert {"record", "pause", "traceback", "Lock", "string_types"} <= set(ag)
+    assert {"AttrScope", "classproperty", "with_metaclass", "defaultdict"} <= set(
+        _star("mxtorch.attribute"))
+    assert {"Context", "cpu", "gpu_memory_info", "classproperty"} <= set(
+        _star("mxtorch.context"))
+    assert {"getLogger", "get_logger", "INFO", "logging"} <= set(_star("mxtorch.log"))
+    assert set(_star("mxtorch.error")) - {"__builtins__"} == {"MXNetError", "register"}
+    top = _star("mxtorch")
+    for name in ("nd", "sym", "autograd", "profiler", "registry", "log", "error", "cpu",
+                 "gpu", "Context", "AttrScope", "np_shape", "use_np", "is_np_array", "viz",
+                 "rnd", "test_utils"):
+        assert name in top, name
+
+
+# --------------------------------------------------------------------------------------------
+# test_utils helpers that were missing
+# --------------------------------------------------------------------------------------------
+
+
+def test_download_from_file_url(tmp_path):
+    from mxtorch import test_utils as tu
+    src = tmp_path / "src.bin"
+    src.write_bytes(b"payload")
+    got = tu.download(src.as_uri(), dirname=str(tmp_path / "out"))
+    assert got == str(tmp_path / "out" / "src.bin") and open(got, "rb").read() == b"payload"
+    src.write_bytes(b"changed")
+    assert open(tu.download(src.as_uri(), dirname=str(tmp_path / "out")), "rb").read() \
+        == b"payload"  # exists: kept
+    assert open(tu.download(src.as_uri(), dirname=str(tmp_path / "out"), overwrite=True),
+                "rb").read() == b"changed"
+    with pytest.raises(ValueError, match="retries must be >= 0"):
+        tu.download(src.as_uri(), retries=-1)
+    with pytest.raises(mx.MXNetError, match="after 2 attempt"):
+        tu.download((tmp_path / "missing.bin").as_uri(), dirname=str(tmp_path), retries=1)
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
+
+
+def test_zip_bz2_and_model_downloads(tmp_path):
+    import bz2
+    import zipfile
+    from mxtorch import test_utils as tu
+    archive = tmp_path / "pack.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("inner/a.txt", "A")
+    data_dir = tmp_path / "data"
+    tu.get_zip_data(str(data_dir), archive.as_uri(), "pack.zip")
+    assert (data_dir / "inner" / "a.txt").read_text() == "A"
+    packed = tmp_path / "kdd.t.bz2"
+    packed.write_bytes(bz2.compress(b"line1\nline2\n"))
+    tu.get_bz2_data(str(data_dir), "kdd.t", packed.as_uri(), "kdd.t.bz2")
+    assert (data_dir / "kdd.t").read_bytes() == b"line1\nline2\n"
+    assert not (data_dir / "kdd.t.bz2").exists()
+    # a checkpoint served from file:// URLs loads with load_checkpoint
+    net = mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=2, name="fc")
+    mx.model.save_checkpoint(str(tmp_path / "src"), 0, net,
+                             {"fc_weight": mx.nd.ones((2, 3)), "fc_bias": mx.nd.zeros(2)}, {})
+    meta = {"tiny": {"symbol": (tmp_path / "src-symbol.json").as_uri(),
+                     "params": (tmp_path / "src-0000.params").as_uri()}}
+    prefix, epoch = tu.download_model("tiny", str(tmp_path / "models"), meta)
+    assert (prefix, epoch) == (str(tmp_path / "models" / "tiny"), 0)
+    sym, args, _ = mx.model.load_checkpoint(prefix, epoch)
+    assert sym.list_arguments() == ["data", "fc_weight", "fc_bias"]
+    assert args["fc_weight"].asnumpy().tolist() == [[1, 1, 1], [1, 1, 1]]
+    assert tu.download_model("not-a-model") == (None, 0)
+    assert "imagenet1k-resnet-18" in tu._default_model_info()
+
+
+def test_real_eigenvalue_matrices():
+    from mxtorch import test_utils as tu
+    np.random.seed(3)
+    m = tu.new_matrix_with_real_eigvals_2d(4)
+    eig = np.linalg.eigvals(m)
+    assert np.allclose(eig.imag, 0) and np.all(np.abs(eig.real) <= 10)
+    s = tu.new_sym_matrix_with_real_eigvals_nd((2, 3, 3))
+    assert s.shape == (2, 3, 3) and np.allclose(s, s.transpose(0, 2, 1))
+    assert tu.new_matrix_with_real_eigvals_nd((2, 2, 3, 3)).shape == (2, 2, 3, 3)
+    q = tu.new_orthonormal_matrix_2d(5)
+    assert np.allclose(q @ q.T, np.eye(5), atol=1e-10)
+
+
+class _FakeParam:
+    def __init__(self, value):
+        self._value = value
+
+    def data(self):
+        return self._value
+
+    def set_data(self, value):
+        self._value = value
+
+
+class _FakeBlock:
+    """The part of the HybridBlock API check_gluon_hybridize_consistency uses."""
+    seed = [0]
+
+    def __init__(self, prefix, broken_when_hybridized=False):
+        self.prefix, self.broken = prefix, broken_when_hybridized
+        self.hybridized = False
+        self.params = {}
+
+    def initialize(self):
+        self.seed[0] += 1
+        self.params = {self.prefix + "w": _FakeParam(mx.nd.full((3,), self.seed[0]))}
+
+    def hybridize(self):
+        self.hybridized = True
+
+    def collect_params(self):
+        return self.params
+
+    def __call__(self, x):
+        out = x * self.params[self.prefix + "w"].data()
+        return out + 1 if self.hybridized and self.broken else out
+
+
+def test_check_gluon_hybridize_consistency():
+    from mxtorch import test_utils as tu
+    data = [mx.nd.array([1.0, 2.0, 3.0])]
+    # every block gets the first block's parameters (1.0), whatever its own init drew
+    tu.check_gluon_hybridize_consistency(lambda prefix: _FakeBlock(prefix), data,
+                                         numpy_func=lambda x: x * 1.0)
+    with pytest.raises(AssertionError):
+        tu.check_gluon_hybridize_consistency(
+            lambda prefix: _FakeBlock(prefix, broken_when_hybridized=True), data)
