@@ -5,7 +5,7 @@ Comparisons (``assert_almost_equal`` with MXNet's per-dtype default tolerances),
 (``check_numeric_gradient`` for a Symbol or any Python callable over NDArrays), symbolic
 forward/backward checks, the default context, environment variables, and small utilities.
 ``download`` fetches files (with retries, atomically); the data-set getters (``get_mnist``...)
-do not download and explain how to provide the data instead.
+use files already on disk and download only what is missing, as MXNet's do.
 
 As in MXNet (whose module has no ``__all__``), ``from mxnet.test_utils import *`` also gives
 ``mx``, ``np``, ``os``, ``sys`` and the other modules MXNet-era test suites use unqualified.
@@ -875,31 +875,86 @@ def get_bz2_data(data_dir, data_name, url, data_origin_name):
     os.remove(archive)
 
 
-def _no_dataset(name, files):
-    raise MXNetError(f"test_utils.{name} does not download data sets; mxtorch's tests never "
-                     f"touch the network. Provide the files ({files}) locally and read them "
-                     "with mx.gluon.data.vision (e.g. MNIST(root=...)) or mx.io.MNISTIter.")
+_DATA_URL = "http://data.mxnet.io/"
+_MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte")
+
+
+def _read_idx(path):
+    """The array in an IDX file (MNIST's format), gzip-compressed or not."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        head = f.read(4)
+        if len(head) < 4 or head[:3] != b"\x00\x00\x08":
+            raise MXNetError(f"{path} is not an unsigned-byte IDX file")
+        shape = struct.unpack(f">{head[3]}I", f.read(4 * head[3]))
+        return np.frombuffer(f.read(), dtype=np.uint8).reshape(shape)
 
 
 def get_mnist():
-    """Not available offline: raises MXNetError explaining how to provide MNIST."""
-    _no_dataset("get_mnist", "train-images-idx3-ubyte.gz and friends")
+    """MNIST as NumPy arrays, downloading the four ``*-ubyte.gz`` files into the current
+    directory unless they are there.
+
+    Returns
+    -------
+    dict
+        ``train_data``/``test_data``: float32 (N, 1, 28, 28) in [0, 1];
+        ``train_label``/``test_label``: int8 (N,).
+    """
+    base = _DATA_URL + "data/mnist/"
+    out = {}
+    for split, prefix in (("train", "train"), ("test", "t10k")):
+        label = _read_idx(download(f"{base}{prefix}-labels-idx1-ubyte.gz")).astype(np.int8)
+        image = _read_idx(download(f"{base}{prefix}-images-idx3-ubyte.gz"))
+        out[f"{split}_data"] = image.reshape(len(label), 1, 28, 28).astype(np.float32) / 255
+        out[f"{split}_label"] = label
+    return out
 
 
 def get_mnist_pkl():
-    _no_dataset("get_mnist_pkl", "mnist.pkl.gz")
+    """Download ``data/mnist.pkl.gz`` unless it is there."""
+    if not os.path.exists(os.path.join("data", "mnist.pkl.gz")):
+        download("http://deeplearning.net/data/mnist/mnist.pkl.gz", dirname="data")
+
+
+def _get_zipped(url, names):
+    """Download and extract ``url`` into ``data/`` unless every file of ``names`` is there."""
+    if all(os.path.exists(os.path.join("data", n)) for n in names):
+        return
+    with zipfile.ZipFile(download(url, dirname="data")) as zipped:
+        zipped.extractall("data")
 
 
 def get_mnist_ubyte():
-    _no_dataset("get_mnist_ubyte", "train-images-idx3-ubyte and friends")
+    """Download and extract MNIST's four ``*-ubyte`` files into ``data/`` unless they are
+    there."""
+    _get_zipped(_DATA_URL + "mxnet/data/mnist.zip", _MNIST_FILES)
 
 
 def get_cifar10():
-    _no_dataset("get_cifar10", "cifar10 .rec files")
+    """Download and extract CIFAR-10 (``data/cifar/{train,test}.{rec,lst}``) unless it is
+    there."""
+    _get_zipped(_DATA_URL + "mxnet/data/cifar10.zip",
+                [f"cifar/{split}.{ext}" for split in ("train", "test") for ext in ("rec", "lst")])
 
 
 def get_mnist_iterator(batch_size, input_shape, num_parts=1, part_index=0):
-    _no_dataset("get_mnist_iterator", "train-images-idx3-ubyte and friends")
+    """(train, validation) ``mx.io.MNISTIter`` over ``data/*-ubyte`` (fetched if missing);
+    ``input_shape`` of length 3 gives images, otherwise flat vectors."""
+    get_mnist_ubyte()
+    try:
+        from .io import MNISTIter
+    except ImportError as err:
+        raise MXNetError("get_mnist_iterator needs mx.io.MNISTIter, which this mxtorch build "
+                         "does not have yet; use get_mnist() for the arrays") from err
+    flat = len(input_shape) != 3
+    common = dict(input_shape=input_shape, batch_size=batch_size, flat=flat,
+                  num_parts=num_parts, part_index=part_index)
+    train = MNISTIter(image="data/train-images-idx3-ubyte", label="data/train-labels-idx1-ubyte",
+                      shuffle=True, **common)
+    val = MNISTIter(image="data/t10k-images-idx3-ubyte", label="data/t10k-labels-idx1-ubyte",
+                    **common)
+    return train, val
 
 
 def get_im2rec_path(home_env="MXNET_HOME"):

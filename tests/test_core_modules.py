@@ -701,3 +701,34 @@ def test_check_gluon_hybridize_consistency():
     with pytest.raises(AssertionError):
         tu.check_gluon_hybridize_consistency(
             lambda prefix: _FakeBlock(prefix, broken_when_hybridized=True), data)
+
+
+def _write_idx(path, array):
+    import gzip
+    import struct
+    header = struct.pack(">HBB", 0, 8, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def test_mnist_getters_use_local_files(tmp_path, monkeypatch):
+    from mxtorch import test_utils as tu
+    monkeypatch.chdir(tmp_path)
+    images = np.arange(2 * 28 * 28).reshape(2, 28, 28) % 256
+    for prefix in ("train", "t10k"):
+        _write_idx(f"{prefix}-images-idx3-ubyte.gz", images)
+        _write_idx(f"{prefix}-labels-idx1-ubyte.gz", np.array([7, 3]))
+    data = tu.get_mnist()  # files present: nothing is downloaded
+    assert data["train_data"].shape == (2, 1, 28, 28) and data["train_data"].dtype == np.float32
+    np.testing.assert_allclose(data["test_data"][1, 0], images[1] / 255, rtol=1e-6)
+    assert data["train_label"].dtype == np.int8 and data["test_label"].tolist() == [7, 3]
+    os.makedirs("data/cifar")
+    for name in tu._MNIST_FILES + ("mnist.pkl.gz",):
+        open(os.path.join("data", name), "w").close()
+    for name in ("train.rec", "test.rec", "train.lst", "test.lst"):
+        open(os.path.join("data", "cifar", name), "w").close()
+    tu.get_mnist_ubyte()
+    tu.get_mnist_pkl()
+    tu.get_cifar10()
+    with pytest.raises(mx.MXNetError, match="not an unsigned-byte IDX file"):
+        tu._read_idx(os.path.join("data", "cifar", "train.rec"))
