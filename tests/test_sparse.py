@@ -54,10 +54,13 @@ def test_fixture_classes_parts_and_byte_identical_save(tmp_path):
 
 def test_changed_values_save_the_new_parts(tmp_path):
     loaded = mx.nd.load(FIXTURE)
-    loaded["csr"] *= 0
+    nnz = loaded["csr"].data.shape[0]
+    loaded["csr"] *= 0  # MXNet 1.9.1: the stored entries stay stored (now zeros)
     mx.nd.save(str(tmp_path / "z.params"), loaded)
     again = mx.nd.load(str(tmp_path / "z.params"))["csr"]
-    assert again.data.shape == (0,) and _np(again.indptr).tolist() == [0, 0, 0, 0]
+    assert again.data.shape == (nnz,) and not _np(again.data).any()
+    loaded["csr"][:] = np.zeros(loaded["csr"].shape)  # a dense value stores its non-zeros
+    assert loaded["csr"].data.shape == (0,)
 
 
 # ---- construction --------------------------------------------------------------------------
@@ -99,13 +102,20 @@ def test_csr_matrix_other_forms(csr):
         sparse.csr_matrix((2, 3), shape=(3, 3))
 
 
-def test_invalid_parts_raise():
-    with pytest.raises(MXNetError, match="column index"):
-        sparse.csr_matrix(([1.0, 2.0], [0, 5], [0, 1, 2]), shape=(2, 3))
-    with pytest.raises(MXNetError, match="indptr"):
-        sparse.csr_matrix(([1.0, 2.0], [0, 1], [0, 2, 1]), shape=(2, 3))
-    with pytest.raises(MXNetError, match="row index"):
-        sparse.row_sparse_array(([[1.0, 2.0]], [4]), shape=(3, 2))
+def test_invalid_parts_are_kept_until_used():
+    # MXNet's constructors take parts unchecked; mxtorch checks them before any kernel runs,
+    # so bad parts raise MXNetError (never crash) and check_format names the problem.
+    bad = [sparse.csr_matrix(([1.0, 2.0], [0, 5], [0, 1, 2]), shape=(2, 3)),
+           sparse.csr_matrix(([1.0, 2.0], [0, 1], [0, 2, 1]), shape=(2, 3)),
+           sparse.row_sparse_array(([[1.0, 2.0]], [4]), shape=(3, 2))]
+    for arr in bad:
+        arr.check_format(full_check=False)
+        for use in (lambda a: a.asnumpy(), lambda a: a * 2, lambda a: a + a,
+                    lambda a: mx.nd.sum(a), lambda a: mx.nd.dot(a, mx.nd.ones((a.shape[1], 2)))):
+            with pytest.raises(MXNetError, match="invalid parts"):
+                use(arr)
+        with pytest.raises(MXNetError, match="invalid format"):
+            arr.check_format()
     with pytest.raises(ValueError, match="invalid shape"):
         sparse.row_sparse_array(([[1.0, 2.0]], [0]), shape=(3, 0))
 
@@ -254,7 +264,7 @@ def test_check_format():
     good.check_format()
     unsorted = sparse.csr_matrix(([1.0, 2.0], [1, 0], [0, 2, 2]), shape=(2, 3))
     unsorted.check_format(full_check=False)
-    with pytest.raises(MXNetError, match="not sorted"):
+    with pytest.raises(MXNetError, match="row 0 are unsorted"):
         unsorted.check_format()
 
 
@@ -294,3 +304,141 @@ def test_sparse_adagrad_update_matches_mxnet():
     np.testing.assert_allclose(_np(w), [[0.9046537, 2.0958314], [3.0, 4.0],
                                         [4.9095464, 5.9111476]], rtol=1e-6)
     np.testing.assert_allclose(_np(h), [[1.1, 2.45], [0.3, 0.4], [2.75, 2.85]], rtol=1e-6)
+
+
+# ---- storage: parts are the truth (values observed on MXNet 1.9.1) --------------------------
+
+
+def test_huge_sparse_arrays_store_only_their_parts():
+    big = sparse.zeros("row_sparse", (2_000_000, 64))
+    small = sparse.row_sparse_array((np.ones((2, 64), dtype=np.float32), [3, 1_999_999]),
+                                    shape=(2_000_000, 64))
+    total = big + small
+    assert type(total) is sparse.RowSparseNDArray and total.shape == (2_000_000, 64)
+    assert _np(total.indices).tolist() == [3, 1_999_999]
+    assert total._sd.numel() == 128  # nothing dense was built
+    c = sparse.zeros("csr", (1_000_000, 1_000_000))
+    assert (c * 2).stype == "csr" and _np((c * 2).indptr).shape == (1_000_001,)
+
+
+def test_stored_structure_survives_like_mxnet():
+    c = sparse.csr_matrix(([1.0, 0.0, 2.0], [0, 2, 1], [0, 2, 3]), shape=(2, 3))
+    assert _np((c * 0).data).tolist() == [0, 0, 0]
+    div = c / 0
+    assert np.isinf(_np(div.data)[[0, 2]]).all() and np.isnan(_np(div.data)[1])
+    assert _np(div)[0, 1] == 0  # not stored: stays 0
+    r = sparse.row_sparse_array(([[1.0, 2.0], [0.0, 0.0]], [0, 2]), shape=(3, 2))
+    assert _np((r - r).indices).tolist() == [0, 2]
+    r[:] = 0
+    assert _np(r.indices).tolist() == [0, 1, 2] and not _np(r.data).any()
+    assert _np(mx.nd.contrib.getnnz(c)).tolist() == [3]  # stored zeros count
+    assert _np(mx.nd.contrib.getnnz(c, axis=1)).tolist() == [2, 1]
+    assert _np(mx.nd.contrib.getnnz(c, axis=0)).tolist() == [1, 1, 1]
+    assert _np(mx.nd.abs(r).indices).tolist() == [0, 1, 2]
+
+
+def test_creation_keeps_storage_type(csr, rsp):
+    assert type(mx.nd.array(csr)) is sparse.CSRNDArray
+    copy = mx.nd.array(rsp, dtype="float64")
+    assert type(copy) is sparse.RowSparseNDArray and copy.dtype == np.float64
+    assert _np(copy.indices).tolist() == [0, 2]
+    for stype, cls in (("csr", sparse.CSRNDArray), ("row_sparse", sparse.RowSparseNDArray)):
+        for make in (mx.nd.empty, mx.nd.zeros):
+            arr = make((4, 5), stype=stype)
+            assert type(arr) is cls and arr._sd.numel() == 0 and arr.shape == (4, 5)
+
+
+@pytest.mark.parametrize("parts,message", [
+    (([1.0, 2.0], [0, 1], [1, 1, 2]), "indptr must start at 0"),
+    (([1.0, 2.0], [0, 1], [0, 2, 1]), "indptr decreases at position 2"),
+    (([1.0, 2.0], [0, 1], [0, 1, 3]), "end at the number of stored values 2"),
+    (([1.0, 2.0], [0, 1], [0, -1, 2]), "negative entry at position 1"),
+    (([1.0, 2.0], [0, 5], [0, 1, 2]), "column index 5 at position 1 is out of range"),
+    (([1.0, 2.0], [-1, 1], [0, 1, 2]), "column index -1 at position 0"),
+    (([1.0, 2.0], [1, 0], [0, 2, 2]), "row 0 are unsorted"),
+    (([1.0, 2.0], [1, 1], [0, 2, 2]), "row 0 are duplicated"),
+])
+def test_check_format_names_every_csr_problem(parts, message):
+    arr = sparse.csr_matrix(parts, shape=(2, 3))
+    arr.check_format(full_check=False)
+    with pytest.raises(MXNetError, match=message):
+        arr.check_format()
+
+
+@pytest.mark.parametrize("rows,message", [([2, 1], "unsorted"), ([1, 1], "duplicated"),
+                                          ([0, 3], "row index 3"), ([-1, 0], "row index -1")])
+def test_check_format_names_every_row_sparse_problem(rows, message):
+    arr = sparse.row_sparse_array(([[1.0], [2.0]], rows), shape=(3, 1))
+    with pytest.raises(MXNetError, match=message):
+        arr.check_format()
+    bad_len = sparse.row_sparse_array(([[1.0], [2.0]], [0]), shape=(3, 1))
+    with pytest.raises(MXNetError, match="data has shape"):
+        bad_len.check_format(full_check=False)
+
+
+def test_scatter_ops_touch_stored_values_only():
+    # observed on MXNet 1.9.1 (sparse_stypes.json has the full table)
+    r = sparse.row_sparse_array(([[2.0, 4.0]], [1]), shape=(3, 2))
+    plus = mx.nd._internal._scatter_plus_scalar(r, scalar=1)
+    assert plus.stype == "row_sparse" and _np(plus).tolist() == [[0, 0], [3, 5], [0, 0]]
+    minus = mx.nd._internal._scatter_minus_scalar(r, scalar=1)
+    assert _np(minus).tolist() == [[0, 0], [1, 3], [0, 0]]
+    div = mx.nd._internal._scatter_elemwise_div(r, mx.nd.array([[1, 1], [2, 8], [1, 1]]))
+    assert div.stype == "row_sparse" and _np(div).tolist() == [[0, 0], [1, 0.5], [0, 0]]
+    assert hasattr(mx.sym.sparse, "cast_storage")
+
+
+def test_sparse_results_into_out_and_in_place(csr, rsp):
+    out = sparse.zeros("row_sparse", rsp.shape)
+    mx.nd.elemwise_add(rsp, rsp, out=out)
+    assert _np(out.indices).tolist() == [0, 2] and _np(out).tolist() == _np(rsp * 2).tolist()
+    dense_out = mx.nd.zeros(csr.shape)
+    mx.nd.elemwise_mul(csr, mx.nd.ones(csr.shape) * 3, out=dense_out)
+    assert _np(dense_out).tolist() == [[0, 3, 0], [6, 0, 0]]
+    rsp *= 2
+    assert _np(rsp.data).tolist() == [[0, 2, 0], [4, 0, 0]]
+    rsp += 1  # a dense result written into a row_sparse array stores its non-zero rows
+    assert _np(rsp.indices).tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int32"])
+def test_csr_dot_all_dtypes(dtype):
+    dense = np.array([[0, 1, 0, 2], [3, 0, 0, 0], [0, 0, 0, 0]], dtype=dtype)
+    rhs = np.arange(8, dtype=dtype).reshape(4, 2)
+    c = mx.nd.array(dense, dtype=dtype).tostype("csr")
+    got = mx.nd.dot(c, mx.nd.array(rhs, dtype=dtype))
+    assert got.stype == "default" and got.dtype == np.dtype(dtype)
+    np.testing.assert_allclose(_np(got), dense.astype(np.float64) @ rhs, rtol=1e-3)
+    grad = mx.nd.dot(c, mx.nd.array(np.ones((3, 2)), dtype=dtype), transpose_a=True)
+    assert grad.stype == "row_sparse" and _np(grad.indices).tolist() == [0, 1, 3]
+    np.testing.assert_allclose(_np(grad), dense.T.astype(np.float64) @ np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 1)])
+@pytest.mark.parametrize("op", ["sum", "mean"])
+def test_reductions_from_parts(op, axis, csr, rsp):
+    for arr in (csr, rsp):
+        want = getattr(mx.nd, op)(mx.nd.array(_np(arr)), axis=axis, keepdims=True)
+        got = getattr(mx.nd, op)(arr, axis=axis, keepdims=True)
+        assert got.stype == "default" and got.shape == want.shape
+        np.testing.assert_allclose(_np(got), _np(want), rtol=1e-6)
+
+
+def test_stored_zeros_survive_save_and_pickle(tmp_path):
+    c = sparse.csr_matrix(([1.0, 0.0], [0, 2], [0, 2, 2]), shape=(2, 3))
+    r = sparse.row_sparse_array(([[0.0, 0.0]], [1]), shape=(3, 2))
+    path = str(tmp_path / "z.params")
+    mx.nd.save(path, {"c": c, "r": r})
+    back = mx.nd.load(path)
+    assert _np(back["c"].data).tolist() == [1.0, 0.0]
+    assert _np(back["r"].indices).tolist() == [1]
+    again = pickle.loads(pickle.dumps(r))
+    assert type(again) is sparse.RowSparseNDArray and _np(again.indices).tolist() == [1]
+
+
+def test_sparse_embedding_takes_deterministic():
+    # MXNet 1.9.1: SparseEmbedding accepts deterministic= (Embedding does not)
+    w = mx.nd.array([[1, 2], [3, 4], [5, 6]])
+    out = mx.nd.contrib.SparseEmbedding(mx.nd.array([2, 0]), w, input_dim=3, output_dim=2,
+                                        deterministic=True)
+    assert _np(out).tolist() == [[5, 6], [1, 2]]

@@ -35,6 +35,7 @@ class NDArray:
     """
     __slots__ = ("_t", "_ctx", "_ag", "__weakref__")
     __array_priority__ = 1000.0
+    _sparse = False  # True for CSRNDArray / RowSparseNDArray (ndarray/sparse.py)
 
     def __init__(self, handle, ctx=None, writable=True):
         # ``handle`` is the storage: a torch tensor here, where MXNet has a C handle.
@@ -175,6 +176,9 @@ class NDArray:
             if other.shape != self.shape:
                 raise MXNetError(f"copyto: shape mismatch, source {self.shape} vs target "
                                  f"{other.shape}")
+            if other._sparse:
+                _assign(other, self._t)
+                return other
             _assign(other, self._t.to(device=other._t.device, dtype=other._t.dtype))
             return other
         if isinstance(other, Context):
@@ -409,6 +413,9 @@ def _run1(fn, t):
 
 def _assign(target, value):
     """Write tensor ``value`` into the NDArray ``target`` in place (broadcasting)."""
+    if target._sparse:
+        from .sparse import assign_dense
+        return assign_dense(target, value.to(target.context.torch_device))
     dst = target._t
     if STATE.recording and (dst.requires_grad or value.requires_grad):
         # Recorded in-place writes would corrupt torch's graph; rebind instead (identity kept).
@@ -438,11 +445,19 @@ def _call(name, *args, **kwargs):
 
 def apply_op(op, arrays, attrs, out=None):
     """Run ``op`` on NDArrays with parsed ``attrs``; the generic nd door path."""
-    if op.sparse_compute is not None and any(type(a) is not NDArray for a in arrays):
-        from ._update_helpers import sparse_apply  # sparse inputs reach the op's parts kernel
-        result = sparse_apply(op, arrays, attrs, out)
-        if result is not NotImplemented:
-            return result
+    if any(a._sparse for a in arrays) or getattr(out, "_sparse", False) or (
+            op.name in _DENSE_TO_SPARSE and op.stype(attrs, ["default"] * len(arrays))
+            != "default"):
+        from .sparse import sparse_apply  # MXNet's storage-type table and the sparse kernels
+        return sparse_apply(op, arrays, attrs, out)
+    return _apply_dense(op, arrays, attrs, out)
+
+
+_DENSE_TO_SPARSE = frozenset(("cast_storage", "dot"))
+
+
+def _apply_dense(op, arrays, attrs, out=None):
+    """``apply_op`` on dense values (also the storage fallback of sparse inputs)."""
     tensors = [a._t for a in arrays]
     if arrays:
         ctx = arrays[0]._ctx
@@ -466,11 +481,7 @@ def apply_op(op, arrays, attrs, out=None):
     if single:
         if out is not None:
             return _write_out(out, result, op)
-        res = _wrap(result, ctx)
-        if op.name == "cast_storage" or any(type(a) is not NDArray for a in arrays):
-            from .sparse import restype  # sparse inputs: MXNet's result storage types
-            res = restype(op.name, arrays, attrs, res)
-        return res
+        return _wrap(result, ctx)
     results = [_wrap(r, ctx) for r in result]
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else [out]

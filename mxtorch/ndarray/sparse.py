@@ -1,47 +1,65 @@
-"""``mx.nd.sparse``: CSRNDArray, RowSparseNDArray, their constructors and the sparse ops.
+"""``mx.nd.sparse``: CSRNDArray, RowSparseNDArray, their constructors and the sparse door.
 
-Design: a sparse array is an NDArray whose tensor holds the DENSE value, so every operator
-works on it unchanged. Its stored parts (``data``, ``indices``, ``indptr``) are derived from
-that value when asked for, and cached while the tensor is unchanged (torch's version counter
-tells); parts that came from a file or a constructor are kept as given (explicit zeros,
-index order) until the value changes, so a loaded file saves back byte for byte.
+Storage: a sparse array holds its parts and its shape, never its dense value::
 
-Results of operators get MXNet 1.9.1's storage type where MXNet's sparse kernels would keep
-it (``abs(csr)`` is csr, ``csr * 2`` is csr, ``exp(csr)`` is dense): see ``result_stype``.
-The price of the design is memory: a sparse array costs as much as its dense value.
+    _sd  data tensor     csr: (nnz,)          row_sparse: (rows stored,) + shape[1:]
+    _sa  aux tensors     csr: (indptr, indices) row_sparse: (indices,)   (int64)
+    _ss  shape tuple
+
+Interface kept for other modules (gradients, optimizers, Symbol/Executor, file I/O):
+
+- ``arr._sparse_parts()`` -> ``(data, *aux)`` tensors as stored (csr: data, indptr, indices;
+  row_sparse: data, indices), after a cheap safety check (MXNetError on parts that would make
+  an index kernel read out of bounds).
+- ``arr._parts()`` -> ``SparseParts(stype, shape, data, aux)`` (same check), what
+  ``OpDef.sparse_compute`` kernels take and return.
+- ``_from_parts(stype, shape, data, aux, ctx)`` builds an array from parts (no check, no copy);
+  ``_set_parts(arr, parts)`` replaces an array's parts in place (identity kept).
+- ``arr._sparse_record()`` -> ``SparseRecord`` for nd.save and pickling.
+
+``arr._t`` (what every dense kernel reads) is the storage fallback: a dense tensor built from
+the parts on each access; assigning ``arr._t = dense`` stores ``dense``'s non-zeros.
+Operators reach ``sparse_apply`` (the nd door's sparse branch) whenever an input is sparse:
+the result storage type comes from ``OpDef.stype`` and the values from ``OpDef.sparse_compute``
+when the op has a kernel for these inputs, else from the dense kernel on dense values.
 """
-from builtins import slice as py_slice
+from array import array as native_array  # noqa: F401 - MXNet's module exposes it
+from builtins import slice as py_slice, sum as py_sum  # noqa: F401
 
 import numpy as np
 import torch
 
-from ..base import MXNetError, NotSupportedError, integer_types, numeric_types
+from .. import autograd
+from ..autograd import STATE
+from ..base import MXNetError, NotSupportedError, NotSupportedForSparseNDArray  # noqa: F401
+from ..base import _Null, integer_types, numeric_types
 from ..context import Context, context_of_device, current_context
 from .._torch.dtypes import TORCH_TO_NAME, TORCH_TO_NP_TYPE, to_torch_dtype
-from .._torch.params_format import SparseRecord, dumps_array, loads_array, sparse_problem, \
-    sparse_to_dense
+from .._torch.params_format import SparseRecord, dumps_array, loads_array
 from ..ops import REGISTRY
-from ..ops.sparse import dense_to_csr, dense_to_row_sparse
-from ._gen import ND_FUNCTIONS, populate as _populate, split_arguments
-from .ndarray import NDArray, _assign, _new, _wrap
+from ..ops._invoke import check_same_dtype
+from ..ops._registry import SparseParts
+from ..ops import sparse as kernels
+from ._gen import ND_FUNCTIONS, populate as _populate
+from .ndarray import NDArray, _new, _no_grad, _wrap
+
+from . import op  # noqa: F401,E402 - MXNet's module exposes it
 
 _populate(globals(), "sparse")
-
-__all__ = ["BaseSparseNDArray", "CSRNDArray", "RowSparseNDArray", "csr_matrix",
-           "row_sparse_array", "zeros", "empty", "array", "add", "subtract", "multiply",
-           "divide", "cast_storage", "retain"]
 
 _STORAGE_TYPE_UNDEFINED = -1
 _STORAGE_TYPE_DEFAULT = 0
 _STORAGE_TYPE_ROW_SPARSE = 1
 _STORAGE_TYPE_CSR = 2
 _STORAGE_TYPE_STR_TO_ID = {"undefined": -1, "default": 0, "row_sparse": 1, "csr": 2}
+_STORAGE_TYPE_ID_TO_STR = {v: k for k, v in _STORAGE_TYPE_STR_TO_ID.items()}
 _STORAGE_AUX_TYPES = {"row_sparse": [np.int64], "csr": [np.int64, np.int64]}
 
 
 class BaseSparseNDArray(NDArray):
     """An NDArray stored in a sparse format (see CSRNDArray and RowSparseNDArray)."""
-    __slots__ = ("_parts", "_parts_src", "_parts_ver")
+    __slots__ = ("_sd", "_sa", "_ss", "_safe")
+    _sparse = True
     _stype = None
     _aux_names = ()
 
@@ -51,43 +69,71 @@ class BaseSparseNDArray(NDArray):
             raise NotSupportedError(f"{type(self).__name__}(handle) wraps an MXNet C handle; "
                                     f"create sparse arrays with mx.nd.sparse.csr_matrix / "
                                     f"row_sparse_array or x.tostype('{self._stype}')")
-        _init(self, torch.zeros((0,) * (2 if self._stype == "csr" else 1)), current_context())
+        shape = (0, 0) if self._stype == "csr" else (0,)
+        _fill(self, kernels.empty_parts(self._stype, shape, torch.float32, None),
+              current_context())
 
     # ---- storage -------------------------------------------------------------------------
+    @property
+    def _t(self):
+        """The dense value (storage fallback: built from the parts on each access)."""
+        return kernels.to_dense(self._parts())
+
+    @_t.setter
+    def _t(self, dense):
+        _set_parts(self, kernels.from_dense(self._stype, dense))
+
     @property
     def stype(self):
         """'csr' or 'row_sparse'."""
         return self._stype
 
+    @property
+    def shape(self):
+        return self._ss
+
+    @property
+    def ndim(self):
+        return len(self._ss)
+
+    @property
+    def dtype(self):
+        return TORCH_TO_NP_TYPE[self._sd.dtype]
+
+    def __len__(self):
+        return self._ss[0]
+
+    def _parts(self):
+        """SparseParts after the safety check (see module docstring)."""
+        if not self._safe:
+            problem = kernels.safety_problem(self._stype, self._ss, self._sd, self._sa)
+            if problem:
+                raise MXNetError(f"{type(self).__name__} of shape {self._ss} has invalid "
+                                 f"parts: {problem}")
+            self._safe = True
+        return SparseParts(self._stype, self._ss, self._sd, self._sa)
+
     def _sparse_parts(self):
-        """(data, *aux) tensors as stored; recomputed from the value when it changed."""
-        t = self._t
-        try:
-            fresh = self._parts_src is t and self._parts_ver == t._version
-        except RuntimeError:  # inference tensors have no version counter
-            fresh = False
-        if not fresh:
-            with torch.no_grad():
-                dense = t.detach()
-                parts = dense_to_csr(dense) if self._stype == "csr" else dense_to_row_sparse(dense)
-            _set_parts(self, parts)
-        return self._parts
+        """(data, *aux) tensors as stored (csr: data, indptr, indices; row_sparse: data,
+        indices)."""
+        p = self._parts()
+        return (p.data,) + tuple(p.aux)
 
     def _sparse_record(self):
         """The parts in MXNet's file order (used by nd.save and pickling)."""
-        data, *aux = self._sparse_parts()
-        return SparseRecord(self._stype, self.shape, data, tuple(aux))
+        return SparseRecord(self._stype, self._ss, self._sd.detach(),
+                            tuple(a.detach() for a in self._sa))
 
     def _data(self):
         """A copy of the stored values as a dense NDArray."""
-        return _wrap(self._sparse_parts()[0].clone(), self._ctx)
+        return _wrap(self._sd.detach().clone(), self._ctx)
 
     def _aux_data(self, i):
         """A copy of aux array ``i`` (csr: 0 indptr, 1 indices; row_sparse: 0 indices)."""
-        return _wrap(self._sparse_parts()[1 + i].clone(), self._ctx)
+        return _wrap(self._sa[i].clone(), self._ctx)
 
     def _aux_type(self, i):
-        return TORCH_TO_NP_TYPE[self._sparse_parts()[1 + i].dtype]
+        return TORCH_TO_NP_TYPE[self._sa[i].dtype]
 
     @property
     def _num_aux(self):
@@ -99,30 +145,34 @@ class BaseSparseNDArray(NDArray):
 
     @property
     def data(self):
-        """A copy of the stored (non-zero) values."""
+        """A copy of the stored values (stored zeros included)."""
         return self._data()
 
     @data.setter
     def data(self, value):
         raise NotSupportedError("the parts of a sparse array are read-only; build a new one "
-                                  "with mx.nd.sparse.csr_matrix / row_sparse_array")
+                                "with mx.nd.sparse.csr_matrix / row_sparse_array")
 
     def check_format(self, full_check=True):
-        """Raise MXNetError if the stored parts are not a valid array (``full_check`` also
-        requires sorted, unique indices)."""
-        data, *aux = self._sparse_parts()
-        problem = sparse_problem(self._stype, self.shape, data, tuple(aux))
-        if problem is None and full_check:
-            problem = _order_problem(self._stype, aux)
+        """Raise MXNetError naming the first problem of the stored parts.
+
+        Parameters
+        ----------
+        full_check : bool, default True
+            False checks lengths and shapes only; True also checks every indptr rule (starts
+            at 0, never decreases, ends at the number of values, non-negative) and every index
+            (in range, sorted, no duplicates).
+        """
+        problem = kernels.parts_problem(self._stype, self._ss, self._sd, self._sa, full_check)
         if problem:
-            raise MXNetError(f"{type(self).__name__} of shape {self.shape} has an invalid "
+            raise MXNetError(f"{type(self).__name__} of shape {self._ss} has an invalid "
                              f"format: {problem}")
 
     # ---- NDArray behaviour that differs for sparse arrays ----------------------------------
     @property
     def size(self):
         raise NotSupportedError("size is ambiguous for a sparse array (MXNet does not define "
-                                  "it); use x.shape or x.data.size")
+                                "it); use x.shape or x.data.size")
 
     def reshape(self, *shape, **kwargs):
         raise NotSupportedError(f"reshape is not supported for {type(self).__name__}; convert "
@@ -138,29 +188,57 @@ class BaseSparseNDArray(NDArray):
         shape = "x".join(str(d) for d in self.shape)
         return f"\n<{type(self).__name__} {shape} @{self._ctx}>"
 
+    def wait_to_read(self):
+        if self._sd.is_cuda:
+            torch.cuda.synchronize(self._sd.device)
+
+    wait_to_write = wait_to_read
+
     def astype(self, dtype, copy=True):
-        """Cast the values, keeping the storage type."""
+        """Cast the stored values, keeping the storage type and structure."""
         target = to_torch_dtype(dtype)
-        if not copy and target == self._t.dtype:
+        if not copy and target == self._sd.dtype:
             return self
-        return _like(self, ND_FUNCTIONS["Cast"](_dense_view(self), dtype=TORCH_TO_NAME[target]))
+        p = self._parts()
+        return _from_parts(self._stype, self._ss, _run(lambda: p.data.to(target)),
+                           tuple(a.clone() for a in p.aux), self._ctx)
 
     def copy(self):
-        return _like(self, ND_FUNCTIONS["_copy"](_dense_view(self)))
+        """A copy with the same parts."""
+        return _sparse_call("_copy", self)
 
     def detach(self):
-        return _like(self, _wrap(self._t.detach(), self._ctx))
+        return _from_parts(self._stype, self._ss, self._sd.detach(), self._sa, self._ctx)
+
+    def as_in_context(self, context):
+        if context == self._ctx:
+            return self
+        return self.copyto(context)
+
+    as_in_ctx = as_in_context
 
     def copyto(self, other):
         """Copy into an NDArray of the same shape (dense or this storage type) or a Context."""
         if isinstance(other, Context):
-            moved = NDArray.copyto(_dense_view(self), other)
-            return _like(self, moved)
+            device = other.torch_device
+            return _from_parts(self._stype, self._ss, self._sd.detach().to(device, copy=True),
+                               tuple(a.to(device, copy=True) for a in self._sa), other)
         if isinstance(other, NDArray):
+            if other is self:
+                return other
             if other.stype not in ("default", self._stype):
                 raise TypeError(f"copyto does not support destination NDArray stype "
                                 f"{other.stype} from {self._stype}")
-            return NDArray.copyto(self, other)
+            if other.shape != self.shape:
+                raise MXNetError(f"copyto: shape mismatch, source {self.shape} vs target "
+                                 f"{other.shape}")
+            if other.stype == "default":
+                return NDArray.copyto(_wrap(self._t, self._ctx), other)
+            device, dtype = other._sd.device, other._sd.dtype
+            p = self._parts()
+            _set_parts(other, p._replace(data=p.data.detach().to(device, dtype, copy=True),
+                                         aux=tuple(a.to(device, copy=True) for a in p.aux)))
+            return other
         raise TypeError(f"copyto does not support type {type(other).__name__}")
 
     def tostype(self, stype):
@@ -169,13 +247,9 @@ class BaseSparseNDArray(NDArray):
             raise ValueError(f"cast_storage from {self._stype} to {stype} is not supported")
         return cast_storage(self, stype=stype)
 
-    # ---- arithmetic: storage types as MXNet's sparse kernels give them ---------------------
-    # (the binary and in-place dunders are installed from _SPARSE_OPERATORS below)
-    def __neg__(self):
-        return _sparse_call("negative", self)
-
-    def __abs__(self):
-        return _sparse_call("abs", self)
+    def attach_grad(self, grad_req="write", stype=None):
+        """Give this array a gradient buffer (dense unless ``stype`` says otherwise)."""
+        NDArray.attach_grad(self, grad_req, stype)
 
     # ---- pickling (MXNet: a single sparse record under 'handle') ---------------------------
     def __getstate__(self):
@@ -183,14 +257,17 @@ class BaseSparseNDArray(NDArray):
 
     def __setstate__(self, state):
         handle = state.get("handle") if isinstance(state, dict) else None
+        ctx = current_context()
         if handle is None:
-            _init(self, torch.zeros((0,) * (2 if self._stype == "csr" else 1)), current_context())
+            shape = (0, 0) if self._stype == "csr" else (0,)
+            _fill(self, kernels.empty_parts(self._stype, shape, torch.float32, None), ctx)
             return
         item = loads_array(handle, allow_sparse=True)
         if isinstance(item, SparseRecord):
-            _init_from_record(self, item, current_context())
+            _fill(self, SparseParts(item.stype, tuple(item.shape), item.data, tuple(item.aux)),
+                  ctx)
         else:
-            _init(self, item, current_context())
+            _fill(self, kernels.from_dense(self._stype, item), ctx)
 
     def __reduce_ex__(self, protocol):
         return (type(self), (None,), self.__getstate__())
@@ -224,16 +301,17 @@ class CSRNDArray(BaseSparseNDArray):
     def __getitem__(self, key):
         # NOTE: MXNet supports only rows: x[i] and x[a:b] (step 1), both giving a CSRNDArray.
         if isinstance(key, integer_types):
-            begin = self.shape[0] - 1 if key == -1 else int(key)
+            begin = int(key) + self.shape[0] if key < 0 else int(key)
+            if not 0 <= begin < self.shape[0]:
+                raise IndexError(f"index {key} is out of bounds for axis 0 with size "
+                                 f"{self.shape[0]}")
             return _sparse_call("slice", self, begin=(begin,), end=(begin + 1,))
         if isinstance(key, py_slice):
-            if key.step is not None:
+            if key.step not in (None, 1):
                 raise ValueError("CSRNDArray only supports continuous slicing on axis 0")
             if key.start is None and key.stop is None:
                 return self
-            begin = key.start or 0
-            end = key.stop if key.stop is not None else self.shape[0]
-            return _sparse_call("slice", self, begin=(begin,), end=(end,))
+            return _sparse_call("slice", self, begin=(key.start,), end=(key.stop,))
         if isinstance(key, tuple):
             raise ValueError("Multi-dimension indexing is not supported")
         raise ValueError(f"Undefined behaviour for {key!r}")
@@ -285,7 +363,11 @@ class RowSparseNDArray(BaseSparseNDArray):
     def __setitem__(self, key, value):
         _check_full_slice(self, key)
         if isinstance(value, numeric_types):
-            _assign(self, torch.full((), value, dtype=self._t.dtype, device=self._t.device))
+            # NOTE: as in MXNet, every row becomes stored (also for value 0).
+            device, dtype = self._sd.device, self._sd.dtype
+            data = torch.full(self._ss, value, dtype=dtype, device=device)
+            rows = torch.arange(self._ss[0], dtype=torch.int64, device=device)
+            _set_parts(self, SparseParts("row_sparse", self._ss, data, (rows,)))
             return
         _assign_all(self, value)
 
@@ -295,87 +377,170 @@ class RowSparseNDArray(BaseSparseNDArray):
 
 
 # --------------------------------------------------------------------------------------------
-# building sparse arrays
+# building sparse arrays from parts
 # --------------------------------------------------------------------------------------------
 
 _CLASSES = {"csr": CSRNDArray, "row_sparse": RowSparseNDArray}
 
 
-def _init(arr, t, ctx):
-    arr._t = t
+def _fill(arr, parts, ctx):
+    arr._sd = parts.data
+    arr._sa = tuple(parts.aux)
+    arr._ss = tuple(int(d) for d in parts.shape)
+    arr._safe = False
     arr._ctx = ctx
-    arr._parts = arr._parts_src = arr._parts_ver = None
 
 
 def _set_parts(arr, parts):
-    arr._parts = tuple(parts)
-    arr._parts_src = arr._t
-    arr._parts_ver = arr._t._version
+    """Replace ``arr``'s parts (same storage type) keeping the object."""
+    if parts.stype != arr._stype:
+        raise MXNetError(f"cannot store {parts.stype} parts in a {arr._stype} array")
+    if tuple(parts.shape) != arr._ss:
+        raise MXNetError(f"in-place write would change the shape from {arr._ss} to "
+                         f"{tuple(parts.shape)}")
+    _fill(arr, parts, arr._ctx)
 
 
-def _make(stype, t, ctx, parts=None):
-    """A sparse array of dense value ``t`` (no copy); ``parts`` as stored, if known."""
+def _from_parts(stype, shape, data, aux, ctx):
+    """A sparse array of these parts (no copy, not checked: kernels check before use)."""
     arr = _new(_CLASSES[stype])
-    _init(arr, t, ctx)
-    if parts is not None:
-        _set_parts(arr, parts)
+    _fill(arr, SparseParts(stype, tuple(shape), data, tuple(aux)), ctx)
     return arr
 
 
-def _init_from_record(arr, record, ctx):
-    _init(arr, record.dense(), ctx)
-    _set_parts(arr, (record.data,) + tuple(record.aux))
+def _wrap_parts(parts, ctx):
+    return _from_parts(parts.stype, parts.shape, parts.data, parts.aux, ctx)
 
 
 def from_record(record, ctx=None):
     """The sparse NDArray of a ``SparseRecord`` (from a file), parts kept as stored."""
     ctx = ctx or context_of_device(record.data.device)
-    arr = _new(_CLASSES[record.stype])
-    _init_from_record(arr, _to_device(record, ctx), ctx)
-    return arr
-
-
-def _to_device(record, ctx):
     device = ctx.torch_device
-    if record.data.device == device:
-        return record
-    return SparseRecord(record.stype, record.shape, record.data.to(device),
-                        tuple(a.to(device) for a in record.aux))
+    return _from_parts(record.stype, record.shape, record.data.to(device),
+                       tuple(a.to(device=device, dtype=torch.int64) for a in record.aux), ctx)
 
 
-def _from_parts(stype, shape, data, aux, ctx):
-    """Validate the parts (MXNetError naming the problem) and build the array."""
-    problem = sparse_problem(stype, shape, data, aux)
-    if problem:
-        raise MXNetError(f"invalid {stype} array of shape {tuple(shape)}: {problem}")
-    arr = _new(_CLASSES[stype])
-    _init(arr, sparse_to_dense(stype, tuple(shape), data, aux), ctx)
-    _set_parts(arr, (data,) + tuple(aux))
-    return arr
+# --------------------------------------------------------------------------------------------
+# the sparse door: every operator call with a sparse input (or a sparse result) lands here
+# --------------------------------------------------------------------------------------------
 
 
-def _like(proto, dense):
-    """``dense`` (an NDArray) as an array of ``proto``'s storage type (no copy)."""
-    return _make(proto._stype, dense._t, dense._ctx)
+def _run(fn):
+    """Run ``fn()`` tracking gradients only while recording (as the dense door does)."""
+    if STATE.recording:
+        return fn()
+    with _no_grad():
+        return fn()
 
 
-def _dense_view(arr):
-    """A plain NDArray over the same tensor (so dense ops see a dense array)."""
-    return _wrap(arr._t, arr._ctx)
+def sparse_apply(op, arrays, attrs, out=None):
+    """Run ``op`` where an input is sparse (or the op makes sparse results from dense ones).
+
+    The result stype is ``op.stype(attrs, in_stypes)`` (default when the op has no rule);
+    its value comes from ``op.sparse_compute`` on the parts when that kernel handles these
+    inputs, else from the dense kernel on dense values (MXNet's storage fallback).
+    """
+    stypes = [a.stype for a in arrays]
+    want = op.stype(attrs, stypes) if op.stype is not None else "default"
+    if not isinstance(want, str):  # several outputs: storage fallback, dense results
+        want = "default"
+    ctx = arrays[0]._ctx if arrays else current_context()
+    result = NotImplemented
+    if op.sparse_compute is not None:
+        inputs = [a._parts() if a._sparse else a._t for a in arrays]
+        if STATE.recording and op.grad_stype is not None:  # MXNet's sparse gradient rows
+            inputs = autograd.sparse_grad_inputs(op, arrays, inputs, attrs)
+        if op.same_dtype and len(inputs) > 1:
+            check_same_dtype(op, [x.data if isinstance(x, SparseParts) else x
+                                  for x in inputs], attrs)
+        target = None if not isinstance(out, NDArray) else \
+            (out._parts() if out._sparse else out._t)
+        result = _run(lambda: op.sparse_compute(inputs, target, **attrs))
+        if result is target and target is not None:  # the kernel wrote into out= in place
+            return out
+    if result is NotImplemented:
+        return _fallback(op, arrays, attrs, out, want, ctx)
+    result = _conform(result, want)
+    if STATE.recording:
+        autograd.mark_recorded(result.data if isinstance(result, SparseParts) else result)
+    return _deliver(result, ctx, out, op)
 
 
-def _order_problem(stype, aux):
-    if stype == "csr":
-        indptr, indices = (a.to(torch.int64) for a in aux)
-        for row in range(indptr.numel() - 1):
-            cols = indices[int(indptr[row]):int(indptr[row + 1])]
-            if cols.numel() > 1 and bool((cols[1:] <= cols[:-1]).any()):
-                return f"the column indices of row {row} are not sorted and unique"
-        return None
-    rows = aux[0].to(torch.int64)
-    if rows.numel() > 1 and bool((rows[1:] <= rows[:-1]).any()):
-        return "the row indices are not sorted and unique"
-    return None
+def _fallback(op, arrays, attrs, out, want, ctx):
+    """MXNet's storage fallback: dense values in, the dense kernel, ``want`` out."""
+    from .ndarray import _apply_dense
+    dense_in = [_wrap(a._t, a._ctx) if a._sparse else a for a in arrays]
+    mutated = [i for i, a in enumerate(arrays) if a._sparse and op.mutate]
+    if want == "default" and not mutated:
+        return _apply_dense(op, dense_in, attrs, out)
+    result = _apply_dense(op, dense_in, attrs, None)
+    for i in mutated:  # optimizer states stored sparse: write the updated values back
+        arrays[i]._t = dense_in[i]._t
+    if not isinstance(result, NDArray):
+        return _deliver_list(result, out)
+    value = result._t if want == "default" else kernels.from_dense(want, result._t)
+    return _deliver(value, ctx, out, op)
+
+
+def _conform(result, want):
+    """The kernel's result in the storage type the table gives."""
+    if isinstance(result, SparseParts):
+        if result.stype == want:
+            return result
+        dense = kernels.to_dense(result)
+        return dense if want == "default" else kernels.from_dense(want, dense)
+    if want == "default":
+        return result
+    return kernels.from_dense(want, result)
+
+
+def _deliver(result, ctx, out, op):
+    if out is None:
+        if isinstance(result, SparseParts):
+            return _wrap_parts(result, ctx)
+        return _wrap(result, ctx)
+    if not isinstance(out, NDArray):
+        raise TypeError(f"{op.name}: out= must be an NDArray, got {type(out).__name__}")
+    shape = tuple(result.shape)
+    if out.shape != shape:
+        raise MXNetError(f"{op.name}: out= has shape {out.shape}, the result has shape {shape}")
+    if out._sparse and isinstance(result, SparseParts) and result.stype == out.stype:
+        dtype = out._sd.dtype
+        _set_parts(out, result._replace(data=result.data.to(dtype)))
+        return out
+    from .ndarray import _assign
+    dense = kernels.to_dense(result) if isinstance(result, SparseParts) else result
+    _assign(out, dense)
+    return out
+
+
+def _deliver_list(results, out):
+    if out is None:
+        return results
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    from .ndarray import _assign
+    for o, r in zip(outs, results):
+        _assign(o, r._t)
+    return out
+
+
+def _sparse_call(op_name, *args, **kwargs):
+    """Call the nd function of registered op ``op_name``."""
+    return ND_FUNCTIONS[op_name](*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# in-place writes into sparse arrays (the dense door's _assign lands here)
+# --------------------------------------------------------------------------------------------
+
+
+def assign_dense(arr, value):
+    """``arr[:] = value`` for a dense tensor ``value`` (broadcast): its non-zeros are stored."""
+    value = value.to(arr._sd.dtype)
+    if tuple(value.shape) != arr._ss:
+        value = value.expand(arr._ss)
+    _set_parts(arr, kernels.from_dense(arr._stype, value.detach() if not STATE.recording
+                                       else value))
 
 
 def _check_full_slice(arr, key):
@@ -391,11 +556,11 @@ def _assign_all(arr, value):
             value.copyto(arr)
         return
     if isinstance(value, (np.ndarray, np.generic, list, tuple)):
-        source = torch.as_tensor(np.asarray(value), device=arr._t.device).to(arr._t.dtype)
+        source = torch.as_tensor(np.asarray(value), device=arr._sd.device).to(arr._sd.dtype)
         if tuple(source.shape) != arr.shape:
             raise MXNetError(f"cannot assign an array of shape {tuple(source.shape)} to a "
                              f"{type(arr).__name__} of shape {arr.shape}")
-        _assign(arr, source)
+        assign_dense(arr, source)
         return
     raise TypeError(f"type {type(value).__name__} not supported")
 
@@ -404,8 +569,17 @@ def _inplace(arr, result):
     if result.shape != arr.shape:
         raise MXNetError(f"in-place operation would change the shape from {arr.shape} to "
                          f"{result.shape}")
-    _assign(arr, result._t.to(arr._t.dtype))
+    if result._sparse and result.stype == arr.stype:
+        p = result._parts()
+        _set_parts(arr, p._replace(data=p.data.to(arr._sd.dtype)))
+    else:
+        assign_dense(arr, result._t)
     return arr
+
+
+# --------------------------------------------------------------------------------------------
+# constructors
+# --------------------------------------------------------------------------------------------
 
 
 def _ctx_of(ctx):
@@ -421,7 +595,7 @@ def _default_dtype(source, dtype):
     if dtype is not None:
         return to_torch_dtype(dtype)
     if isinstance(source, NDArray):
-        return source._t.dtype
+        return to_torch_dtype(source.dtype)
     if isinstance(source, np.ndarray) or _is_scipy_csr(source):
         return to_torch_dtype(source.dtype)
     return torch.float32
@@ -449,23 +623,16 @@ def _check_shape(given, wanted):
 
 
 def _from_dense(source, stype, shape, ctx, dtype):
-    dense = _dense_array(source, dtype)
-    if ctx is not None and dense.context != ctx:
-        dense = dense.as_in_context(ctx)
+    from .utils import array as dense_array
+    dense = dense_array(source, ctx=ctx, dtype=_default_dtype(source, dtype))
     _check_shape(dense.shape, shape)
     return cast_storage(dense, stype=stype)
 
 
-def _dense_array(source, dtype):
-    from .utils import array as dense_array
-    if isinstance(source, BaseSparseNDArray):
-        source = _dense_view(source)
-    return dense_array(source, dtype=_default_dtype(source, dtype))
-
-
 def csr_matrix(arg1, shape=None, ctx=None, dtype=None):
     """A CSRNDArray from: a dense 2-D array-like, a CSRNDArray or scipy csr_matrix, a shape
-    ``(M, N)`` (all zeros), ``(data, indices, indptr)``, or COO ``(data, (row, col))``."""
+    ``(M, N)`` (all zeros), ``(data, indices, indptr)`` (kept as given, not checked: see
+    ``check_format``), or COO ``(data, (row, col))``."""
     if isinstance(arg1, tuple):
         if len(arg1) == 2:
             if isinstance(arg1[1], tuple) and len(arg1[1]) == 2:
@@ -475,10 +642,7 @@ def csr_matrix(arg1, shape=None, ctx=None, dtype=None):
         if len(arg1) == 3:
             return _csr_from_definition(*arg1, shape=shape, ctx=ctx, dtype=dtype)
         raise ValueError(f"Unexpected length of input tuple: {len(arg1)}")
-    if isinstance(arg1, CSRNDArray):
-        _check_shape(arg1.shape, shape)
-        return array(arg1, ctx=ctx, dtype=dtype)
-    if _is_scipy_csr(arg1):
+    if isinstance(arg1, CSRNDArray) or _is_scipy_csr(arg1):
         _check_shape(arg1.shape, shape)
         return array(arg1, ctx=ctx, dtype=dtype)
     if isinstance(arg1, RowSparseNDArray):
@@ -522,17 +686,20 @@ def _csr_from_coo(data, coords, shape, ctx, dtype):
         if rows.numel() == 0:
             raise ValueError("invalid shape: give shape= for a matrix without values")
         shape = (int(rows.max()) + 1, int(cols.max()) + 1)
+    shape = tuple(int(d) for d in shape)
     if rows.numel() and (int(rows.min()) < 0 or int(cols.min()) < 0 or
                          int(rows.max()) >= shape[0] or int(cols.max()) >= shape[1]):
-        raise ValueError(f"a (row, col) index lies outside the shape {tuple(shape)}")
-    dense = torch.zeros(tuple(shape), dtype=dtype, device=device)
-    dense.index_put_((rows, cols), values, accumulate=dtype is not torch.bool)
-    return cast_storage(_wrap(dense, ctx), stype="csr")
+        raise ValueError(f"a (row, col) index lies outside the shape {shape}")
+    keys, where = torch.unique(rows * shape[1] + cols, sorted=True, return_inverse=True)
+    summed = torch.zeros(keys.numel(), dtype=dtype, device=device)
+    summed = summed.index_put((where,), values, accumulate=dtype is not torch.bool)
+    return _wrap_parts(kernels._csr_from_keys(shape, keys, summed), ctx)
 
 
 def row_sparse_array(arg1, shape=None, ctx=None, dtype=None):
     """A RowSparseNDArray from: a dense array-like, a RowSparseNDArray, a shape (all zeros),
-    or ``(data, indices)`` meaning ``dense[indices[i]] = data[i]``."""
+    or ``(data, indices)`` meaning ``dense[indices[i]] = data[i]`` (kept as given, not
+    checked: see ``check_format``)."""
     if isinstance(arg1, tuple):
         if len(arg1) < 2:
             raise ValueError(f"Unexpected length of input tuple: {len(arg1)}")
@@ -553,21 +720,22 @@ def _rsp_from_definition(data, indices, shape=None, ctx=None, dtype=None):
     device = ctx.torch_device
     dtype = _default_dtype(data, dtype)
     data_t = _tensor(data, dtype, device)
-    indices_t = _tensor(indices, torch.int64, device)
+    indices_t = _tensor(indices, torch.int64, device).reshape(-1)
     if shape is None:
         if indices_t.numel() == 0:
             raise ValueError("invalid shape: give shape= for a row_sparse array without rows")
-        shape = (int(indices_t.reshape(-1)[-1]) + 1,) + tuple(data_t.shape[1:])
+        shape = (int(indices_t.max()) + 1,) + tuple(data_t.shape[1:])
     shape = tuple(int(d) for d in shape)
-    if data_t.dim() != len(shape) or indices_t.dim() != 1 or int(np.prod(shape[1:])) == 0:
+    if data_t.dim() != len(shape) or int(np.prod(shape[1:])) == 0:
         raise ValueError(f"invalid shape: data {tuple(data_t.shape)} and indices "
                          f"{tuple(indices_t.shape)} do not fit shape {shape}")
     return _from_parts("row_sparse", shape, data_t, (indices_t,), ctx)
 
 
 def zeros(stype, shape, ctx=None, dtype=None, **kwargs):
-    """All-zero array of storage ``stype`` ('default', 'csr', 'row_sparse')."""
-    if stype == "default":
+    """All-zero array of storage ``stype`` ('default', 'csr', 'row_sparse'); a sparse one
+    stores nothing."""
+    if stype in (None, "default"):
         from .utils import zeros as dense_zeros
         return dense_zeros(shape, ctx=ctx, dtype=dtype, **kwargs)
     if stype not in _CLASSES:
@@ -577,8 +745,8 @@ def zeros(stype, shape, ctx=None, dtype=None, **kwargs):
     shape = (int(shape),) if isinstance(shape, integer_types) else tuple(int(d) for d in shape)
     if stype == "csr" and len(shape) != 2:
         raise ValueError(f"a csr array is 2-D, got shape {shape}")
-    dense = torch.zeros(shape, dtype=to_torch_dtype(dtype), device=ctx.torch_device)
-    return _make(stype, dense, ctx)
+    parts = kernels.empty_parts(stype, shape, to_torch_dtype(dtype), ctx.torch_device)
+    return _wrap_parts(parts, ctx)
 
 
 def empty(stype, shape, ctx=None, dtype=None):
@@ -593,11 +761,10 @@ def array(source_array, ctx=None, dtype=None):
     if isinstance(source_array, BaseSparseNDArray):
         ctx = _ctx_of(ctx)
         dtype = _default_dtype(source_array, dtype)
-        data, *aux = source_array._sparse_parts()
         device = ctx.torch_device
         return _from_parts(source_array.stype, source_array.shape,
-                           data.to(device=device, dtype=dtype, copy=True),
-                           tuple(a.to(device, copy=True) for a in aux), ctx)
+                           source_array._sd.detach().to(device=device, dtype=dtype, copy=True),
+                           tuple(a.to(device, copy=True) for a in source_array._sa), ctx)
     if isinstance(source_array, NDArray):
         raise ValueError("Please use `tostype` to create RowSparseNDArray or CSRNDArray from an "
                          "NDArray")
@@ -612,93 +779,14 @@ def array(source_array, ctx=None, dtype=None):
     raise ValueError(f"Unexpected source_array type: {type(source_array).__name__}")
 
 
-# --------------------------------------------------------------------------------------------
-# storage types of operator results
-# --------------------------------------------------------------------------------------------
-
-# f(0) == 0: MXNet's sparse kernels keep the input's storage type.
-_ZERO_PRESERVING = frozenset((
-    "abs", "sign", "round", "rint", "ceil", "floor", "trunc", "fix", "square", "sqrt", "cbrt",
-    "sin", "tan", "arcsin", "arctan", "sinh", "tanh", "arcsinh", "arctanh", "expm1", "log1p",
-    "relu", "negative", "degrees", "radians", "_copy", "zeros_like", "make_loss", "BlockGrad",
-    "Cast", "_contrib_round_ste", "_contrib_sign_ste", "_mul_scalar", "_div_scalar"))
-_ADD_LIKE = frozenset(("elemwise_add", "elemwise_sub", "broadcast_add", "broadcast_sub",
-                       "add_n"))
-_MUL_LIKE = frozenset(("elemwise_mul", "broadcast_mul"))
-
-
-def result_stype(op_name, stypes, attrs):
-    """The storage type MXNet 1.9.1 gives the output of ``op_name`` on inputs of ``stypes``."""
-    first = stypes[0] if stypes else "default"
-    if op_name == "cast_storage":
-        return attrs.get("stype", "default")
-    if op_name in _ZERO_PRESERVING or (op_name == "slice" and first == "csr"):
-        return first
-    if op_name == "clip":
-        low, high = attrs.get("a_min", 0.0), attrs.get("a_max", 0.0)
-        return first if low <= 0 <= high else "default"
-    if op_name in _ADD_LIKE:
-        return first if len(set(stypes)) == 1 else "default"
-    if op_name in _MUL_LIKE:
-        return first if len(stypes) == 2 and stypes[1] in (first, "default") else "default"
-    if op_name == "_sparse_retain":
-        return "row_sparse" if first == "row_sparse" else "default"
-    if op_name == "_square_sum":
-        keep = first == "row_sparse" and attrs.get("keepdims") and attrs.get("axis") in ((1,),)
-        return "row_sparse" if keep else "default"
-    if op_name == "dot":
-        if attrs.get("forward_stype"):
-            return attrs["forward_stype"]
-        if first == "csr" and attrs.get("transpose_a") and stypes[1:] == ["default"]:
-            return "row_sparse"
-    return "default"
-
-
-def restype(op_name, arrays, attrs, result):
-    """``result`` (a dense NDArray from the dense kernel) in the storage type MXNet gives."""
-    if not isinstance(result, NDArray):
-        return result
-    stypes = [a.stype for a in arrays]
-    stype = result_stype(op_name, stypes, attrs)
-    if stype == "default" or stype == result.stype:
-        return result
-    if stype == "csr" and result.ndim != 2:
-        return result
-    return _make(stype, result._t, result._ctx)
-
-
-def _sparse_call(op_name, *args, **kwargs):
-    """Run registered op ``op_name`` on dense values and give the result MXNet's stype."""
-    op = REGISTRY.get(op_name)
-    if op is None:
-        raise MXNetError(f"operator {op_name!r} is not available in mxtorch")
-    if op.sparse_compute is not None:  # the op reads sparse parts itself (lazy updates)
-        return ND_FUNCTIONS[op.name](*args, **kwargs)
-    out = kwargs.get("out")
-    dense_args = [_dense_view(a) if isinstance(a, BaseSparseNDArray) else a for a in args]
-    dense_kwargs = {k: (_dense_view(v) if isinstance(v, BaseSparseNDArray) and k != "out"
-                        else v) for k, v in kwargs.items()}
-    result = ND_FUNCTIONS[op.name](*dense_args, **dense_kwargs)
-    if out is not None:
-        return result
-    if op.variadic:
-        arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) \
-            else list(args)
-        attrs = {}
-    else:
-        given, raw = split_arguments(op, args, {k: v for k, v in kwargs.items()
-                                                if k not in ("out", "name")})
-        attrs = op.parse_attrs(raw)
-        arrays = [given[n] for n in op.all_inputs if n in given]
-    return restype(op.name, [a for a in arrays if isinstance(a, NDArray)], attrs, result)
-
-
-def cast_storage(data, stype, out=None, name=None, **kwargs):
+def cast_storage(data=None, stype=_Null, out=None, name=None, **kwargs):
     """Copy of ``data`` in storage type ``stype`` ('default', 'csr' or 'row_sparse')."""
+    if data is None or stype is _Null:
+        raise TypeError("cast_storage() needs data and stype, e.g. cast_storage(x, 'csr')")
     if stype == "csr" and data.ndim != 2:
         raise ValueError(f"To convert to a CSR, the NDArray should be 2 Dimensional. Current "
                          f"shape is {data.shape}")
-    return _sparse_call("cast_storage", data, stype=stype, out=out, **kwargs)
+    return ND_FUNCTIONS["cast_storage"](data, stype=stype, out=out, **kwargs)
 
 
 # nd.sparse.<name> -> registered op (MXNet's ``_sparse_<name>`` aliases of sparse-aware ops)
@@ -714,6 +802,7 @@ _SPARSE_DOORS = (
     ("broadcast_add", "broadcast_add"), ("broadcast_div", "broadcast_div"),
     ("broadcast_minus", "broadcast_sub"), ("broadcast_mul", "broadcast_mul"),
     ("broadcast_plus", "broadcast_add"), ("broadcast_sub", "broadcast_sub"),
+    ("cast_storage", "cast_storage"),
     ("cbrt", "cbrt"), ("ceil", "ceil"), ("clip", "clip"), ("concat", "Concat"),
     ("cos", "cos"), ("cosh", "cosh"), ("degrees", "degrees"), ("dot", "dot"),
     ("elemwise_add", "elemwise_add"), ("elemwise_div", "elemwise_div"),
@@ -732,13 +821,13 @@ _SPARSE_DOORS = (
 
 
 def _make_door(py_name, op_name):
-    dense_fn = ND_FUNCTIONS[op_name]
+    fn = ND_FUNCTIONS[op_name]
 
     def door(*args, **kwargs):
-        return _sparse_call(op_name, *args, **kwargs)
+        return fn(*args, **kwargs)
     door.__name__ = door.__qualname__ = py_name
-    door.__signature__ = dense_fn.__signature__
-    door.__doc__ = dense_fn.__doc__
+    door.__signature__ = fn.__signature__
+    door.__doc__ = fn.__doc__
     door.__module__ = __name__
     return door
 
@@ -747,31 +836,82 @@ for _py_name, _op_name in _SPARSE_DOORS:
     if _op_name in REGISTRY and _py_name != "cast_storage":
         globals()[_py_name] = _make_door(_py_name, _op_name)
 del _py_name, _op_name
+gs_retain = retain  # noqa: F821 - MXNet's other name for it (made just above)
+
+
+def _ndarray_cls(handle, writable=True, stype=_STORAGE_TYPE_UNDEFINED):
+    """The NDArray class for ``handle`` (here a torch tensor: a dense NDArray)."""
+    if stype not in (_STORAGE_TYPE_UNDEFINED, _STORAGE_TYPE_DEFAULT, "default"):
+        raise NotSupportedError("sparse arrays are built from parts, not handles: use "
+                                "mx.nd.sparse.csr_matrix / row_sparse_array")
+    return NDArray(handle)
+
+
+__all__ = ["_ndarray_cls", "csr_matrix", "row_sparse_array", "BaseSparseNDArray",
+           "CSRNDArray", "RowSparseNDArray", "add", "subtract", "multiply", "divide"] + \
+    [name for name, _ in _SPARSE_DOORS] + ["retain", "zeros", "empty", "array"]
 
 
 # --------------------------------------------------------------------------------------------
-# arithmetic helpers (NumPy-style, scalars allowed on either side)
+# arithmetic (NumPy-style, scalars allowed on either side)
 # --------------------------------------------------------------------------------------------
+
+# name: (same-shape op, broadcast op, array-scalar op, scalar-array op)
+_ARITH = {
+    "add": ("elemwise_add", "broadcast_add", "_plus_scalar", "_plus_scalar"),
+    "subtract": ("elemwise_sub", "broadcast_sub", "_minus_scalar", "_rminus_scalar"),
+    "multiply": ("elemwise_mul", "broadcast_mul", "_mul_scalar", "_mul_scalar"),
+    "divide": ("elemwise_div", "broadcast_div", "_div_scalar", "_rdiv_scalar"),
+    "truediv": ("broadcast_div", "broadcast_div", "_div_scalar", "_rdiv_scalar"),
+    "mod": ("broadcast_mod", "broadcast_mod", "_mod_scalar", "_rmod_scalar"),
+    "power": ("broadcast_power", "broadcast_power", "_power_scalar", "_rpower_scalar"),
+    "equal": ("broadcast_equal", "broadcast_equal", "_equal_scalar", "_equal_scalar"),
+    "not_equal": ("broadcast_not_equal", "broadcast_not_equal", "_not_equal_scalar",
+                  "_not_equal_scalar"),
+    "greater": ("broadcast_greater", "broadcast_greater", "_greater_scalar",
+                "_lesser_scalar"),
+    "greater_equal": ("broadcast_greater_equal", "broadcast_greater_equal",
+                      "_greater_equal_scalar", "_lesser_equal_scalar"),
+    "lesser": ("broadcast_lesser", "broadcast_lesser", "_lesser_scalar", "_greater_scalar"),
+    "lesser_equal": ("broadcast_lesser_equal", "broadcast_lesser_equal",
+                     "_lesser_equal_scalar", "_greater_equal_scalar"),
+}
 
 
 def _arith(name, lhs, rhs):
-    from ._functions import _TABLE, FUNCTIONS
-    array_op, scalar_op, rscalar_op, _ = _TABLE[name]
-    left = _dense_view(lhs) if isinstance(lhs, BaseSparseNDArray) else lhs
-    right = _dense_view(rhs) if isinstance(rhs, BaseSparseNDArray) else rhs
-    result = FUNCTIONS[name](left, right)
+    same, bcast, scalar, rscalar = _ARITH[name]
     if isinstance(lhs, NDArray) and isinstance(rhs, NDArray):
-        return restype(array_op, [lhs, rhs], {}, result)
+        return ND_FUNCTIONS[same if lhs.shape == rhs.shape else bcast](lhs, rhs)
+    return _with_scalar(name, lhs, rhs)
+
+
+def _reflected(name, lhs, rhs):
+    """``lhs <op> rhs`` for a sparse ``rhs`` reached through its reflected dunder: a dense
+    NDArray ``lhs`` behaves as in its own dunder (the broadcast op, as MXNet's NDArray)."""
     if isinstance(lhs, NDArray):
-        return restype(REGISTRY[scalar_op].name, [lhs], {}, result)
-    if isinstance(rhs, NDArray):
-        return restype(REGISTRY[rscalar_op].name, [rhs], {}, result)
-    return result
+        return ND_FUNCTIONS[_ARITH[name][1]](lhs, rhs)
+    return _with_scalar(name, lhs, rhs)
+
+
+def _with_scalar(name, lhs, rhs):
+    _, _, scalar, rscalar = _ARITH[name]
+    if isinstance(lhs, NDArray) and isinstance(rhs, numeric_types):
+        return ND_FUNCTIONS[scalar](lhs, scalar=float(rhs))
+    if isinstance(rhs, NDArray) and isinstance(lhs, numeric_types):
+        return ND_FUNCTIONS[rscalar](rhs, scalar=float(lhs))
+    if isinstance(lhs, NDArray) and isinstance(rhs, np.ndarray):
+        from .utils import array as dense_array
+        return _arith(name, lhs, dense_array(rhs, ctx=lhs.context, dtype=lhs.dtype))
+    if isinstance(lhs, numeric_types) and isinstance(rhs, numeric_types):
+        return {"add": lambda: lhs + rhs, "subtract": lambda: lhs - rhs,
+                "multiply": lambda: lhs * rhs, "divide": lambda: lhs / rhs}[name]()
+    raise TypeError(f"{name}: unsupported operand types {type(lhs).__name__} and "
+                    f"{type(rhs).__name__}")
 
 
 def add(lhs, rhs):
-    """``lhs + rhs`` (broadcasting; csr + csr stays csr, row_sparse + row_sparse stays
-    row_sparse, anything with a dense array or a scalar is dense)."""
+    """``lhs + rhs`` (csr + csr stays csr, row_sparse + row_sparse stays row_sparse; with a
+    dense array or a non-zero scalar the result is dense)."""
     return _arith("add", lhs, rhs)
 
 
@@ -781,7 +921,7 @@ def subtract(lhs, rhs):
 
 
 def multiply(lhs, rhs):
-    """``lhs * rhs`` (a sparse lhs times a dense array or a scalar stays sparse)."""
+    """``lhs * rhs`` (a sparse array times a dense array or a scalar stays sparse)."""
     return _arith("multiply", lhs, rhs)
 
 
@@ -791,13 +931,20 @@ def divide(lhs, rhs):
 
 
 def _install_operators(cls):
-    """``+ - * /`` (plain, reflected and in place) through the stype-aware functions above."""
-    table = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide, "div": divide}
-    for dunder, fn in table.items():
-        setattr(cls, f"__{dunder}__", lambda self, other, _f=fn: _f(self, other))
-        setattr(cls, f"__r{dunder}__", lambda self, other, _f=fn: _f(other, self))
+    """Python operators of sparse arrays, plain, reflected and in place."""
+    table = {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "truediv",
+             "div": "truediv", "mod": "mod", "pow": "power"}
+    for dunder, name in table.items():
+        setattr(cls, f"__{dunder}__", lambda self, other, _n=name: _arith(_n, self, other))
+        setattr(cls, f"__r{dunder}__", lambda self, other, _n=name: _reflected(_n, other, self))
         setattr(cls, f"__i{dunder}__",
-                lambda self, other, _f=fn: _inplace(self, _f(self, other)))
+                lambda self, other, _n=name: _inplace(self, _arith(_n, self, other)))
+    for dunder, name in (("eq", "equal"), ("ne", "not_equal"), ("gt", "greater"),
+                         ("ge", "greater_equal"), ("lt", "lesser"), ("le", "lesser_equal")):
+        setattr(cls, f"__{dunder}__", lambda self, other, _n=name: _arith(_n, self, other))
+    cls.__neg__ = lambda self: ND_FUNCTIONS["negative"](self)
+    cls.__abs__ = lambda self: ND_FUNCTIONS["abs"](self)
+    cls.__hash__ = object.__hash__
 
 
 _install_operators(BaseSparseNDArray)

@@ -36,7 +36,11 @@ def _shape(shape):
 
 
 def array(source_array, ctx=None, dtype=None):
-    """Create an NDArray from an array-like (list, numpy array, NDArray, torch tensor)."""
+    """Create an NDArray from an array-like (list, numpy array, NDArray, torch tensor); a
+    CSRNDArray, RowSparseNDArray or scipy csr_matrix source keeps its storage type."""
+    if getattr(source_array, "_sparse", False) or getattr(source_array, "format", None) == "csr":
+        from .sparse import array as sparse_array
+        return sparse_array(source_array, ctx=ctx, dtype=dtype)
     ctx = _ctx(ctx)
     if type(source_array) is np.ndarray and dtype is None and source_array.dtype == np.float32:
         t = torch.from_numpy(source_array.copy())  # fast path: float32 host data (a copy)
@@ -70,7 +74,10 @@ def array(source_array, ctx=None, dtype=None):
 
 
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
-    """Array of zeros (float32 by default)."""
+    """Array of zeros (float32 by default); a sparse ``stype`` stores nothing."""
+    if stype not in (None, "default"):
+        from .sparse import zeros as sparse_zeros
+        return sparse_zeros(stype, shape, ctx=ctx, dtype=dtype)
     ctx = _ctx(ctx)
     t = torch.zeros(_shape(shape), dtype=to_torch_dtype(dtype), device=ctx.torch_device)
     out = _wrap(t, ctx)
@@ -97,7 +104,10 @@ def full(shape, val, ctx=None, dtype=np.float32, out=None):
 
 
 def empty(shape, ctx=None, dtype=None, stype=None):
-    """Uninitialised array (contents are arbitrary)."""
+    """Uninitialised array (contents are arbitrary); a sparse ``stype`` stores nothing."""
+    if stype not in (None, "default"):
+        from .sparse import empty as sparse_empty
+        return sparse_empty(stype, shape, ctx=ctx, dtype=dtype)
     ctx = _ctx(ctx)
     return _wrap(torch.empty(_shape(shape), dtype=to_torch_dtype(dtype), device=ctx.torch_device),
                  ctx)

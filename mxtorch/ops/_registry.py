@@ -69,6 +69,10 @@ class OpDef:
     shape_rule : "same" when every input and output has one shape (element-wise ops); shape
         inference then fills unknown inputs from outputs too.
     aliases : other registered names (``_Plus`` for ``elemwise_add``).
+    stype : MXNet's forward storage-type rule, ``(attrs, in_stypes) -> out stype`` (a str, or
+        a list for several outputs); None means every output is 'default' (storage fallback
+        for sparse inputs). Filled from the one table in ``ops/sparse.py``; read by the nd
+        door, Symbol/Executor and Gluon alike.
     nd_name : python name in its namespace when it differs from the derived one.
     sparse_compute : ``(inputs, out, **attrs) -> result or NotImplemented``, run by the nd
         door when an input is sparse. ``inputs`` holds tensors for dense inputs and
@@ -96,6 +100,7 @@ class OpDef:
     extra_attrs: bool = False
     shape_rule: str = None
     aliases: tuple = ()
+    stype: Callable = None
     sparse_compute: Callable = None
     grad_stype: Callable = None
     doc: str = ""

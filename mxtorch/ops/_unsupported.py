@@ -38,9 +38,6 @@ _add(["_imdecode", "_cvimdecode", "_cvimread", "_cvimresize", "_cvcopyMakeBorder
      "OpenCV image codec kernels; image decoding belongs to mx.image, which is not part of "
      "the core runtime yet")
 _add(["_set_value"], "legacy assignment helper; write `x[:] = value` instead")
-_add(["_scatter_elemwise_div", "_scatter_plus_scalar", "_scatter_minus_scalar"],
-     "row_sparse-only kernels that act on stored rows; mxtorch keeps sparse values dense, "
-     "use the ordinary element-wise operators")
 _add(["_contrib_DeformablePSROIPooling"],
      "Deformable R-FCN pooling is not implemented yet (PSROIPooling and ROIAlign are)")
 

@@ -363,13 +363,18 @@ def embedding(data, weight, input_dim, output_dim, dtype, sparse_grad):
     return F.embedding(index, weight, sparse=sparse)
 
 
-def sparse_embedding(data, weight, input_dim, output_dim, dtype, sparse_grad):
-    """Embedding whose weight gradient is always row_sparse (the looked-up rows)."""
+def sparse_embedding(data, weight, input_dim, output_dim, dtype, sparse_grad,
+                     deterministic=False):
+    """Embedding whose weight gradient is always row_sparse (the looked-up rows);
+    ``deterministic`` only fixes MXNet's GPU accumulation order (always so here)."""
     return embedding(data, weight, input_dim, output_dim, dtype, True)
 
 
-for _name, _fn in (("Embedding", embedding), ("_contrib_SparseEmbedding", sparse_embedding)):
-    defop(_name, inputs=("data", "weight"), attrs=_EMBED_ATTRS, same_dtype=(),
+_SPARSE_EMBED_ATTRS = _EMBED_ATTRS + (Attr("deterministic", BOOL, False,
+                                            "Deterministic gradient accumulation"),)
+for _name, _fn, _attrs in (("Embedding", embedding, _EMBED_ATTRS),
+                           ("_contrib_SparseEmbedding", sparse_embedding, _SPARSE_EMBED_ATTRS)):
+    defop(_name, inputs=("data", "weight"), attrs=_attrs, same_dtype=(),
           infer_shape=_embed_shape, infer_type=_embed_type)(_fn)
 
 

@@ -9,3 +9,5 @@ for _name, _op in _SPARSE_DOORS:
         globals()[_name] = _OPS[_op]
 
 _populate(globals(), "sparse")
+
+__all__ = [name for name, op in _SPARSE_DOORS if op in _OPS]
