@@ -135,6 +135,7 @@ class _OpHook:
         for code in _dunder_codes():
             self.codes[code] = None
             self.closures[code] = _BY_OP_VARIABLE
+        self.codes.update(_creation_codes())
         seen = {}
         for op in {id(o): o for o in REGISTRY.values()}.values():
             func = op.compute
@@ -218,6 +219,14 @@ def _dunder_codes():
             if isinstance(const, types.CodeType) and "op" in const.co_freevars:
                 codes.append(const)
     return codes
+
+
+def _creation_codes():
+    """Array creation helpers that are operators in MXNet (``nd.zeros`` runs ``_zeros``)."""
+    from .ndarray import utils
+    names = {"zeros": "_zeros", "ones": "_ones", "full": "_full"}
+    return {getattr(utils, f).__code__: op for f, op in names.items()
+            if isinstance(getattr(utils, f, None), types.FunctionType)}
 
 
 def _is_meta(value):
