@@ -123,21 +123,32 @@ _VALID_REQS = ("write", "add", "null")
 
 
 class GradInfo:
-    """An attached array's gradient buffer (an NDArray) and its grad_req."""
-    __slots__ = ("buffer", "req", "fresh", "__weakref__")
+    """An attached array's gradient buffer (an NDArray), its grad_req and storage type."""
+    __slots__ = ("buffer", "req", "fresh", "stype", "__weakref__")
 
     def __init__(self, buffer, req):
         self.buffer = buffer
         self.req = req
         self.fresh = False
+        self.stype = buffer.stype if buffer is not None else "default"
 
 
-def _make_hook(info):
+def _make_hook(info, parts_of=None):
+    """The hook that moves a leaf's torch gradient into ``info``'s buffer; ``parts_of``
+    (sparse arrays, whose leaf is their data) turns the gradient into SparseParts."""
     def deliver(leaf):
         g = leaf.grad
         leaf.grad = None
         if g is None or info.req == "null":
             return
+        if parts_of is not None:
+            g = parts_of(g)
+        if info.stype != "default":
+            _deliver_sparse(info, g)
+            info.fresh = True
+            return
+        if not isinstance(g, torch.Tensor) or g.is_sparse:  # sparse gradient, dense buffer
+            g = _dense_value(g, info.buffer)
         target = info.buffer._t
         with torch.no_grad():
             if info.req == "add":
@@ -146,6 +157,218 @@ def _make_hook(info):
                 target.copy_(g)
         info.fresh = True
     return deliver
+
+
+# --------------------------------------------------------------------------------------------
+# sparse gradients (MXNet's gradient storage types, see ops/_sparse_grad.py)
+# --------------------------------------------------------------------------------------------
+
+
+def _attach_sparse(array, grad_req, buffer):
+    """A sparse array's leaf is its stored data: its gradient has the array's structure
+    (stored rows or entries, zeros included)."""
+    from .ndarray.sparse import _set_parts
+    from .ops._registry import SparseParts
+    p = array._parts()
+    leaf = p.data.detach()
+    info = GradInfo(buffer, grad_req)
+    if grad_req != "null":
+        _check_differentiable(leaf)
+        leaf.requires_grad_(True)
+        leaf.register_post_accumulate_grad_hook(_make_hook(info, _parts_maker(p)))
+    _set_parts(array, SparseParts(p.stype, p.shape, leaf, p.aux))
+    array._ag = info
+
+
+def _parts_maker(p):
+    """Gradient of a sparse array's data -> SparseParts with the array's structure (only
+    the rows a sparse-gradient rule kept, when torch's gradient is a sparse COO tensor)."""
+    from .ops._registry import SparseParts
+
+    def parts_of(g):
+        if g.is_sparse and p.stype == "row_sparse":
+            g = g.coalesce()
+            keep = g.indices()[0]
+            return SparseParts(p.stype, p.shape, g.values().detach(), (p.aux[0][keep],))
+        g = g.to_dense() if g.is_sparse else g
+        return SparseParts(p.stype, p.shape, g.detach(), p.aux)
+    return parts_of
+
+
+def _check_differentiable(t):
+    if not (t.is_floating_point() or t.is_complex()):
+        raise MXNetError(f"cannot attach a gradient to an array of dtype {t.dtype}: only "
+                         "floating-point arrays have gradients; cast with .astype('float32')")
+
+
+def _sparse_array(g, like):
+    """A sparse NDArray from SparseParts ``g``."""
+    from .ndarray import sparse
+    return sparse._from_parts(g.stype, g.shape, g.data, tuple(g.aux), like.context)
+
+
+def _dense_value(g, like):
+    """Dense tensor of a gradient given as a torch sparse COO tensor or SparseParts."""
+    if isinstance(g, torch.Tensor):
+        return g.to_dense()
+    return _sparse_array(g, like)._t
+
+
+def _sparse_of(g, stype, like):
+    """Gradient ``g`` (dense tensor, torch sparse COO tensor with exact stored rows, or
+    SparseParts) as a new sparse NDArray of ``stype`` shaped like ``like``."""
+    from .ndarray import sparse
+    from .ndarray.ndarray import _wrap
+    if not isinstance(g, torch.Tensor):
+        if g.stype == stype:
+            return _sparse_array(g, like)
+        g = _dense_value(g, like)
+    if stype == "row_sparse" and g.is_sparse:
+        g = g.coalesce()
+        rows = g.indices()[0].contiguous()
+        return sparse._from_parts("row_sparse", like.shape, g.values().detach(), (rows,),
+                                  like.context)
+    dense = g.to_dense() if g.is_sparse else g
+    return sparse.cast_storage(_wrap(dense.detach(), like.context), stype=stype)
+
+
+def _union(old, new):
+    """``old + new`` of two row_sparse arrays, keeping the union of their stored rows."""
+    from .ndarray import sparse
+    old_data, old_rows = old._sparse_parts()
+    new_data, new_rows = new._sparse_parts()
+    total = torch.sparse_coo_tensor(torch.cat([old_rows, new_rows]).reshape(1, -1),
+                                    torch.cat([old_data, new_data.to(old_data.dtype)]),
+                                    old.shape, check_invariants=False).coalesce()
+    return sparse._from_parts("row_sparse", old.shape, total.values(),
+                              (total.indices()[0].contiguous(),), old.context)
+
+
+def _adopt(target, source):
+    """Give the NDArray ``target`` the storage of ``source`` (same class), keeping its
+    identity (``x.grad`` stays the same object)."""
+    for cls in type(source).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            if name in ("_ag", "__weakref__", "__dict__") or \
+                    isinstance(getattr(type(source), name, None), property):
+                continue  # a property over a slot (a sparse array's dense view) is derived
+            try:
+                setattr(target, name, getattr(source, name))
+            except AttributeError:
+                pass
+
+
+def _deliver_sparse(info, g):
+    """Write (or add) gradient ``g`` into a sparse gradient buffer."""
+    buffer = info.buffer
+    with torch.no_grad():
+        new = _sparse_of(g, info.stype, buffer)
+        if info.req == "add":
+            if info.stype == "row_sparse":
+                new = _union(buffer, new)
+            else:
+                from .ndarray import sparse
+                new = sparse.cast_storage(buffer.tostype("default") + new.tostype("default"),
+                                          stype=info.stype)
+    _adopt(buffer, new)
+
+
+def store_gradient(buffer, g, req="write"):
+    """Write (``req='write'``) or add (``'add'``) gradient ``g`` -- a dense tensor, a torch
+    sparse COO tensor (exact stored rows) or SparseParts -- into the NDArray ``buffer`` of
+    any storage type (used by the Executor's backward)."""
+    info = GradInfo(buffer, req)
+    if info.stype != "default":
+        _deliver_sparse(info, g)
+        return
+    if not isinstance(g, torch.Tensor) or g.is_sparse:
+        g = _dense_value(g, buffer)
+    with torch.no_grad():
+        if req == "add":
+            buffer._t.add_(g)
+        else:
+            buffer._t.copy_(g)
+
+
+def keep_gradient_rows(rules, leaves, arrays):
+    """The tensors a compiled graph should read for its ``leaves`` so that the row_sparse
+    gradients of ``rules`` (``symbol._stypes.row_rules``) store MXNet's rows."""
+    from .ops._sparse_grad import ROWS, KeepRows
+    fed = list(leaves)
+    for i, uses in rules.items():
+        rows = []
+        for op, attrs, inputs, pos in uses:
+            found = ROWS[op.name](attrs, [_parts_of(arrays[k]) for k in inputs]).get(pos)
+            if found is None:
+                break
+            rows.append(found)
+        else:
+            fed[i] = KeepRows.apply(leaves[i], torch.unique(torch.cat(rows)))
+    return fed
+
+
+def sparse_grad_inputs(op, arrays, tensors, attrs):
+    """While recording ``op`` on ``arrays``: route the gradients of attached inputs with
+    sparse buffers through MXNet's stored rows (``ops/_sparse_grad.py``). Returns the
+    tensors the op should run on."""
+    from .ops._sparse_grad import ROWS, STRICT, KeepRows, MismatchedGrad
+    wanted = op.grad_stype(attrs, [a.stype for a in arrays])
+    names = op.input_names(attrs, len(arrays))
+    out, parts = list(tensors), None
+    for i, (array, t) in enumerate(zip(arrays, tensors)):
+        info = getattr(array, "_ag", None)
+        if info is None or info.req == "null":
+            continue
+        if not isinstance(t, torch.Tensor):  # a sparse leaf differentiates through its data
+            out[i] = _keep_stored_rows(op, attrs, arrays, t, i, wanted, info)
+            continue
+        if not (t.requires_grad and t.is_leaf):
+            continue
+        want = wanted[i] if i < len(wanted) else "default"
+        if op.name in STRICT and want != info.stype:
+            out[i] = MismatchedGrad.apply(t, _mismatch_message(op, names[i], attrs, want,
+                                                               info.stype))
+        elif want == info.stype == "row_sparse" and op.name in ROWS:
+            if parts is None:
+                parts = [_parts_of(a) for a in arrays]
+            rows = ROWS[op.name](attrs, parts).get(i)
+            if rows is not None:
+                out[i] = KeepRows.apply(t, rows)
+    return out
+
+
+def _keep_stored_rows(op, attrs, arrays, p, i, wanted, info):
+    """Row-sparse input ``p`` (SparseParts over a leaf): restrict its gradient to the stored
+    rows the op's rule names (``_sparse_retain``: the retained ones)."""
+    from .ops._sparse_grad import ROWS, KeepRows
+    want = wanted[i] if i < len(wanted) else "default"
+    if p.stype != "row_sparse" or want != "row_sparse" or op.name not in ROWS or \
+            not (p.data.requires_grad and p.data.is_leaf):
+        return p
+    rows = ROWS[op.name](attrs, [_parts_of(a) for a in arrays]).get(i)
+    if rows is None:
+        return p
+    keep = torch.isin(p.aux[0], rows).nonzero().reshape(-1)
+    return p._replace(data=KeepRows.apply(p.data, keep))
+
+
+def _parts_of(array):
+    from .ops._registry import SparseParts
+    if array.stype == "default":
+        return array._t
+    if getattr(array, "_sparse", False):
+        return array._parts()
+    data, *aux = array._sparse_parts()
+    return SparseParts(array.stype, array.shape, data, tuple(aux))
+
+
+def _mismatch_message(op, name, attrs, want, have):
+    fix = f"attach the gradient with attach_grad(stype='{want}')"
+    if "sparse_grad" in op.attr_map:
+        fix += f" or use sparse_grad={have == 'row_sparse'}"
+    return (f"{op.name}: the gradient of input {name!r} is {want} with these arguments "
+            f"(sparse_grad={attrs.get('sparse_grad')}), but its gradient buffer is {have}; "
+            f"{fix}")
 
 
 def check_grad_req(grad_req):
@@ -157,11 +380,12 @@ def check_grad_req(grad_req):
 def attach(array, grad_req, buffer):
     """Make ``array`` a leaf variable whose gradient lands in ``buffer`` (an NDArray)."""
     check_grad_req(grad_req)
+    if getattr(array, "_sparse", False):
+        _attach_sparse(array, grad_req, buffer)
+        return
     leaf = array._t.detach()
     if grad_req != "null":
-        if not (leaf.is_floating_point() or leaf.is_complex()):
-            raise MXNetError(f"cannot attach a gradient to an array of dtype {leaf.dtype}: only "
-                             "floating-point arrays have gradients; cast with .astype('float32')")
+        _check_differentiable(leaf)
         leaf.requires_grad_(True)
         info = GradInfo(buffer, grad_req)
         leaf.register_post_accumulate_grad_hook(_make_hook(info))
@@ -229,7 +453,9 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):  # no
     prev = set_training(train_mode)
     try:
         torch.autograd.backward(tensors, grads, retain_graph=retain_graph)
-    except RuntimeError as err:
+    except MXNetError:
+        raise
+    except (RuntimeError, ArithmeticError, IndexError, ValueError, TypeError) as err:
         raise MXNetError(f"backward failed: {err}. If you call backward twice on one graph, "
                          "pass retain_graph=True the first time.") from err
     finally:
@@ -241,26 +467,51 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     """Gradients of ``heads`` w.r.t. ``variables``, returned as new arrays (buffers untouched).
 
     With ``create_graph=True`` the results are themselves differentiable (higher order).
+    Variables with a sparse gradient buffer get sparse gradients of that storage type.
     """
-    from .ndarray.ndarray import _wrap
     tensors, grads = _head_tensors(heads, head_grads)
     variables = _as_list(variables)
-    for v in variables:
-        if not v._t.requires_grad:
+    leaves = [_leaf_of(v) for v in variables]
+    for t in leaves:
+        if not t.requires_grad:
             raise MXNetError("autograd.grad: every variable needs attach_grad() before record()")
     if retain_graph is None:
         retain_graph = create_graph
     prev = set_training(train_mode)
     try:
         with torch.enable_grad():
-            results = torch.autograd.grad(tensors, [v._t for v in variables], grads,
-                                          retain_graph=retain_graph, create_graph=create_graph,
-                                          allow_unused=True)
+            results = torch.autograd.grad(tensors, leaves, grads, retain_graph=retain_graph,
+                                          create_graph=create_graph, allow_unused=True)
+    except MXNetError:
+        raise
+    except (RuntimeError, ArithmeticError, IndexError, ValueError, TypeError) as err:
+        raise MXNetError(f"autograd.grad failed: {err}") from err
     finally:
         set_training(prev)
     # MXNet returns a list even for a single variable
-    return [_wrap(torch.zeros_like(v._t) if r is None else r, v._ctx)
-            for v, r in zip(variables, results)]
+    return [_grad_array(v, t, r) for v, t, r in zip(variables, leaves, results)]
+
+
+def _leaf_of(v):
+    """The autograd leaf of an attached array (a sparse array's is its stored data)."""
+    return v._parts().data if getattr(v, "_sparse", False) else v._t
+
+
+def _grad_array(v, leaf, r):
+    """The NDArray ``autograd.grad`` returns for variable ``v`` from torch's result ``r``."""
+    from .ndarray.ndarray import _wrap
+    r = torch.zeros_like(leaf) if r is None else r
+    if getattr(v, "_sparse", False):
+        from .ops._registry import SparseParts
+        p = v._parts()
+        r = SparseParts(p.stype, p.shape, r.to_dense() if r.is_sparse else r, p.aux)
+    info = getattr(v, "_ag", None)
+    stype = info.stype if info is not None else "default"
+    if stype != "default":
+        return _sparse_of(r, stype, info.buffer)
+    if not isinstance(r, torch.Tensor) or r.is_sparse:
+        r = _dense_value(r, v)
+    return _wrap(r, v._ctx)
 
 
 def get_symbol(x):

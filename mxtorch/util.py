@@ -146,7 +146,7 @@ def np_ufunc_legal_option(key, value):
     """Whether ``key=value`` is a legal NumPy ufunc keyword argument (``where``,
     ``casting``, ``order``, ``dtype``, ``subok``) as MXNet's NumPy operators accept them."""
     if key == "where":
-        return value in (True, False)
+        return True  # MXNet accepts any ``where`` here (only its default is implemented)
     if key == "casting":
         return value in _UFUNC_CASTINGS
     if key == "order":

@@ -191,3 +191,85 @@ def test_lazy_update_after_sparse_embedding_gradient():
     nd.sgd_update(w, w.grad, lr=0.1, wd=0.5, out=w)
     np.testing.assert_allclose(w.asnumpy(), [[0.47, 0.47], [0.57, 0.57], [0.6, 0.6],
                                              [0.6, 0.6]], rtol=1e-6)
+
+
+# --------------------------------------------------------------------------------------------
+# Symbol / Executor storage types (expected stypes and values from MXNet 1.9.1)
+# --------------------------------------------------------------------------------------------
+
+sym = mx.sym
+
+
+def _stypes(arrays):
+    return {k: (None if v is None else v.stype) for k, v in arrays.items()}
+
+
+def test_var_stype_attribute():
+    assert sym.var("x", stype="csr").list_attr() == {"__storage_type__": "2"}
+    assert sym.var("q", stype="row_sparse").attr("__storage_type__") == "1"
+
+
+def test_simple_bind_allocates_mxnet_stypes():
+    y = sym.dot(sym.var("x", stype="csr"), sym.var("w"))
+    ex = y.simple_bind(mx.cpu(), x=(3, 5), w=(5, 2))
+    assert _stypes(ex.arg_dict) == {"x": "csr", "w": "default"}
+    assert _stypes(ex.grad_dict) == {"x": "default", "w": "row_sparse"}
+    assert [(o.stype, o.shape) for o in ex.outputs] == [("default", (3, 2))]
+    ex = y.simple_bind(mx.cpu(), x=(3, 5), w=(5, 2), stype_dict={"w": "row_sparse"})
+    assert _stypes(ex.arg_dict) == {"x": "csr", "w": "row_sparse"}
+    assert _stypes(ex.grad_dict) == {"x": "default", "w": "row_sparse"}
+
+
+@pytest.mark.parametrize("make,args,grads,outs", [
+    (lambda r: r * 2, "row_sparse", "row_sparse", ["row_sparse"]),
+    (lambda r: sym.exp(r), "row_sparse", "default", ["default"]),
+    (lambda r: sym._internal._square_sum(r, axis=1), "row_sparse", "row_sparse", ["default"]),
+])
+def test_simple_bind_gradient_and_output_stypes(make, args, grads, outs):
+    ex = make(sym.var("z", stype="row_sparse")).simple_bind(mx.cpu(), z=(5, 2))
+    assert ex.arg_dict["z"].stype == args
+    assert ex.grad_dict["z"].stype == grads
+    assert [o.stype for o in ex.outputs] == outs
+
+
+def test_executor_embedding_sparse_grad():
+    e = sym.Embedding(sym.var("d"), sym.var("ew"), input_dim=5, output_dim=2, sparse_grad=True)
+    ex = e.simple_bind(mx.cpu(), d=(4,), grad_req={"d": "null", "ew": "write"})
+    assert _stypes(ex.grad_dict) == {"d": None, "ew": "row_sparse"}
+    ex.arg_dict["d"][:] = nd.array(IDS)
+    ex.arg_dict["ew"][:] = 1
+    ex.forward(is_train=True)
+    ex.backward(nd.ones((4, 2)))
+    assert _rows(ex.grad_dict["ew"]) == ([0, 1, 3], [[1.0, 1.0], [1.0, 1.0], [2.0, 2.0]])
+
+
+def test_executor_dot_csr_gradient_rows():
+    y = sym.dot(sym.var("x", stype="csr"), sym.var("w"))
+    ex = y.simple_bind(mx.cpu(), x=(3, 5), w=(5, 2), grad_req={"x": "null", "w": "write"})
+    ex.arg_dict["x"][:] = _csr()
+    assert ex.arg_dict["x"].stype == "csr"
+    ex.arg_dict["w"][:] = 1
+    ex.forward(is_train=True)
+    ex.backward(nd.ones((3, 2)))
+    # MXNet 1.9.1: rows [1, 4]; the csr's stored zero in column 4 keeps row 4
+    assert _rows(ex.grad_dict["w"]) == ([1, 4], [[4.0, 4.0], [0.0, 0.0]])
+
+
+def test_test_utils_pass_stypes_through():
+    from mxtorch.test_utils import (check_numeric_gradient, check_symbolic_backward,
+                                    check_symbolic_forward)
+    c = _csr()
+    w = np.arange(10, dtype="float32").reshape(5, 2) / 10
+    y = sym.dot(sym.var("x", stype="csr"), sym.var("w"))
+    check_symbolic_forward(y, {"x": c, "w": w}, [c.asnumpy() @ w])
+    grads = check_symbolic_backward(y, {"x": c, "w": w}, [np.ones((3, 2))],
+                                    {"w": c.asnumpy().T @ np.ones((3, 2))},
+                                    grad_stypes={"w": "row_sparse"})
+    assert grads["w"].stype == "row_sparse"
+    check_numeric_gradient(y, {"x": c, "w": w}, grad_nodes=["w"],
+                           grad_stype_dict={"w": "row_sparse"})
+    r = nd.sparse.row_sparse_array((np.array([[1, 2], [3, 4]], "float32"), np.array([0, 2])),
+                                   shape=(4, 2))
+    check_numeric_gradient(sym._internal._square_sum(sym.var("r", stype="row_sparse"), axis=1),
+                           {"r": r}, grad_stype_dict={"r": "row_sparse"}, numeric_eps=1e-2,
+                           rtol=0.05, atol=1e-2)

@@ -9,6 +9,12 @@ import operator
 from ..base import numeric_types
 from .ndarray import NDArray
 
+
+def _cmp(fn):
+    """Two scalars compare to the int 1 or 0, as in MXNet."""
+    return lambda a, b: int(fn(a, b))
+
+
 # name: (broadcast op, scalar op, reflected scalar op, python fallback)
 _TABLE = {
     "add": ("broadcast_add", "_plus_scalar", "_plus_scalar", operator.add),
@@ -21,20 +27,21 @@ _TABLE = {
     "maximum": ("broadcast_maximum", "_maximum_scalar", "_maximum_scalar", max),
     "minimum": ("broadcast_minimum", "_minimum_scalar", "_minimum_scalar", min),
     "hypot": ("broadcast_hypot", "_hypot_scalar", "_hypot_scalar", None),
-    "equal": ("broadcast_equal", "_equal_scalar", "_equal_scalar", operator.eq),
-    "not_equal": ("broadcast_not_equal", "_not_equal_scalar", "_not_equal_scalar", operator.ne),
-    "greater": ("broadcast_greater", "_greater_scalar", "_lesser_scalar", operator.gt),
+    "equal": ("broadcast_equal", "_equal_scalar", "_equal_scalar", _cmp(operator.eq)),
+    "not_equal": ("broadcast_not_equal", "_not_equal_scalar", "_not_equal_scalar",
+                  _cmp(operator.ne)),
+    "greater": ("broadcast_greater", "_greater_scalar", "_lesser_scalar", _cmp(operator.gt)),
     "greater_equal": ("broadcast_greater_equal", "_greater_equal_scalar",
-                      "_lesser_equal_scalar", operator.ge),
-    "lesser": ("broadcast_lesser", "_lesser_scalar", "_greater_scalar", operator.lt),
+                      "_lesser_equal_scalar", _cmp(operator.ge)),
+    "lesser": ("broadcast_lesser", "_lesser_scalar", "_greater_scalar", _cmp(operator.lt)),
     "lesser_equal": ("broadcast_lesser_equal", "_lesser_equal_scalar",
-                     "_greater_equal_scalar", operator.le),
+                     "_greater_equal_scalar", _cmp(operator.le)),
     "logical_and": ("broadcast_logical_and", "_logical_and_scalar", "_logical_and_scalar",
-                    lambda a, b: float(bool(a) and bool(b))),
+                    lambda a, b: int(bool(a) and bool(b))),
     "logical_or": ("broadcast_logical_or", "_logical_or_scalar", "_logical_or_scalar",
-                   lambda a, b: float(bool(a) or bool(b))),
+                   lambda a, b: int(bool(a) or bool(b))),
     "logical_xor": ("broadcast_logical_xor", "_logical_xor_scalar", "_logical_xor_scalar",
-                    lambda a, b: float(bool(a) != bool(b))),
+                    lambda a, b: int(bool(a) != bool(b))),
 }
 
 

@@ -124,6 +124,18 @@ def _value_tensor(value, like):
     return torch.as_tensor(np.asarray(value), dtype=like.dtype, device=like.device)
 
 
+def _int_scalar(value, dtype):
+    """A Python scalar as MXNet stores it in an integer array: truncated, then wrapped."""
+    v = int(value)
+    if dtype == torch.bool:
+        return bool(v)
+    info = torch.iinfo(dtype)
+    if info.min <= v <= info.max:
+        return v
+    span = info.max - info.min + 1
+    return (v - info.min) % span + info.min
+
+
 def setitem(array, key, value):
     t = array._t
     if isinstance(key, slice) and key == slice(None):
@@ -133,8 +145,10 @@ def setitem(array, key, value):
             raise IndexError("cannot index a 0-d array")
         tkey, _ = _normalize(key, t.shape, t.device)
     try:
+        if value is None:  # MXNet assigns NaN
+            value = float("nan")
         if isinstance(value, (int, float, bool, np.generic)) and not isinstance(value, np.ndarray):
-            scalar = value if t.is_floating_point() else int(value)
+            scalar = float(value) if t.is_floating_point() else _int_scalar(value, t.dtype)
             if STATE.recording and t.requires_grad:
                 new = t.clone()
                 new[tkey] = scalar

@@ -144,14 +144,29 @@ def concatenate(arrays, axis=0, always_copy=True):
     return _gen.ND_FUNCTIONS["Concat"](*arrays, dim=axis)
 
 
+def _move_axes(axes, ndim, what):
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"moveaxis: {what} axis {a} is out of range for an array with "
+                             f"{ndim} dimensions")
+    out = tuple(int(a) % ndim for a in axes)
+    if len(set(out)) != len(out):
+        raise ValueError(f"moveaxis: repeated axis in {what} {axes}")
+    return out
+
+
 def moveaxis(tensor, source, destination):
-    """Move axis ``source`` to position ``destination``."""
-    axes = list(range(tensor.ndim))
-    src = source % tensor.ndim
-    dst = destination % tensor.ndim
-    axes.pop(src)
-    axes.insert(dst, src)
-    return tensor.transpose(axes)
+    """Move axes ``source`` (int or sequence) to positions ``destination``."""
+    src = _move_axes(source, tensor.ndim, "source")
+    dst = _move_axes(destination, tensor.ndim, "destination")
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: source {source} and destination {destination} must have "
+                         "the same number of axes")
+    order = [a for a in range(tensor.ndim) if a not in src]
+    for d, a in sorted(zip(dst, src)):
+        order.insert(d, a)
+    return tensor.transpose(order)
 
 
 def from_numpy(ndarray, zero_copy=True, array_cls=NDArray):
@@ -180,9 +195,9 @@ def histogram(a, bins=10, range=None):  # noqa: A002 - MXNet's signature
     from . import _internal
     if isinstance(bins, NDArray):
         return _internal._histogram(data=a, bins=bins)
-    if range is None:
-        raise MXNetError("histogram: pass range=(low, high) with an integer bin count, or the "
-                         "bin edges as an NDArray")
+    if range is None:  # MXNet hands this case to numpy: a tuple of float32 arrays
+        counts, edges = np.histogram(a.asnumpy(), bins)
+        return array(counts), array(edges)
     return _internal._histogram(data=a, bin_cnt=bins, range=range)
 
 

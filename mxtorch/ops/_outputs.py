@@ -43,4 +43,7 @@ HIDDEN_OUTPUTS = {
     "_contrib_MultiBoxTarget": (3, ("loc_target", "loc_mask", "cls_target")),
     "_contrib_box_nms": (2, None),
     "GridGenerator": (2, ("output", "grid_dst")),
+    "sort": (2, None),
+    "topk": (lambda a: 2 if a.get("ret_typ", "indices") in ("value", "both") else 1, None),
+    "make_loss": (1, ("loss",)),
 }

@@ -33,10 +33,10 @@ def _sparse_embedding(attrs, stypes):
 
 
 def _dot(attrs, stypes):
-    lhs, rhs = stypes[0], stypes[1]
-    rhs_grad = RSP if lhs == CSR and not attrs.get("transpose_a") and \
-        not attrs.get("transpose_b") and rhs == DNS else DNS
-    return (CSR if lhs == CSR else DNS, rhs_grad)
+    # NOTE: MXNet's executor gives a csr lhs a dense gradient buffer; dot(csr, w) gives w a
+    # row_sparse one (the csr's columns)
+    plain = stypes[0] == CSR and not attrs.get("transpose_a") and not attrs.get("transpose_b")
+    return (DNS, RSP if plain else DNS)
 
 
 def _retain(attrs, stypes):

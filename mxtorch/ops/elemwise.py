@@ -52,7 +52,9 @@ def _gamma(x):
     # Gamma from lgamma: |Gamma(x)| = exp(lgamma(x)); for negative non-integers its sign
     # alternates: negative on (-1, 0), positive on (-2, -1), ...
     sign = torch.where((x < 0) & (torch.remainder(torch.floor(x), 2) != 0), -1.0, 1.0).to(x.dtype)
-    return sign * torch.exp(torch.lgamma(x))
+    out = sign * torch.exp(torch.lgamma(x))
+    pole = (x < 0) & (x == torch.floor(x))  # negative integers are poles: NaN, as C's tgamma
+    return torch.where(pole, torch.full_like(out, math.nan), out)
 
 
 def _softsign(x):
@@ -154,7 +156,10 @@ def ones_like(data):
 def clip(data, a_min, a_max):
     """Clip values into [a_min, a_max]; the gradient is zero outside the range."""
     if not data.is_floating_point():
-        return torch.clamp(data, int(a_min), int(a_max))
+        a_min, a_max = int(a_min), int(a_max)
+    if a_min > a_max:  # MXNet tests x < a_min first: values below a_min become a_min
+        low = torch.full_like(data, a_min)
+        return torch.where(data < a_min, low, torch.clamp(data, max=a_max))
     return torch.clamp(data, a_min, a_max)
 
 
@@ -169,8 +174,10 @@ def hard_sigmoid(data, alpha, beta):
 def smooth_l1(data, scalar):
     """Smooth L1: ``0.5 (sigma x)^2`` where ``|x| < 1/sigma^2``, else ``|x| - 0.5/sigma^2``."""
     sigma2 = scalar * scalar
+    inv = 1.0 / sigma2 if sigma2 else math.inf  # sigma 0: the quadratic branch everywhere (0)
     absx = torch.abs(data)
-    return torch.where(absx < 1.0 / sigma2, 0.5 * sigma2 * data * data, absx - 0.5 / sigma2)
+    out = torch.where(absx < inv, 0.5 * sigma2 * data * data, absx - 0.5 * inv)
+    return out if data.is_floating_point() else out.to(data.dtype)  # MXNet keeps int types
 
 
 def _cast(data, dtype):
@@ -193,6 +200,9 @@ def amp_cast(data, dtype):
     """Cast used by automatic mixed precision; integer inputs are left unchanged."""
     if not data.is_floating_point():
         return data.clone()
+    target = NAME_TO_TORCH[dtype]
+    if not target.is_floating_point:  # MXNet rounds half to even here, unlike Cast
+        return torch.round(data).to(target)
     return _cast(data, dtype)
 
 

@@ -420,7 +420,11 @@ def _all_finite(tensors, device):
     return ok.to(torch.float32).reshape(1)
 
 
-@defop("all_finite", attrs=(Attr("init_output", BOOL, True, "Start from 1 (always the case "
+def _float32_out(attrs, ins):
+    return ins, ["float32"]
+
+
+@defop("all_finite", infer_type=_float32_out, attrs=(Attr("init_output", BOOL, True, "Start from 1 (always the case "
                                                            "here: outputs are not reused)"),))
 def all_finite(data, init_output):
     """``[1.0]`` if every element is finite, else ``[0.0]`` (float32, shape (1,))."""
@@ -430,6 +434,7 @@ def all_finite(data, init_output):
 
 
 @defop("multi_all_finite", inputs=VARIADIC, num_args="num_arrays", same_dtype=(),
+       infer_type=_float32_out,
        attrs=(Attr("num_arrays", INT, 1, "Number of input arrays"),
               Attr("init_output", BOOL, True, "Start from 1 (see all_finite)")))
 def multi_all_finite(*data, num_arrays, init_output):
@@ -438,7 +443,7 @@ def multi_all_finite(*data, num_arrays, init_output):
     return _all_finite(data, data[0].device)
 
 
-@defop("multi_sum_sq", inputs=VARIADIC, num_args="num_arrays",
+@defop("multi_sum_sq", inputs=VARIADIC, num_args="num_arrays", infer_type=_float32_out,
        attrs=(Attr("num_arrays", INT, doc="Number of input arrays"),))
 def multi_sum_sq(*data, num_arrays):
     """Sum of squares of each input, as one float32 vector of length ``num_arrays``."""

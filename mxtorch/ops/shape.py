@@ -796,13 +796,13 @@ def col2im(data, output_size, kernel, stride, dilate, pad):
 # ============================================================================================
 
 
-@defop("shape_array", inputs=("data",))
+@defop("shape_array", inputs=("data",), infer_type=lambda attrs, ins: (ins, ["int64"]))
 def shape_array(data):
     """The shape of ``data`` as a 1-D int64 array."""
     return torch.tensor(tuple(data.shape), dtype=torch.int64, device=data.device)
 
 
-@defop("size_array", inputs=("data",))
+@defop("size_array", inputs=("data",), infer_type=lambda attrs, ins: (ins, ["int64"]))
 def size_array(data):
     """The element count of ``data`` as an int64 array of shape (1,)."""
     return torch.tensor([data.numel()], dtype=torch.int64, device=data.device)

@@ -83,6 +83,6 @@ def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
     """Split along ``axis`` at indices or into equal sections (op ``_split_v2``)."""
     if isinstance(indices_or_sections, int):
         return _fn("_split_v2")(ary, axis=axis, squeeze_axis=squeeze_axis,
-                                sections=indices_or_sections)
+                                sections=indices_or_sections, indices=())
     return _fn("_split_v2")(ary, axis=axis, squeeze_axis=squeeze_axis,
                             indices=(0,) + tuple(indices_or_sections))

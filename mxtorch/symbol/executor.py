@@ -10,6 +10,9 @@ from ..base import MXNetError, ShapeError
 from ..context import Context, current_context
 from ..ndarray.ndarray import NDArray, _wrap
 from ..ndarray.utils import zeros
+from ..ndarray.sparse import zeros as sparse_zeros
+from ..autograd import keep_gradient_rows, store_gradient
+from ._stypes import infer_stypes, row_rules
 from .._torch.dtypes import TORCH_TO_NAME
 from . import compiler
 from ._infer import analyse
@@ -71,6 +74,9 @@ class Executor:
         self._grad_reqs = [r if g is not None else "null" for r, g in zip(grad_reqs, grad_arrays)]
         self._arg_names = self._graph.arg_names
         self._aux_names = self._graph.aux_names
+        self._out_stypes = _output_stypes(symbol, self._arg_names, arg_arrays)
+        self._row_rules = row_rules(symbol, [g.stype if g is not None else "default"
+                                             for g in grad_arrays])
         self.outputs = []
         self._heads = None
         self._leaves = None
@@ -107,11 +113,12 @@ class Executor:
         graph, arg_nodes, aux_nodes = analyse(symbol, shapes={k: tuple(v) for k, v in
                                                                shapes.items()}, dtypes=dtypes)
         reqs = _reqs(grad_req, arg_names)
+        arg_stypes, _, grad_stypes = infer_stypes(symbol, stype_dict)
         args, grads, aux = [], [], []
-        for node, req in zip(arg_nodes, reqs):
-            arr = _alloc(graph, node, ctx, "argument")
+        for node, req, stype, grad_stype in zip(arg_nodes, reqs, arg_stypes, grad_stypes):
+            arr = _alloc(graph, node, ctx, "argument", stype)
             args.append(arr)
-            grads.append(None if req == "null" else _nd_zeros_like(arr))
+            grads.append(None if req == "null" else _nd_zeros_like(arr, grad_stype))
         for node in aux_nodes:
             aux.append(_alloc(graph, node, ctx, "auxiliary state"))
         if shared_buffer is not None:
@@ -166,7 +173,9 @@ class Executor:
         monitor = self._monitor_hook() if self._monitor is not None else None
         if need_grad:
             leaves = compiler.make_leaves(tensors, [r != "null" for r in self._grad_reqs])
-            heads = compiler.run(self._graph, leaves, aux, is_train, True, monitor)
+            fed = keep_gradient_rows(self._row_rules, leaves, self.arg_arrays) \
+                if self._row_rules else leaves
+            heads = compiler.run(self._graph, fed, aux, is_train, True, monitor)
             self._leaves, self._heads = leaves, heads
         else:
             heads = compiler.run(self._graph, tensors, aux, is_train, False, monitor)
@@ -175,7 +184,8 @@ class Executor:
 
     def _set_outputs(self, heads):
         if len(self.outputs) != len(heads):
-            self.outputs = [_wrap(h.detach(), self._ctx) for h in heads]
+            self.outputs = [_as_stype(_wrap(h.detach(), self._ctx), st)
+                            for h, st in zip(heads, self._out_stypes)]
             return
         for out, h in zip(self.outputs, heads):
             out._t = h.detach()
@@ -206,7 +216,9 @@ class Executor:
         owned = compiler.Ownership(grads)
         for i, value in zip(wanted, results):
             target = self.grad_arrays[i]
-            if self._grad_reqs[i] == "write" and owned.can_adopt(value, target._t):
+            if value.is_sparse or target.stype != "default":  # MXNet's gradient stypes
+                store_gradient(target, value, self._grad_reqs[i])
+            elif self._grad_reqs[i] == "write" and owned.can_adopt(value, target._t):
                 target._t = value  # NOTE: adopt torch's fresh gradient instead of copying it
             else:
                 compiler.accumulate(target._t, value, self._grad_reqs[i])
@@ -250,7 +262,7 @@ class Executor:
             if arr.size <= old.size:
                 arr[:] = old.reshape((-1,))[:arr.size].reshape(arr.shape)
             args.append(arr)
-            grads.append(None if grad is None else _nd_zeros_like(arr))
+            grads.append(None if grad is None else _nd_zeros_like(arr, grad.stype))
         return Executor((args, grads, list(self.aux_arrays)), self._symbol, self._ctx,
                         self._grad_reqs, self._group2ctx)
 
@@ -288,11 +300,26 @@ class Executor:
         return self._symbol.__copy__()
 
 
-def _nd_zeros_like(arr):
+def _nd_zeros_like(arr, stype="default"):
+    if stype != "default":
+        return sparse_zeros(stype, arr.shape, ctx=arr.context, dtype=arr.dtype)
     return _wrap(arr._t.new_zeros(arr._t.shape), arr.context)
 
 
-def _alloc(graph, node, ctx, what):
+def _as_stype(arr, stype):
+    """``arr`` in storage type ``stype`` (MXNet's output stype)."""
+    return arr if stype == arr.stype else arr.tostype(stype)
+
+
+def _output_stypes(symbol, names, args):
+    """Output stypes for the bound arguments (dense where the table cannot judge)."""
+    try:
+        return infer_stypes(symbol, {n: a.stype for n, a in zip(names, args)})[1]
+    except (MXNetError, TypeError, ValueError, KeyError):
+        return ["default"] * len(symbol.list_outputs())
+
+
+def _alloc(graph, node, ctx, what, stype="default"):
     shape = graph.shape.get((id(node), 0))
     if shape is None or not all(d > 0 for d in shape):
         raise MXNetError(f"simple_bind: cannot infer the shape of {what} {node.name!r} "
@@ -300,6 +327,8 @@ def _alloc(graph, node, ctx, what):
                          f"{node.name}=(...))")
     dtype = graph.dtype.get((id(node), 0))
     name = TORCH_TO_NAME[dtype] if dtype is not None else "float32"
+    if stype != "default":
+        return sparse_zeros(stype, shape, ctx=ctx, dtype=name)
     return zeros(shape, ctx=ctx, dtype=name)
 
 

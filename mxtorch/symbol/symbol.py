@@ -196,8 +196,10 @@ class Symbol:
         return self._outputs[0][0]
 
     def attr(self, key):
-        """The string attribute ``key`` of this symbol's node, or None."""
-        node = self._single_node("attr")
+        """The string attribute ``key`` of this symbol's node, or None (also for groups)."""
+        if len(self._outputs) != 1:
+            return None
+        node = self._outputs[0][0]
         attrs = _with_plain_aliases(node.attrs)
         return attrs.get(key)
 
@@ -205,7 +207,9 @@ class Symbol:
         """Attributes of this symbol's node (``recursive`` is deprecated: see attr_dict)."""
         if recursive:
             raise DeprecationWarning("list_attr(recursive=True) is deprecated; use attr_dict()")
-        return _with_plain_aliases(self._single_node("list_attr").attrs)
+        if not self._outputs:
+            return {}
+        return _with_plain_aliases(self._outputs[0][0].attrs)  # a group: its first output
 
     def attr_dict(self):
         """{node name: attributes} for every node of the graph that has attributes."""

