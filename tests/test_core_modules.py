@@ -287,7 +287,8 @@ def test_context_default_ctx_settable():
 
 
 @pytest.mark.parametrize("key,value,legal", [
-    ("where", True, True), ("where", 1, True), ("casting", "unsafe", True),
+    ("where", True, True), ("where", 1, True), ("where", None, True), ("where", "C", True),
+    ("casting", "unsafe", True),
     ("casting", "bad", False), ("order", "X", True), ("dtype", None, False),
     ("dtype", "float32", True), ("dtype", "int16", False), ("dtype", np.float32, True),
     ("dtype", np.dtype("float32"), False), ("dtype", float, False), ("dtype", np.bool_, False),
