@@ -442,3 +442,36 @@ def test_sparse_embedding_takes_deterministic():
     out = mx.nd.contrib.SparseEmbedding(mx.nd.array([2, 0]), w, input_dim=3, output_dim=2,
                                         deterministic=True)
     assert _np(out).tolist() == [[5, 6], [1, 2]]
+
+
+class _FakeScipyCsr:
+    """The parts of scipy.sparse.csr_matrix that mx.nd.array reads (scipy is optional)."""
+    format = "csr"
+
+    def __init__(self, data, indices, indptr, shape):
+        self.data, self.indices, self.indptr = (np.asarray(a) for a in (data, indices, indptr))
+        self.shape, self.dtype = shape, self.data.dtype
+
+    def tocoo(self):
+        raise AssertionError("not used")
+
+    def sorted_indices(self):
+        return self
+
+    def sum_duplicates(self):
+        pass
+
+
+def test_nd_array_of_a_scipy_csr_matrix_is_csr():
+    source = _FakeScipyCsr(np.array([1.0, 2.0]), [2, 0], [0, 1, 2], (2, 3))
+    arr = mx.nd.array(source)
+    assert type(arr) is sparse.CSRNDArray and arr.dtype == np.float64
+    assert _np(arr).tolist() == [[0, 0, 1], [2, 0, 0]]
+
+
+def test_norm_from_parts(csr, rsp):
+    for arr in (csr, rsp):
+        dense = mx.nd.array(_np(arr))
+        for kw in ({}, {"ord": 1}, {"keepdims": True}, {"axis": 1}):
+            np.testing.assert_allclose(_np(mx.nd.norm(arr, **kw)), _np(mx.nd.norm(dense, **kw)),
+                                       rtol=1e-6)

@@ -445,12 +445,19 @@ def _call(name, *args, **kwargs):
 
 def apply_op(op, arrays, attrs, out=None):
     """Run ``op`` on NDArrays with parsed ``attrs``; the generic nd door path."""
-    if any(a._sparse for a in arrays) or getattr(out, "_sparse", False) or (
+    for a in arrays:
+        if a._sparse:
+            return _sparse_door(op, arrays, attrs, out)
+    if (out is not None and getattr(out, "_sparse", False)) or (
             op.name in _DENSE_TO_SPARSE and op.stype(attrs, ["default"] * len(arrays))
             != "default"):
-        from .sparse import sparse_apply  # MXNet's storage-type table and the sparse kernels
-        return sparse_apply(op, arrays, attrs, out)
+        return _sparse_door(op, arrays, attrs, out)
     return _apply_dense(op, arrays, attrs, out)
+
+
+def _sparse_door(op, arrays, attrs, out):
+    from .sparse import sparse_apply  # MXNet's storage-type table and the sparse kernels
+    return sparse_apply(op, arrays, attrs, out)
 
 
 _DENSE_TO_SPARSE = frozenset(("cast_storage", "dot"))

@@ -438,7 +438,9 @@ def _mul_kernel(op):
         ka, kb = _csr_keys(a), _csr_keys(b)
         both = torch.isin(ka, kb)
         keys = ka[both]
-        return _csr_from_keys(a.shape, keys, a.data[both] * b.data[torch.searchsorted(kb, keys)])
+        data = a.data[both] * b.data[torch.searchsorted(kb, keys)]
+        keep = data != 0  # as MXNet: zero products are not stored
+        return _csr_from_keys(a.shape, keys[keep], data[keep])
     return kernel
 
 
@@ -696,18 +698,30 @@ def _needs_rsp(name):
 def _retain_kernel(op):
     def kernel(inputs, out, **attrs):
         p, idx = inputs
-        rows = torch.unique(idx.reshape(-1).to(torch.int64), sorted=True)
-        if rows.numel() and (int(rows[0]) < 0 or int(rows[-1]) >= p.shape[0]):
+        rows = idx.reshape(-1).to(torch.int64)  # as MXNet: in the order given
+        if rows.numel() and (int(rows.min()) < 0 or int(rows.max()) >= p.shape[0]):
             raise MXNetError(f"_sparse_retain: an index lies outside [0, {p.shape[0]})")
-        stored = torch.isin(p.aux[0], rows)
+        stored = p.aux[0]
         data = torch.zeros((rows.numel(),) + tuple(p.shape[1:]), dtype=p.data.dtype,
                            device=p.data.device)
-        data = data.index_copy(0, torch.searchsorted(rows, p.aux[0][stored]), p.data[stored])
+        if stored.numel():
+            pos = torch.searchsorted(stored, rows).clamp(max=stored.numel() - 1)
+            found = stored[pos] == rows
+            data[found] = p.data[pos[found]]
         return SparseParts(RSP, p.shape, data, (rows,))
     return kernel
 
 
 _table(("_sparse_retain",), _needs_rsp("_sparse_retain"), _retain_kernel)
+
+
+def _embedding_rule(attrs, stypes):
+    if len(stypes) > 1 and stypes[1] == CSR:
+        raise MXNetError("Embedding: the weight must be dense or row_sparse, got csr")
+    return DNS
+
+
+_table(("Embedding", "_contrib_SparseEmbedding"), _embedding_rule)
 
 
 def _square_sum_rule(attrs, stypes):
@@ -836,6 +850,23 @@ def _reduce_kernel(op):
 
 
 _table(("sum", "mean"), None, _reduce_kernel)
+
+
+def _norm_kernel(op):
+    """norm over the whole array from the stored values (other axes: dense fallback)."""
+    def kernel(inputs, out, **attrs):
+        p = inputs[0]
+        if not _is_sparse(p) or attrs.get("axis") is not None or attrs.get("out_dtype") \
+                or not p.data.is_floating_point() or attrs.get("ord", 2) not in (1, 2):
+            return NotImplemented
+        data = p.data
+        value = data.abs().sum() if attrs.get("ord", 2) == 1 else data.pow(2).sum().sqrt()
+        shape = (1,) * len(p.shape) if attrs.get("keepdims") else (1,)
+        return value.reshape(shape)
+    return kernel
+
+
+_table(("norm",), None, _norm_kernel)
 
 
 # ---- cast_storage ---------------------------------------------------------------------
