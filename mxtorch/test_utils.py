@@ -27,8 +27,6 @@ from collections import OrderedDict  # noqa: F401
 from contextlib import contextmanager
 
 import numpy as np
-import numpy.random as rnd  # noqa: F401
-import numpy.testing as npt  # noqa: F401
 
 import mxtorch as mx  # noqa: F401 - ``mx`` for star-importing test modules
 from . import context as _context
@@ -80,7 +78,15 @@ __all__ = [
 
 
 def __getattr__(name):
-    """``np_symbol`` (MXNet's NumPy-style Symbol class) once ``mx.np``'s symbols exist."""
+    """``npt``/``rnd`` (numpy.testing/numpy.random, imported on first use: they are slow to
+    import) and ``np_symbol``
+    (MXNet's NumPy-style Symbol class) once ``mx.np``'s symbols exist."""
+    if name == "npt":
+        import numpy.testing
+        return numpy.testing
+    if name == "rnd":
+        import numpy.random
+        return numpy.random
     if name == "np_symbol":
         try:
             from .symbol.numpy import _Symbol
