@@ -80,9 +80,12 @@ def test_two_scalar_comparisons_return_ints():
 
 
 # ---- element-wise ops ------------------------------------------------------------------------
-def test_clip_with_min_above_max_prefers_min_below_it():
+def test_clip_with_min_above_max_tests_max_first():
     x = nd.array([-3, 0, 0.5, 3])
     np.testing.assert_array_equal(x.clip(2, 1).asnumpy(), [2, 2, 2, 1])
+    y = nd.array([1.75, 1.0, -1.25, 1.5, 2, 2.5])
+    np.testing.assert_array_equal(y.clip(2, 1).asnumpy(), [1, 2, 2, 1, 1, 1])
+    np.testing.assert_array_equal(y.clip(-1, -2).asnumpy(), [-2] * 6)
     np.testing.assert_array_equal(nd.clip(x, a_min=-1, a_max=1).asnumpy(), [-1, 0, 0.5, 1])
 
 
@@ -186,3 +189,45 @@ def test_histogram_without_range_spans_the_data():
     counts, edges = nd.histogram(nd.ones((3,)), bins=2)
     np.testing.assert_array_equal(counts.asnumpy(), [0, 3])
     np.testing.assert_array_equal(edges.asnumpy(), [0.5, 1, 1.5])
+
+
+# ---- indexing keys, copyto, bool scalars, **= ---------------------------------------------------
+def test_float_keys_are_refused_and_bool_lists_are_numbers():
+    x = nd.array(np.arange(6).reshape(2, 3))
+    for key in (1.5, 1.0, np.float32(1)):
+        with pytest.raises(ValueError, match="key"):
+            x[key]
+    with pytest.raises(ValueError):
+        x[1.5] = 1
+    # MXNet 1.9.1 reads a Python list of bools as the indices 1 and 0
+    assert x[[True, False]].asnumpy().tolist() == [[3, 4, 5], [0, 1, 2]]
+    assert x[[True, True, False]].shape == (3, 3)
+
+
+def test_copyto_itself_warns_and_returns_false():
+    x = nd.ones((2,))
+    with pytest.warns(UserWarning, match="itself"):
+        assert x.copyto(x) is False
+
+
+def test_bool_scalars_in_arithmetic():
+    y = nd.array([1.0, 2.0])
+    assert (y - True).asnumpy().tolist() == [0, 1]
+    assert (True - y).asnumpy().tolist() == [0, -1]
+    assert (y + False).asnumpy().tolist() == [1, 2]
+
+
+def test_inplace_power_rebinds_like_mxnet():
+    x = nd.array([1.0, 2.0])
+    y = x
+    x **= 2
+    assert x is not y and y.asnumpy().tolist() == [1, 2] and x.asnumpy().tolist() == [1, 4]
+    a = nd.ones((1, 3))
+    a **= nd.ones((2, 3))  # a new array, so broadcasting to a larger shape is fine
+    assert a.shape == (2, 3)
+
+
+def test_amp_cast_type_inference_keeps_integer_inputs():
+    v = sym.var("v")
+    assert sym.amp_cast(v, dtype="float16").infer_type(v="int32")[1] == [np.int32]
+    assert sym.amp_cast(v, dtype="float16").infer_type(v="float32")[1] == [np.float16]

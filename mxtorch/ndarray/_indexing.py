@@ -19,6 +19,9 @@ def _index_tensor(value, device):
         t = value._t
     elif isinstance(value, torch.Tensor):
         t = value
+    elif isinstance(value, list):  # MXNet reads lists as numbers: [True, False] is [1, 0]
+        a = np.asarray(value)
+        t = torch.as_tensor(a.astype(np.int64) if a.dtype == np.bool_ else a)
     else:
         t = torch.as_tensor(np.asarray(value))
     if t.dtype == torch.bool:
@@ -64,6 +67,9 @@ def _normalize(key, shape, device):
             out.append(_index_tensor(item, device))
             advanced = True
         else:
+            if isinstance(item, (float, np.floating)):
+                raise ValueError(f"NDArray does not support indexing with key {item!r} of "
+                                 f"type {type(item).__name__}; use an integer")
             i = int(item)
             if not -size <= i < size:
                 raise IndexError(f"index {i} is out of bounds for axis {axis} with size {size}")

@@ -73,7 +73,8 @@ def install_ndarray_operators(cls):
         if row.rscalar is not None:
             setattr(cls, f"__r{row.dunder}__",
                     binary_method(array_apply, scalar_kernel(row.rscalar), reverse=True))
-            setattr(cls, f"__i{row.dunder}__", inplace_method(forward))
+            if row.dunder != "pow":  # MXNet has no __ipow__: x **= y rebinds x
+                setattr(cls, f"__i{row.dunder}__", inplace_method(forward))
     for dunder, (nd_op, _) in UNARY.items():
         setattr(cls, f"__{dunder}__", unary_method(nd_op))
 

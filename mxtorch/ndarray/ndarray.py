@@ -8,6 +8,8 @@ Every operator, fluent method and Python operator ends in a registered OpDef's c
 ``_run`` (the nd door's version of ``ops.invoke``): outside ``autograd.record()`` it never
 builds a torch graph.
 """
+import warnings
+
 import numpy as np
 import torch
 
@@ -172,7 +174,8 @@ class NDArray:
         """Copy into the NDArray ``other`` (same shape) or onto a Context (a new array)."""
         if isinstance(other, NDArray):
             if other is self:
-                return other
+                warnings.warn("You are attempting to copy an array to itself", stacklevel=2)
+                return False  # as MXNet
             if other.shape != self.shape:
                 raise MXNetError(f"copyto: shape mismatch, source {self.shape} vs target "
                                  f"{other.shape}")
@@ -573,6 +576,8 @@ def make_scalar_op(op, fn, scalar_for):
             else:
                 r = fn(a, s)
         except (RuntimeError, ValueError, TypeError) as err:
+            if type(s) is bool:  # MXNet reads True/False as 1/0 (torch refuses x - True)
+                return apply(a, int(s), ctx)
             raise diagnose(op, [a], {"scalar": s}, None, err) from err
         out = _new(NDArray)
         out._t = r

@@ -157,9 +157,9 @@ def clip(data, a_min, a_max):
     """Clip values into [a_min, a_max]; the gradient is zero outside the range."""
     if not data.is_floating_point():
         a_min, a_max = int(a_min), int(a_max)
-    if a_min > a_max:  # MXNet tests x < a_min first: values below a_min become a_min
-        low = torch.full_like(data, a_min)
-        return torch.where(data < a_min, low, torch.clamp(data, max=a_max))
+    if a_min > a_max:  # MXNet: x > a_max gives a_max, else x < a_min gives a_min
+        high, low = torch.full_like(data, a_max), torch.full_like(data, a_min)
+        return torch.where(data > a_max, high, torch.where(data < a_min, low, data))
     return torch.clamp(data, a_min, a_max)
 
 
@@ -195,7 +195,14 @@ def cast(data, dtype):
     return _cast(data, dtype)
 
 
-@defop("amp_cast", shape_rule="same", inputs=("data",), attrs=(Attr("dtype", DTYPE, doc="Output type"),))
+def _amp_cast_type(attrs, ins):
+    """Integer inputs keep their type; others take ``dtype``."""
+    keep = ins[0] is not None and not ins[0].is_floating_point
+    return ins, [ins[0] if keep else attrs["dtype"]]
+
+
+@defop("amp_cast", shape_rule="same", inputs=("data",), infer_type=_amp_cast_type,
+       attrs=(Attr("dtype", DTYPE, doc="Output type"),))
 def amp_cast(data, dtype):
     """Cast used by automatic mixed precision; integer inputs are left unchanged."""
     if not data.is_floating_point():
