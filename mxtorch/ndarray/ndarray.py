@@ -272,7 +272,19 @@ class NDArray:
         return _call("broadcast_to", self, shape=tuple(shape))
 
     def flatten(self, inplace=False):
-        return _call("Flatten", self)
+        """Collapse all axes but the first; ``inplace=True`` returns a view sharing memory."""
+        return self._inplace_view(_call("Flatten", self), inplace)
+
+    def squeeze(self, axis=None, inplace=False):
+        """Remove axes of length 1 (all, or ``axis``); ``inplace=True`` returns a view."""
+        return self._inplace_view(_call("squeeze", self, axis=axis), inplace)
+
+    def expand_dims(self, axis, inplace=False):
+        """Insert an axis of length 1 at ``axis``; ``inplace=True`` returns a view."""
+        return self._inplace_view(_call("expand_dims", self, axis=axis), inplace)
+
+    def _inplace_view(self, result, inplace):
+        return self.reshape(result.shape) if inplace else result
 
     def transpose(self, *axes, **kwargs):
         if len(axes) == 1 and isinstance(axes[0], (list, tuple)):

@@ -77,7 +77,7 @@ class Executor:
         self._out_stypes = _output_stypes(symbol, self._arg_names, arg_arrays)
         self._row_rules = row_rules(symbol, [g.stype if g is not None else "default"
                                              for g in grad_arrays])
-        self.outputs = []
+        self.outputs = _initial_outputs(symbol, self._arg_names, arg_arrays, ctx)
         self._heads = None
         self._leaves = None
         self._last_is_train = None
@@ -330,6 +330,22 @@ def _alloc(graph, node, ctx, what, stype="default"):
     if stype != "default":
         return sparse_zeros(stype, shape, ctx=ctx, dtype=name)
     return zeros(shape, ctx=ctx, dtype=name)
+
+
+def _initial_outputs(symbol, names, args, ctx):
+    """Zero arrays of the outputs' inferred shapes and types: MXNet allocates the outputs at
+    bind time, so ``outputs``/``output_dict`` exist before the first forward."""
+    import warnings
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, shapes, _ = symbol.infer_shape(**{n: a.shape for n, a in zip(names, args)})
+            _, types, _ = symbol.infer_type(**{n: a.dtype for n, a in zip(names, args)})
+    except (MXNetError, TypeError, ValueError):  # bind itself reports real shape errors
+        return []
+    if not shapes or not types or any(s is None or 0 in s for s in shapes):
+        return []
+    return [zeros(s, ctx=ctx, dtype=t) for s, t in zip(shapes, types)]
 
 
 def _bound_shapes(symbol, args, aux):
