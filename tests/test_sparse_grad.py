@@ -10,10 +10,6 @@ from mxtorch.base import MXNetError
 
 nd, ag = mx.nd, mx.autograd
 IDS = [3, 1, 3, 0]
-# sparse leaves differentiate through their stored data once arrays hold their parts
-PARTS_STORAGE = pytest.mark.skipif(
-    not getattr(nd.sparse.BaseSparseNDArray, "_sparse", False),
-    reason="sparse arrays do not hold their parts yet")
 
 
 def _rows(a):
@@ -126,7 +122,6 @@ def test_dot_gradient_matches_finite_differences():
     np.testing.assert_allclose(w.grad.asnumpy(), numeric, rtol=1e-3, atol=1e-4)
 
 
-@PARTS_STORAGE
 def test_dot_gradient_wrt_csr_is_csr():
     # NOTE: a sparse array's gradient is taken w.r.t. its stored values (see COMPAT.md);
     # MXNet stores every non-zero of the dense gradient (here all 15 entries of 2.0)
@@ -152,7 +147,6 @@ def test_retain_gradient_rows_are_the_retained_indices():
     assert _rows(r.grad) == ([2, 3, 4], [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]])
 
 
-@PARTS_STORAGE
 def test_square_sum_gradient_keeps_stored_zero_rows():
     r = nd.sparse.row_sparse_array((np.array([[1, 2], [3, 4], [0, 0]], "float32"),
                                     np.array([0, 2, 3])), shape=(5, 2))
