@@ -267,3 +267,15 @@ def test_test_utils_pass_stypes_through():
     check_numeric_gradient(sym._internal._square_sum(sym.var("r", stype="row_sparse"), axis=1),
                            {"r": r}, grad_stype_dict={"r": "row_sparse"}, numeric_eps=1e-2,
                            rtol=0.05, atol=1e-2)
+
+
+@pytest.mark.parametrize("sparse_grad,buffer", [(True, "default"), (False, "row_sparse")])
+def test_bind_rejects_mismatched_embedding_gradient(sparse_grad, buffer):
+    # MXNet 1.9.1 raises in bind: "Cannot use sparse_grad = 1, while stype of gradients w.r.t
+    # embedding weight is default" (and the converse)
+    e = sym.Embedding(sym.var("d"), sym.var("ew"), input_dim=5, output_dim=2,
+                      sparse_grad=sparse_grad)
+    grad = nd.zeros((5, 2)) if buffer == "default" else nd.sparse.zeros(buffer, (5, 2))
+    with pytest.raises(MXNetError, match="Embedding.*'weight'.*gradient array is " + buffer):
+        e.bind(mx.cpu(), args={"d": nd.array(IDS), "ew": nd.ones((5, 2))},
+               args_grad={"ew": grad}, grad_req={"d": "null", "ew": "write"})

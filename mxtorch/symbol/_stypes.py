@@ -93,3 +93,33 @@ def row_rules(symbol, grad_stypes):
             rules[i] = [(node.op, node.parsed(), [index[id(c)] for c, _ in node.inputs], pos)
                         for node, pos in uses]
     return rules
+
+
+def check_gradient_buffers(symbol, arg_arrays, grad_arrays, grad_reqs):
+    """Raise MXNetError where an op insists on its gradient stype (Embedding's sparse_grad)
+    and the bound gradient buffer has another, as MXNet's bind does."""
+    from ..base import MXNetError
+    from ..ops._sparse_grad import STRICT
+    order = topo_order(symbol._outputs)
+    aux_ids = aux_variable_ids(order)
+    args = [n for n in order if n.is_variable and id(n) not in aux_ids]
+    index = {id(n): i for i, n in enumerate(args)}
+    for node in order:
+        if node.is_variable or node.op.name not in STRICT or node.op.grad_stype is None:
+            continue
+        attrs = node.parsed()
+        ins = [arg_arrays[index[id(c)]].stype if id(c) in index else "default"
+               for c, _ in node.inputs]
+        for pos, ((child, _), want) in enumerate(zip(node.inputs,
+                                                     node.op.grad_stype(attrs, ins))):
+            i = index.get(id(child))
+            if i is None or grad_arrays[i] is None or grad_reqs[i] == "null":
+                continue
+            have = grad_arrays[i].stype
+            if have != want:
+                name = node.input_names()[pos]
+                raise MXNetError(
+                    f"{node.op.name} (node {node.name!r}): the gradient of input {name!r} "
+                    f"({child.name!r}) is {want} with sparse_grad={attrs.get('sparse_grad')}, "
+                    f"but its gradient array is {have}; bind a {want} gradient array or "
+                    f"use sparse_grad={have == 'row_sparse'}")

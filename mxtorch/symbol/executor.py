@@ -12,7 +12,7 @@ from ..ndarray.ndarray import NDArray, _wrap
 from ..ndarray.utils import zeros
 from ..ndarray.sparse import zeros as sparse_zeros
 from ..autograd import keep_gradient_rows, store_gradient
-from ._stypes import infer_stypes, row_rules
+from ._stypes import check_gradient_buffers, infer_stypes, row_rules
 from .._torch.dtypes import TORCH_TO_NAME
 from . import compiler
 from ._infer import analyse
@@ -72,6 +72,7 @@ class Executor:
         self.grad_arrays = grad_arrays
         self.aux_arrays = aux_arrays
         self._grad_reqs = [r if g is not None else "null" for r, g in zip(grad_reqs, grad_arrays)]
+        check_gradient_buffers(symbol, arg_arrays, grad_arrays, self._grad_reqs)
         self._arg_names = self._graph.arg_names
         self._aux_names = self._graph.aux_names
         self._out_stypes = _output_stypes(symbol, self._arg_names, arg_arrays)
