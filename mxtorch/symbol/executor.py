@@ -78,7 +78,9 @@ class Executor:
         self._out_stypes = _output_stypes(symbol, self._arg_names, arg_arrays)
         self._row_rules = row_rules(symbol, [g.stype if g is not None else "default"
                                              for g in grad_arrays])
-        self.outputs = _initial_outputs(symbol, self._arg_names, arg_arrays, ctx)
+        self.outputs = [_as_stype(o, st) for o, st in
+                        zip(_initial_outputs(symbol, self._arg_names, arg_arrays, ctx),
+                            self._out_stypes)]
         self._heads = None
         self._leaves = None
         self._last_is_train = None
