@@ -231,3 +231,25 @@ def test_amp_cast_type_inference_keeps_integer_inputs():
     v = sym.var("v")
     assert sym.amp_cast(v, dtype="float16").infer_type(v="int32")[1] == [np.int32]
     assert sym.amp_cast(v, dtype="float16").infer_type(v="float32")[1] == [np.float16]
+
+
+# ---- gather_nd with uint8 indices, LayerNorm axis range, bool mean ------------------------------
+def test_gather_nd_with_uint8_indices():
+    data = nd.array(np.arange(6).reshape(2, 3), dtype="uint8")
+    idx = nd.array([[1, 0], [0, 1]], dtype="uint8")
+    assert nd.gather_nd(data, idx).asnumpy().tolist() == [3, 1]  # MXNet 1.9.1
+
+
+def test_layer_norm_axis_out_of_range_raises():
+    x, g = nd.ones((2, 3)), nd.ones((3,))
+    with pytest.raises(mx.base.MXNetError, match="axis=-3"):
+        nd.LayerNorm(x, g, g, axis=-3)
+    assert nd.LayerNorm(x, nd.ones((2,)), nd.ones((2,)), axis=-2).shape == (2, 3)
+
+
+def test_mean_of_bool_is_any():
+    # MXNet 1.9.1: [T, F, F] -> [True], [F, F] -> [False], [T, T] -> [True]
+    for values, expected in (([True, False, False], True), ([False, False], False),
+                             ([True, True], True)):
+        out = nd.mean(nd.array(values, dtype="bool"))
+        assert out.dtype == np.bool_ and out.asnumpy().tolist() == [expected]

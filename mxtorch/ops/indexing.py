@@ -172,7 +172,7 @@ def gather_nd(data, indices):
     if _concrete(indices) and indices.numel():
         for k in range(m):
             size = data.shape[k]
-            bad = (indices[k] < -size) | (indices[k] > size - 1)
+            bad = (idx[k] < -size) | (idx[k] > size - 1)  # int64: uint8 cannot hold -size
             if bool(bad.any()):
                 value = indices[k][bad].reshape(-1)[0].item()
                 raise IndexRangeError(f"gather_nd: index {value:g} is out of range for axis {k} "

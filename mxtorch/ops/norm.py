@@ -236,6 +236,9 @@ def _layer_norm_shape(a, in_shapes):
        num_outputs=_mean_std_outputs, infer_shape=_layer_norm_shape)
 def layer_norm(data, gamma, beta, axis, eps, output_mean_var):
     """Normalise along ``axis`` and apply per-element gamma/beta of that axis."""
+    if not -data.dim() <= axis < data.dim():
+        raise ShapeError(f"LayerNorm: axis={axis} is out of range for data of shape "
+                         f"{tuple(data.shape)} ({data.dim()} dimensions)")
     last = axis % data.dim() == data.dim() - 1
     x = data if last else data.movedim(axis, -1)
     shape = (x.shape[-1],)

@@ -149,6 +149,8 @@ def mean(data, axis, keepdims, exclude):
     dims = reduce_dims("mean", data.shape, axis, exclude)
     if not dims:
         return legacy(data.clone())
+    if data.dtype == torch.bool:  # MXNet: a bool sum (any) divided by n, read as bool
+        return legacy(torch.amax(data, dim=dims, keepdim=keepdims))
     if not data.is_floating_point():
         return legacy(_int_mean(data, dims, keepdims))
     return legacy(torch.mean(data, dim=dims, keepdim=keepdims))
