@@ -475,3 +475,12 @@ def test_norm_from_parts(csr, rsp):
         for kw in ({}, {"ord": 1}, {"keepdims": True}, {"axis": 1}):
             np.testing.assert_allclose(_np(mx.nd.norm(arr, **kw)), _np(mx.nd.norm(dense, **kw)),
                                        rtol=1e-6)
+
+
+def test_operators_with_other_types(csr):
+    assert (csr == None) is False and (csr != "a") is True  # noqa: E711 - the point
+    with pytest.raises(TypeError, match="unsupported operand"):
+        csr + "a"
+    # a dense left operand keeps NDArray's broadcast semantics (MXNet 1.9.1: dense result)
+    assert (mx.nd.ones((2, 3)) * csr).stype == "default"
+    assert (csr * mx.nd.ones((2, 3))).stype == "csr"

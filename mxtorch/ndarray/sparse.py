@@ -247,10 +247,6 @@ class BaseSparseNDArray(NDArray):
             raise ValueError(f"cast_storage from {self._stype} to {stype} is not supported")
         return cast_storage(self, stype=stype)
 
-    def attach_grad(self, grad_req="write", stype=None):
-        """Give this array a gradient buffer (dense unless ``stype`` says otherwise)."""
-        NDArray.attach_grad(self, grad_req, stype)
-
     # ---- pickling (MXNet: a single sparse record under 'handle') ---------------------------
     def __getstate__(self):
         return {"handle": dumps_array(self)}
@@ -934,14 +930,20 @@ def _install_operators(cls):
     """Python operators of sparse arrays, plain, reflected and in place."""
     table = {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "truediv",
              "div": "truediv", "mod": "mod", "pow": "power"}
+    def known(other):
+        return isinstance(other, (NDArray, np.ndarray) + numeric_types)
+
     for dunder, name in table.items():
-        setattr(cls, f"__{dunder}__", lambda self, other, _n=name: _arith(_n, self, other))
-        setattr(cls, f"__r{dunder}__", lambda self, other, _n=name: _reflected(_n, other, self))
-        setattr(cls, f"__i{dunder}__",
-                lambda self, other, _n=name: _inplace(self, _arith(_n, self, other)))
+        setattr(cls, f"__{dunder}__", lambda self, other, _n=name:
+                _arith(_n, self, other) if known(other) else NotImplemented)
+        setattr(cls, f"__r{dunder}__", lambda self, other, _n=name:
+                _reflected(_n, other, self) if known(other) else NotImplemented)
+        setattr(cls, f"__i{dunder}__", lambda self, other, _n=name:
+                _inplace(self, _arith(_n, self, other)) if known(other) else NotImplemented)
     for dunder, name in (("eq", "equal"), ("ne", "not_equal"), ("gt", "greater"),
                          ("ge", "greater_equal"), ("lt", "lesser"), ("le", "lesser_equal")):
-        setattr(cls, f"__{dunder}__", lambda self, other, _n=name: _arith(_n, self, other))
+        setattr(cls, f"__{dunder}__", lambda self, other, _n=name:
+                _arith(_n, self, other) if known(other) else NotImplemented)
     cls.__neg__ = lambda self: ND_FUNCTIONS["negative"](self)
     cls.__abs__ = lambda self: ND_FUNCTIONS["abs"](self)
     cls.__hash__ = object.__hash__

@@ -17,7 +17,7 @@ import warnings
 import torch
 
 from ..base import MXNetError, ShapeError
-from ._attrs import INT, Enum, Optional
+from ._attrs import Enum
 from .elemwise import SCALAR_ATTRS
 from ._registry import REGISTRY, Attr, SparseParts, defop
 
