@@ -6,7 +6,8 @@ Run with the project interpreter (mxtorch) or the oracle (MXNet 1.9.1) -- the sa
     ~/mxref/bin/python bench/sparse_bench.py --mxnet  # MXNet 1.9.1, same sizes
 
 Prints, for each case, the best wall time of several runs and the growth of the process's
-peak resident memory (ru_maxrss) during the case. Set OMP_NUM_THREADS the same for both
+peak resident memory (ru_maxrss) during the timed calls (a growth hides below an earlier,
+higher peak: the row_sparse addition runs first). Set OMP_NUM_THREADS the same for both
 libraries when comparing (on a busy machine multi-threaded kernels of either library can
 lose whole time slices waiting for each other).
 """
@@ -66,6 +67,34 @@ def csr_t_dot(mx, rows, cols, density, width):
     return lambda: mx.nd.dot(lhs, rhs, transpose_a=True)
 
 
+def embedding_lookup(mx):
+    """4,096 ids looked up in a 2,000,000 x 64 row_sparse weight holding 100,000 rows."""
+    rng = np.random.default_rng(4)
+    rows = np.sort(rng.choice(2_000_000, 100_000, replace=False))
+    weight = mx.nd.sparse.row_sparse_array(
+        (rng.standard_normal((rows.size, 64)).astype(np.float32), rows), shape=(2_000_000, 64))
+    ids = mx.nd.array(rng.integers(0, 2_000_000, 4096))
+    return lambda: mx.nd.Embedding(ids, weight, input_dim=2_000_000, output_dim=64)
+
+
+def lazy_sgd(mx):
+    """sgd_update(lazy_update=True) of a 1,000,000 x 64 weight by a 4,096-row row_sparse
+    gradient (compare with dense_pass: one dense pass over the same weight)."""
+    rng = np.random.default_rng(5)
+    weight = mx.nd.array(rng.standard_normal((1_000_000, 64)).astype(np.float32))
+    rows = np.sort(rng.choice(1_000_000, 4096, replace=False))
+    grad = mx.nd.sparse.row_sparse_array(
+        (rng.standard_normal((rows.size, 64)).astype(np.float32), rows), shape=weight.shape)
+    return lambda: mx.nd.sgd_update(weight, grad, lr=0.1, wd=0.01, lazy_update=True,
+                                    out=weight)
+
+
+def dense_pass(mx):
+    """One dense pass over a 1,000,000 x 64 weight (weight * 0.5), the lazy update's bar."""
+    weight = mx.nd.ones((1_000_000, 64))
+    return lambda: weight * 0.5
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mxnet", action="store_true", help="run MXNet instead of mxtorch")
@@ -84,13 +113,16 @@ def main():
         ("dot(csr 1000x1000 d=0.05, dense 1000x256)", lambda: csr_dot(mx, 1000, 1000, 0.05, 256)),
         ("dot(csr.T 4096x100000 d=0.001, dense 4096x64) -> rsp",
          lambda: csr_t_dot(mx, 4096, 100000, 0.001, 64)),
+        ("Embedding(4096 ids, rsp weight 2e6x64, 1e5 rows)", lambda: embedding_lookup(mx)),
+        ("sgd_update(lazy) 1e6x64 weight, 4096-row rsp grad", lambda: lazy_sgd(mx)),
+        ("dense pass over a 1e6x64 weight (w * 0.5)", lambda: dense_pass(mx)),
     ]
     import os
     print(f"library: {mx.__name__} {getattr(mx, '__version__', '')}, "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}")
     for label, make in cases:
-        before = peak_mb()
         fn = make()
+        before = peak_mb()  # growth caused by the timed calls, not by building the inputs
         seconds = best_of(fn, args.repeat)
         print(f"{label:58s} {seconds * 1e3:9.3f} ms   peak +{peak_mb() - before:7.1f} MB")
 

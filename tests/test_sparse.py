@@ -484,3 +484,19 @@ def test_operators_with_other_types(csr):
     # a dense left operand keeps NDArray's broadcast semantics (MXNet 1.9.1: dense result)
     assert (mx.nd.ones((2, 3)) * csr).stype == "default"
     assert (csr * mx.nd.ones((2, 3))).stype == "csr"
+
+
+def test_embedding_and_fully_connected_read_sparse_parts():
+    # a 2,000,000-row row_sparse weight is looked up without densifying it
+    w = sparse.row_sparse_array(([[1.0, 2.0], [3.0, 4.0]], [1, 1_999_999]),
+                                shape=(2_000_000, 2))
+    out = mx.nd.Embedding(mx.nd.array([[0, 1], [1_999_999, 5]]), w, input_dim=2_000_000,
+                          output_dim=2)
+    assert out.stype == "default" and _np(out).tolist() == [[[0, 0], [1, 2]], [[3, 4], [0, 0]]]
+    with pytest.raises(MXNetError, match="csr"):
+        mx.nd.Embedding(mx.nd.array([0]), mx.nd.ones((2, 2)).tostype("csr"), input_dim=2,
+                        output_dim=2)
+    c = mx.nd.array([[0, 1, 0], [2, 0, 3]]).tostype("csr")
+    weight, bias = mx.nd.array(np.arange(6).reshape(2, 3)), mx.nd.array([1, 2])
+    got = mx.nd.FullyConnected(c, weight, bias, num_hidden=2)
+    assert got.stype == "default" and _np(got).tolist() == [[2, 6], [7, 23]]

@@ -721,7 +721,49 @@ def _embedding_rule(attrs, stypes):
     return DNS
 
 
-_table(("Embedding", "_contrib_SparseEmbedding"), _embedding_rule)
+def _embedding_kernel(op):
+    """Rows of a row_sparse weight looked up without densifying it (missing rows are 0)."""
+    def kernel(inputs, out, **attrs):
+        data, weight = inputs[0], inputs[1]
+        if _is_sparse(data) or not (_is_sparse(weight) and weight.stype == RSP):
+            return NotImplemented
+        input_dim, output_dim = attrs["input_dim"], attrs["output_dim"]
+        if tuple(weight.shape) != (input_dim, output_dim):
+            raise ShapeError(f"{op.name}: input 'weight' has shape {weight.shape}, expected "
+                             f"{(input_dim, output_dim)} (input_dim, output_dim)")
+        ids = data.detach().clamp(0, input_dim - 1).to(torch.int64)
+        rows = torch.zeros(tuple(ids.shape) + (output_dim,), dtype=weight.data.dtype,
+                           device=weight.data.device)
+        stored = weight.aux[0]
+        if stored.numel():
+            pos = torch.searchsorted(stored, ids).clamp(max=stored.numel() - 1)
+            found = stored[pos] == ids
+            rows = rows.index_put((found,), weight.data[pos[found]])
+        return rows
+    return kernel
+
+
+_table(("Embedding", "_contrib_SparseEmbedding"), _embedding_rule, _embedding_kernel)
+
+
+def _fc_kernel(op):
+    """FullyConnected of csr data and a dense weight: ``dot(data, weight.T) + bias``."""
+    def kernel(inputs, out, **attrs):
+        data, weight = inputs[0], inputs[1]
+        bias = inputs[2] if len(inputs) > 2 else None
+        if not (_is_sparse(data) and data.stype == CSR) or _is_sparse(weight) or \
+                _is_sparse(bias):
+            return NotImplemented
+        if tuple(weight.shape) != (attrs["num_hidden"], data.shape[1]):
+            raise ShapeError(f"FullyConnected: input 'weight' has shape {tuple(weight.shape)}, "
+                             f"expected {(attrs['num_hidden'], data.shape[1])} (num_hidden, "
+                             f"input_dim) for data of shape {data.shape}")
+        result = _csr_matmul(data, weight.t())
+        return result if bias is None else result + bias
+    return kernel
+
+
+_table(("FullyConnected",), None, _fc_kernel)
 
 
 def _square_sum_rule(attrs, stypes):
