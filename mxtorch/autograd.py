@@ -278,6 +278,10 @@ def store_gradient(buffer, g, req="write"):
     sparse COO tensor (exact stored rows) or SparseParts -- into the NDArray ``buffer`` of
     any storage type (used by the Executor's backward)."""
     info = GradInfo(buffer, req)
+    if g is None:  # the heads do not depend on this argument
+        if req == "write":
+            _clear(buffer)
+        return
     if info.stype != "default":
         _deliver_sparse(info, g)
         return
@@ -305,6 +309,17 @@ def keep_gradient_rows(rules, leaves, arrays):
         else:
             fed[i] = KeepRows.apply(leaves[i], torch.unique(torch.cat(rows)))
     return fed
+
+
+def _clear(buffer):
+    """Zero a gradient buffer (a sparse one stores nothing afterwards)."""
+    if buffer.stype == "default":
+        with torch.no_grad():
+            buffer._t.zero_()
+        return
+    from .ndarray import sparse
+    _adopt(buffer, sparse.zeros(buffer.stype, buffer.shape, ctx=buffer.context,
+                                dtype=buffer.dtype))
 
 
 def sparse_grad_inputs(op, arrays, tensors, attrs):

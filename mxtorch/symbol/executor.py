@@ -219,7 +219,7 @@ class Executor:
         owned = compiler.Ownership(grads)
         for i, value in zip(wanted, results):
             target = self.grad_arrays[i]
-            if value.is_sparse or target.stype != "default":  # MXNet's gradient stypes
+            if target.stype != "default" or (value is not None and value.is_sparse):
                 store_gradient(target, value, self._grad_reqs[i])
             elif self._grad_reqs[i] == "write" and owned.can_adopt(value, target._t):
                 target._t = value  # NOTE: adopt torch's fresh gradient instead of copying it
