@@ -500,3 +500,45 @@ def test_embedding_and_fully_connected_read_sparse_parts():
     weight, bias = mx.nd.array(np.arange(6).reshape(2, 3)), mx.nd.array([1, 2])
     got = mx.nd.FullyConnected(c, weight, bias, num_hidden=2)
     assert got.stype == "default" and _np(got).tolist() == [[2, 6], [7, 23]]
+
+
+def _random_sparse(rng, stype, shape, density):
+    dense = rng.standard_normal(shape).astype(np.float32)
+    dense[rng.random(shape) > density] = 0
+    return dense, mx.nd.array(dense).tostype(stype)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kernels_agree_with_dense_math_on_random_arrays(seed):
+    # the sparse kernels against numpy on random shapes, densities (incl. empty) and rows
+    rng = np.random.default_rng(seed)
+    rows, cols = int(rng.integers(1, 7)), int(rng.integers(1, 6))
+    density = [0.0, 0.3, 1.0][seed % 3]
+    for stype in ("csr", "row_sparse"):
+        a, sa = _random_sparse(rng, stype, (rows, cols), density)
+        b, sb = _random_sparse(rng, stype, (rows, cols), 0.5)
+        checks = [(sa + sb, a + b), (sa - sb, a - b), (sa * sb, a * b), (sa * 3, a * 3),
+                  (mx.nd.sum(sa, axis=0), a.sum(0)), (mx.nd.sum(sa, axis=1), a.sum(1)),
+                  (mx.nd.mean(sa), np.array([a.mean()])), (mx.nd.abs(sa), np.abs(a))]
+        if stype == "csr":
+            w = rng.standard_normal((cols, 3)).astype(np.float32)
+            v = rng.standard_normal((rows, 2)).astype(np.float32)
+            t = rng.standard_normal((2, rows)).astype(np.float32)
+            idx = rng.integers(0, rows, 4)
+            lo = int(rng.integers(0, rows))
+            checks += [(mx.nd.dot(sa, mx.nd.array(w)), a @ w),
+                       (mx.nd.dot(sa, mx.nd.array(v), transpose_a=True), a.T @ v),
+                       (mx.nd.dot(mx.nd.array(t), sa), t @ a),
+                       (mx.nd.take(sa, mx.nd.array(idx)), a[idx]), (sa[lo:], a[lo:]),
+                       (mx.nd.concat(sa, sb, dim=0), np.concatenate([a, b]))]
+        else:
+            keep = np.unique(rng.integers(0, rows, 3))
+            kept = np.zeros_like(a)
+            kept[keep] = a[keep]
+            checks += [(mx.nd.sparse.retain(sa, mx.nd.array(keep)), kept),
+                       (mx.nd.add_n(sa, sb, sa), 2 * a + b)]
+        for got, want in checks:
+            np.testing.assert_allclose(_np(got).reshape(np.shape(want)), want, rtol=1e-5,
+                                       atol=1e-5)
+            if got.stype != "default":
+                got.check_format()
