@@ -279,3 +279,13 @@ def test_bind_rejects_mismatched_embedding_gradient(sparse_grad, buffer):
     with pytest.raises(MXNetError, match="Embedding.*'weight'.*gradient array is " + buffer):
         e.bind(mx.cpu(), args={"d": nd.array(IDS), "ew": nd.ones((5, 2))},
                args_grad={"ew": grad}, grad_req={"d": "null", "ew": "write"})
+
+
+def test_numeric_gradient_of_sparse_embedding_weight():
+    from mxtorch.test_utils import check_numeric_gradient
+    e = sym.Embedding(sym.var("d"), sym.var("ew"), input_dim=5, output_dim=2, sparse_grad=True)
+    weight = np.random.RandomState(0).uniform(-1, 1, (5, 2)).astype("float32")
+    check_numeric_gradient(e, {"d": np.array(IDS, "float32"), "ew": weight}, grad_nodes=["ew"],
+                           grad_stype_dict={"ew": "row_sparse"}, numeric_eps=1e-2, rtol=1e-2,
+                           atol=1e-3)
+

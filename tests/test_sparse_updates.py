@@ -122,3 +122,14 @@ def test_update_with_sparse_grad_is_not_recorded():
     with mx.autograd.record():
         out = nd.sgd_update(w, g, lr=0.1)
     assert not out.to_torch().requires_grad
+
+
+def test_mixed_precision_update_with_sparse_gradient_is_standard():
+    # MXNet 1.9.1 has no lazy kernel for mp_sgd_update: the standard update on every row
+    g = nd.sparse.row_sparse_array((np.array([[1, 1], [0, 0]], "float16"), np.array([1, 3])),
+                                   shape=(4, 2), dtype="float16")
+    w = (nd.ones((4, 2)) * 0.6).astype("float16")
+    w32 = nd.ones((4, 2)) * 0.6
+    nd.mp_sgd_update(w, g, w32, lr=0.1, wd=0.5, out=w)
+    np.testing.assert_allclose(w32.asnumpy(), [[0.57, 0.57], [0.47, 0.47], [0.57, 0.57],
+                                               [0.57, 0.57]], rtol=1e-6)
