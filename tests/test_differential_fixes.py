@@ -101,6 +101,9 @@ def test_amp_cast_to_int_rounds_half_to_even_unlike_cast():
     x = nd.array([-1.75, 1.5, 2.5, 0.5])
     np.testing.assert_array_equal(nd.amp_cast(x, dtype="int32").asnumpy(), [-2, 2, 2, 0])
     np.testing.assert_array_equal(nd.cast(x, dtype="int32").asnumpy(), [-1, 1, 2, 0])
+    big = nd.array([-1.25, 300.4, 255.6, -200])
+    np.testing.assert_array_equal(nd.amp_cast(big, dtype="uint8").asnumpy(), [0, 255, 255, 0])
+    np.testing.assert_array_equal(nd.cast(big, dtype="uint8").asnumpy(), [255, 44, 255, 56])
 
 
 # ---- Symbol output names, attributes, helpers -------------------------------------------------
@@ -253,3 +256,11 @@ def test_mean_of_bool_is_any():
                              ([True, True], True)):
         out = nd.mean(nd.array(values, dtype="bool"))
         assert out.dtype == np.bool_ and out.asnumpy().tolist() == [expected]
+
+
+def test_sample_shape_must_be_given_in_full():
+    mu, sigma = nd.array([0, 1]), nd.array([1, 1])
+    assert nd.sample_normal(mu, sigma, shape=(3,)).shape == (2, 3)
+    for shape in ((-1,), (0, -1)):
+        with pytest.raises(mx.base.MXNetError, match="negative"):
+            nd.sample_normal(mu, sigma, shape=shape)

@@ -11,7 +11,7 @@ import inspect
 from ..autograd import STATE
 from ..base import MXNetError, _Null
 from ..ops import REGISTRY
-from ..ops._invoke import diagnose
+from ..ops._invoke import KERNEL_ERRORS, diagnose
 from .ndarray import NDArray, _no_grad, _wrap, apply_op
 
 PREFIXES = (("_contrib_", "contrib"), ("_linalg_", "linalg"), ("_random_", "random"),
@@ -178,7 +178,7 @@ def _make_unary_fast(op):
                     r._mx_recorded = True
             except MXNetError:
                 raise
-            except (RuntimeError, ValueError, TypeError, IndexError) as err:
+            except KERNEL_ERRORS as err:
                 raise diagnose(op, [t], {}, None, err) from err
             return _wrap(r, data._ctx)
         return nd_call(op, (data,), dict(kwargs, out=out))

@@ -19,7 +19,7 @@ from ..base import DTypeError, MXNetError, NotSupportedError, numeric_types
 from ..context import Context, context_of_device, current_context
 from .._torch.dtypes import TORCH_TO_NAME, TORCH_TO_NP_TYPE, to_torch_dtype
 from ..ops import invoke
-from ..ops._invoke import diagnose
+from ..ops._invoke import KERNEL_ERRORS, diagnose
 from ..ops.shape import infer_reshape
 
 __all__ = ["NDArray", "from_torch", "waitall", "_DTYPE_NP_TO_MX", "_DTYPE_MX_TO_NP",
@@ -460,6 +460,8 @@ def _call(name, *args, **kwargs):
 
 def apply_op(op, arrays, attrs, out=None):
     """Run ``op`` on NDArrays with parsed ``attrs``; the generic nd door path."""
+    if out is not None and op.out_alias is not None and arrays and out is arrays[0]:
+        op = op.out_alias
     for a in arrays:
         if a._sparse:
             return _sparse_door(op, arrays, attrs, out)
@@ -567,7 +569,7 @@ def make_array_op(op, fn):
                     r = fn(a, b)
             else:
                 r = fn(a, b)
-        except (RuntimeError, ValueError, TypeError, IndexError) as err:
+        except KERNEL_ERRORS as err:
             raise diagnose(op, [a, b], {}, None, err) from err
         out = _new(NDArray)
         out._t = r
@@ -587,7 +589,7 @@ def make_scalar_op(op, fn, scalar_for):
                     r = fn(a, s)
             else:
                 r = fn(a, s)
-        except (RuntimeError, ValueError, TypeError) as err:
+        except KERNEL_ERRORS as err:
             if type(s) is bool:  # MXNet reads True/False as 1/0 (torch refuses x - True)
                 return apply(a, int(s), ctx)
             raise diagnose(op, [a], {"scalar": s}, None, err) from err

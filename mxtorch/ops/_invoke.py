@@ -18,10 +18,18 @@ def invoke(op, inputs, attrs, is_train=False, node=None):
         if op.train_aware:
             return op.compute(*inputs, is_train=is_train, **attrs)
         return op.compute(*inputs, **attrs)
-    except MXNetError:
+    except MXNetError as err:
+        if op.name not in str(err):  # a shared kernel named its sibling (Convolution_v1...)
+            err.args = (f"{where(op, node)}: {err}",) + err.args[1:]
         raise
-    except (RuntimeError, ValueError, IndexError, TypeError) as err:
+    except KERNEL_ERRORS as err:
         raise diagnose(op, inputs, attrs, node, err) from err
+
+
+# What a compute may raise on inputs it cannot handle; the door turns each into an MXNetError
+# naming the op (ZeroDivisionError from a zero stride, OverflowError from a huge attribute...).
+KERNEL_ERRORS = (RuntimeError, ValueError, IndexError, TypeError, ArithmeticError, KeyError,
+                 NotImplementedError, MemoryError)
 
 
 def check_same_dtype(op, inputs, attrs, node=None):

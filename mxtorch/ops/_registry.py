@@ -79,6 +79,9 @@ class OpDef:
         ``SparseParts`` for sparse ones; ``out`` is the ``out=`` target (tensor, SparseParts
         or None) the kernel may write into in place. NotImplemented means "no sparse kernel
         for these storage types": the door falls back to the dense ``compute``.
+    out_alias : the OpDef the nd door runs instead when ``out=`` is the op's first input, for
+        MXNet kernels whose result depends on that aliasing (``nag_mom_update`` writes the new
+        weight before its momentum reads the weight again).
     grad_stype : ``(attrs, in_stypes) -> tuple`` of MXNet's gradient storage type per input
         ('default', 'row_sparse', 'csr'); None: every gradient is dense.
     """
@@ -103,6 +106,7 @@ class OpDef:
     stype: Callable = None
     sparse_compute: Callable = None
     grad_stype: Callable = None
+    out_alias: Any = None
     doc: str = ""
     attr_map: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)

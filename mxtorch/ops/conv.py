@@ -42,7 +42,23 @@ def _geometry(op_name, kernel, stride, dilate, pad):
         if len(value) != nd:
             raise AttributeParseError(f"{op_name}: {name}={value} must have as many dims as "
                                       f"kernel={tuple(kernel)}")
+    _check_positive(op_name, kernel=kernel, stride=stride, dilate=dilate)
+    if min(pad) < 0:
+        raise AttributeParseError(f"{op_name}: pad={pad} must not be negative")
     return stride, dilate, pad
+
+
+def _check_positive(op_name, **values):
+    for name, value in values.items():
+        if value and min(value) < 1:
+            raise AttributeParseError(f"{op_name}: {name}={tuple(value)} must be positive")
+
+
+def _fit_stride(stride, spatial, kernel, dilate, pad):
+    """A stride past the (padded) input gives one output position whatever its size; clamp
+    it so kernels never size buffers by it (torch's backward would allocate stride-sized)."""
+    return tuple(min(s, max(1, n + 2 * p - d * (k - 1)))
+                 for s, n, k, d, p in zip(stride, spatial, kernel, dilate, pad))
 
 
 def _check_data(op_name, data, nd):
@@ -143,6 +159,8 @@ def convolution(data, weight, bias=None, *, kernel, stride, dilate, pad, num_fil
     if weight.shape[0] != num_filter:
         raise ShapeError(f"Convolution: input 'weight' has shape {tuple(weight.shape)}, expected "
                          f"{num_filter} (num_filter) output channels first")
+    if max(stride) > 1:
+        stride = _fit_stride(stride, data.shape[2:], kernel, dilate, pad)
     out = _CONV[nd](data, weight, bias, stride, pad, dilate, num_group)
     return _to_channels_last(out, layout)
 
@@ -248,6 +266,9 @@ def _pool_plan(spatial, kernel, stride, pad, convention):
             plan.append((out, total // 2, total - total // 2))
             continue
         span = n + 2 * p - k
+        if span < 0:
+            raise ShapeError(f"Pooling: kernel size {k} exceeds the input ({n} padded to "
+                             f"{n + 2 * p}); use a smaller kernel, pad or global_pool=True")
         out = (-(-span // s) if convention == "full" else span // s) + 1
         plan.append((out, p, p + max((out - 1) * s + k - (n + 2 * p), 0)))
     return plan
@@ -331,6 +352,10 @@ def _pool_setup(spatial, kernel, stride, pad, global_pool, convention):
                              f"spatial dims, got {len(spatial)} ({spatial})")
         stride = tuple(stride) or (1,) * len(spatial)
         pad = tuple(pad) or (0,) * len(spatial)
+        _check_positive("Pooling", kernel=kernel, stride=stride)
+        if len(stride) != len(kernel) or len(pad) != len(kernel) or min(pad) < 0:
+            raise AttributeParseError(f"Pooling: stride={stride} and pad={pad} need one "
+                                      f"non-negative value per kernel dim ({tuple(kernel)})")
     plan = tuple(_pool_plan(spatial, kernel, stride, pad, convention))
     return kernel, stride, pad, convention, plan, _native_ok(plan, kernel, stride, spatial,
                                                              convention)
@@ -490,6 +515,8 @@ def adaptive_avg_pooling2d(data, output_size):
     size = tuple(output_size) or (1,)
     if len(size) == 1:
         size = size * 2
+    if 0 in size:  # an empty output (MXNet allows it); torch's backward refuses it
+        return data.new_zeros(tuple(data.shape[:-2]) + size) + data.sum() * 0
     return F.adaptive_avg_pool2d(data, size)
 
 

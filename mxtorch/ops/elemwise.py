@@ -208,8 +208,9 @@ def amp_cast(data, dtype):
     if not data.is_floating_point():
         return data.clone()
     target = NAME_TO_TORCH[dtype]
-    if not target.is_floating_point:  # MXNet rounds half to even here, unlike Cast
-        return torch.round(data).to(target)
+    if not target.is_floating_point:  # MXNet rounds half to even and saturates, unlike Cast
+        info = torch.iinfo(target)
+        return torch.clamp(torch.round(data), info.min, info.max).to(target)
     return _cast(data, dtype)
 
 

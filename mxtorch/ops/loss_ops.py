@@ -17,7 +17,7 @@ import math
 
 import torch
 
-from ..base import ShapeError
+from ..base import MXNetError, ShapeError
 from ._attrs import BOOL, FLOAT, Enum
 from ._registry import Attr, defop
 
@@ -81,13 +81,16 @@ def _softmax_output_grad(prob, label, head, cfg):
     on_value = torch.where(in_range, 1.0 - alpha, off_value).to(prob.dtype)
     target.scatter_(1, on, on_value.unsqueeze(1))
     grad = prob - target
-    ignore = int(cfg["ignore_label"])
-    if cfg["use_ignore"]:
+    ignore = cfg["ignore_label"]
+    ignore = int(ignore) if math.isfinite(ignore) else None  # NaN/inf labels match no row
+    if cfg["use_ignore"] and ignore is not None:
         grad = grad * (index != ignore).unsqueeze(1).to(grad.dtype)
     norm = cfg["normalization"]
     if norm == "valid":
         # NOTE: the count covers every label, including a flattened n-d label's tail.
-        count = (_class_index(cfg["full_label"]) != ignore).sum().clamp(min=1)
+        full = _class_index(cfg["full_label"])
+        count = (full != ignore).sum().clamp(min=1) if ignore is not None \
+            else torch.tensor(max(full.numel(), 1))
         grad = grad * (scale / count.to(grad.dtype))
     else:
         divisor = 1.0
@@ -193,7 +196,7 @@ class _RegressionFn(torch.autograd.Function):
         # NOTE: MXNet divides by the number of outputs per sample, prod(label.shape[1:]).
         per_sample = label.numel() // label.shape[0] if label.dim() and label.shape[0] else 1
         ctx.scale = grad_scale / max(per_sample, 1)
-        ctx.name = name
+        ctx.name, ctx.label_shape = name, label.shape
         ctx.save_for_backward(out, label_v)
         return out.clone() if out is data else out
 
@@ -201,7 +204,8 @@ class _RegressionFn(torch.autograd.Function):
     def backward(ctx, head):
         out, label = ctx.saved_tensors
         grad = _REGRESSION[ctx.name][1](out, label) * ctx.scale
-        return grad, _zeros_or_none(ctx, 1, label), None, None
+        dlabel = label.new_zeros(ctx.label_shape) if ctx.needs_input_grad[1] else None
+        return grad, dlabel, None, None
 
 
 def _register_regression(name, forward_doc):
@@ -243,7 +247,7 @@ class _SVMFn(torch.autograd.Function):
     @staticmethod
     def backward(ctx, head):
         data, label = ctx.saved_tensors
-        flat = data.reshape(data.shape[0], -1)
+        flat = data.flatten(1)
         grad = _svm_grad(flat, label, *ctx.cfg).reshape(data.shape)
         return grad, _zeros_or_none(ctx, 1, label), None, None, None
 
@@ -278,7 +282,7 @@ class _MakeLossFn(torch.autograd.Function):
         grad_scale, valid_thresh, normalization = ctx.cfg
         grad = torch.full_like(data, grad_scale)
         if normalization == "batch":
-            grad = grad / data.shape[0]
+            grad = grad / (data.shape[0] if data.dim() else 1)
         elif normalization == "valid":
             count = (data > valid_thresh).sum().clamp(min=1)
             grad = grad / count.to(grad.dtype)
@@ -329,6 +333,17 @@ def _label_lengths(labels, pad):
     return first.min(dim=1).values if width else torch.zeros_like(labels[:, 0])
 
 
+def _check_ctc_ranges(targets, data_len, label_len, steps, classes):
+    """torch's CTC kernel reads out of bounds (crashes) on out-of-range labels or lengths."""
+    checks = ((targets, classes - 1, "label values", "the class count minus 1"),
+              (data_len, steps, "data_lengths", "the sequence length"),
+              (label_len, targets.shape[1], "label_lengths", "the label width"))
+    for values, high, what, bound in checks:
+        if values.numel() and (values.min() < 0 or values.max() > high):
+            bad = values[(values < 0) | (values > high)][0].item()
+            raise MXNetError(f"CTCLoss: {what} must lie in [0, {high}] ({bound}); got {bad}")
+
+
 @defop("CTCLoss", aliases=("ctc_loss", "_contrib_CTCLoss", "_contrib_ctc_loss"),
        inputs=_ctc_inputs,
        all_inputs=("data", "label", "data_lengths", "label_lengths"), same_dtype=(),
@@ -360,6 +375,7 @@ def ctc_loss(data, label, *lengths, use_data_lengths, use_label_lengths, blank_l
     else:
         label_len = _label_lengths(targets, 0 if blank_label == "first" else -1)
     targets = targets.clamp(min=0)
+    _check_ctc_ranges(targets, data_len, label_len, steps, classes)
     logp = torch.log_softmax(data.float() if data.dtype == torch.float16 else data, dim=2)
     loss = torch.nn.functional.ctc_loss(logp, targets, data_len, label_len, blank=blank,
                                         reduction="none", zero_infinity=True)

@@ -483,6 +483,10 @@ def kl_sparse_reg(data, moving_avg, sparseness_target, penalty, momentum, is_tra
 
     ``moving_avg`` (per unit of axis 1) moves toward the batch mean of ``data`` in training.
     """
+    if data.dim() < 2 or tuple(moving_avg.shape) != (data.shape[1],):
+        raise ShapeError(f"IdentityAttachKLSparseReg: expected data with at least 2 dims and "
+                         f"moving_avg of shape (data.shape[1],), got data {tuple(data.shape)} "
+                         f"and moving_avg {tuple(moving_avg.shape)}")
     if not is_train:
         return data.clone()
     dims = [d for d in range(data.dim()) if d != 1]

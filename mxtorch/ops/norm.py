@@ -95,6 +95,9 @@ class _MovingStatsBatchGrad(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         x, scale, mean, invstd = ctx.saved_tensors
+        if x.numel() == 0:  # torch's kernel divides by the element count (SIGFPE)
+            return torch.zeros_like(x), torch.zeros_like(scale), torch.zeros_like(scale), \
+                None, None, None
         mask = [ctx.needs_input_grad[0], ctx.needs_input_grad[1], ctx.needs_input_grad[2]]
         dx, dscale, dbeta = torch.ops.aten.native_batch_norm_backward(
             grad.contiguous(), x, scale, None, None, mean, invstd, True, ctx.eps, mask)
@@ -116,13 +119,29 @@ def _inference_out(x, scale, beta, mean, invstd):
                          _along_channels(invstd * scale, x.dim()))
 
 
+def _check_params(x, *params):
+    channels = (x.shape[1],)
+    for name, p in zip(_BN_PARAMS, params):
+        if tuple(p.shape) != channels:
+            raise ShapeError(f"BatchNorm: input {name!r} has shape {tuple(p.shape)}, expected "
+                             f"{channels} (the channel count of data)")
+
+
 def _batch_norm(data, gamma, beta, moving_mean, moving_var, *, eps, momentum, fix_gamma,
                 use_global_stats, output_mean_var, axis, is_train, relu=False):
     ndim = data.dim()
-    axis = axis % ndim if ndim else 0
+    if not -ndim <= axis < ndim or ndim < 2:
+        raise ShapeError(f"BatchNorm: axis={axis} is out of range for data of shape "
+                         f"{tuple(data.shape)} (at least 2 dims)")
+    axis = axis % ndim
     x = data if axis == 1 else data.movedim(axis, 1)
+    _check_params(x, gamma, beta, moving_mean, moving_var)
     scale = _gamma_for(gamma, fix_gamma)
-    if is_train and not use_global_stats:
+    if is_train and not use_global_stats and x.numel() == 0:
+        # an empty batch has no statistics: NaN mean/var, moving stats untouched (as MXNet)
+        out = x * _along_channels(scale + beta, x.dim())
+        mean = invstd = torch.full_like(moving_mean, float("nan"))
+    elif is_train and not use_global_stats:
         out, mean, invstd = _batch_stats_forward(x, scale, beta, eps)
         _update_moving(moving_mean, moving_var, mean, invstd, momentum, eps)
     else:

@@ -161,6 +161,9 @@ def _make_sample(name, sampler, inputs):
                 raise MXNetError(f"_sample_{name}: input {label!r} has shape {tuple(p.shape)}, "
                                  f"expected {tuple(params[0].shape)} like input {inputs[0]!r}")
         extra = tuple(shape)
+        if any(d < 0 for d in extra):
+            raise MXNetError(f"_sample_{name}: shape={extra} has a negative dimension; the "
+                             "sample shape must be given in full")
         full = tuple(params[0].shape) + extra
         work = params[0].dtype if params[0].dtype == torch.float64 else torch.float32
         # NOTE: samples carry no gradient to their parameters, as in MXNet.

@@ -79,8 +79,16 @@ def param_layout(attrs, input_size):
 
 
 def param_size(attrs, input_size):
-    """Length of the flat ``parameters`` vector for ``input_size`` features."""
-    return sum(math.prod(shape) for _, shape in param_layout(attrs, input_size))
+    """Length of the flat ``parameters`` vector for ``input_size`` features (closed form of
+    ``param_layout``, so a huge ``num_layers`` costs nothing)."""
+    hidden, layers = attrs["state_size"], attrs["num_layers"]
+    dirs = 2 if attrs["bidirectional"] else 1
+    proj = _proj(attrs)
+    out_size = proj or hidden
+    rows = _GATES[attrs["mode"]] * hidden
+    per_layer = rows * out_size + (proj * hidden if proj else 0) + 2 * rows
+    first = rows * input_size + per_layer
+    return dirs * (first + max(layers - 1, 0) * (rows * dirs * out_size + per_layer))
 
 
 def _torch_weights(params, attrs, input_size):
@@ -134,6 +142,12 @@ def _rnn_infer_shape(attrs, in_shapes):
 
 
 def _check_shapes(data, params, states, attrs):
+    for name in ("num_layers", "state_size"):
+        if attrs[name] < 1:
+            raise AttributeParseError(f"RNN: {name} must be at least 1, got {attrs[name]}")
+    if (attrs["projection_size"] or 0) < 0:
+        raise AttributeParseError(f"RNN: projection_size must be positive, got "
+                                  f"{attrs['projection_size']}")
     if data.dim() != 3:
         raise ShapeError(f"RNN: input 'data' must be (seq_len, batch, features), got shape "
                          f"{tuple(data.shape)}")

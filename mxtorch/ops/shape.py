@@ -362,8 +362,14 @@ def _split_v2_count(a):
     return a["sections"] if a["sections"] > 0 else len(a["indices"])
 
 
+_MAX_PIECES = 1 << 16
+
+
 def _split_v2_bounds(size, indices, sections, shape, axis):
     if sections > 0:
+        if sections > _MAX_PIECES:  # each piece is an output array; this many cannot be real
+            raise ShapeError(f"_split_v2: sections={sections} would make that many outputs; "
+                             f"at most {_MAX_PIECES} are supported")
         # numpy.array_split: the first size % sections pieces get one extra element
         q, r = divmod(size, sections)
         starts = [k * q + min(k, r) for k in range(sections)]

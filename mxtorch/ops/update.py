@@ -19,6 +19,7 @@ Contract shared by every kernel here:
   and return one new weight per group; ``preloaded_*`` take ``lrs``/``wds`` as two trailing
   arrays instead of attributes.
 """
+import dataclasses
 import functools
 
 import torch
@@ -151,6 +152,24 @@ def _nag_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
 def nag_mom_update(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
     """Nesterov momentum SGD; ``mom`` is updated in place."""
     return _nag_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient)
+
+
+@_kernel
+def _nag_mom_update_into_weight(weight, grad, mom, lr, momentum, wd, rescale_grad,
+                                clip_gradient):
+    """``nag_mom_update(..., out=weight)``: MXNet writes the new weight first, so the weight
+    decay in the momentum update reads the *updated* weight (what mx.optimizer.NAG does)."""
+    g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
+    step = g.add(weight, alpha=wd) if wd else g
+    new_weight = torch.add(weight, mom * momentum - lr * step, alpha=momentum).sub_(step, alpha=lr)
+    if wd:
+        g.add_(new_weight, alpha=wd)
+    mom.mul_(momentum).add_(g, alpha=-lr)
+    return new_weight
+
+
+REGISTRY["nag_mom_update"].out_alias = dataclasses.replace(
+    REGISTRY["nag_mom_update"], compute=_nag_mom_update_into_weight)
 
 
 @defop("mp_nag_mom_update", **_SAME, inputs=("weight", "grad", "mom", "weight32"),

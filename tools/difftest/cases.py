@@ -23,7 +23,7 @@ F23 = ((2, 3), "f")
 OV = {
     "Activation": (None, {"act_type": "relu"}),
     "BatchNorm": ([(2, 3, 2, 2), (3,), (3,), (3,), ((3,), "p")], {}),
-    "BatchNorm_v1": ([(2, 3, 2, 2), (3,), (3,), (3,), ((3,), "p")], {}),
+    "BatchNorm_v1": ([(2, 3, 2, 2), (3,), (3,)], {}),
     "Convolution": ([(1, 2, 4, 4), (3, 2, 3, 3), (3,)], {"kernel": (3, 3), "num_filter": 3}),
     "Convolution_v1": ([(1, 2, 4, 4), (3, 2, 3, 3), (3,)], {"kernel": (3, 3), "num_filter": 3}),
     "Deconvolution": ([(1, 2, 3, 3), (2, 3, 2, 2), (3,)], {"kernel": (2, 2), "num_filter": 3}),

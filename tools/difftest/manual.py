@@ -459,7 +459,7 @@ def symbol_cases():
         ("copy_params", sb + "ex.copy_params_from({'w': nd.ones((4, 3))})\nR = ex.arg_dict['w']"),
         ("copy_params-extra", sb + "ex.copy_params_from({'zz': nd.ones((4, 3))})\nR = 1"),
         ("copy_params-extra-ok", sb + "ex.copy_params_from({'zz': nd.ones((4, 3))}, allow_extra_params=True)\nR = 1"),
-        ("outputs-before", sb + "R = ex.outputs")])
+        ("outputs-before", sb + "R = [(o.shape, o.dtype) for o in ex.outputs]")])
     return out
 
 
