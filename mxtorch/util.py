@@ -1,13 +1,15 @@
 """``mx.util``: environment helpers and the NumPy-semantics switches of MXNet 1.x.
 
-mxtorch implements MXNet's legacy (1.x) array semantics; the switches for NumPy semantics
-(``set_np``, ``np_shape(True)``...) report that they are off and refuse to turn on, so code that
-only queries them keeps working and code that needs ``mx.np`` gets a clear error.
+The NumPy switches (``set_np_shape``, ``np_shape``, ``use_np_shape``, ``set_np``...) are
+thread-local like MXNet's. NumPy shape semantics change what shapes mean (0-d arrays and
+zero-size dims are real; unknown dims are -1 in shape inference, symbols and files). The array
+switch (``np_array``/``use_np``) is recorded and reported; ``mx.np`` arrays come separately.
 """
-import contextlib
 import functools
+import inspect
 import os
 
+from ._mode import STATE as _MODE
 from .base import NotSupportedError
 from .context import num_gpus
 
@@ -30,57 +32,172 @@ def setenv(name, value):
 
 
 def is_np_array():
-    return False
+    """True when NumPy array semantics are on in this thread (``set_np``/``np_array``)."""
+    return _MODE.np_array
 
 
 def is_np_shape():
-    return False
-
-
-def _refuse(active, what):
-    if active:
-        raise NotSupportedError(f"{what}: MXNet's NumPy semantics (mx.np) are not available in "
-                                "this mxtorch version; it implements the legacy 1.x semantics")
-    return False
+    """True when NumPy shape semantics are on in this thread (0-d and zero-size arrays are
+    real, unknown dims are -1)."""
+    return _MODE.np_shape
 
 
 def set_np_shape(active):
-    """Turn NumPy shape semantics on/off; only 'off' is supported. Returns the previous state."""
-    return _refuse(active, "set_np_shape(True)")
+    """Turn NumPy shape semantics on or off in this thread.
+
+    Parameters
+    ----------
+    active : bool
+        True for NumPy shape semantics, False for MXNet's legacy ones (the default).
+
+    Returns
+    -------
+    bool : the previous state.
+    """
+    if not active and _MODE.np_array:
+        raise ValueError("set_np_shape(False): NumPy array semantics are on and need NumPy "
+                         "shape semantics; call mx.util.reset_np() or set_np(array=False) first")
+    previous = _MODE.np_shape
+    _MODE.np_shape = bool(active)
+    return previous
+
+
+def _set_np_array(active):
+    previous = _MODE.np_array
+    _MODE.np_array = bool(active)
+    return previous
 
 
 def set_np(shape=True, array=True, dtype=False):
-    _refuse(shape or array, "set_np()")
+    """Turn NumPy semantics on in this thread: ``shape`` (0-d/zero-size arrays, -1 unknown
+    dims) and ``array`` (``mx.np`` arrays; needs ``shape``). ``dtype`` (MXNet 2's float64
+    default) is accepted and must be False: mxtorch keeps float32 defaults.
+    """
+    if not shape and array:
+        raise ValueError("set_np(shape=False, array=True): NumPy array semantics need NumPy "
+                         "shape semantics")
+    if dtype:
+        raise NotSupportedError("set_np(dtype=True): NumPy default dtypes (float64) are not "
+                                "available; mxtorch keeps MXNet 1.x's float32 defaults")
+    _set_np_array(array)
+    set_np_shape(shape)
 
 
 def reset_np():
-    """Back to legacy semantics (already the only mode)."""
+    """Back to MXNet's legacy shape and array semantics in this thread."""
+    set_np(shape=False, array=False)
 
 
-@contextlib.contextmanager
+class _Scope:
+    """``with`` scope setting one switch on entry and restoring it on exit."""
+
+    def __init__(self, setter, active):
+        self._setter = setter
+        self._active = bool(active)
+        self._previous = None
+
+    def __enter__(self):
+        self._previous = self._setter(self._active)
+        return self._result()
+
+    def __exit__(self, *exc):
+        self._setter(self._previous)
+        return False
+
+    def _result(self):
+        return self
+
+
+class _NumpyShapeScope(_Scope):
+    def __init__(self, active):
+        super().__init__(_set_np_shape_scoped, active)
+
+    def _result(self):
+        return None
+
+
+def _set_np_shape_scoped(active):
+    previous = _MODE.np_shape
+    _MODE.np_shape = bool(active)
+    return previous
+
+
+class _NumpyArrayScope(_Scope):
+    def __init__(self, active):
+        super().__init__(_set_np_array, active)
+
+
 def np_shape(active=True):
-    _refuse(active, "np_shape(True)")
-    yield
+    """A ``with`` scope running its body with NumPy shape semantics on (or off).
+
+    Examples
+    --------
+    >>> with mx.np_shape(True):
+    ...     mx.nd.ones(()).shape
+    ()
+    """
+    return _NumpyShapeScope(active)
 
 
-@contextlib.contextmanager
 def np_array(active=True):
-    _refuse(active, "np_array(True)")
-    yield
+    """A ``with`` scope running its body with NumPy array semantics on (or off)."""
+    return _NumpyArrayScope(active)
 
 
-def _refusing_decorator(what):
-    def decorator(func):
+def _scoped(scope_factory, what):
+    """Decorator factory: run a function, or every method of a class, inside a scope."""
+    def decorate(func):
+        if isinstance(func, type):
+            return _decorate_class(func, decorate)
+        if not callable(func):
+            raise TypeError(f"{what} can only decorate classes and callable objects, while "
+                            f"received a {type(func)}")
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            _refuse(True, what)
+            with scope_factory():
+                return func(*args, **kwargs)
         return wrapper
-    return decorator
+    return decorate
 
 
-use_np = _refusing_decorator("@use_np")
-use_np_array = _refusing_decorator("@use_np_array")
-use_np_shape = _refusing_decorator("@use_np_shape")
+def _decorate_class(cls, decorate):
+    for name, member in list(vars(cls).items()):
+        if isinstance(member, property):
+            setattr(cls, name, property(*(None if f is None else decorate(f) for f in
+                                          (member.fget, member.fset, member.fdel)),
+                                        member.__doc__))
+        elif isinstance(member, (staticmethod, classmethod)):
+            setattr(cls, name, type(member)(decorate(member.__func__)))
+        elif inspect.isfunction(member):
+            setattr(cls, name, decorate(member))
+    return cls
+
+
+def _both_scope():
+    return _BothScope()
+
+
+class _BothScope:
+    def __enter__(self):
+        self._shape = _set_np_shape_scoped(True)
+        self._array = _set_np_array(True)
+
+    def __exit__(self, *exc):
+        _set_np_array(self._array)
+        _set_np_shape_scoped(self._shape)
+        return False
+
+
+use_np_shape = _scoped(lambda: np_shape(True), "use_np_shape")
+use_np_shape.__doc__ = """Decorator running a function, or every method of a class, with NumPy
+shape semantics on (and restoring the previous state after each call)."""
+use_np_array = _scoped(lambda: np_array(True), "use_np_array")
+use_np_array.__doc__ = """Decorator running a function, or every method of a class, with NumPy
+array semantics on."""
+use_np = _scoped(_both_scope, "use_np")
+use_np.__doc__ = """Decorator running a function, or every method of a class, with NumPy shape
+and array semantics on (``use_np_shape`` + ``use_np_array``)."""
 
 
 def get_gpu_count():

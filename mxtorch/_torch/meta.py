@@ -1,5 +1,8 @@
 """Shape/dtype inference by running an op's compute on ``meta`` tensors (no data, no math).
 
+Used by symbol/_infer.py for complete inputs, for partial inputs (probe sizes standing in for
+unknown dims) and to learn whether an op's outputs take its inputs' dtype.
+
 Ops whose kernels have no meta implementation fall back to small real tensors on the CPU.
 Results are cached per (op, attributes, input shapes, input dtypes).
 """
@@ -85,3 +88,22 @@ def _make(shape, dtype, device):
     if dtype.is_floating_point:
         return torch.rand(shape, dtype=dtype) + 0.5
     return torch.zeros(shape, dtype=dtype)
+
+
+def output_follows_input_dtype(op, attrs, count):
+    """True when ``op`` with ``attrs`` gives float16 outputs for ``count`` float16 inputs.
+
+    Tried on a few small shapes (inputs the op's shape rule fills, like weights, get their
+    shapes from it); False when no attempt runs.
+    """
+    for shape in ((2, 3), (2, 3, 4, 4), (4,)):
+        shapes = [shape] * count
+        try:
+            if op.infer_shape is not None:
+                filled = op.infer_shape(attrs, [shape] + [None] * (count - 1))[0]
+                shapes = [tuple(s) if s else shape for s in filled]
+            _, dtypes = run_meta(op, attrs, shapes, [torch.float16] * count)
+        except (MXNetError, TypeError, ValueError, IndexError):
+            continue
+        return all(d == torch.float16 for d in dtypes)
+    return False

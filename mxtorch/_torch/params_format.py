@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from .._mode import STATE as _MODE
 from ..base import DTypeError, MXNetError
 from .dtypes import FLAG_TO_TORCH, TORCH_TO_FLAG, TORCH_TO_NAME
 
@@ -475,7 +476,8 @@ def dumps(items, names=None, np_shape=None):
 
     ``items``: NDArrays (dense or sparse), or torch tensors (saved as on cpu(0)).
     ``np_shape``: True writes V3 records (MXNet's NumPy-shape mode), False V2; None (default)
-    writes V2 unless an array is 0-d, which only V3 can hold.
+    writes V3 when NumPy shape semantics are on (as MXNet does), else V2 unless an array is
+    0-d, which only V3 can hold.
     """
     items = list(items)
     if names is not None:
@@ -483,7 +485,7 @@ def dumps(items, names=None, np_shape=None):
         if len(names) != len(items):
             raise MXNetError(f"dumps: {len(items)} arrays but {len(names)} names")
     if np_shape is None:
-        np_shape = any(_item_ndim(x) == 0 for x in items)
+        np_shape = _MODE.np_shape or any(_item_ndim(x) == 0 for x in items)
     out = [struct.pack("<QQQ", LIST_MAGIC, 0, len(items))]
     for item in items:
         _write_record(out, item, np_shape)
@@ -501,7 +503,7 @@ def dumps_array(item, np_shape=None):
     Returns a bytearray, as MXNet's ``__getstate__`` does (its ``__setstate__`` needs a
     writable buffer)."""
     if np_shape is None:
-        np_shape = _item_ndim(item) == 0
+        np_shape = _MODE.np_shape or _item_ndim(item) == 0
     out = []
     _write_record(out, item, np_shape)
     return bytearray(b"".join(out))

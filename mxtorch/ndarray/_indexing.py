@@ -2,13 +2,15 @@
 
 - A result that is a contiguous block of the source (``x[i]``, ``x[a:b]``, ``x[i, j]``) is a
   view: writes show through. Any other basic index (``x[:, 1]``, steps) gives a copy.
-- Indexing never returns a 0-d array: dropping every axis gives shape ``(1,)``.
+- Indexing never returns a 0-d array: dropping every axis gives shape ``(1,)`` (under NumPy
+  shape semantics, ``mx.util.set_np_shape(True)``, it gives a 0-d array as MXNet does).
 - Integer arrays/lists index as in NumPy (a copy). Index arrays may be float (MXNet's default
   dtype) and are truncated. Boolean masks are accepted (MXNet 1.x refused them).
 """
 import numpy as np
 import torch
 
+from .._mode import STATE as _MODE
 from ..autograd import STATE
 from ..base import MXNetError
 from .ndarray import NDArray, _assign, _no_grad, _wrap
@@ -91,7 +93,7 @@ def getitem(array, key):
         if not -size <= key < size:
             raise IndexError(f"index {key} is out of bounds for axis 0 with size {size}")
         result = t[key]
-        if result.dim() == 0:
+        if result.dim() == 0 and not _MODE.np_shape:
             result = result.reshape(1)
         return _wrap(_grad_aware(lambda: result, t), array._ctx)
     if t.dim() == 0:
@@ -100,7 +102,7 @@ def getitem(array, key):
 
     def select():
         r = t[tkey]
-        if r.dim() == 0:
+        if r.dim() == 0 and not _MODE.np_shape:
             r = r.reshape(1)
         if not advanced and not r.is_contiguous():
             r = r.clone()  # MXNet copies non-contiguous selections

@@ -68,6 +68,11 @@ class OpDef:
     train_aware : compute takes ``is_train=`` (Dropout, BatchNorm...).
     shape_rule : "same" when every input and output has one shape (element-wise ops); shape
         inference then fills unknown inputs from outputs too.
+    partial_shape : how shape inference treats inputs with unknown dims when no rule decides:
+        True (default) probes the op on meta tensors with two sizes for the unknown dims and
+        keeps the output dims that do not change; False leaves the outputs unknown until every
+        input is complete (MXNet's rule for argmax, Flatten...); a tuple of input names probes
+        only once those inputs are complete (``take``'s indices).
     aliases : other registered names (``_Plus`` for ``elemwise_add``).
     stype : MXNet's forward storage-type rule, ``(attrs, in_stypes) -> out stype`` (a str, or
         a list for several outputs); None means every output is 'default' (storage fallback
@@ -102,6 +107,7 @@ class OpDef:
     train_aware: bool = False
     extra_attrs: bool = False
     shape_rule: str = None
+    partial_shape: Any = True
     aliases: tuple = ()
     stype: Callable = None
     sparse_compute: Callable = None

@@ -335,10 +335,12 @@ def broadcast_shape(name, lhs, rhs):
     for i in range(1, max(len(lhs), len(rhs)) + 1):
         a = lhs[-i] if i <= len(lhs) else 1
         b = rhs[-i] if i <= len(rhs) else 1
-        if a == b or b == 1 or a == 0:
-            out.append(a if b == 1 or a == b else b)
-        elif a == 1 or b == 0:
-            out.append(b if a == 1 else a)
+        if a == b or b == 1:
+            out.append(a)
+        elif a == 1:
+            out.append(b)
+        elif a == 0 or b == 0:
+            out.append(0)  # an unknown dim may be 1 (broadcast) or match: unknown
         else:
             raise ShapeError(f"{name}: shapes {tuple(lhs)} and {tuple(rhs)} cannot be broadcast "
                              f"together (axis -{i}: {a} vs {b}; sizes must match or be 1)")

@@ -50,7 +50,7 @@ def _fit(idx, size, mode):
 # --------------------------------------------------------------------------------------------
 
 
-@defop("take", inputs=("a", "indices"), same_dtype=(),
+@defop("take", inputs=("a", "indices"), same_dtype=(), partial_shape=("indices",),
        attrs=(Attr("axis", INT, 0, "Axis to take along"),
               Attr("mode", Enum("clip", "raise", "wrap"), "clip",
                    "Out-of-range indices: clip (default), wrap, or raise an error")))
@@ -85,7 +85,19 @@ def batch_take(a, indices):
     return torch.gather(rows, 1, idx).reshape(indices.shape)
 
 
+def _pick_shape(a, in_shapes):
+    """index: data without the picked axis; output: the same (size 1 there with keepdims)."""
+    data, index = in_shapes
+    if data is None or a["axis"] is None:
+        return in_shapes, None
+    ax = one_axis("pick", data, a["axis"])
+    dropped = tuple(data[:ax]) + tuple(data[ax + 1:])
+    out = tuple(data[:ax]) + (1,) + tuple(data[ax + 1:]) if a["keepdims"] else dropped
+    return [data, dropped if index is None else index], [out]
+
+
 @defop("pick", aliases=("choose_element_0index",), inputs=("data", "index"), same_dtype=(),
+       infer_shape=_pick_shape,
        attrs=(Attr("axis", OPT_INT, -1, "Axis to pick along"),
               Attr("keepdims", BOOL, False, "Keep the picked axis with size 1"),
               Attr("mode", Enum("clip", "wrap"), "clip", "Out-of-range indices: clip or wrap")))
@@ -120,7 +132,7 @@ def _fill_values(values, dtype, device):
     return pair.to(dtype)
 
 
-@defop("one_hot", inputs=("indices",),
+@defop("one_hot", inputs=("indices",), partial_shape=False,
        attrs=(Attr("depth", INT, doc="Length of the one-hot axis"),
               Attr("on_value", FLOAT, 1.0, "Value at the index"),
               Attr("off_value", FLOAT, 0.0, "Value elsewhere"),
@@ -162,7 +174,7 @@ def _nd_positions(op, indices, shape):
     return as_index(indices), indices.shape[0]
 
 
-@defop("gather_nd", inputs=("data", "indices"), same_dtype=())
+@defop("gather_nd", inputs=("data", "indices"), same_dtype=(), partial_shape=False)
 def gather_nd(data, indices):
     """``out[y...] = data[indices[0, y...], ..., indices[M-1, y...], ...]``."""
     if indices.dim() < 2:

@@ -162,9 +162,15 @@ def softmax_output(data, label, grad_scale, ignore_label, multi_output, use_igno
 
 def _same_shape_label(attrs, in_shapes):
     data, label = in_shapes
-    if data is None:
+    if data is None or not all(data):  # as MXNet: only a complete data shape decides
         return in_shapes, None
     return [data, data if label is None else label], [data]
+
+
+def _regression_type(attrs, in_dtypes):
+    """data, label and output share one dtype, filled from whichever is known (as MXNet)."""
+    known = next((d for d in in_dtypes if d is not None), None)
+    return [known if d is None else d for d in in_dtypes], [in_dtypes[0] or known]
 
 
 def _batch_label(attrs, in_shapes):
@@ -215,6 +221,7 @@ def _register_regression(name, forward_doc):
     compute.__doc__ = (f"{forward_doc}; backward ignores the head gradient: "
                        "``grad_scale * d / prod(label.shape[1:])``.")
     defop(name, inputs=("data", "label"), same_dtype=(), infer_shape=_same_shape_label,
+          partial_shape=False, infer_type=_regression_type,
           attrs=(Attr("grad_scale", FLOAT, 1.0, "Scale of the gradient"),))(compute)
 
 

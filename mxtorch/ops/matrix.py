@@ -26,7 +26,24 @@ def _as_matrix(t, contract_first):
     return t.reshape(-1, t.shape[-1])
 
 
-@defop("dot", inputs=("lhs", "rhs"), attrs=_DOT_ATTRS)
+def _dot_shape(a, in_shapes):
+    """Matrix x matrix: the shared dim fills either side (0 = unknown); other ranks probe."""
+    lhs, rhs = in_shapes
+    if lhs is None or rhs is None or len(lhs) != 2 or len(rhs) != 2:
+        return in_shapes, None
+    m, k1 = lhs[::-1] if a["transpose_a"] else lhs
+    k2, n = rhs[::-1] if a["transpose_b"] else rhs
+    if k1 and k2 and k1 != k2:
+        raise ShapeError(f"dot: lhs {tuple(lhs)} and rhs {tuple(rhs)} do not share the "
+                         f"reduced dim ({k1} vs {k2}; transpose_a={a['transpose_a']}, "
+                         f"transpose_b={a['transpose_b']})")
+    k = k1 or k2
+    new_lhs = (k, m) if a["transpose_a"] else (m, k)
+    new_rhs = (n, k) if a["transpose_b"] else (k, n)
+    return [new_lhs, new_rhs], [(m, n)]
+
+
+@defop("dot", inputs=("lhs", "rhs"), attrs=_DOT_ATTRS, infer_shape=_dot_shape)
 def dot(lhs, rhs, transpose_a, transpose_b, forward_stype):
     """Tensor dot product over one axis pair (see module docstring)."""
     if lhs.dim() == 0 or rhs.dim() == 0:

@@ -339,6 +339,8 @@ _EMBED_ATTRS = (Attr("input_dim", INT, doc="Vocabulary size (rows of weight)"),
 
 def _embed_shape(a, in_shapes):
     data = in_shapes[0]
+    if data is None:  # as MXNet: the weight is filled once the data's shape is known
+        return in_shapes, None
     filled = fill_inputs("Embedding", ("data", "weight"), in_shapes,
                          {"weight": (a["input_dim"], a["output_dim"])})
     if data is None:

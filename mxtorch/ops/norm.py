@@ -350,7 +350,7 @@ def l2_normalization(data, eps, mode):
     return data * (data.square().sum(dims, keepdim=True) + eps).rsqrt()
 
 
-@defop("LRN", inputs=("data",),
+@defop("LRN", inputs=("data",), partial_shape=False,
        attrs=(Attr("alpha", FLOAT, 1e-4, "Scale of the squared sum"),
               Attr("beta", FLOAT, 0.75, "Exponent"),
               Attr("knorm", FLOAT, 2.0, "Additive constant"),

@@ -232,13 +232,13 @@ def _extremum(name, data, axis, keepdims, exclude, is_max):
     return legacy(out)
 
 
-@defop("max", aliases=("max_axis",), attrs=_RED_ATTRS)
+@defop("max", aliases=("max_axis",), attrs=_RED_ATTRS, partial_shape=False)
 def max_(data, axis, keepdims, exclude):
     """Maximum over ``axis``; the gradient goes to every maximal element."""
     return _extremum("max", data, axis, keepdims, exclude, True)
 
 
-@defop("min", aliases=("min_axis",), attrs=_RED_ATTRS)
+@defop("min", aliases=("min_axis",), attrs=_RED_ATTRS, partial_shape=False)
 def min_(data, axis, keepdims, exclude):
     """Minimum over ``axis``; the gradient goes to every minimal element."""
     return _extremum("min", data, axis, keepdims, exclude, False)
@@ -267,7 +267,7 @@ def cumsum(a, axis, dtype):
 # --------------------------------------------------------------------------------------------
 
 
-@defop("norm",
+@defop("norm", partial_shape=False,
        attrs=(Attr("ord", INT, 2, "1 (sum of |x|) or 2 (Euclidean)"),
               Attr("axis", AXES, None, "Axis or axes to reduce; None reduces all"),
               Attr("out_dtype", OPT_DTYPE, None, "Output dtype (None: the input dtype)"),
@@ -326,19 +326,19 @@ _ARG_ATTRS = (Attr("axis", OPT_INT, None, "Axis to search; None flattens"),
               Attr("keepdims", BOOL, False, "Keep the reduced axis with size 1"))
 
 
-@defop("argmax", attrs=_ARG_ATTRS)
+@defop("argmax", attrs=_ARG_ATTRS, partial_shape=False)
 def argmax(data, axis, keepdims):
     """Index of the maximum along ``axis`` (first one on ties), in the input dtype."""
     return _arg("argmax", torch.argmax, data, axis, keepdims)
 
 
-@defop("argmin", attrs=_ARG_ATTRS)
+@defop("argmin", attrs=_ARG_ATTRS, partial_shape=False)
 def argmin(data, axis, keepdims):
     """Index of the minimum along ``axis`` (first one on ties), in the input dtype."""
     return _arg("argmin", torch.argmin, data, axis, keepdims)
 
 
-@defop("argmax_channel")
+@defop("argmax_channel", partial_shape=False)
 def argmax_channel(data):
     """Index of the maximum along axis 1, in the input dtype."""
     return _arg("argmax_channel", torch.argmax, data, 1, False)
@@ -382,7 +382,14 @@ def _topk_outputs(a):
     return 2 if a.get("ret_typ") == "both" else 1
 
 
-@defop("topk", num_outputs=_topk_outputs,
+def _topk_type(a, in_dtypes):
+    """Values and masks keep the data's dtype; indices take ``dtype``."""
+    data = in_dtypes[0]
+    kinds = {"indices": ("i",), "value": ("v",), "mask": ("v",), "both": ("v", "i")}
+    return in_dtypes, [a["dtype"] if k == "i" else data for k in kinds[a["ret_typ"]]]
+
+
+@defop("topk", num_outputs=_topk_outputs, infer_type=_topk_type,
        attrs=(Attr("axis", OPT_INT, -1, "Axis to search; None uses the flattened array"),
               Attr("k", INT, 1, "How many elements; k <= 0 means all of them"),
               Attr("ret_typ", Enum("both", "indices", "mask", "value"), "indices",

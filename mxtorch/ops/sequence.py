@@ -16,6 +16,22 @@ def _inputs(a):
     return ("data", "sequence_length") if a["use_sequence_length"] else ("data",)
 
 
+def _seq_shape(drop_time):
+    """Shape rule: sequence_length is (batch,); the output is data's shape (without the time
+    axis for SequenceLast)."""
+    def infer(a, in_shapes):
+        data = in_shapes[0]
+        if data is None or len(data) < 2:
+            return in_shapes, None
+        time_axis = a.get("axis", 0) % len(data)
+        filled = list(in_shapes)
+        if len(filled) > 1 and filled[1] is None:
+            filled[1] = (data[1 - time_axis],)
+        out = tuple(d for k, d in enumerate(data) if k != time_axis) if drop_time else data
+        return filled, [out]
+    return infer
+
+
 def _layout(op, data, lengths, axis):
     """(time axis, batch axis, lengths as int64 or None) after checking shapes."""
     if axis not in (0, 1) or data.dim() < 2:
@@ -50,7 +66,7 @@ _SEQ_ATTRS = (Attr("use_sequence_length", BOOL, False, "Take lengths from sequen
 _AXIS = (Attr("axis", INT, 0, "Time axis: 0 (T, B, ...) or 1 (B, T, ...)"),)
 
 
-@defop("SequenceMask", inputs=_inputs, all_inputs=("data", "sequence_length"), same_dtype=(),
+@defop("SequenceMask", inputs=_inputs, all_inputs=("data", "sequence_length"), infer_shape=_seq_shape(False), same_dtype=(),
        attrs=_SEQ_ATTRS + (Attr("value", FLOAT, 0.0, "Value written past each length"),) + _AXIS)
 def sequence_mask(data, sequence_length=None, *, use_sequence_length, value, axis):
     """Set the steps at or past each sequence's length to ``value``."""
@@ -62,7 +78,7 @@ def sequence_mask(data, sequence_length=None, *, use_sequence_length, value, axi
     return torch.where(keep, data, torch.full((), fill, dtype=data.dtype, device=data.device))
 
 
-@defop("SequenceLast", inputs=_inputs, all_inputs=("data", "sequence_length"), same_dtype=(),
+@defop("SequenceLast", inputs=_inputs, all_inputs=("data", "sequence_length"), infer_shape=_seq_shape(True), same_dtype=(),
        attrs=_SEQ_ATTRS + _AXIS)
 def sequence_last(data, sequence_length=None, *, use_sequence_length, axis):
     """The last valid step of each sequence: (T, B, ...) -> (B, ...)."""
@@ -77,7 +93,7 @@ def sequence_last(data, sequence_length=None, *, use_sequence_length, axis):
     return moved[last, torch.arange(moved.shape[1], device=data.device)]
 
 
-@defop("SequenceReverse", inputs=_inputs, all_inputs=("data", "sequence_length"),
+@defop("SequenceReverse", inputs=_inputs, all_inputs=("data", "sequence_length"), infer_shape=_seq_shape(False),
        same_dtype=(), attrs=_SEQ_ATTRS + _AXIS)
 def sequence_reverse(data, sequence_length=None, *, use_sequence_length, axis):
     """Reverse the first ``length`` steps of each sequence; the padding stays in place."""

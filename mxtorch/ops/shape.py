@@ -139,7 +139,13 @@ def _reshape_shape(a, in_shapes):
     if data is None:
         return in_shapes, None
     codes = _reshape_codes(data, a["shape"], a["target_shape"], a["keep_highest"])
-    return in_shapes, [infer_reshape(data, codes, a["reverse"], partial=True)]
+    out = infer_reshape(data, codes, a["reverse"], partial=True)
+    unknown = [k for k, d in enumerate(data) if not d]
+    if len(unknown) == 1 and all(out):  # one unknown input dim follows from the element count
+        rest = math.prod(d for d in data if d)
+        if math.prod(out) % rest == 0:
+            data = tuple(math.prod(out) // rest if not d else d for d in data)
+    return [data], [out]
 
 
 @defop("Reshape", aliases=("reshape",), inputs=("data",),
@@ -180,7 +186,7 @@ def reshape_like(lhs, rhs, lhs_begin, lhs_end, rhs_begin, rhs_end):
     return lhs.reshape(target)
 
 
-@defop("Flatten", aliases=("flatten",), inputs=("data",))
+@defop("Flatten", aliases=("flatten",), inputs=("data",), partial_shape=False)
 def flatten(data):
     """Collapse all axes but the first: (d0, d1, ..., dk) -> (d0, d1*...*dk)."""
     if data.dim() == 0:
@@ -214,7 +220,7 @@ def swap_axis(data, dim1, dim2):
     return data.transpose(d1, d2).contiguous()
 
 
-@defop("squeeze", inputs=("data",), attrs=(Attr("axis", Optional(SHAPE), None, "Axes to drop"),))
+@defop("squeeze", inputs=("data",), partial_shape=False, attrs=(Attr("axis", Optional(SHAPE), None, "Axes to drop"),))
 def squeeze(data, axis):
     """Drop size-1 axes (all, or those in ``axis``); never returns a 0-d array (legacy shape)."""
     if axis is None:
@@ -294,22 +300,25 @@ defop("Concat", aliases=("concat",), inputs=VARIADIC, num_args="num_args", attrs
 
 
 def _stack_shape(a, in_shapes):
-    """All inputs share one shape: fill unknown dims (0) from the others."""
+    """All inputs share one shape; the output comes once the known inputs' dims together are
+    complete (as MXNet: inputs are not filled)."""
     known = [s for s in in_shapes if s is not None]
     if not known:
         return in_shapes, None
     ndim = len(known[0])
     shape = tuple(next((s[k] for s in known if len(s) == ndim and s[k]), 0)
                   for k in range(ndim))
+    if not all(shape):
+        return in_shapes, None
     out = list(shape)
     out.insert(norm_axis("stack", a["axis"], ndim + 1), len(in_shapes))
-    return [shape] * len(in_shapes), [tuple(out)]
+    return in_shapes, [tuple(out)]
 
 
 @defop("stack", inputs=VARIADIC, num_args="num_args",
        attrs=(Attr("axis", INT, 0, "Position of the new axis in the result"),
               Attr("num_args", INT, doc="Number of inputs")),
-       infer_shape=_stack_shape)
+       infer_shape=_stack_shape, partial_shape=False)
 def stack(*tensors, axis, num_args):
     """Join same-shaped inputs along a new axis."""
     if not tensors:
@@ -446,13 +455,40 @@ _SLICE_ATTRS = (Attr("begin", SLICE_TUPLE, doc="Start per axis (None: from the e
                 Attr("step", SLICE_TUPLE, (), "Step per axis (None or empty: 1)"))
 
 
-@defop("slice", aliases=("crop",), inputs=("data",), attrs=_SLICE_ATTRS)
+def _slice_len(size, begin, end, step=1):
+    """Length of ``[begin:end:step]`` over ``size`` (0, unknown, when size is unknown)."""
+    return len(range(*slice(begin, end, step).indices(size))) if size else 0
+
+
+def _slice_shape(a, in_shapes):
+    """Sliced axes of unknown size stay unknown (their length depends on the size)."""
+    data = in_shapes[0]
+    if data is None or len(a["begin"]) > len(data):
+        return in_shapes, None
+    step = tuple(a["step"] or ())
+    out = list(data)
+    for k, (b, e) in enumerate(zip(a["begin"], a["end"])):
+        out[k] = _slice_len(data[k], b, e, step[k] if k < len(step) and step[k] else 1)
+    return in_shapes, [tuple(out)]
+
+
+def _slice_axis_shape(a, in_shapes):
+    data = in_shapes[0]
+    if data is None:
+        return in_shapes, None
+    out = list(data)
+    ax = norm_axis("slice_axis", a["axis"], len(data))
+    out[ax] = _slice_len(data[ax], a["begin"], a["end"])
+    return in_shapes, [tuple(out)]
+
+
+@defop("slice", aliases=("crop",), inputs=("data",), attrs=_SLICE_ATTRS, infer_shape=_slice_shape)
 def slice_op(data, begin, end, step):
     """``data[b0:e0:s0, b1:e1:s1, ...]`` with Python slice rules; missing axes are kept whole."""
     return _apply_plan(data, _slice_plan("slice", data.shape, begin, end, step))
 
 
-@defop("slice_axis", inputs=("data",),
+@defop("slice_axis", inputs=("data",), infer_shape=_slice_axis_shape,
        attrs=(Attr("axis", INT, doc="Axis to slice"),
               Attr("begin", INT, doc="Start (negative counts from the end)"),
               Attr("end", OPT_INT, doc="Stop, exclusive (None: the end of the axis)")))
@@ -543,7 +579,7 @@ def crop(*tensors, num_args, offset, h_w, center_crop):
 # ============================================================================================
 
 
-@defop("tile", inputs=("data",), attrs=(Attr("reps", SHAPE, doc="Repetitions per axis"),))
+@defop("tile", inputs=("data",), partial_shape=False, attrs=(Attr("reps", SHAPE, doc="Repetitions per axis"),))
 def tile(data, reps):
     """Repeat the whole array ``reps`` times per axis (numpy.tile: reps align to the right)."""
     if any(r < 1 for r in reps):
@@ -587,7 +623,7 @@ def broadcast_to(data, shape):
     return _expand(data, target)
 
 
-@defop("broadcast_axis", aliases=("broadcast_axes",), inputs=("data",),
+@defop("broadcast_axis", aliases=("broadcast_axes",), inputs=("data",), partial_shape=False,
        attrs=(Attr("axis", SHAPE, (), "Axes to broadcast"),
               Attr("size", SHAPE, (), "New size of each axis")))
 def broadcast_axis(data, axis, size):

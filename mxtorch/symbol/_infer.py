@@ -1,25 +1,64 @@
-"""Shape and dtype inference over a Symbol graph.
+"""Shape and dtype inference over a Symbol graph, full and partial.
 
-Each op node contributes what it knows:
-- ``OpDef.infer_shape`` fills unknown input shapes from known ones (FullyConnected's weight
-  from the data shape) and may give output shapes;
-- ops with ``shape_rule == "same"`` tie every input and output to one shape, in both
-  directions (``fc + b`` gives ``b`` the shape of ``fc``'s output);
-- otherwise, once every input shape is known, output shapes and dtypes come from running the
-  op's compute on ``meta`` tensors (no memory, no arithmetic).
-Passes repeat until nothing changes. A 0 inside a shape is an unknown dim (MXNet legacy).
+Shapes are held with unknown dims as -1 and unknown shapes as None, whatever the mode; the
+user's spelling is converted at the edges (legacy: 0 = unknown dim, () = unknown shape;
+NumPy-shape mode: -1 = unknown dim, None = unknown shape, 0 and () are real).
+
+Each op node contributes what it knows, in both directions, until nothing changes:
+- ``OpDef.infer_shape`` (ops with MXNet-specific rules: FullyConnected fills its weight from
+  the data shape, Reshape codes, Concat...) sees MXNet's legacy spelling (0 = unknown dim);
+- ``shape_rule == "same"`` ties every input and output to one shape, dim by dim;
+- once every input is fully known, outputs come from running the op's compute on ``meta``
+  tensors (no memory, no arithmetic);
+- while some input dims are unknown, outputs come from two meta runs with the unknown dims
+  set to two different probe sizes: output dims that agree are known, the others unknown
+  (ops whose MXNet rule needs complete inputs opt out with ``partial_shape=False``).
 """
 import warnings
 
+from .._mode import STATE as _MODE
 from ..base import MXNetError, ShapeError
 from .._torch.dtypes import FLAG_TO_TORCH, TORCH_TO_NP_TYPE, to_torch_dtype
 from .symbol import aux_variable_ids
 
 _MAX_PASSES = 50
+_PROBES = (840, 1680)  # sizes standing in for unknown dims (divisible by small factors)
 
 
 def _known(shape):
-    return shape is not None and all(d > 0 for d in shape)
+    return shape is not None and all(d >= 0 for d in shape)
+
+
+def user_to_internal(shape, np_shape):
+    """A shape as the user spells it -> internal form (None unknown, -1 unknown dim)."""
+    if shape is None:
+        return None
+    shape = tuple(int(d) for d in shape)
+    if np_shape:
+        if any(d < -1 for d in shape):
+            raise MXNetError(f"shape {shape} has a negative dim other than -1 (unknown)")
+        return shape
+    if not shape:
+        return None
+    return tuple(-1 if d <= 0 else d for d in shape)
+
+
+def internal_to_user(shape, np_shape):
+    """Internal shape -> MXNet's spelling in the current mode."""
+    if np_shape:
+        return shape
+    return () if shape is None else tuple(0 if d < 0 else d for d in shape)
+
+
+def _to_rule(shape):
+    return None if shape is None else tuple(0 if d < 0 else d for d in shape)
+
+
+def _from_rule(shape):
+    """A rule's shape (legacy spelling; () = unknown) -> internal form."""
+    if not shape:
+        return None
+    return tuple(-1 if int(d) <= 0 else int(d) for d in shape)
 
 
 def _merge(old, new, where):
@@ -30,24 +69,32 @@ def _merge(old, new, where):
     if old is None:
         return new
     if len(old) != len(new):
-        if not old:
-            return new
-        raise ShapeError(f"{where}: inferred shape {new}, but it is already {old}")
+        raise ShapeError(f"{where}: inferred shape {_show(new)}, but it is already "
+                         f"{_show(old)}")
     merged = []
     for a, b in zip(old, new):
-        if a > 0 and b > 0 and a != b:
-            raise ShapeError(f"{where}: inferred shape {new}, but it is already {old}")
-        merged.append(a if a > 0 else b)
+        if a >= 0 and b >= 0 and a != b:
+            raise ShapeError(f"{where}: inferred shape {_show(new)}, but it is already "
+                             f"{_show(old)}")
+        merged.append(a if a >= 0 else b)
     return tuple(merged)
 
 
+def _show(shape):
+    return internal_to_user(shape, _MODE.np_shape)
+
+
 class GraphInference:
-    """Shapes and dtypes of every entry of a graph, keyed by ``(id(node), output)``."""
+    """Shapes and dtypes of every entry of a graph, keyed by ``(id(node), output)``.
+
+    ``shape`` holds the internal form: None for an unknown shape, -1 for an unknown dim.
+    """
 
     def __init__(self, order):
         self.order = order
         self.shape = {}
         self.dtype = {}
+        self.np_shape = _MODE.np_shape
 
     def seed_variables(self, shapes, dtypes):
         for node in self.order:
@@ -55,10 +102,10 @@ class GraphInference:
                 continue
             key = (id(node), 0)
             hint = node.attrs.get("__shape__")
-            if hint:
-                self.shape[key] = tuple(int(d) for d in _parse_tuple(hint))
+            if hint and hint != "None":
+                self.shape[key] = user_to_internal(_parse_tuple(hint), self.np_shape)
             if node.name in shapes:  # a given shape overrides the variable's __shape__ hint
-                self.shape[key] = tuple(int(d) for d in shapes[node.name])
+                self.shape[key] = user_to_internal(shapes[node.name], self.np_shape)
             dtype_hint = node.attrs.get("__dtype__")
             if dtype_hint not in (None, "-1", ""):
                 self.dtype[key] = FLAG_TO_TORCH[int(dtype_hint)]
@@ -77,31 +124,38 @@ class GraphInference:
 
     # ---- one node --------------------------------------------------------------------------
     def _visit(self, node):
-        op, attrs = node.op, node.parsed()
+        op = node.op
         in_keys = [(id(c), i) for c, i in node.inputs]
         out_keys = [(id(node), i) for i in range(node.num_outputs())]
         before = self._snapshot(in_keys + out_keys)
         names = node.input_names()
-        ins = [self.shape.get(k) for k in in_keys]
-        if op.infer_shape is not None:
-            try:
-                new_ins, outs = op.infer_shape(attrs, list(ins))
-            except MXNetError as err:
-                raise ShapeError(f"infer_shape failed at node {node.name!r} ({op.name}): "
-                                 f"{err}") from None
-            for key, name, shape in zip(in_keys, names, new_ins):
-                self._set_shape(key, shape, node, f"input {name!r}")
-            for j, (key, shape) in enumerate(zip(out_keys, outs or ())):
-                self._set_shape(key, shape, node, f"output {j}")
+        ruled = op.infer_shape is not None and self._rule(node, in_keys, out_keys, names)
         if getattr(op, "shape_rule", None) == "same":
             self._tie(node, in_keys + out_keys, names)
         self._infer_dtypes(node, in_keys, out_keys)
         ins = [self.shape.get(k) for k in in_keys]
-        if all(_known(s) for s in ins) and not all(
-                _known(self.shape.get(k)) and k in self.dtype for k in out_keys):
+        outs_done = all(_known(self.shape.get(k)) and k in self.dtype for k in out_keys)
+        if all(_known(s) for s in ins) and not outs_done:
             self._meta(node, in_keys, out_keys, ins)
+        elif (not outs_done and ins and all(s is not None for s in ins)
+              and not ruled and self._may_probe(op, names, ins)
+              and not all(_known(self.shape.get(k)) for k in out_keys)):
+            self._probe(node, out_keys, ins, [self.dtype.get(k) for k in in_keys])
         self._fallback_dtypes(node, in_keys, out_keys)
         return self._snapshot(in_keys + out_keys) != before
+
+    def _rule(self, node, in_keys, out_keys, names):
+        ins = [_to_rule(self.shape.get(k)) for k in in_keys]
+        try:
+            new_ins, outs = node.op.infer_shape(node.parsed(), list(ins))
+        except MXNetError as err:
+            raise ShapeError(f"infer_shape failed at node {node.name!r} ({node.op.name}): "
+                             f"{err}") from None
+        for key, name, shape in zip(in_keys, names, new_ins):
+            self._set_shape(key, _from_rule(shape), node, f"input {name!r}")
+        for j, (key, shape) in enumerate(zip(out_keys, outs or ())):
+            self._set_shape(key, _from_rule(shape), node, f"output {j}")
+        return any(outs or ())  # the rule decided the outputs: no probing
 
     def _fallback_dtypes(self, node, in_keys, out_keys):
         """Output dtypes without shapes: the op's ``dtype`` attribute, else its first input's."""
@@ -153,17 +207,32 @@ class GraphInference:
                 if dt is not None:
                     self.dtype.setdefault(key, to_torch_dtype(dt))
             return
-        group = range(len(in_keys)) if op.same_dtype == "all" else [
-            i for i, n in enumerate(names) if n in (op.same_dtype or ())]
+        if op.same_dtype == "all":
+            group = list(range(len(in_keys)))
+        elif op.same_dtype:
+            group = [i for i, n in enumerate(names) if n in op.same_dtype]
+        else:  # inputs may differ (labels, indices): unknown ones follow the first input
+            group = [0] + [i for i in range(1, len(in_keys)) if ins[i] is None] if ins else []
         known = next((ins[i] for i in group if ins[i] is not None), None)
-        if known is not None:
-            for i in group:
-                if ins[i] is None:
-                    self.dtype[in_keys[i]] = known
-                elif ins[i] != known:
-                    raise MXNetError(
-                        f"infer_type: node {node.name!r} ({op.name}) input {names[i]!r} has "
-                        f"dtype {ins[i]}, expected {known} like the other inputs")
+        outs_open = not all(k in self.dtype for k in out_keys)
+        if (known is None and not op.same_dtype) or (known is not None and not outs_open):
+            follows = False  # nothing the outputs could add or receive
+        else:
+            follows = _output_follows_inputs(op, node.parsed(), len(in_keys))
+        if known is None and follows and op.same_dtype:
+            known = next((self.dtype[k] for k in out_keys if k in self.dtype), None)
+        if known is None:
+            return
+        for i in group:
+            if ins[i] is None:
+                self.dtype[in_keys[i]] = known
+            elif ins[i] != known and op.same_dtype:
+                raise MXNetError(
+                    f"infer_type: node {node.name!r} ({op.name}) input {names[i]!r} has "
+                    f"dtype {ins[i]}, expected {known} like the other inputs")
+        if follows:
+            for key in out_keys:
+                self.dtype.setdefault(key, known)
 
     def _meta(self, node, in_keys, out_keys, shapes):
         from .._torch.meta import run_meta
@@ -175,9 +244,58 @@ class GraphInference:
                              f"{err}") from None
         dtypes_known = all(d is not None for d in dtypes)
         for key, shape, dt in zip(out_keys, out_shapes, out_dtypes):
-            self._set_shape(key, shape, node, "output")
+            self._set_shape(key, self._computed(shape), node, "output")
             if dtypes_known:
                 self.dtype.setdefault(key, dt)
+
+    @staticmethod
+    def _may_probe(op, names, shapes):
+        rule = op.partial_shape
+        if isinstance(rule, tuple):
+            return all(_known(s) for n, s in zip(names, shapes) if n in rule)
+        return bool(rule)
+
+    def _probe(self, node, out_keys, shapes, dtypes):
+        """Partially known outputs from meta runs with unknown dims set to probe sizes."""
+        from .._torch.meta import run_meta
+        results = []
+        for size in _PROBES:
+            filled = [tuple(size if d < 0 else d for d in s) for s in shapes]
+            try:
+                results.append(run_meta(node.op, node.parsed(), filled, dtypes)[0])
+            except MXNetError:
+                return  # the op cannot run on the probes: nothing learned
+        first, second = results
+        for key, a, b in zip(out_keys, first, second):
+            if len(a) == len(b):
+                self._set_shape(key, self._computed(tuple(x if x == y else -1 for x, y in
+                                                          zip(a, b))), node, "output")
+
+    def _computed(self, shape):
+        """A computed shape; in legacy mode a 0 dim (e.g. a creation op's ``shape`` attribute
+        in an exported graph) means unknown, as everywhere in that mode."""
+        if self.np_shape:
+            return tuple(shape)
+        return tuple(-1 if d == 0 else d for d in shape)
+
+
+_FOLLOWS = {}
+
+
+def _output_follows_inputs(op, attrs, count):
+    """True when the op's outputs take its inputs' dtype (learned once per op and attributes
+    from a meta run on float16 inputs; ops with a ``dtype`` attribute never follow)."""
+    if attrs.get("dtype") not in (None, "None") or not count:
+        return False
+    try:
+        key = (op.name, tuple(sorted(attrs.items())))
+    except TypeError:
+        return False
+    hit = _FOLLOWS.get(key)
+    if hit is None:
+        from .._torch.meta import output_follows_input_dtype
+        hit = _FOLLOWS[key] = output_follows_input_dtype(op, attrs, count)
+    return hit
 
 
 def _parse_tuple(text):
@@ -222,6 +340,7 @@ def analyse(symbol, shapes=None, dtypes=None):
 
 
 def infer_shape(symbol, args, kwargs, partial):
+    np_shape = _MODE.np_shape
     given = {k: tuple(v) for k, v in _named_inputs(symbol, args, kwargs, "infer_shape").items()}
     try:
         graph, arg_nodes, aux_nodes = analyse(symbol, shapes=given)
@@ -234,13 +353,14 @@ def infer_shape(symbol, args, kwargs, partial):
     if not partial:
         unknown = [(n.name, s) for n, s in zip(arg_nodes + aux_nodes, arg + aux) if not _known(s)]
         if unknown or not all(_known(s) for s in out):
-            listed = "\n".join(f"\t{name}: {s or ()}" for name, s in unknown)
+            listed = "\n".join(f"\t{name}: {internal_to_user(s, np_shape)}"
+                               for name, s in unknown)
             warnings.warn("Cannot decide shape for the following arguments (0s in shape means "
                           f"unknown dimensions). Consider providing them as input:\n{listed}",
                           stacklevel=3)
             return None, None, None
-    fix = (lambda s: s if s is not None else ())
-    return [fix(s) for s in arg], [fix(s) for s in out], [fix(s) for s in aux]
+    user = (lambda shapes: [internal_to_user(s, np_shape) for s in shapes])
+    return user(arg), user(out), user(aux)
 
 
 def infer_type(symbol, args, kwargs, partial):

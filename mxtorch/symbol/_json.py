@@ -1,15 +1,19 @@
 """MXNet symbol JSON: writing (MXNet 1.9.1's layout) and reading (every version since 0.8).
 
-Written files carry ``"mxnet_version": ["int", 10901]`` so real MXNet 1.9.1 loads them.
+Written files carry ``"mxnet_version": ["int", 10901]`` so real MXNet 1.9.1 loads them (and
+``"is_np_shape": ["int", 1]`` when written in NumPy-shape mode; legacy files loaded in that mode
+get their variables' ``__shape__`` rewritten with -1 for unknown dims, as MXNet does).
 Reading accepts node attributes under ``attrs``, ``attr`` or ``param``, 2-element input
 entries, missing ``node_row_ptr``, any registered op name or alias, and upgrades old files:
 hidden keys (``lr_mult``...) become ``__lr_mult__``, ``<input>_lr_mult`` on an op moves to that
 input variable, missing auxiliary inputs of pre-0.9 files become variables, and pre-0.9.5
 ``argmax``/``argmin`` with ``axis=-1`` reduce over everything.
 """
+import ast
 import json
 import logging
 
+from .._mode import STATE as _MODE
 from ..base import MXNetError
 from ..ops import REGISTRY
 from ..ops._registry import unknown_op_message
@@ -39,6 +43,8 @@ def to_json(symbol):
         "heads": [[index[id(n)], i, 0] for n, i in symbol._outputs],
         "attrs": {"mxnet_version": ["int", MXNET_VERSION]},
     }
+    if _MODE.np_shape:  # shapes in this graph use -1 for unknown dims
+        graph["attrs"] = {"is_np_shape": ["int", 1], **graph["attrs"]}
     return _dump(graph)
 
 
@@ -99,9 +105,12 @@ def from_json(text):
     if not isinstance(graph, dict) or "nodes" not in graph:
         raise MXNetError("invalid symbol JSON: no 'nodes' list (is this a -symbol.json file?)")
     version = _version(graph)
+    legacy_shapes = _MODE.np_shape and not _np_shape_file(graph)
     nodes = []
     for i, spec in enumerate(graph["nodes"]):
         nodes.append(_read_node(spec, i, nodes, version))
+        if legacy_shapes and nodes[-1].is_variable and "__shape__" in nodes[-1].attrs:
+            nodes[-1].attrs["__shape__"] = _np_shape_hint(nodes[-1].attrs["__shape__"])
     heads = graph.get("heads")
     if heads is None:
         raise MXNetError("invalid symbol JSON: no 'heads'")
@@ -110,6 +119,25 @@ def from_json(text):
         nid, idx = _entry(head, len(nodes), "heads")
         entries.append((nodes[nid], idx))
     return Symbol(entries)
+
+
+def _np_shape_file(graph):
+    value = (graph.get("attrs") or {}).get("is_np_shape")
+    return bool(int(value[1] if isinstance(value, list) else value)) if value else False
+
+
+def _np_shape_hint(text):
+    """A legacy ``__shape__`` (0 = unknown dim, () = unknown) in NumPy-shape spelling, as
+    MXNet rewrites it when loading a legacy file in NumPy-shape mode: '[-1,3]' / 'None'."""
+    try:
+        dims = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    if not isinstance(dims, (list, tuple)):
+        return text
+    if not dims:
+        return "None"
+    return "[" + ",".join(str(-1 if int(d) == 0 else int(d)) for d in dims) + "]"
 
 
 def _version(graph):

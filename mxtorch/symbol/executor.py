@@ -324,7 +324,7 @@ def _output_stypes(symbol, names, args):
 
 def _alloc(graph, node, ctx, what, stype="default"):
     shape = graph.shape.get((id(node), 0))
-    if shape is None or not all(d > 0 for d in shape):
+    if shape is None or any(d < 0 for d in shape):  # -1: unknown (0 is real only in np mode)
         raise MXNetError(f"simple_bind: cannot infer the shape of {what} {node.name!r} "
                          f"(got {shape}); pass its shape, e.g. simple_bind(ctx, "
                          f"{node.name}=(...))")
