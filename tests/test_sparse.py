@@ -542,3 +542,17 @@ def test_kernels_agree_with_dense_math_on_random_arrays(seed):
                                        atol=1e-5)
             if got.stype != "default":
                 got.check_format()
+
+
+def test_contrib_quadratic_and_gradientmultiplier_keep_storage():
+    # observed on MXNet 1.9.1: quadratic keeps csr while c == 0 (row_sparse becomes dense);
+    # gradientmultiplier keeps either sparse storage and its stored values
+    x = mx.nd.array([[0, 1, 0], [0, 0, 0], [2, 0, 3]])
+    q = mx.nd.contrib.quadratic(x.tostype("csr"), a=1, b=2, c=0)
+    assert q.stype == "csr" and _np(q.data).tolist() == [3, 8, 15]
+    assert mx.nd.contrib.quadratic(x.tostype("csr"), a=1, b=2, c=1).stype == "default"
+    assert mx.nd.contrib.quadratic(x.tostype("row_sparse"), a=1).stype == "default"
+    g = mx.nd.contrib.gradientmultiplier(x.tostype("csr"), scalar=2.0)
+    assert g.stype == "csr" and _np(g.data).tolist() == [1, 2, 3]
+    assert mx.nd.contrib.gradientmultiplier(x.tostype("row_sparse"), scalar=2.0).stype == \
+        "row_sparse"

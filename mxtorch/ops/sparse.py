@@ -264,8 +264,17 @@ UNARY_KEEP = ("abs", "sign", "round", "rint", "ceil", "floor", "trunc", "fix", "
               "sqrt", "cbrt", "expm1", "log1p", "sin", "tan", "arcsin", "arctan", "sinh",
               "tanh", "arcsinh", "arctanh", "degrees", "radians", "relu", "negative",
               "BlockGrad", "make_loss", "_copy", "_contrib_round_ste", "_contrib_sign_ste",
-              "_mul_scalar", "_div_scalar", "_scatter_plus_scalar", "_scatter_minus_scalar")
+              "_mul_scalar", "_div_scalar", "_scatter_plus_scalar", "_scatter_minus_scalar",
+              "_contrib_gradientmultiplier")
 _table(UNARY_KEEP, keep_stype(), _on_data)
+
+
+def _quadratic_rule(attrs, stypes):
+    # MXNet 1.9.1 keeps csr (not row_sparse) when a*0^2 + b*0 + c stays 0
+    return CSR if stypes[0] == CSR and attrs.get("c", 0.0) == 0 else DNS
+
+
+_table(("_contrib_quadratic",), _quadratic_rule, _on_data)
 
 
 def _zeros_like_kernel(op):
