@@ -264,3 +264,12 @@ def test_sample_shape_must_be_given_in_full():
     for shape in ((-1,), (0, -1)):
         with pytest.raises(mx.base.MXNetError, match="negative"):
             nd.sample_normal(mu, sigma, shape=shape)
+
+
+def test_ndarray_broadcast_to_method_follows_numpy_rules():
+    x = nd.ones((1, 3))
+    assert x.broadcast_to((2, 3)).shape == (2, 3)
+    assert x.broadcast_to((4, 2, 3)).shape == (4, 2, 3)  # leading axes are added
+    for shape in ((2, 0), (4,)):  # MXNet 1.9.1: ValueError
+        with pytest.raises(ValueError, match="broadcast"):
+            x.broadcast_to(shape)

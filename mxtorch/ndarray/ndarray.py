@@ -268,8 +268,14 @@ class NDArray:
         return _call("reshape_like", self, *args, **kwargs)
 
     def broadcast_to(self, shape):
-        """Broadcast to ``shape`` (0 keeps that input dim)."""
-        return _call("broadcast_to", self, shape=tuple(shape))
+        """Broadcast to ``shape``: every axis must match or be 1 here (as NumPy)."""
+        shape = tuple(shape)
+        cur = (1,) * (len(shape) - self.ndim) + self.shape
+        if len(shape) < self.ndim or any(c not in (1, s) for c, s in zip(cur, shape)):
+            raise ValueError(f"broadcast_to: cannot broadcast an array of shape {self.shape} "
+                             f"to {shape}; each axis must match or be 1")
+        src = self if len(cur) == self.ndim else self.reshape(cur)
+        return _call("broadcast_to", src, shape=shape)
 
     def flatten(self, inplace=False):
         """Collapse all axes but the first; ``inplace=True`` returns a view sharing memory."""
