@@ -1,5 +1,6 @@
-"""Quantized contrib operators (quantized_flatten/act/pooling/concat) against values captured
-from MXNet 1.9.1 (CPU build with oneDNN, the pip default). Integer outputs are exact."""
+"""Quantized contrib operators (flatten, act, pooling, concat, fully_connected, conv, embedding)
+against values captured from MXNet 1.9.1 (CPU build with oneDNN, the pip default). Integer
+outputs and ranges are exact."""
 import numpy as np
 import pytest
 
@@ -120,3 +121,108 @@ def test_quantized_symbols_name_and_infer_like_mxnet():
     assert p.infer_shape(a=(1, 2, 4, 4))[1] == [(1, 2, 2, 2), (1,), (1,)]
     act = mx.sym.contrib.quantized_act(a, act_type="relu")
     assert act.infer_type(a="uint8")[1] == [np.int8, np.float32, np.float32]
+
+
+FC_D = [[1, -2, 3], [4, 5, -6]]
+FC_W = [[1, 2, 3], [-1, 0, 2]]
+# (data dtype, data range, bias (values, range) or None, oracle int32 output, oracle max range)
+FC = [
+    ("int8", (-1.0, 2.0), None, [6, 5, -4, -16], 133144.25),
+    ("int8", (-1.0, 2.0), ([10, -20], 3.0), [3831, -7645, 3821, -7666], 133144.25),
+    ("uint8", (0.0, 2.0), None, [14, 5, 32, 8], 66311.0625),
+    ("uint8", (0.0, 2.0), ([10, -20], 3.0), [7679, -15325, 7697, -15322], 66311.0625),
+]
+
+
+@pytest.mark.parametrize("dtype, drange, bias, expected, real", FC)
+def test_quantized_fully_connected(dtype, drange, bias, expected, real):
+    data = np.abs(FC_D) if dtype == "uint8" else FC_D
+    args = [mx.nd.array(data, dtype=dtype), mx.nd.array(FC_W, dtype="int8")]
+    if bias is not None:
+        args.append(mx.nd.array(bias[0], dtype="int8"))
+    args += [one(drange[0]), one(drange[1]), one(-0.5), one(0.5)]
+    if bias is not None:
+        args += [one(-bias[1]), one(bias[1])]
+    out = C.quantized_fully_connected(*args, num_hidden=2, no_bias=bias is None)
+    assert parts(out) == [("int32", (2, 2), expected), ("float32", (1,), [-real]),
+                          ("float32", (1,), [real])]
+
+
+@pytest.mark.parametrize("dtype, drange, weight_range, bias, bias_range, expected, real", [
+    # bias in the product's units, truncated toward zero
+    ("int8", (-1.0, 2.0), 0.5, [1, 3, -1, -3], 3.0, [382, 1147, -382, -1147], 133144.25),
+    ("int8", (-1.0, 2.0), 0.7, [1, 3, -1, -3], 1.7, [154, 464, -154, -464], 186401.953125),
+    ("uint8", (0.0, 2.0), 0.7, [1, 3, -1, -3], 1.7, [310, 930, -310, -930], 92835.4765625),
+    ("int8", (-1.0, 2.0), 0.7, [127, -127, -128, 50], 100.7,
+     [1164703, -1164703, -1173874, 458544], 186401.953125),
+])
+def test_quantized_fully_connected_bias_scaling(dtype, drange, weight_range, bias, bias_range,
+                                                expected, real):
+    out = C.quantized_fully_connected(
+        mx.nd.zeros((1, 3), dtype=dtype), mx.nd.zeros((4, 3), dtype="int8"),
+        mx.nd.array(bias, dtype="int8"), one(drange[0]), one(drange[1]), one(-0.25),
+        one(weight_range), one(-1.0), one(bias_range), num_hidden=4)
+    assert parts(out) == [("int32", (1, 4), expected), ("float32", (1,), [-real]),
+                          ("float32", (1,), [real])]
+
+
+def test_quantized_fully_connected_keeps_leading_axes_without_flatten():
+    data = mx.nd.array(np.arange(12).reshape(2, 2, 3) - 5, dtype="int8")
+    out = C.quantized_fully_connected(data, mx.nd.array(FC_W, dtype="int8"), one(-1.0),
+                                      one(2.0), one(-0.5), one(0.5), num_hidden=2,
+                                      no_bias=True, flatten=False)
+    assert parts(out)[0] == ("int32", (2, 2, 2), [-22, -1, -4, 2, 14, 5, 32, 8])
+
+
+# oracle: np.random.RandomState(0): weight randint(-20, 20, (3, 2, 3, 3)) after a (1, 2, 4, 4)
+# draw, then uint8 data randint(0, 40, (1, 2, 4, 4))
+CONV_W = [9, -1, -1, -6, 19, 12, -19, -11, 12, 11, -10, 3, 15, -9, 8, 14, -20, -20, 16, -15, 18,
+          -3, -5, -16, 11, -19, -19, 19, 15, 18, -9, -2, 7, -20, -6, 15, -8, 0, -9, -16, -14,
+          -16, -17, -8, 16, -6, -5, 0, 15, 3, -5, -7, 1, -15]
+CONV_D = [35, 0, 31, 5, 30, 0, 36, 34, 29, 3, 34, 13, 39, 21, 9, 0, 10, 23, 2, 34, 35, 30, 3, 18,
+          35, 20, 17, 27, 14, 1, 36, 10]
+
+
+def test_quantized_conv():
+    data = mx.nd.array(np.array(CONV_D).reshape(1, 2, 4, 4), dtype="uint8")
+    weight = mx.nd.array(np.array(CONV_W).reshape(3, 2, 3, 3), dtype="int8")
+    out = C.quantized_conv(data, weight, mx.nd.array([1, 3, -5], dtype="int8"), one(0.0),
+                           one(2.0), one(-0.25), one(0.7), one(-1.0), one(1.7),
+                           kernel=(3, 3), num_filter=3)
+    assert parts(out) == [("int32", (1, 3, 2, 2), [276, 1084, -307, 28, -277, -1124, 1531, 576,
+                                                   -1648, -1520, -2803, -1572]),
+                          ("float32", (1,), [-186401.953125]), ("float32", (1,), [186401.953125])]
+    with pytest.raises(mx.base.MXNetError, match="uint8"):
+        C.quantized_conv(data.astype("int8"), weight, one(-1.0), one(2.0), one(-0.25),
+                         one(0.7), kernel=(3, 3), num_filter=3, no_bias=True)
+
+
+def test_quantized_embedding():
+    weight = mx.nd.array([[-14, -57, 4], [-89, -98, -49], [-20, -68, 82], [28, -62, -81],
+                          [74, -58, 15]], dtype="int8")
+    out = C.quantized_embedding(mx.nd.array([[1, 7], [-1, 2]]), weight, one(-0.5), one(0.3),
+                                input_dim=5, output_dim=3)
+    assert parts(out)[0] == ("int8", (2, 2, 3), [-89, -98, -49, 74, -58, 15, -14, -57, 4, -20,
+                                                  -68, 82])
+    np.testing.assert_allclose([out[1].asscalar(), out[2].asscalar()], [-0.5, 0.3], rtol=1e-7)
+
+
+def test_quantized_dense_symbols_match_mxnet():
+    fc = mx.sym.contrib.quantized_fully_connected(mx.sym.var("x"), num_hidden=4, name="qfc")
+    assert fc.list_arguments() == ["x", "qfc_weight", "qfc_bias", "qfc_min_data",
+                                   "qfc_max_data", "qfc_min_weight", "qfc_max_weight",
+                                   "qfc_min_bias", "qfc_max_bias"]
+    assert fc.infer_shape(x=(2, 3)) == ([(2, 3), (4, 3), (4,)] + [(1,)] * 6,
+                                        [(2, 4), (1,), (1,)], [])
+    assert fc.infer_type(x="uint8")[:2] == ([np.uint8, np.int8, np.int8] + [np.float32] * 6,
+                                            [np.int32, np.float32, np.float32])
+    conv = mx.sym.contrib.quantized_conv(mx.sym.var("x"), kernel=(3, 3), num_filter=4,
+                                         no_bias=True, name="qc")
+    assert conv.list_arguments() == ["x", "qc_weight", "qc_min_data", "qc_max_data",
+                                     "qc_min_weight", "qc_max_weight"]
+    assert conv.infer_shape(x=(1, 2, 5, 5)) == ([(1, 2, 5, 5), (4, 2, 3, 3)] + [(1,)] * 4,
+                                                [(1, 4, 3, 3), (1,), (1,)], [])
+    emb = mx.sym.contrib.quantized_embedding(mx.sym.var("x"), input_dim=5, output_dim=3,
+                                             name="qe")
+    assert emb.infer_shape(x=(2, 4)) == ([(2, 4), (5, 3), (1,), (1,)],
+                                         [(2, 4, 3), (1,), (1,)], [])

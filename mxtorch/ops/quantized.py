@@ -1,5 +1,6 @@
 """Quantized (int8/uint8) inference operators of ``mx.nd.contrib``: quantized_flatten,
-quantized_act, quantized_pooling, quantized_concat.
+quantized_act, quantized_pooling, quantized_concat, quantized_fully_connected, quantized_conv,
+quantized_embedding.
 
 Each takes quantized data with its float range (``min_data``/``max_data``, one value each) and
 returns ``(output, min_output, max_output)``. Values follow MXNet 1.9.1's CPU (oneDNN) build:
@@ -133,3 +134,134 @@ def quantized_concat(*tensors, num_args, dim):
     axis = dim + datas[0].dim() if dim < 0 else dim
     return (torch.cat(parts, dim=axis), _range_out(low, low.device),
             _range_out(high, high.device))
+
+
+# --------------------------------------------------------------------------------------------
+# quantized_fully_connected / quantized_conv: int8 products accumulated in int32
+# --------------------------------------------------------------------------------------------
+
+_INT32_MAX = 2147483647.0
+_BIASED = ("data", "weight", "bias", "min_data", "max_data", "min_weight", "max_weight",
+           "min_bias", "max_bias")
+_UNBIASED = ("data", "weight", "min_data", "max_data", "min_weight", "max_weight")
+
+
+def _dense_inputs(attrs):
+    return _UNBIASED if attrs["no_bias"] else _BIASED
+
+
+def _dense_shapes(float_op):
+    """infer_shape: data/weight/bias as the float op's rule, ranges (1,), outputs (out, 1, 1)."""
+    def rule(attrs, in_shapes):
+        n = 2 if attrs["no_bias"] else 3
+        filled, outs = REGISTRY[float_op].infer_shape(attrs, list(in_shapes[:n]))
+        ranges = [(1,)] * (len(in_shapes) - n)
+        return list(filled) + ranges, None if outs is None else [outs[0], (1,), (1,)]
+    return rule
+
+
+def _dense_types(attrs, in_dtypes):
+    n = 2 if attrs["no_bias"] else 3
+    ins = [in_dtypes[0], "int8"] + (["int8"] if n == 3 else []) + ["float32"] * (2 * n)
+    return ins, ["int32", "float32", "float32"]
+
+
+def _quantized_dense(op, float_op, args, attrs, range_limit, bias_shift):
+    """int32 ``float_op`` of int8/uint8 data and int8 weight, plus the int8 bias rescaled to the
+    product's scale (truncated, as MXNet); returns (out, min_out, max_out)."""
+    if attrs["no_bias"]:
+        (data, weight, min_d, max_d, min_w, max_w), bias = args, None
+    else:
+        data, weight, bias, min_d, max_d, min_w, max_w, min_b, max_b = args
+    _check_int8(op, data)
+    _check_int8(op, weight, "weight")
+    acc = REGISTRY[float_op].compute(data.double(), weight.double(), None, **attrs)
+    span_d = _max_abs(_scalar(op, "min_data", min_d), _scalar(op, "max_data", max_d))
+    span_w = _max_abs(_scalar(op, "min_weight", min_w), _scalar(op, "max_weight", max_w))
+    unsigned = data.dtype == torch.uint8
+    if bias is not None:
+        _check_int8(op, bias, "bias")
+        shift = bias_shift(bias, unsigned, span_d, span_w,
+                           _max_abs(_scalar(op, "min_bias", min_b),
+                                    _scalar(op, "max_bias", max_b)))
+        acc = acc + _per_channel(shift.double(), acc, attrs)
+    out = acc.round().clamp(-_INT32_MAX - 1, _INT32_MAX).to(torch.int32)
+    # NOTE: float32 in this order (product, then the two divisions) gives MXNet's last bit
+    product = span_d.float() * span_w.float() * torch.tensor(_INT32_MAX, dtype=torch.float32)
+    real = product / range_limit(unsigned) / 127.0
+    return out, _range_out(-real, data.device), _range_out(real, data.device)
+
+
+def _fc_bias_shift(bias, unsigned, span_d, span_w, span_b):
+    """The int8 bias in the int32 product's units, truncated: MXNet's oneDNN scales use the
+    ranges 127.5 / 255.5 (float32, in this order)."""
+    data_scale = torch.tensor(255.5 if unsigned else 127.5) / span_d
+    factor = data_scale * (127.5 / span_w) / (127.5 / span_b)
+    return torch.trunc(bias.float() * factor)
+
+
+def _conv_bias_shift(bias, unsigned, span_d, span_w, span_b):
+    """MXNet's CPU quantized_conv adds the int8 bias values to the int32 sums as they are."""
+    return bias.float()
+
+
+def _per_channel(values, out, attrs):
+    """``values`` (one per output channel) shaped to broadcast over ``out``: the channel axis
+    is the last one for FullyConnected and channels-last layouts, else axis 1."""
+    layout = str(attrs.get("layout", "None"))
+    if "kernel" not in attrs or layout.endswith("C"):
+        return values
+    return values.reshape((-1,) + (1,) * (out.dim() - 2))
+
+
+def _fc_attrs():
+    return REGISTRY["FullyConnected"].attrs
+
+
+@defop("_contrib_quantized_fully_connected", inputs=_dense_inputs, all_inputs=_BIASED,
+       attrs=_fc_attrs(), infer_shape=_dense_shapes("FullyConnected"),
+       infer_type=_dense_types, **_QUANT_OUT)
+def quantized_fully_connected(*args, **attrs):
+    """FullyConnected of int8/uint8 data with an int8 weight (and bias), accumulated in int32;
+    the output range is +-(2^31-1) * (data range / 127 or 255) * (weight range / 127)."""
+    return _quantized_dense("quantized_fully_connected", "FullyConnected", args, attrs,
+                            lambda unsigned: 255.0 if unsigned else 127.0, _fc_bias_shift)
+
+
+@defop("_contrib_quantized_conv", inputs=_dense_inputs, all_inputs=_BIASED,
+       attrs=REGISTRY["Convolution"].attrs, infer_shape=_dense_shapes("Convolution"),
+       infer_type=_dense_types, **_QUANT_OUT)
+def quantized_conv(*args, **attrs):
+    """Convolution of uint8 data with an int8 weight, accumulated in int32 (MXNet's CPU kernel
+    takes uint8 data only), plus the int8 bias values as they are; the output range is
+    +-(2^31-1) * (data range / 127) * (weight range / 127)."""
+    if args[0].dtype != torch.uint8 and args[0].device.type != "meta":
+        raise DTypeError(f"quantized_conv: input 'data' must be uint8 (MXNet's CPU kernel), "
+                         f"got {args[0].dtype}")
+    return _quantized_dense("quantized_conv", "Convolution", args, attrs, lambda _: 127.0,
+                            _conv_bias_shift)
+
+
+# --------------------------------------------------------------------------------------------
+# quantized_embedding
+# --------------------------------------------------------------------------------------------
+
+
+def _embedding_shapes(attrs, in_shapes):
+    filled, outs = REGISTRY["Embedding"].infer_shape(attrs, list(in_shapes[:2]))
+    return list(filled) + [(1,), (1,)], None if outs is None else [outs[0], (1,), (1,)]
+
+
+@defop("_contrib_quantized_embedding", inputs=("data", "weight", "min_weight", "max_weight"),
+       attrs=REGISTRY["Embedding"].attrs, infer_shape=_embedding_shapes,
+       infer_type=lambda a, d: ([d[0], "int8", "float32", "float32"],
+                                ["int8", "float32", "float32"]), **_QUANT_OUT)
+def quantized_embedding(data, weight, min_weight, max_weight, **attrs):
+    """Rows of an int8 weight at the (clipped) indices ``data``; the weight's range passes
+    through."""
+    _check_int8("quantized_embedding", weight, "weight")
+    out = REGISTRY["Embedding"].compute(data, weight, **attrs)
+    return (out,) + (_range_out(_scalar("quantized_embedding", "min_weight", min_weight),
+                                weight.device),
+                     _range_out(_scalar("quantized_embedding", "max_weight", max_weight),
+                                weight.device))
