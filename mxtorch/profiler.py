@@ -128,6 +128,7 @@ class _OpHook:
         self.closures = {}   # code -> {closure key: op name}
         self.local = threading.local()
         self.previous = None
+        self.suspended = None
         self.active = False
 
     def build(self):
@@ -191,7 +192,12 @@ class _OpHook:
             return
         if not self.codes:
             self.build()
-        self.previous = sys.getprofile()
+        previous = sys.getprofile()
+        if previous is not None and not callable(previous):
+            warnings.warn(f"profiler: the active profile hook ({type(previous).__name__}, e.g. "
+                          "cProfile) is suspended while mx.profiler runs", stacklevel=3)
+        self.previous = previous if callable(previous) else None
+        self.suspended = None if callable(previous) else previous
         sys.setprofile(self)
         threading.setprofile(self)
         self.active = True
@@ -199,9 +205,13 @@ class _OpHook:
     def stop(self):
         if not self.active:
             return
-        sys.setprofile(self.previous)
+        restore = self.previous if self.previous is not None else self.suspended
+        if restore is not None and not callable(restore):
+            restore.enable()  # a C-level profiler such as cProfile.Profile
+        else:
+            sys.setprofile(restore)
         threading.setprofile(None)
-        self.previous = None
+        self.previous = self.suspended = None
         self.active = False
 
 

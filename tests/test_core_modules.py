@@ -736,3 +736,30 @@ def test_mnist_getters_use_local_files(tmp_path, monkeypatch):
     tu.get_cifar10()
     with pytest.raises(mx.MXNetError, match="not an unsigned-byte IDX file"):
         tu._read_idx(os.path.join("data", "cifar", "train.rec"))
+
+
+def test_profiler_cooperates_with_other_profile_hooks(fresh_profiler):
+    import cProfile
+    import sys
+    calls = []
+
+    def python_hook(frame, event, arg):
+        calls.append(event)
+    sys.setprofile(python_hook)
+    try:
+        profiler.set_config(filename=str(fresh_profiler))
+        profiler.set_state("run")
+        mx.nd.exp(mx.nd.ones((2,)))
+        profiler.set_state("stop")
+        assert sys.getprofile() is python_hook and calls  # chained, then restored
+    finally:
+        sys.setprofile(None)
+    cprof = cProfile.Profile()
+    cprof.enable()
+    try:
+        with pytest.warns(UserWarning, match="suspended while mx.profiler runs"):
+            profiler.set_state("run")
+        profiler.set_state("stop")
+        assert sys.getprofile() is cprof  # cProfile is back
+    finally:
+        cprof.disable()
