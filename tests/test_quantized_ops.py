@@ -226,3 +226,43 @@ def test_quantized_dense_symbols_match_mxnet():
                                              name="qe")
     assert emb.infer_shape(x=(2, 4)) == ([(2, 4), (5, 3), (1,), (1,)],
                                          [(2, 4, 3), (1,), (1,)], [])
+
+
+def _add_cases():
+    import json
+    import os
+    path = os.path.join(os.path.dirname(__file__), "fixtures", "quantized_elemwise_add.json")
+    with open(path) as f:
+        return json.load(f)["cases"]
+
+
+def _add_data(kind, which):
+    if kind == "uint8":
+        return np.arange(256).reshape(16, 16)
+    base = np.arange(-128, 128)
+    return base.reshape(16, 16) if which == "lhs" else base[::-1].reshape(16, 16) // 3
+
+
+@pytest.mark.parametrize("case", _add_cases(), ids=lambda c: f"{c['lhs']}-{c['calib']}")
+def test_quantized_elemwise_add_matches_mxnet(case):
+    lhs = mx.nd.array(_add_data(case["lhs"], "lhs"), dtype=case["lhs"])
+    rhs = mx.nd.array(_add_data(case["rhs"], "rhs"), dtype=case["rhs"])
+    kwargs = {}
+    if case["calib"]:
+        kwargs = dict(min_calib_range=case["calib"][0], max_calib_range=case["calib"][1])
+    out, lo, hi = C.quantized_elemwise_add(lhs, rhs, *[one(v) for v in case["ranges"]],
+                                           **kwargs)
+    assert np.dtype(out.dtype).name == case["dtype"]
+    assert out.asnumpy().ravel().tolist() == case["values"]  # exact integers
+    assert [lo.asscalar(), hi.asscalar()] == pytest.approx(case["out_range"], rel=1e-7)
+
+
+def test_quantized_elemwise_add_symbol():
+    s = mx.sym.contrib.quantized_elemwise_add(mx.sym.var("a"), mx.sym.var("b"), name="qa")
+    assert s.list_arguments() == ["a", "b", "qa_lhs_min", "qa_lhs_max", "qa_rhs_min",
+                                  "qa_rhs_max"]
+    assert s.infer_shape(a=(2, 3), b=(2, 3)) == ([(2, 3), (2, 3)] + [(1,)] * 4,
+                                                 [(2, 3), (1,), (1,)], [])
+    with pytest.raises(mx.base.MXNetError, match="same shape"):
+        C.quantized_elemwise_add(mx.nd.zeros((2,), dtype="int8"), mx.nd.zeros((3,), dtype="int8"),
+                                 one(-1.0), one(1.0), one(-1.0), one(1.0))

@@ -1,6 +1,6 @@
 """Quantized (int8/uint8) inference operators of ``mx.nd.contrib``: quantized_flatten,
 quantized_act, quantized_pooling, quantized_concat, quantized_fully_connected, quantized_conv,
-quantized_embedding.
+quantized_embedding, quantized_elemwise_add.
 
 Each takes quantized data with its float range (``min_data``/``max_data``, one value each) and
 returns ``(output, min_output, max_output)``. Values follow MXNet 1.9.1's CPU (oneDNN) build:
@@ -11,7 +11,7 @@ import torch
 from ..base import DTypeError, ShapeError
 from ._attrs import INT, Enum
 from ._registry import VARIADIC, REGISTRY, Attr, defop
-from .contrib import _LIMITS, _max_abs, _range_out, _scalar
+from .contrib import _CALIB_ATTRS, _LIMITS, _max_abs, _range_out, _scalar
 
 _QUANT_OUT = dict(num_outputs=3, output_names=("output", "min_output", "max_output"),
                   same_dtype=())
@@ -265,3 +265,61 @@ def quantized_embedding(data, weight, min_weight, max_weight, **attrs):
                                 weight.device),
                      _range_out(_scalar("quantized_embedding", "max_weight", max_weight),
                                 weight.device))
+
+
+# --------------------------------------------------------------------------------------------
+# quantized_elemwise_add
+# --------------------------------------------------------------------------------------------
+
+_ADD_INPUTS = ("lhs", "rhs", "lhs_min", "lhs_max", "rhs_min", "rhs_max")
+
+
+def _add_kind(attrs):
+    if attrs["min_calib_range"] is None:
+        return "int32"
+    return "uint8" if attrs["min_calib_range"] >= 0 else "int8"
+
+
+def _add_level(dtype):
+    # oneDNN's quantization levels: 127.5 (int8), 255.5 (uint8)
+    return 255.5 if dtype == torch.uint8 else 127.5
+
+
+@defop("_contrib_quantized_elemwise_add", inputs=_ADD_INPUTS, attrs=_CALIB_ATTRS,
+       infer_shape=lambda a, s: ([s[0] or s[1], s[1] or s[0]] + [(1,)] * 4, None),
+       infer_type=lambda a, d: (list(d[:2]) + ["float32"] * 4,
+                                [_add_kind(a), "float32", "float32"]), **_QUANT_OUT)
+def quantized_elemwise_add(lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max, min_calib_range,
+                           max_calib_range):
+    """Sum of two int8/uint8 arrays given their ranges. Without calibration the result is int32
+    over +-(|lhs range| + |rhs range|); with ``min_calib_range``/``max_calib_range`` it is
+    requantized to int8 (uint8 when the calibrated minimum is >= 0) over that range."""
+    op = "quantized_elemwise_add"
+    _check_int8(op, lhs, "lhs")
+    _check_int8(op, rhs, "rhs")
+    if lhs.shape != rhs.shape:
+        raise ShapeError(f"{op}: 'lhs' {tuple(lhs.shape)} and 'rhs' {tuple(rhs.shape)} must "
+                         "have the same shape")
+    span_l = _max_abs(_scalar(op, "lhs_min", lhs_min), _scalar(op, "lhs_max", lhs_max)).float()
+    span_r = _max_abs(_scalar(op, "rhs_min", rhs_min), _scalar(op, "rhs_max", rhs_max)).float()
+    kind = _add_kind({"min_calib_range": min_calib_range})
+    dev = lhs.device
+    if kind == "int32":
+        span_o, level_o = span_l + span_r, _INT32_MAX
+        low, high = -span_o, span_o
+    else:
+        span_o = _max_abs(torch.tensor(min_calib_range), torch.tensor(max_calib_range)).float()
+        level_o = _add_level(torch.uint8 if kind == "uint8" else torch.int8)
+        low, high = min_calib_range, max_calib_range
+    level_o = torch.tensor(level_o, dtype=torch.float32)
+    # NOTE: float32 throughout, each input's scale as (range * out level) / (out range * level):
+    # this reproduces MXNet's integers exactly
+    scale_l = span_l * level_o / (span_o * _add_level(lhs.dtype))
+    scale_r = span_r * level_o / (span_o * _add_level(rhs.dtype))
+    total = lhs.float() * scale_l + rhs.float() * scale_r
+    if kind == "int32":
+        out = total.double().round().clamp(-_INT32_MAX - 1, _INT32_MAX).to(torch.int32)
+    else:
+        lo_lim, hi_lim, dtype = _LIMITS[kind]
+        out = total.round().clamp(lo_lim, hi_lim).to(dtype)
+    return out, _range_out(low, dev), _range_out(high, dev)
