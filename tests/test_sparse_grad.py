@@ -289,3 +289,14 @@ def test_numeric_gradient_of_sparse_embedding_weight():
                            grad_stype_dict={"ew": "row_sparse"}, numeric_eps=1e-2, rtol=1e-2,
                            atol=1e-3)
 
+
+
+def test_embedding_of_row_sparse_weight_keeps_looked_up_rows():
+    # MXNet 1.9.1: a row_sparse weight storing every row gets the looked-up rows [0, 1, 3]
+    w = nd.ones((5, 2)).tostype("row_sparse")
+    w.attach_grad()
+    with ag.record():
+        y = nd.Embedding(nd.array(IDS), w, input_dim=5, output_dim=2, sparse_grad=True)
+        z = y * nd.arange(4).reshape((-1, 1))
+    z.backward()
+    assert _rows(w.grad) == ([0, 1, 3], [[3.0, 3.0], [1.0, 1.0], [2.0, 2.0]])

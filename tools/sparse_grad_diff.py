@@ -58,6 +58,17 @@ def _embed(mx, buffer, sparse_grad, op="Embedding", req="write", steps=((3, 1, 3
     return {"grad": describe(w.grad)}
 
 
+def _embed_rsp_weight(mx):
+    nd, ag = mx.nd, mx.autograd
+    w = nd.ones((5, 2)).tostype("row_sparse")
+    w.attach_grad()
+    with ag.record():
+        y = nd.Embedding(nd.array(IDS), w, input_dim=5, output_dim=2, sparse_grad=True)
+        z = y * nd.arange(4).reshape((-1, 1))
+    z.backward()
+    return {"grad": describe(w.grad)}
+
+
 def _dot(mx, buffer):
     nd, ag = mx.nd, mx.autograd
     w = nd.ones((5, 2))
@@ -157,6 +168,7 @@ SCENARIOS = {
     "embedding_rsp_buffer_error": lambda mx: _embed(mx, "row_sparse", False),
     "embedding_add": lambda mx: _embed(mx, "row_sparse", True, req="add",
                                        steps=((1, 3), (0, 1))),
+    "embedding_rsp_weight": _embed_rsp_weight,
     "dot_csr_rsp_buffer": lambda mx: _dot(mx, "row_sparse"),
     "dot_csr_dense_buffer": lambda mx: _dot(mx, "default"),
     "retain_full_rows": _retain,

@@ -7,8 +7,9 @@ gradient stores every looked-up id, including ids whose gradient rows are all ze
 optimizer update then touches exactly those rows. Torch computes the values; this table says
 which rows are stored:
 
-- ``Embedding(sparse_grad=True)`` / ``SparseEmbedding``: the unique looked-up ids (the
-  kernel asks torch for a sparse gradient, whose indices are exactly these ids).
+- ``Embedding(sparse_grad=True)`` / ``SparseEmbedding``: the unique looked-up ids (for a
+  dense weight the kernel asks torch for a sparse gradient, whose indices are exactly these
+  ids; a row_sparse weight keeps these rows of its stored data's gradient).
 - ``dot(csr, w)`` w.r.t. ``w``: the unique column indices stored in the csr array.
 - ``_sparse_retain(data, indices)`` w.r.t. ``data``: the retained indices.
 - ``_square_sum(rsp)`` w.r.t. its input: the input's stored rows.
@@ -51,6 +52,14 @@ def _unique_rows(t):
     return torch.unique(t.reshape(-1).to(torch.int64))
 
 
+def _embedding_rows(attrs, inputs):
+    # only a row_sparse weight needs this (a dense one gets torch's sparse gradient)
+    if not isinstance(inputs[1], SparseParts):
+        return {}
+    ids = inputs[0].data if isinstance(inputs[0], SparseParts) else inputs[0]
+    return {1: _unique_rows(ids.detach().clamp(0, attrs["input_dim"] - 1))}
+
+
 def _dot_rows(attrs, inputs):
     lhs = inputs[0]
     if isinstance(lhs, SparseParts) and lhs.stype == CSR:
@@ -73,8 +82,8 @@ def _square_sum_rows(attrs, inputs):
 
 # op name -> (grad_stype rule, stored-rows rule or None)
 TABLE = {
-    "Embedding": (_embedding, None),
-    "_contrib_SparseEmbedding": (_sparse_embedding, None),
+    "Embedding": (_embedding, _embedding_rows),
+    "_contrib_SparseEmbedding": (_sparse_embedding, _embedding_rows),
     "dot": (_dot, _dot_rows),
     "_sparse_retain": (_retain, _retain_rows),
     "_square_sum": (_square_sum, _square_sum_rows),
