@@ -1,6 +1,7 @@
 """Hand-written difftest cases: non-generated functions, NDArray/Symbol methods, autograd.
 
-Each entry is (group, tag, code); code leaves its result in ``R``.
+Each entry is (group, tag, code); code leaves its result in ``R``. The code strings are data
+and are kept on one line each even where that passes the line-length limit.
 """
 
 X = "x = A((2, 3))\n"
