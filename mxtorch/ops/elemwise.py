@@ -44,8 +44,63 @@ def _rint(x):
     return torch.where(x - low <= 0.5, low, low + 1)
 
 
+class _Cbrt(torch.autograd.Function):
+    """Cube root keeping the sign of zero; gradient ``1 / (3 y^2)`` (``inf`` at 0, as MXNet)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = torch.copysign(torch.abs(x).pow(1.0 / 3.0), x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return grad / (3 * y * y)
+
+
+class _Rcbrt(torch.autograd.Function):
+    """``1 / cbrt(x)``; gradient ``-1 / (3 x cbrt(x))`` (``-inf`` at +-0, as MXNet)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        root = torch.copysign(torch.abs(x).pow(1.0 / 3.0), x)
+        ctx.save_for_backward(x, root)
+        return 1.0 / root
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, root = ctx.saved_tensors
+        return -grad / (3 * x * root)
+
+
+class _Gammaln(torch.autograd.Function):
+    """``lgamma``; gradient ``digamma(x)``, with MXNet's value at the poles (0, -1, -2...):
+    the largest float64 (``inf`` once rounded to float32/float16), never NaN."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return torch.lgamma(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        pole = (x <= 0) & (x == torch.floor(x))
+        big = torch.finfo(torch.float64).max if x.dtype == torch.float64 else math.inf
+        return grad * torch.where(pole, big, torch.digamma(x))
+
+
 def _cbrt(x):
-    return torch.sign(x) * torch.abs(x).pow(1.0 / 3.0)
+    return _Cbrt.apply(x)
+
+
+def _rcbrt(x):
+    return _Rcbrt.apply(x)
+
+
+def _gammaln(x):
+    return _Gammaln.apply(x)
 
 
 def _gamma(x):
@@ -77,12 +132,12 @@ _UNARY_FLOAT = {
     "sigmoid": torch.sigmoid, "tanh": torch.tanh, "exp": torch.exp, "expm1": torch.expm1,
     "log": torch.log, "log1p": torch.log1p, "log2": torch.log2, "log10": torch.log10,
     "sqrt": torch.sqrt, "rsqrt": torch.rsqrt, "cbrt": _cbrt,
-    "rcbrt": lambda x: 1.0 / _cbrt(x), "reciprocal": torch.reciprocal,
+    "rcbrt": _rcbrt, "reciprocal": torch.reciprocal,
     "sin": torch.sin, "cos": torch.cos, "tan": torch.tan, "arcsin": torch.asin,
     "arccos": torch.acos, "arctan": torch.atan, "sinh": torch.sinh, "cosh": torch.cosh,
     "arcsinh": torch.asinh, "arccosh": torch.acosh, "arctanh": torch.atanh,
     "degrees": torch.rad2deg, "radians": torch.deg2rad, "erf": torch.erf,
-    "erfinv": torch.erfinv, "gamma": _gamma, "gammaln": torch.lgamma,
+    "erfinv": torch.erfinv, "gamma": _gamma, "gammaln": _gammaln,
     "softsign": _softsign,
 }
 
@@ -254,6 +309,43 @@ def _hypot(lhs, rhs):
     return torch.hypot(lhs.double(), rhs.double()).to(lhs.dtype)
 
 
+class _FloorMod(torch.autograd.Function):
+    """Float ``lhs mod rhs`` where ``rhs`` has zeros: 0 there (as MXNet); gradients 1 and
+    ``-floor(lhs / rhs)`` (infinite at a zero divisor, as MXNet)."""
+
+    @staticmethod
+    def forward(ctx, lhs, rhs):
+        ctx.save_for_backward(lhs, rhs)
+        return torch.remainder(lhs, rhs).masked_fill_(rhs == 0, 0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        lhs, rhs = ctx.saved_tensors
+        dl = grad.sum_to_size(lhs.shape) if ctx.needs_input_grad[0] else None
+        dr = (-grad * torch.floor(lhs / rhs)).sum_to_size(rhs.shape) \
+            if ctx.needs_input_grad[1] else None
+        return dl, dr
+
+
+def _mod(lhs, rhs):
+    """MXNet's mod: the remainder takes the divisor's sign, and ``x % 0`` is 0."""
+    if not lhs.is_floating_point():
+        try:
+            return torch.remainder(lhs, rhs)
+        except RuntimeError:  # integer division by zero
+            zero = rhs == 0
+            return torch.remainder(lhs, rhs.masked_fill(zero, 1)).masked_fill_(zero, 0)
+    if torch.is_grad_enabled() and (lhs.requires_grad or rhs.requires_grad):
+        return _FloorMod.apply(lhs, rhs)
+    return torch.remainder(lhs, rhs).masked_fill_(rhs == 0, 0)
+
+
+def _mod_scalar(data, s):
+    if s == 0:  # MXNet: x % 0 is 0 (gradient 1)
+        return _mod(data, torch.zeros((), dtype=data.dtype))
+    return torch.remainder(data, s)
+
+
 def _power(lhs, rhs):
     return torch.pow(lhs, rhs)
 
@@ -266,7 +358,7 @@ def _as_input_dtype(fn):
 
 _ARITH = {
     "add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": _div,
-    "mod": torch.remainder, "power": _power, "maximum": _maximum, "minimum": _minimum,
+    "mod": _mod, "power": _power, "maximum": _maximum, "minimum": _minimum,
     "hypot": _hypot,
 }
 _COMPARE = {
@@ -399,7 +491,7 @@ def _rdiv(data, s):
 
 
 def _rmod(data, s):
-    return torch.remainder(torch.full_like(data, s), data)
+    return _mod(torch.full_like(data, s), data)
 
 
 def _rpower(data, s):
@@ -414,7 +506,7 @@ _SCALAR = {
     "_div_scalar": (lambda x, s: x / s if x.is_floating_point()
                     else torch.div(x, s, rounding_mode="trunc"), ("_DivScalar",)),
     "_rdiv_scalar": (_rdiv, ("_RDivScalar",)),
-    "_mod_scalar": (lambda x, s: torch.remainder(x, s), ("_ModScalar",)),
+    "_mod_scalar": (_mod_scalar, ("_ModScalar",)),
     "_rmod_scalar": (_rmod, ("_RModScalar",)),
     "_power_scalar": (lambda x, s: torch.pow(x, s), ("_PowerScalar",)),
     "_rpower_scalar": (_rpower, ("_RPowerScalar",)),
