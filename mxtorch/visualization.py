@@ -22,9 +22,10 @@ def _shapes(symbol, shape):
     """{(id(node), output): shape} when input shapes are given, else {}."""
     if not shape:
         return {}
-    from .symbol._infer import analyse
+    from ._mode import STATE
+    from .symbol._infer import analyse, internal_to_user
     graph, _, _ = analyse(symbol, shapes={k: tuple(v) for k, v in shape.items()})
-    return graph.shape
+    return {k: internal_to_user(s, STATE.np_shape) for k, s in graph.shape.items()}
 
 
 def print_summary(symbol, shape=None, line_length=120, positions=(.44, .64, .74, 1.)):

@@ -273,3 +273,14 @@ def test_ndarray_broadcast_to_method_follows_numpy_rules():
     for shape in ((2, 0), (4,)):  # MXNet 1.9.1: ValueError
         with pytest.raises(ValueError, match="broadcast"):
             x.broadcast_to(shape)
+
+
+def test_symbol_fluent_methods_name_nodes_after_the_method():
+    # MXNet 1.9.1: x.flip(axis=0).name == 'flip0', x.split(...) -> 'split0_output0', ...
+    with mx.name.NameManager():
+        x = sym.var("x")
+        assert x.flip(axis=0).name == "flip0"
+        assert x.split(num_outputs=2).list_outputs() == ["split0_output0", "split0_output1"]
+        assert x.swapaxes(dim1=0, dim2=1).name == "swapaxes0"
+        assert x.broadcast_axes(axis=0, size=2).name == "broadcast_axes0"
+        assert x.reshape((1,)).name == "reshape0"

@@ -266,3 +266,44 @@ def test_quantized_elemwise_add_symbol():
     with pytest.raises(mx.base.MXNetError, match="same shape"):
         C.quantized_elemwise_add(mx.nd.zeros((2,), dtype="int8"), mx.nd.zeros((3,), dtype="int8"),
                                  one(-1.0), one(1.0), one(-1.0), one(1.0))
+
+
+def _mul_cases():
+    import json
+    import os
+    path = os.path.join(os.path.dirname(__file__), "fixtures", "quantized_elemwise_mul.json")
+    with open(path) as f:
+        return json.load(f)["cases"]
+
+
+@pytest.mark.parametrize("case", _mul_cases(), ids=lambda c: str(sorted(c["attrs"].items())))
+def test_quantized_elemwise_mul_matches_mxnet(case):
+    lhs = mx.nd.array(_add_data("int8", "lhs"), dtype="int8")
+    rhs = mx.nd.array(_add_data("int8", "rhs"), dtype="int8")
+    out = C.quantized_elemwise_mul(lhs, rhs, *[one(v) for v in case["ranges"]], **case["attrs"])
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    assert np.dtype(outs[0].dtype).name == case["dtype"]
+    got, expected = outs[0].asnumpy().ravel(), np.array(case["values"])
+    if case["dtype"] == "int8":
+        # MXNet wraps products that overflow int8 around; mxtorch saturates (COMPAT.md)
+        real = (lhs.asnumpy().astype(np.int64) * rhs.asnumpy()).ravel()
+        wrapped = got != expected
+        assert ((got[wrapped] == 127) & (real[wrapped] > 0) |
+                (got[wrapped] == -128) & (real[wrapped] < 0)).all()
+        assert (got[~wrapped] == expected[~wrapped]).all() and (~wrapped).sum() > 100
+    else:
+        assert (got == expected).all()  # exact: int32 products, float32 bit for bit
+    if "out_range" in case:
+        assert [o.asscalar() for o in outs[1:]] == pytest.approx(case["out_range"], rel=1e-7)
+    else:
+        assert len(outs) == 1
+
+
+def test_quantized_elemwise_mul_symbol_and_types():
+    s = mx.sym.contrib.quantized_elemwise_mul(mx.sym.var("a"), mx.sym.var("b"), name="m",
+                                              enable_float_output=True)
+    assert s.list_outputs() == ["m_output"]
+    assert s.infer_shape(a=(2, 3), b=(2, 3))[1] == [(2, 3)]
+    with pytest.raises(mx.base.MXNetError, match="int8"):
+        C.quantized_elemwise_mul(mx.nd.zeros((2,), dtype="uint8"), mx.nd.zeros((2,), dtype="int8"),
+                                 one(0.0), one(1.0), one(-1.0), one(1.0))

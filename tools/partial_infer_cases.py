@@ -222,6 +222,30 @@ SHAPE_CASES = [
     ("sym.dot(sym.var('a'), sym.var('b'), name='d') + sym.var('c')",
      {"c": (2, 4), "b": (3, 0)}),
     ("sym.var('a', shape=(0, 3)) * 2", {}),
+    ("sym.relu(sym.var('a'), name='r') + sym.var('b')", {"b": (2, 3)}),
+    ("sym.exp(sym.Activation(sym.var('a'), act_type='tanh', name='t'), name='e') * sym.var('b')",
+     {"b": (0, 3), "a": (2, 0)}),
+    ("sym.elemwise_add(sym.broadcast_add(sym.var('a'), sym.var('b'), name='n1'), sym.var('c'), "
+     "name='n2')", {"c": (2, 3)}),
+    ("sym.elemwise_add(sym.broadcast_add(sym.var('a'), sym.var('b'), name='n1'), sym.var('c'), "
+     "name='n2')", {"c": (2, 3), "a": (2, 1)}),
+    ("sym.elemwise_add(sym.Reshape(sym.var('a'), shape=(2, 3), name='r'), sym.var('c'), "
+     "name='n2')", {"a": (0,)}),
+    ("sym.elemwise_add(sym.transpose(sym.var('a'), name='t'), sym.var('c'), name='n2')",
+     {"c": (2, 3)}),
+    ("sym.elemwise_add(sym.dot(sym.var('a'), sym.var('b'), name='d'), sym.var('c'), name='n2')",
+     {"a": (0, 3), "c": (2, 4)}),
+    ("sym.SoftmaxOutput(sym.FullyConnected(sym.var('data'), num_hidden=10, name='fc'), "
+     "sym.var('softmax_label'), name='softmax')", {"data": (0, 20)}),
+    ("sym.Dropout(sym.Embedding(sym.var('data'), input_dim=10, output_dim=4, name='e'), p=0.1, "
+     "name='d') + sym.var('b')", {"b": (2, 0, 4)}),
+    *[(f"sym.{name}sym.var('a'), name='u') + sym.var('b')", {"b": (2, 3, 4, 4)})
+      for name in ("Activation(act_type='relu', data=", "softmax(", "log_softmax(",
+                   "softmin(", "SoftmaxActivation(", "Dropout(", "LeakyReLU(", "MakeLoss(",
+                   "reverse(axis=0, data=", "LRN(nsize=3, data=", "BatchNorm(",
+                   "SequenceReverse(", "shuffle(", "Cast(dtype='int32', data=")],
+    ("sym.BatchNorm(sym.Convolution(sym.var('data'), kernel=(3, 3), num_filter=8, name='c'), "
+     "name='bn')", {"data": (0, 3, 0, 0)}),
     ("sym.Concat(sym.var('a'), sym.FullyConnected(sym.var('b'), num_hidden=4, name='fc'), "
      "dim=1, name='cat')", {"a": (0, 3), "b": (2, 5)}),
 ]

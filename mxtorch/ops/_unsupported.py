@@ -45,8 +45,7 @@ _add(["_contrib_DeformablePSROIPooling"],
 _add(["_contrib_dgl_adjacency", "_contrib_dgl_csr_neighbor_non_uniform_sample",
       "_contrib_dgl_csr_neighbor_uniform_sample", "_contrib_dgl_graph_compact",
       "_contrib_dgl_subgraph", "_contrib_edge_id"], _DGL)
-_add(["_contrib_quantized_batch_norm", "_contrib_quantized_elemwise_mul",
-      "_contrib_quantized_rnn"], _QUANT)
+_add(["_contrib_quantized_batch_norm", "_contrib_quantized_rnn"], _QUANT)
 
 
 def reason(name):

@@ -132,7 +132,7 @@ _ACTIVATIONS = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh
                 "softrelu": F.softplus, "softsign": _softsign}
 
 
-@defop("Activation", inputs=("data",),
+@defop("Activation", inputs=("data",), shape_rule="same",
        attrs=(Attr("act_type", Enum("relu", "sigmoid", "softrelu", "softsign", "tanh"),
                    doc="Activation function"),))
 def activation(data, act_type):
@@ -271,21 +271,21 @@ def _no_length(name, use_length):
                                   "length, use_length=True) instead")
 
 
-@defop("log_softmax", inputs=("data",), attrs=_SOFTMAX_ATTRS)
+@defop("log_softmax", inputs=("data",), attrs=_SOFTMAX_ATTRS, shape_rule="same")
 def log_softmax(data, axis, temperature, dtype, use_length):
     """Logarithm of softmax along ``axis``."""
     _no_length("log_softmax", use_length)
     return _softmax_core(data, axis, temperature, dtype, False, True)
 
 
-@defop("softmin", inputs=("data",), attrs=_SOFTMAX_ATTRS)
+@defop("softmin", inputs=("data",), attrs=_SOFTMAX_ATTRS, shape_rule="same")
 def softmin(data, axis, temperature, dtype, use_length):
     """Softmax of ``-x`` along ``axis``."""
     _no_length("softmin", use_length)
     return _softmax_core(data, axis, temperature, dtype, True, False)
 
 
-@defop("SoftmaxActivation", inputs=("data",),
+@defop("SoftmaxActivation", inputs=("data",), shape_rule="same",
        attrs=(Attr("mode", Enum("channel", "instance"), "instance",
                    "instance: over all axes but the first; channel: over axis 1"),))
 def softmax_activation(data, mode):

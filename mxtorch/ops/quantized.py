@@ -1,6 +1,6 @@
 """Quantized (int8/uint8) inference operators of ``mx.nd.contrib``: quantized_flatten,
 quantized_act, quantized_pooling, quantized_concat, quantized_fully_connected, quantized_conv,
-quantized_embedding, quantized_elemwise_add.
+quantized_embedding, quantized_elemwise_add, quantized_elemwise_mul.
 
 Each takes quantized data with its float range (``min_data``/``max_data``, one value each) and
 returns ``(output, min_output, max_output)``. Values follow MXNet 1.9.1's CPU (oneDNN) build:
@@ -9,7 +9,7 @@ averages and rescales round to nearest, ties to even; results saturate to the ty
 import torch
 
 from ..base import DTypeError, ShapeError
-from ._attrs import INT, Enum
+from ._attrs import BOOL, INT, Enum
 from ._registry import VARIADIC, REGISTRY, Attr, defop
 from .contrib import _CALIB_ATTRS, _LIMITS, _max_abs, _range_out, _scalar
 
@@ -323,3 +323,56 @@ def quantized_elemwise_add(lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max, min_cal
         lo_lim, hi_lim, dtype = _LIMITS[kind]
         out = total.round().clamp(lo_lim, hi_lim).to(dtype)
     return out, _range_out(low, dev), _range_out(high, dev)
+
+
+# --------------------------------------------------------------------------------------------
+# quantized_elemwise_mul
+# --------------------------------------------------------------------------------------------
+
+
+def _mul_outputs(attrs):
+    return 1 if attrs["enable_float_output"] else 3
+
+
+def _mul_kind(attrs):
+    if attrs["enable_float_output"]:
+        return "float32"
+    return "int32" if attrs["min_calib_range"] is None else "int8"
+
+
+@defop("_contrib_quantized_elemwise_mul", inputs=_ADD_INPUTS,
+       attrs=_CALIB_ATTRS + (Attr("enable_float_output", BOOL, False,
+                                  "Return float32 values instead of int"),),
+       num_outputs=_mul_outputs, same_dtype=(),
+       output_names=lambda a: ("output",) if a["enable_float_output"] else
+       ("output", "min_output", "max_output"),
+       infer_shape=lambda a, s: ([s[0] or s[1], s[1] or s[0]] + [(1,)] * 4, None),
+       infer_type=lambda a, d: (["int8", "int8"] + ["float32"] * 4,
+                                [_mul_kind(a)] + ["float32"] * (_mul_outputs(a) - 1)))
+def quantized_elemwise_mul(lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max, min_calib_range,
+                           max_calib_range, enable_float_output):
+    """Product of two int8 arrays given their ranges: exact int32 products over
+    +-(2^31-1) * |lhs range| / 127 * |rhs range| / 127; with ``min_calib_range``/
+    ``max_calib_range`` requantized to int8 over that range (truncated); with
+    ``enable_float_output`` the float32 values (one output)."""
+    op = "quantized_elemwise_mul"
+    for name, t in (("lhs", lhs), ("rhs", rhs)):
+        if t.dtype != torch.int8 and t.device.type != "meta":
+            raise DTypeError(f"{op}: input {name!r} must be int8 (MXNet's kernel), got {t.dtype}")
+    if lhs.shape != rhs.shape:
+        raise ShapeError(f"{op}: 'lhs' {tuple(lhs.shape)} and 'rhs' {tuple(rhs.shape)} must "
+                         "have the same shape")
+    span_l = _max_abs(_scalar(op, "lhs_min", lhs_min), _scalar(op, "lhs_max", lhs_max)).float()
+    span_r = _max_abs(_scalar(op, "rhs_min", rhs_min), _scalar(op, "rhs_max", rhs_max)).float()
+    product = lhs.to(torch.int32) * rhs.to(torch.int32)
+    dev = lhs.device
+    # NOTE: the float32 orders below reproduce MXNet's values bit for bit
+    if enable_float_output:
+        return product.float() * ((span_l / 127.5) * (span_r / 127.5))
+    if min_calib_range is None:
+        real = span_l * span_r * torch.tensor(_INT32_MAX, dtype=torch.float32) / 127.0 / 127.0
+        return product, _range_out(-real, dev), _range_out(real, dev)
+    span_o = _max_abs(torch.tensor(min_calib_range), torch.tensor(max_calib_range)).float()
+    scale = (span_l * span_r) / (torch.tensor(127.5) * 127.5) * (127.5 / span_o)
+    out = torch.trunc(product.float() * scale).clamp(-128, 127).to(torch.int8)
+    return out, _range_out(min_calib_range, dev), _range_out(max_calib_range, dev)

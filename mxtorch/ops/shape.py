@@ -664,7 +664,7 @@ def broadcast_like(lhs, rhs, lhs_axes, rhs_axes):
 # ============================================================================================
 
 
-@defop("reverse", aliases=("flip",), inputs=("data",),
+@defop("reverse", aliases=("flip",), inputs=("data",), shape_rule="same",
        attrs=(Attr("axis", SHAPE, doc="Axes to reverse"),))
 def reverse(data, axis):
     """Reverse the order of elements along each of ``axis``."""

@@ -18,9 +18,15 @@ _EXTRA = {"reshape": "Reshape", "transpose": "transpose", "flatten": "Flatten",
           "split_v2": "_split_v2", "astype": "Cast"}
 
 
+# methods whose nodes MXNet names after the method (``x.flip()`` -> ``flip0``), not the op
+_NAMED_AS_METHOD = ("flip", "split", "swapaxes", "broadcast_axes")
+
+
 def install(cls):
     table = dict(FLUENT)
     table.update(_EXTRA)
     for method_name, op_name in table.items():
+        if method_name in _NAMED_AS_METHOD:
+            op_name = method_name
         if method_name not in cls.__dict__:
             setattr(cls, method_name, _method(op_name, method_name))

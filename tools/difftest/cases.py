@@ -388,6 +388,33 @@ def method_cases(surface):
     return out
 
 
+def symbol_method_cases(surface):
+    """Symbol fluent methods: build ``var.method(...)``, infer and evaluate it."""
+    members = surface["mxnet.symbol"]["names"]["Symbol"]["members"]
+    ops = surface["mxnet.ndarray"]["names"]
+    out = []
+    for m, sig in sorted(members.items()):
+        if sig != "(self, *args, **kwargs)" or m not in ops or m in SKIP:
+            continue
+        arrays, variadic, attr_names = op_params(ops[m].get("signature") or "")
+        spec, attrs = _inputs(m, arrays, variadic)
+        if not spec:
+            continue
+        grp = "Symbol." + m
+        variants = [("base", attrs)] + [("%s=%r" % (a, v), dict(attrs, **{a: v}))
+                                        for a in attr_names for v in ATTR_VARIANTS.get(a, [])[:2]]
+        for tag, at in variants:
+            names = ["v%d" % i for i in range(len(spec))]
+            code = "\n".join([
+                "vs = [sym.var(n) for n in %r]" % names,
+                "s = " + _call("vs[0]." + m, ["vs[%d]" % i for i in range(1, len(spec))], at),
+                "vals = {%s}" % ", ".join("%r: %s" % (n, _arr_src(x)) for n, x in zip(names, spec)),
+                "R = [s.list_arguments(), s.list_outputs(),"
+                " s.infer_shape(**{k: v.shape for k, v in vals.items()}), s.eval(**vals)]"])
+            out.append(_case("%s/%s" % (grp, tag), grp, code))
+    return out
+
+
 def generated_cases(surface):
     names = surface["mxnet.ndarray"]["names"]
     out = []
@@ -409,7 +436,8 @@ def all_cases():
     """Every case, in a fixed order, with unique ids."""
     import manual  # noqa: PLC0415 - sibling module, same sys.path
     surface = load_surface()
-    cases = generated_cases(surface) + method_cases(surface) + manual.cases()
+    cases = (generated_cases(surface) + method_cases(surface) + manual.cases()
+             + symbol_method_cases(surface))
     seen = set()
     for c in cases:
         base, i = c["id"], 1

@@ -136,6 +136,7 @@ DOCUMENTED = (
     ("unary/bool", "MXNet bug: negating bool arrays"),
     ("__setitem__/[:, 1]=A((2, 1)", "extension: broadcasting assigned values"),
     ("props/handle", "no C handles"),
+    ("randint/out", "extension: out= of another dtype"),
     ("BatchNorm/axis=", "MXNet bug: BatchNorm does not check gamma's shape for axis != 1"),
 )
 

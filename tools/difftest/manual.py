@@ -1,6 +1,7 @@
 """Hand-written difftest cases: non-generated functions, NDArray/Symbol methods, autograd.
 
-Each entry is (group, tag, code); code leaves its result in ``R``.
+Each entry is (group, tag, code); code leaves its result in ``R``. The code strings are data
+and are kept on one line each even where that passes the line-length limit.
 """
 
 X = "x = A((2, 3))\n"
@@ -473,9 +474,38 @@ def sparse_cases():
         ("cast_storage", "R = nd.cast_storage(A((2, 3)), stype='csr')")])
 
 
+def random_cases():
+    """nd.random wrappers: compared on shapes, dtypes and result types only."""
+    items = []
+    for fn, args in (("uniform", "0, 1"), ("normal", "0, 1"), ("exponential", "1"),
+                     ("gamma", "1, 1"), ("poisson", "1"), ("negative_binomial", "1, 0.5"),
+                     ("generalized_negative_binomial", "1, 1"), ("randint", "0, 5")):
+        items += [("%s/scalars" % fn, "R = nd.random.%s(%s, shape=(2, 3))" % (fn, args)),
+                  ("%s/noshape" % fn, "R = nd.random.%s(%s)" % (fn, args)),
+                  ("%s/int-shape" % fn, "R = nd.random.%s(%s, shape=4)" % (fn, args)),
+                  ("%s/dtype" % fn, "R = nd.random.%s(%s, shape=(2,), dtype='float64')" % (fn, args)),
+                  ("%s/out" % fn, "o = nd.zeros((2, 3))\nr = nd.random.%s(%s, shape=(2, 3), out=o)\nR = (r, r is o)" % (fn, args))]
+    for fn, arr in (("uniform", "A((2,)), A((2,), kind='p') + 3"), ("normal", "A((2,)), A((2,), kind='p')"),
+                    ("exponential", "A((2,), kind='p')"), ("poisson", "A((2,), kind='p')"),
+                    ("gamma", "A((2,), kind='p'), A((2,), kind='p')")):
+        items += [("%s/arrays" % fn, "R = nd.random.%s(%s, shape=3)" % (fn, arr)),
+                  ("%s/arrays-noshape" % fn, "R = nd.random.%s(%s)" % (fn, arr))]
+    items += [("randn", "R = nd.random.randn(2, 3)"), ("randn-kw", "R = nd.random.randn(2, loc=1, scale=2)"),
+              ("shuffle", "R = nd.random.shuffle(A((4, 2)))"),
+              ("multinomial", "R = nd.random.multinomial(A((2, 3), kind='p') / 10)"),
+              ("multinomial-shape", "R = nd.random.multinomial(A((2, 3), kind='p') / 10, shape=4)"),
+              ("multinomial-prob", "R = nd.random.multinomial(A((2, 3), kind='p') / 10, get_prob=True)"),
+              ("uniform_like", "R = nd.random.uniform_like(A((2, 3)))"),
+              ("normal_like", "R = nd.random.normal_like(A((2, 3), 'float64'), loc=1)"),
+              ("seed", "mx.random.seed(3)\nR = nd.random.uniform(shape=(2,)).shape")]
+    return [("nd.random." + tag.split("/")[0], tag, code) for tag, code in items]
+
+
 def cases():
     out = []
     for group, tag, code in (nd_functions() + ndarray_methods() + autograd_cases()
                              + symbol_cases() + sparse_cases()):
         out.append({"id": "%s/%s" % (group, tag), "group": group, "code": code, "random": False})
+    for group, tag, code in random_cases():
+        out.append({"id": "%s/%s" % (group, tag), "group": group, "code": code, "random": True})
     return out
