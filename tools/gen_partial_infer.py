@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from partial_infer_cases import SHAPE_CASES, TYPE_CASES  # noqa: E402
+from partial_infer_cases import NP_SHAPE_CASES, SHAPE_CASES, TYPE_CASES  # noqa: E402
 
 import mxnet as mx  # noqa: E402
 import numpy as np  # noqa: E402
@@ -28,9 +28,9 @@ def _listify(shapes):
     return None if shapes is None else [None if s is None else list(s) for s in shapes]
 
 
-def _shape_case(expr, given, np_mode):
+def _shape_case(expr, given, np_mode, convert=True):
     symbol = eval(expr, {"sym": mx.sym, "mx": mx})
-    given = {k: (_np_form(v) if np_mode else v) for k, v in given.items()}
+    given = {k: (_np_form(v) if np_mode and convert else v) for k, v in given.items()}
     given = {k: tuple(v) for k, v in given.items() if v is not None}
     with mx.np_shape(np_mode):
         try:
@@ -60,6 +60,10 @@ def main():
                                 "given": {k: (_np_form(v) if np_mode else v)
                                           for k, v in given.items()},
                                 "result": _shape_case(expr, given, np_mode)})
+    for expr, given in NP_SHAPE_CASES:  # already in NumPy spelling (0 is a real size)
+        shape_cases.append({"expr": expr, "np_shape": True, "np_only": True,
+                            "given": {k: list(v) for k, v in given.items()},
+                            "result": _shape_case(expr, given, True, convert=False)})
     type_cases = [{"expr": expr, "given": given, "result": _type_case(expr, given)}
                   for expr, given in TYPE_CASES]
     with open(OUT, "w") as f:  # one case per line: small diffs when the battery grows

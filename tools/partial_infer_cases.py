@@ -1,7 +1,8 @@
 """The battery of graphs for tools/gen_partial_infer.py: (Symbol expression, given shapes).
 
 Shapes use MXNet's legacy spelling (0 = unknown dim, None = not given); the generator also
-runs every case in NumPy-shape mode with 0 written as -1.
+runs every case in NumPy-shape mode with 0 written as -1. NP_SHAPE_CASES run in NumPy-shape
+mode only, spelled as given there (-1 unknown, 0 a real zero-size dim).
 """
 V = "sym.var('{}')".format
 D, A, B, C = V("data"), V("a"), V("b"), V("c")
@@ -248,6 +249,29 @@ SHAPE_CASES = [
      "name='bn')", {"data": (0, 3, 0, 0)}),
     ("sym.Concat(sym.var('a'), sym.FullyConnected(sym.var('b'), num_hidden=4, name='fc'), "
      "dim=1, name='cat')", {"a": (0, 3), "b": (2, 5)}),
+]
+
+NP_SHAPE_CASES = [
+    (op("FullyConnected", D, num_hidden=4), {"data": (0, -1)}),
+    (op("FullyConnected", D, num_hidden=4), {"data": (-1, 0)}),
+    (op("Convolution", D, kernel=(3, 3), num_filter=2), {"data": (0, 3, -1, 8)}),
+    (op("broadcast_add", A, B), {"a": (0, 1), "b": (1, -1)}),
+    (op("broadcast_add", A, B), {"a": (0, 3), "b": (-1, 3)}),
+    (op("elemwise_add", A, B), {"a": (0, -1), "b": (-1, 3)}),
+    (op("Concat", A, B, dim=1), {"a": (2, 0), "b": (2, 3)}),
+    (op("Concat", A, B, dim=1), {"a": (-1, 0), "b": (2, -1)}),
+    (op("Reshape", D, shape=(-1, 3)), {"data": (0, 3)}),
+    (op("Reshape", D, shape=(0, -1)), {"data": (0, -1, 3)}),
+    (op("sum", D, axis=1), {"data": (0, -1)}),
+    (op("dot", A, B), {"a": (0, -1), "b": (3, 4)}),
+    (op("Embedding", D, input_dim=3, output_dim=2), {"data": (0,)}),
+    (op("BatchNorm", D), {"data": (0, 3, -1)}),
+    (op("transpose", D), {"data": (0, -1, 2)}),
+    (op("relu", D), {"data": ()}),
+    (op("SliceChannel", D, num_outputs=2), {"data": (0, 4)}),
+    (op("stack", A, B), {"a": (0, 3), "b": (-1, 3)}),
+    (op("pick", D, V("index"), axis=1), {"data": (0, 5)}),
+    (op("Pooling", D, kernel=(2, 2), stride=(2, 2)), {"data": (0, 3, 8, -1)}),
 ]
 
 TYPE_CASES = [

@@ -61,6 +61,28 @@ def _from_rule(shape):
     return tuple(-1 if int(d) <= 0 else int(d) for d in shape)
 
 
+_ZERO_PROBES = (100003, 200006)  # stand-ins for real zero-size dims handed to legacy rules
+
+
+def _unprobe(first, second):
+    """Internal shape from a rule's results for the two zero-dim stand-ins (see _rule)."""
+    if not first or not second or len(first) != len(second):
+        return None
+    return tuple(_unprobe_dim(int(a), int(b)) for a, b in zip(first, second))
+
+
+def _unprobe_dim(a, b):
+    if a == b:
+        return a if a > 0 else -1
+    low, high = _ZERO_PROBES
+    step, rest = divmod(low * (b - a), high - low)
+    if not rest and a - step >= 0:
+        return a - step  # affine in the stand-in: its value at size 0
+    if a % low == 0 and b % high == 0:
+        return 0  # a product of stand-ins
+    return -1
+
+
 def _merge(old, new, where):
     """Combine two partial shapes; raise on a conflict. Returns the merged shape."""
     if new is None:
@@ -145,17 +167,39 @@ class GraphInference:
         return self._snapshot(in_keys + out_keys) != before
 
     def _rule(self, node, in_keys, out_keys, names):
-        ins = [_to_rule(self.shape.get(k)) for k in in_keys]
+        shapes = [self.shape.get(k) for k in in_keys]
+        if self.np_shape and any(s is not None and 0 in s for s in shapes):
+            new_ins, outs = self._rule_with_zero_dims(node, shapes)
+        else:
+            new_ins, outs = self._call_rule(node, [_to_rule(s) for s in shapes])
+            new_ins = [_from_rule(s) for s in new_ins]
+            outs = [_from_rule(s) for s in outs or ()]
+        for key, name, shape in zip(in_keys, names, new_ins):
+            self._set_shape(key, shape, node, f"input {name!r}")
+        for j, (key, shape) in enumerate(zip(out_keys, outs)):
+            self._set_shape(key, shape, node, f"output {j}")
+        return any(s is not None for s in outs)  # the rule decided the outputs: no probing
+
+    @staticmethod
+    def _call_rule(node, shapes):
         try:
-            new_ins, outs = node.op.infer_shape(node.parsed(), list(ins))
+            return node.op.infer_shape(node.parsed(), list(shapes))
         except MXNetError as err:
             raise ShapeError(f"infer_shape failed at node {node.name!r} ({node.op.name}): "
                              f"{err}") from None
-        for key, name, shape in zip(in_keys, names, new_ins):
-            self._set_shape(key, _from_rule(shape), node, f"input {name!r}")
-        for j, (key, shape) in enumerate(zip(out_keys, outs or ())):
-            self._set_shape(key, _from_rule(shape), node, f"output {j}")
-        return any(outs or ())  # the rule decided the outputs: no probing
+
+    def _rule_with_zero_dims(self, node, shapes):
+        """NumPy-shape mode: rules spell unknown dims as 0, so real zero-size dims go in as two
+        large stand-in sizes; a result dim that moves with them is extrapolated back to size 0
+        (copies, sums and products of the zero dims come out exact), else it is unknown."""
+        runs = []
+        for size in _ZERO_PROBES:
+            spelled = [None if s is None else tuple(size if d == 0 else max(d, 0) for d in s)
+                       for s in shapes]
+            runs.append(self._call_rule(node, spelled))
+        (ins1, outs1), (ins2, outs2) = runs
+        return ([_unprobe(a, b) for a, b in zip(ins1, ins2)],
+                [_unprobe(a, b) for a, b in zip(outs1 or (), outs2 or ())])
 
     def _fallback_dtypes(self, node, in_keys, out_keys):
         """Output dtypes without shapes: the op's ``dtype`` attribute, else its first input's."""
