@@ -223,3 +223,47 @@ def test_python_error_in_a_backward_becomes_mxnet_error():
         y = Bad()(x)
     with pytest.raises(MXNetError, match="backward failed"):
         y.backward()
+
+
+def test_empty_and_out_of_range_outputs_of_other_ops():
+    # AdaptiveAvgPooling2D to an empty size: MXNet gives (1, 1, 0, 0); torch refused the backward
+    x = nd.ones((1, 1, 4, 4))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.contrib.AdaptiveAvgPooling2D(x, output_size=(0, 0))
+    y.backward()
+    assert y.shape == (1, 1, 0, 0)
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.zeros((1, 1, 4, 4)))
+    # SVMOutput over an empty batch
+    d = nd.zeros((0, 3))
+    d.attach_grad()
+    with mx.autograd.record():
+        y = nd.SVMOutput(d, nd.zeros((0,)))
+    y.backward()
+    assert d.grad.shape == (0, 3)
+
+
+@pytest.mark.parametrize("ignore", [float("nan"), float("inf")])
+def test_softmax_output_non_finite_ignore_label_ignores_nothing(ignore):
+    # MXNet 1.9.1: the gradient row of label 0 is [-0.75, 0.25, 0.25, 0.25] either way
+    x = nd.ones((3, 4))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.SoftmaxOutput(x, nd.array([0, 1, 2]), ignore_label=ignore, use_ignore=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy()[0], [-0.75, 0.25, 0.25, 0.25], rtol=1e-6)
+
+
+def test_split_v2_huge_sections_refused_at_once():
+    with pytest.raises(ShapeError, match="_split_v2: sections=2147483648"):
+        nd._internal._split_v2(nd.ones((2, 5)), indices=[0], axis=1, sections=2 ** 31)
+    pieces = nd._internal._split_v2(nd.ones((2, 5)), indices=[0], axis=1, sections=7)
+    assert [p.shape for p in pieces] == [(2, 1)] * 5 + [(2, 0)] * 2  # as MXNet 1.9.1
+
+
+def test_batchnorm_parameter_shapes_and_axis_checked():
+    args = [nd.ones(3), nd.zeros(3), nd.zeros(3), nd.ones(3)]
+    with pytest.raises(ShapeError, match="BatchNorm: input 'gamma' has shape \\(4,\\)"):
+        nd.BatchNorm(nd.ones((2, 3)), nd.ones(4), *args[1:])
+    with pytest.raises(ShapeError, match="BatchNorm: axis=5 is out of range"):
+        nd.BatchNorm(nd.ones((2, 3)), *args, axis=5)
