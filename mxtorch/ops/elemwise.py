@@ -49,7 +49,7 @@ class _Cbrt(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = torch.copysign(torch.abs(x).pow(1.0 / 3.0), x)
+        y = _cbrt_value(x)
         ctx.save_for_backward(y)
         return y
 
@@ -64,7 +64,7 @@ class _Rcbrt(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x):
-        root = torch.copysign(torch.abs(x).pow(1.0 / 3.0), x)
+        root = _cbrt_value(x)
         ctx.save_for_backward(x, root)
         return 1.0 / root
 
@@ -91,16 +91,22 @@ class _Gammaln(torch.autograd.Function):
         return grad * torch.where(pole, big, torch.digamma(x))
 
 
-def _cbrt(x):
-    return _Cbrt.apply(x)
+def _cbrt_value(x):
+    return torch.copysign(torch.abs(x).pow(1.0 / 3.0), x)
 
 
-def _rcbrt(x):
-    return _Rcbrt.apply(x)
+def _with_grad(fn, function):
+    """``fn`` when nothing needs a gradient, else ``function`` (the custom-gradient form)."""
+    def compute(x):
+        if x.requires_grad and torch.is_grad_enabled():
+            return function.apply(x)
+        return fn(x)
+    return compute
 
 
-def _gammaln(x):
-    return _Gammaln.apply(x)
+_cbrt = _with_grad(_cbrt_value, _Cbrt)
+_rcbrt = _with_grad(lambda x: 1.0 / _cbrt_value(x), _Rcbrt)
+_gammaln = _with_grad(torch.lgamma, _Gammaln)
 
 
 def _gamma(x):
