@@ -284,3 +284,13 @@ def test_symbol_fluent_methods_name_nodes_after_the_method():
         assert x.swapaxes(dim1=0, dim2=1).name == "swapaxes0"
         assert x.broadcast_axes(axis=0, size=2).name == "broadcast_axes0"
         assert x.reshape((1,)).name == "reshape0"
+
+
+def test_pick_of_1d_data_keeps_one_element_axis():
+    """MXNet 1.9.1: pick over 1-d data gives shape (1,) (not 0-d), in nd and in inference."""
+    data = mx.nd.array([1, 2, 3])
+    out = mx.nd.pick(data, mx.nd.array([1]))
+    assert out.shape == (1,) and out.asnumpy().tolist() == [2.0]
+    assert mx.nd.pick(data, mx.nd.array([1]), keepdims=True).shape == (1,)
+    args, outs, _ = mx.sym.pick(mx.sym.var("a"), mx.sym.var("b")).infer_shape(a=(3,))
+    assert args == [(3,), (1,)] and outs == [(1,)]

@@ -91,7 +91,7 @@ def _pick_shape(a, in_shapes):
     if data is None or a["axis"] is None:
         return in_shapes, None
     ax = one_axis("pick", data, a["axis"])
-    dropped = tuple(data[:ax]) + tuple(data[ax + 1:])
+    dropped = (tuple(data[:ax]) + tuple(data[ax + 1:])) or (1,)  # MXNet: 1-d data gives (1,)
     out = tuple(data[:ax]) + (1,) + tuple(data[ax + 1:]) if a["keepdims"] else dropped
     return [data, dropped if index is None else index], [out]
 
@@ -107,14 +107,14 @@ def pick(data, index, axis, keepdims, mode):
         raise MXNetError("pick: axis=None is not supported; give the axis to pick along")
     ax = one_axis("pick", data.shape, axis)
     kept = data.shape[:ax] + (1,) + data.shape[ax + 1:]
-    dropped = data.shape[:ax] + data.shape[ax + 1:]
+    dropped = (data.shape[:ax] + data.shape[ax + 1:]) or (1,)  # MXNet: 1-d data gives (1,)
     if index.shape not in (kept, dropped):
         raise ShapeError(f"pick: 'index' has shape {tuple(index.shape)}, expected "
                          f"{tuple(dropped)} (or {tuple(kept)}) for data of shape "
                          f"{tuple(data.shape)} and axis={axis}")
     idx = _fit(as_index(index), data.shape[ax], mode).reshape(kept)
     out = torch.gather(data, ax, idx)
-    return out if keepdims else out.squeeze(ax)
+    return out if keepdims or data.dim() == 1 else out.squeeze(ax)
 
 
 # --------------------------------------------------------------------------------------------
