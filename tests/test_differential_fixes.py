@@ -294,3 +294,15 @@ def test_pick_of_1d_data_keeps_one_element_axis():
     assert mx.nd.pick(data, mx.nd.array([1]), keepdims=True).shape == (1,)
     args, outs, _ = mx.sym.pick(mx.sym.var("a"), mx.sym.var("b")).infer_shape(a=(3,))
     assert args == [(3,), (1,)] and outs == [(1,)]
+
+
+def test_zero_d_array_empty_key_and_len():
+    """MXNet 1.9.1: ``s[()]`` of a 0-d array returns it; ``len(s)`` raises IndexError."""
+    s = nd.array(5)
+    assert s.shape == ()
+    r = s[()]
+    assert r.shape == () and float(r.asnumpy()) == 5.0
+    with pytest.raises(IndexError):
+        len(s)
+    with pytest.raises(TypeError):  # NumPy's type, kept for code written against NumPy
+        len(s)

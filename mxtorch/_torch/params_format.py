@@ -326,7 +326,7 @@ def sparse_to_dense(stype, shape, data, aux):
             raise RuntimeError("size beyond any memory")
         out = torch.zeros(tuple(shape), dtype=data.dtype, device=data.device)
     except RuntimeError as err:  # allocation failure (torch raises RuntimeError)
-        # NOTE: mxtorch keeps sparse arrays as dense values, so the full shape must fit.
+        # NOTE: only asked for when a sparse record must become a dense array.
         raise MXNetError(f"cannot hold the {stype} array of shape {tuple(shape)} "
                          f"({nbytes} bytes when dense): {str(err).splitlines()[0]}") from None
     if data.numel() == 0:

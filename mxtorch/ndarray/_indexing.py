@@ -97,7 +97,9 @@ def getitem(array, key):
             result = result.reshape(1)
         return _wrap(_grad_aware(lambda: result, t), array._ctx)
     if t.dim() == 0:
-        raise IndexError("cannot index a 0-d array")
+        if key == ():  # MXNet: x[()] of a 0-d array is the array itself (a view)
+            return _wrap(_grad_aware(lambda: t.view(()), t), array._ctx)
+        raise IndexError(f"cannot index a 0-d array with {key!r}; only x[()] is allowed")
     tkey, advanced = _normalize(key, t.shape, t.device)
 
     def select():

@@ -330,7 +330,7 @@ class NDArray:
 
     def __len__(self):
         if self._t.dim() == 0:
-            raise TypeError("len() of a 0-d array")
+            raise _ScalarLenError("len() of a 0-d array")
         return self._t.shape[0]
 
     def __iter__(self):
@@ -652,6 +652,7 @@ def unary_method(op_name):
         return _call(op_name, self)
     return method
 
+
 # --------------------------------------------------------------------------------------------
 # the rest of MXNet's ``ndarray.ndarray`` module namespace
 # --------------------------------------------------------------------------------------------
@@ -683,3 +684,7 @@ def __getattr__(name):
     # mxtorch keeps them in the package (``ndarray/__init__``), which imports this module first.
     from . import _late_names
     return _late_names.lookup(name)
+
+
+class _ScalarLenError(IndexError, TypeError):
+    """``len()`` of a 0-d array: MXNet raises IndexError, NumPy TypeError; catch either."""
