@@ -267,3 +267,14 @@ def test_batchnorm_parameter_shapes_and_axis_checked():
         nd.BatchNorm(nd.ones((2, 3)), nd.ones(4), *args[1:])
     with pytest.raises(ShapeError, match="BatchNorm: axis=5 is out of range"):
         nd.BatchNorm(nd.ones((2, 3)), *args, axis=5)
+
+
+def test_symbol_with_absurd_output_count_is_refused_at_once():
+    # used to hang building a Symbol with 2**31 outputs
+    x = mx.sym.var("x")
+    with pytest.raises(AttributeParseError, match="SliceChannel: the attributes ask for"):
+        mx.sym.SliceChannel(x, num_outputs=2 ** 31)
+    with pytest.raises(AttributeParseError, match="_split_v2: the attributes ask for 2147483648"):
+        mx.sym._internal._split_v2(x, indices=[0], axis=1, sections=2 ** 31)
+    with pytest.raises(AttributeParseError, match="SliceChannel: the attributes ask for -3"):
+        mx.sym.SliceChannel(x, num_outputs=-3)

@@ -28,6 +28,7 @@ Run (no MXNet needed)::
     .venv/bin/python tools/opfuzz.py --quick         # a fast subset (what CI runs)
     .venv/bin/python tools/opfuzz.py --ops BatchNorm,take --show all
     .venv/bin/python tools/opfuzz.py --json out.json # machine-readable results
+    .venv/bin/python tools/opfuzz.py --door sym      # through Symbol bind/forward/backward
 
 Exit status 1 when any case is ``unnamed``, ``other``, ``crash`` or ``hang``.
 """
@@ -395,11 +396,50 @@ def run_case(mx, case, train):
     return "ok", ""
 
 
+def _sym_call(mx, case, train):
+    """The case through the Symbol door: bind over variables, forward, backward."""
+    import numpy as np
+    from mxtorch.symbol._gen import SYM_FUNCTIONS
+    label, seed, arrays_np, kwargs = case
+    fn = SYM_FUNCTIONS[seed.op.name]
+    names = [f"v{i}_{n}" for i, n in enumerate(seed.inputs)]
+    variables = [mx.sym.var(n) for n in names]
+    if seed.variadic:
+        sym = fn(*variables, **dict(kwargs))
+    else:
+        sym = fn(**dict(zip(seed.inputs, variables)), **dict(kwargs))
+    given = {n: mx.nd.array(x, dtype=x.dtype) for n, x in zip(names, arrays_np)}
+    args = {n: given[n] for n in sym.list_arguments() if n in given}
+    aux = {n: given[n] for n in sym.list_auxiliary_states() if n in given}
+    grads = {n: mx.nd.zeros(a.shape, dtype=a.dtype) for n, a in args.items()
+             if np.dtype(a.dtype).kind == "f"}
+    ex = sym.bind(mx.cpu(), args=args, args_grad=grads, grad_req="write", aux_states=aux)
+    outs = ex.forward(is_train=train)
+    if grads and all(np.dtype(o.dtype).kind == "f" for o in outs):
+        ex.backward([mx.nd.ones(o.shape, dtype=o.dtype) for o in outs])
+    for o in list(outs) + list(grads.values()):
+        o.wait_to_read() if 0 in o.shape else o.asnumpy()
+
+
+def run_case_sym(mx, case, train):
+    """``run_case`` through the Symbol/Executor door."""
+    from mxtorch.base import MXNetError
+    try:
+        _sym_call(mx, case, train)
+    except MXNetError as err:
+        text = str(err)
+        named = any(n in text for n in _names_of(case[1].op)) or case[1].op.name.lower() in text
+        return ("clean" if named else "unnamed"), f"{type(err).__name__}: {_first(text)}"
+    except Exception as err:  # noqa: BLE001
+        return "other", f"{type(err).__name__}: {_first(str(err))}"
+    return "ok", ""
+
+
 def _first(text):
     return (text.strip().splitlines() or [""])[0][:300]
 
 
-def child_main(ops, quick, resume):
+def child_main(ops, quick, resume, door="nd"):
     """Run the cases of ``ops`` in order; print one START and one RESULT line per case."""
     _child_setup()
     import mxtorch as mx
@@ -429,7 +469,8 @@ def child_main(ops, quick, resume):
                     continue
                 label = case[0] + ("" if len(modes) == 1 else (" train" if train else " predict"))
                 print("START", key, json.dumps(label), flush=True)
-                outcome, detail = run_case(mx, case, train)
+                runner = run_case_sym if door == "sym" else run_case
+                outcome, detail = runner(mx, case, train)
                 _emit({"op": name, "case": label, "key": key, "outcome": outcome,
                        "detail": detail, "seed": case[1].source})
     print("DONE", flush=True)
@@ -441,8 +482,12 @@ def _emit(record):
 
 # =========================================================================== parent side
 
+DOOR = ["nd"]  # the door the children use (set by main)
+
+
 def _spawn(ops, quick, resume=None):
-    cmd = [sys.executable, os.path.abspath(__file__), "--child", ",".join(ops)]
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", ",".join(ops),
+           "--door", DOOR[0]]
     if quick:
         cmd.append("--quick")
     if resume:
@@ -617,13 +662,16 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=25, help="ops per child process")
     parser.add_argument("--case-timeout", type=float, default=30.0, help="seconds per case")
     parser.add_argument("--show", choices=("bad", "all"), default="bad")
+    parser.add_argument("--door", choices=("nd", "sym"), default="nd",
+                        help="call ops through mx.nd (default) or Symbol bind/forward/backward")
     parser.add_argument("--json", help="write every result record to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--resume", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
-        child_main(args.child.split(","), args.quick, args.resume)
+        child_main(args.child.split(","), args.quick, args.resume, args.door)
         return 0
+    DOOR[0] = args.door
     ops = [o for o in args.ops.split(",") if o] or all_op_names()
     start = time.time()
     results = run_all(ops, args.quick, args.jobs, args.batch, args.case_timeout)

@@ -193,7 +193,11 @@ class OpDef:
     def output_count(self, attrs):
         if self.static_num_outputs is not None:
             return self.static_num_outputs
-        return self.num_outputs(attrs)
+        count = self.num_outputs(attrs)
+        if not 0 <= count <= MAX_OUTPUTS:  # a Symbol with 2**31 outputs would never finish
+            raise AttributeParseError(f"{self.name}: the attributes ask for {count} outputs; "
+                                      f"an operator has 0 to {MAX_OUTPUTS}")
+        return count
 
     def aux_names(self, attrs):
         return tuple(self.aux(attrs)) if callable(self.aux) else self.aux
@@ -229,6 +233,7 @@ class OpDef:
 
 
 REGISTRY: dict = {}
+MAX_OUTPUTS = 1 << 16
 
 
 def defop(name, *, inputs=("data",), attrs=(), **spec):
