@@ -38,8 +38,6 @@ _add(["_imdecode", "_cvimdecode", "_cvimread", "_cvimresize", "_cvcopyMakeBorder
      "OpenCV image codec kernels; image decoding belongs to mx.image, which is not part of "
      "the core runtime yet")
 _add(["_set_value"], "legacy assignment helper; write `x[:] = value` instead")
-_add(["_contrib_DeformablePSROIPooling"],
-     "Deformable R-FCN pooling is not implemented yet (PSROIPooling and ROIAlign are)")
 
 
 _add(["_contrib_dgl_adjacency", "_contrib_dgl_csr_neighbor_non_uniform_sample",
