@@ -438,7 +438,9 @@ def sparse_apply(op, arrays, attrs, out=None):
     """
     stypes = [a.stype for a in arrays]
     want = op.stype(attrs, stypes) if op.stype is not None else "default"
-    if not isinstance(want, str):  # several outputs: storage fallback, dense results
+    if not isinstance(want, str):  # several outputs: the op's kernel, else dense results
+        if op.sparse_compute is not None and out is None:
+            return _apply_multi(op, arrays, attrs, list(want))
         want = "default"
     ctx = arrays[0]._ctx if arrays else current_context()
     result = NotImplemented
@@ -460,6 +462,17 @@ def sparse_apply(op, arrays, attrs, out=None):
     if STATE.recording:
         autograd.mark_recorded(result.data if isinstance(result, SparseParts) else result)
     return _deliver(result, ctx, out, op)
+
+
+def _apply_multi(op, arrays, attrs, wants):
+    """An op with several outputs and a sparse kernel (DGL graph ops): one array each."""
+    ctx = arrays[0]._ctx if arrays else current_context()
+    inputs = [a._parts() if a._sparse else a._t for a in arrays]
+    result = _run(lambda: op.sparse_compute(inputs, None, **attrs))
+    if result is NotImplemented:
+        return _fallback(op, arrays, attrs, None, "default", ctx)
+    outs = [_deliver(_conform(r, w), ctx, None, op) for r, w in zip(result, wants)]
+    return outs[0] if len(outs) == 1 else outs
 
 
 def _fallback(op, arrays, attrs, out, want, ctx):

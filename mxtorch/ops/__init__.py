@@ -8,4 +8,5 @@ from ._unsupported import UNSUPPORTED  # noqa: F401
 from . import (elemwise, creation, shape, sequence, reduce, indexing, matrix,  # noqa: F401
                nn, conv, norm, loss_ops, rnn, spatial, random, linalg, update, contrib,
                detection, image, sparse, custom, quantized, deformable_pool)
+from . import graph  # noqa: F401,E402 - DGL graph ops (after sparse: reuses its table)
 from . import _sparse_grad  # noqa: F401,E402 - gradient storage types (after sparse)

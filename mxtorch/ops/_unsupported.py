@@ -8,7 +8,6 @@ _ONEDNN = ("a oneDNN/MKLDNN fused-subgraph op produced only by MXNet's own graph
 _INTERNAL = "an MXNet engine internal with no user-facing semantics"
 _NP = ("part of MXNet's NumPy-interface (mx.np/npx) internals; the mx.np front end is a "
        "separate feature")
-_DGL = "DGL graph-sampling kernel (deep graph library integration), out of scope"
 _QUANT = ("oneDNN int8 quantized inference kernel; quantized models must be re-exported in "
           "float")
 
@@ -26,11 +25,6 @@ _add(["_CachedOp", "_CachedOpThreadSafe", "_CrossDeviceCopy", "_NoGradient", "_N
       "_Native", "_broadcast_backward", "_split_v2_backward", "_CustomFunction"], _INTERNAL)
 
 
-_add(["_contrib_backward_gradientmultiplier", "_contrib_backward_hawkesll",
-      "_contrib_backward_index_copy", "_contrib_backward_quadratic"],
-     "a backward (gradient) node; mxtorch computes gradients with torch autograd")
-
-
 _add(["_foreach", "_while_loop", "_cond"],
      "symbolic control-flow (subgraph) operators are not supported yet; "
      "mx.nd.contrib.foreach/while_loop/cond run the same loops imperatively")
@@ -40,9 +34,6 @@ _add(["_imdecode", "_cvimdecode", "_cvimread", "_cvimresize", "_cvcopyMakeBorder
 _add(["_set_value"], "legacy assignment helper; write `x[:] = value` instead")
 
 
-_add(["_contrib_dgl_adjacency", "_contrib_dgl_csr_neighbor_non_uniform_sample",
-      "_contrib_dgl_csr_neighbor_uniform_sample", "_contrib_dgl_graph_compact",
-      "_contrib_dgl_subgraph", "_contrib_edge_id"], _DGL)
 _add(["_contrib_quantized_batch_norm", "_contrib_quantized_rnn"], _QUANT)
 
 
