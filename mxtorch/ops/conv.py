@@ -123,6 +123,7 @@ def _conv_shape(a, in_shapes):
                          f"{len(kernel) + 2} dims for kernel={kernel}")
     channels = data[_channel_axis(layout, len(data))]
     group, nf = a["num_group"], a["num_filter"]
+    _check_positive("Convolution", num_group=(group,))
     if channels and channels % group:
         raise ShapeError(f"Convolution: data has {channels} channels, not divisible by "
                          f"num_group={group}")
@@ -209,6 +210,7 @@ def _deconv_shape(a, in_shapes):
                          f"{len(kernel) + 2} dims for kernel={kernel}")
     channels = data[_channel_axis(layout, len(data))]
     group, nf = a["num_group"], a["num_filter"]
+    _check_positive("Deconvolution", num_group=(group,))
     expected = {"weight": _weight_shape(channels, nf // group, kernel, layout), "bias": (nf,)}
     filled = fill_inputs("Deconvolution", _bias_inputs(a), in_shapes, expected)
     spatial = _deconv_geometry(a, _spatial(data, layout))[4]
@@ -670,6 +672,7 @@ def _deform_shape(op_name, names, a, in_shapes):
     kernel = tuple(a["kernel"])
     stride, dilate, pad = _geometry(op_name, kernel, a["stride"], a["dilate"], a["pad"])
     nf, group = a["num_filter"], a["num_group"]
+    _check_positive(op_name, num_group=(group,), num_deformable_group=(a["num_deformable_group"],))
     ho, wo = (_conv_out(n, k, s, d, p) for n, k, s, d, p in
               zip(data[2:], kernel, stride, dilate, pad))
     k = kernel[0] * kernel[1]
