@@ -278,3 +278,16 @@ def test_symbol_with_absurd_output_count_is_refused_at_once():
         mx.sym._internal._split_v2(x, indices=[0], axis=1, sections=2 ** 31)
     with pytest.raises(AttributeParseError, match="SliceChannel: the attributes ask for -3"):
         mx.sym.SliceChannel(x, num_outputs=-3)
+
+
+def test_multi_weight_update_with_one_weight_through_both_doors():
+    # one weight: one output (a tensor); the Executor used to fail on a 1-tuple, and the nd
+    # door refused MXNet's out=[weight] form
+    w, g = nd.ones(3), nd.ones(3)
+    got = nd.multi_sgd_update(w, g, lrs=(0.1,), wds=(0.0,), num_weights=1, out=[w])
+    assert isinstance(got, list) and got[0] is w
+    np.testing.assert_allclose(w.asnumpy(), [0.9] * 3, rtol=1e-6)
+    sym = mx.sym.multi_sgd_update(mx.sym.var("w"), mx.sym.var("g"), lrs=(0.1,), wds=(0.0,),
+                                  num_weights=1)
+    ex = sym.bind(mx.cpu(), args={"w": nd.ones(3), "g": nd.ones(3)})
+    np.testing.assert_allclose(ex.forward()[0].asnumpy(), [0.9] * 3, rtol=1e-6)

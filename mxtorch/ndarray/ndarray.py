@@ -510,6 +510,9 @@ def _apply_dense(op, arrays, attrs, out=None):
         autograd.mark_recorded(result)
     if single:
         if out is not None:
+            if type(out) in (list, tuple) and len(out) == 1:  # MXNet accepts out=[array]
+                _write_out(out[0], result, op)
+                return out
             return _write_out(out, result, op)
         return _wrap(result, ctx)
     results = [_wrap(r, ctx) for r in result]

@@ -34,7 +34,9 @@ def _kernel(fn):
     @functools.wraps(fn)
     def compute(*args, **kwargs):
         with torch.no_grad():
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
+        # multi-weight kernels return a tuple; with one weight the op has one output (a tensor)
+        return out[0] if type(out) is tuple and len(out) == 1 else out
     return compute
 
 
