@@ -182,3 +182,29 @@ def test_gradient_nodes():
     for name in ("backward_hawkesll", "backward_index_copy", "backward_quadratic"):
         with pytest.raises(MXNetError, match="gradient node"):
             getattr(mx.nd.contrib, name)()
+
+
+def test_sample_truncation_keeps_first_found():
+    # oracle case: BFS order 3, 2, 5, 1, then 0 and 4 from vertex 3; max 5 drops vertex 4
+    dense = np.array([[0, 0, 1, 2, 3, 4], [0, 0, 5, 6, 0, 7], [0, 8, 9, 0, 10, 0],
+                      [11, 12, 0, 13, 14, 0], [15, 0, 16, 17, 18, 0],
+                      [19, 20, 21, 22, 23, 24]], dtype=np.int64)
+    g = mx.nd.array(dense, dtype="int64").tostype("csr")
+    with pytest.warns(UserWarning, match="truncated"):
+        outs = mx.nd.contrib.dgl_csr_neighbor_uniform_sample(
+            g, _i64([3, 2, 5, 1]), _i64([1, 0, 3, 5]), num_hops=2, num_neighbor=64,
+            max_num_vertices=5)
+    assert outs[0].asnumpy().tolist() == [0, 1, 2, 3, 5, 5]
+    assert outs[1].asnumpy().tolist() == [0, 1, 2, 3, 5, 5]
+    assert _parts(outs[2]) == ([11, 12, 13, 14], [0, 1, 3, 4], [0, 0, 0, 0, 4, 4])
+    assert _parts(outs[3]) == ([5, 6, 7], [2, 3, 5], [0, 0, 3, 3, 3, 3])
+    assert outs[4].asnumpy().tolist() == [1, 0, 0, 0, 0]
+    assert outs[5].asnumpy().tolist() == [0, 0, 1, 0, 0]
+    compact = mx.nd.contrib.dgl_graph_compact(outs[3], outs[1], graph_sizes=(5,),
+                                              return_mapping=False)
+    assert _parts(compact) == ([0, 1, 2], [2, 3, 4], [0, 0, 3, 3, 3, 3])
+    with pytest.raises(MXNetError, match="missing from"):  # MXNet aborts: edge to vertex 4
+        mx.nd.contrib.dgl_graph_compact(outs[2], outs[0], graph_sizes=(5,),
+                                        return_mapping=False)
+    with pytest.raises(MXNetError, match="max_num_vertices"):  # MXNet aborts
+        mx.nd.contrib.dgl_csr_neighbor_uniform_sample(g, _i64([0, 1, 2]), max_num_vertices=2)

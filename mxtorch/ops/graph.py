@@ -224,7 +224,7 @@ def _sample_one(g, seeds, prob, num_hops, num_neighbor, max_vertices):
     if truncated:
         warnings.warn("dgl_csr_neighbor_sample: the sampling is truncated because it reached "
                       "max_num_vertices; use fewer seeds or a smaller neighbourhood")
-    kept = sorted(layer)[:max_vertices]
+    kept = sorted(list(layer)[:max_vertices])  # the first found, listed in id order
     return kept, layer, edges
 
 
@@ -267,6 +267,9 @@ def _sampler(name, with_prob):
             seeds = _vertices(name, seeds, "seed array")
             if seeds.numel() and (int(seeds.min()) < 0 or int(seeds.max()) >= g.shape[0]):
                 raise MXNetError(f"{name}: a seed vertex lies outside [0, {g.shape[0]})")
+            if seeds.numel() > max_num_vertices:
+                raise MXNetError(f"{name}: max_num_vertices ({max_num_vertices}) must be at "
+                                 f"least the number of seeds ({seeds.numel()})")
             found = _sample_one(g, seeds, prob, num_hops, num_neighbor, max_num_vertices)
             sets.append(_sample_outputs(g, *found, max_num_vertices))
         result = [s[0] for s in sets] + [s[1] for s in sets]
@@ -325,8 +328,9 @@ def _compact_one(g, vids, size):
     pos[vids[:size]] = torch.arange(size)
     rows = _rows_of(indptr[:size + 1])
     cols = pos[indices[:end]] if end else indices[:0]
-    keep = cols >= 0
-    rows, cols = rows[keep], cols[keep]
+    if bool((cols < 0).any()):
+        raise MXNetError("dgl_graph_compact: an edge leads to a vertex missing from the first "
+                         f"{size} entries of its vertex array")
     return _csr((size, size), torch.arange(rows.numel(), dtype=torch.int64), rows, cols)
 
 
