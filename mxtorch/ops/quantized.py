@@ -1,6 +1,6 @@
 """Quantized (int8/uint8) inference operators of ``mx.nd.contrib``: quantized_flatten,
 quantized_act, quantized_pooling, quantized_concat, quantized_fully_connected, quantized_conv,
-quantized_embedding, quantized_elemwise_add, quantized_elemwise_mul.
+quantized_embedding, quantized_elemwise_add, quantized_elemwise_mul, quantized_batch_norm.
 
 Each takes quantized data with its float range (``min_data``/``max_data``, one value each) and
 returns ``(output, min_output, max_output)``. Values follow MXNet 1.9.1's CPU (oneDNN) build:
@@ -12,6 +12,7 @@ from ..base import DTypeError, ShapeError
 from ._attrs import BOOL, INT, Enum
 from ._registry import VARIADIC, REGISTRY, Attr, defop
 from .contrib import _CALIB_ATTRS, _LIMITS, _max_abs, _range_out, _scalar
+from .norm import _BN_ATTRS
 
 _QUANT_OUT = dict(num_outputs=3, output_names=("output", "min_output", "max_output"),
                   same_dtype=())
@@ -376,3 +377,52 @@ def quantized_elemwise_mul(lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max, min_cal
     scale = (span_l * span_r) / (torch.tensor(127.5) * 127.5) * (127.5 / span_o)
     out = torch.trunc(product.float() * scale).clamp(-128, 127).to(torch.int8)
     return out, _range_out(min_calib_range, dev), _range_out(max_calib_range, dev)
+
+
+def _qbn_shapes(attrs, in_shapes):
+    """infer_shape: gamma, beta and the moving stats are (C,) with C = data.shape[1]; the
+    ranges hold one value each."""
+    data = in_shapes[0]
+    chans = None if data is None or len(data) < 2 else (data[1],)
+    return [data] + [s or chans for s in in_shapes[1:5]] + [(1,), (1,)], None
+
+
+@defop("_contrib_quantized_batch_norm",
+       inputs=("data", "gamma", "beta", "moving_mean", "moving_var", "min_data", "max_data"),
+       aux=("moving_mean", "moving_var"), attrs=_BN_ATTRS, infer_shape=_qbn_shapes,
+       infer_type=lambda a, d: (["int8"] + ["float32"] * 6, ["int8", "float32", "float32"]),
+       **_QUANT_OUT)
+def quantized_batch_norm(data, gamma, beta, moving_mean, moving_var, min_data, max_data, *, eps,
+                         momentum, fix_gamma, use_global_stats, output_mean_var, axis, cudnn_off,
+                         min_calib_range, max_calib_range):
+    """Inference BatchNorm of int8 data (channels on axis 1) requantized to int8 over the
+    calibrated range ``min_calib_range``/``max_calib_range`` (required), which is also the
+    output range. As MXNet's oneDNN kernel: ``fix_gamma`` is ignored (gamma is used), the
+    scale is gamma / sqrt(var + eps) / sqrt(1 + eps) * (|data range| / 127) * (127 / R), the
+    shift (beta - mean * gamma / sqrt(var + eps)) * (127.5 / R), R = max|calib range|; the
+    sum rounds to nearest (ties to even) and saturates to [-128, 127]."""
+    op = "quantized_batch_norm"
+    if data.dtype != torch.int8 and data.device.type != "meta":
+        raise DTypeError(f"{op}: data must be int8, got {data.dtype} (uint8 input is not "
+                         "supported by mxtorch)")
+    if axis != 1 or data.dim() < 2:
+        raise ShapeError(f"{op}: channels must be on axis 1 of data with at least 2 axes "
+                         f"(MXNet's kernel), got axis={axis} for shape {tuple(data.shape)}")
+    if min_calib_range is None or max_calib_range is None:
+        raise ValueError(f"{op}: min_calib_range and max_calib_range are required (the "
+                         "calibrated output range)")
+    shape = (1, -1) + (1,) * (data.dim() - 2)
+    f32 = dict(dtype=torch.float32, device=data.device)
+    span_in = _max_abs(_scalar(op, "min_data", min_data), _scalar(op, "max_data", max_data))
+    span_out = _max_abs(torch.tensor(min_calib_range), torch.tensor(max_calib_range)).float()
+    eps32 = torch.tensor(eps, **f32)
+    invstd = 1 / torch.sqrt(moving_var.float() + eps32)
+    # NOTE: this float32 order reproduces MXNet's int8 values exactly on the captured cases.
+    weight = gamma.float() * invstd * (span_in.float() / 127) * (127 / span_out.to(data.device))
+    shift = (beta.float() - moving_mean.float() * gamma.float() * invstd) \
+        * (127.5 / span_out.to(data.device))
+    keep = 1 / torch.sqrt(1 + eps32)
+    out = data.float() * weight.view(shape) * keep + shift.view(shape)
+    dev = data.device
+    return (torch.round(out).clamp(-128, 127).to(torch.int8),
+            _range_out(min_calib_range, dev), _range_out(max_calib_range, dev))
