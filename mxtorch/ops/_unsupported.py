@@ -34,7 +34,7 @@ _add(["_imdecode", "_cvimdecode", "_cvimread", "_cvimresize", "_cvcopyMakeBorder
 _add(["_set_value"], "legacy assignment helper; write `x[:] = value` instead")
 
 
-_add(["_contrib_quantized_batch_norm", "_contrib_quantized_rnn"], _QUANT)
+_add(["_contrib_quantized_rnn"], _QUANT)
 
 
 def reason(name):
