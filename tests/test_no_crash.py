@@ -291,3 +291,15 @@ def test_multi_weight_update_with_one_weight_through_both_doors():
                                   num_weights=1)
     ex = sym.bind(mx.cpu(), args={"w": nd.ones(3), "g": nd.ones(3)})
     np.testing.assert_allclose(ex.forward()[0].asnumpy(), [0.9] * 3, rtol=1e-6)
+
+
+def test_symbol_door_errors_are_mxnet_errors():
+    # an output too large to allocate at bind, and a rule that indexed a missing axis
+    x = mx.sym.var("x")
+    y = mx.sym.Deconvolution(x, mx.sym.var("w"), kernel=(2, 2), num_filter=1,
+                             stride=(10 ** 6, 10 ** 6))
+    with pytest.raises(MXNetError, match="deconvolution"):
+        y.bind(mx.cpu(), args={"x": nd.ones((1, 1, 4, 4)), "w": nd.ones((1, 1, 2, 2))})
+    kl = mx.sym.IdentityAttachKLSparseReg(x, mx.sym.var("m"))
+    with pytest.raises(MXNetError, match="IdentityAttachKLSparseReg"):
+        kl.bind(mx.cpu(), args={"x": nd.ones((6,))}, aux_states={"m": nd.ones((5,))}).forward()

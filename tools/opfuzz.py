@@ -428,7 +428,8 @@ def run_case_sym(mx, case, train):
         _sym_call(mx, case, train)
     except MXNetError as err:
         text = str(err)
-        named = any(n in text for n in _names_of(case[1].op)) or case[1].op.name.lower() in text
+        # Symbol errors may name the node instead ("bilinearresize2d3_like")
+        named = any(n in text or n.lower() in text for n in _names_of(case[1].op))
         return ("clean" if named else "unnamed"), f"{type(err).__name__}: {_first(text)}"
     except Exception as err:  # noqa: BLE001
         return "other", f"{type(err).__name__}: {_first(str(err))}"

@@ -477,8 +477,8 @@ def _along_axis1(v, ndim):
               Attr("penalty", FLOAT, 0.001, "Weight of the KL penalty"),
               Attr("momentum", FLOAT, 0.9, "Momentum of the moving average")),
        infer_shape=lambda a, s: (fill_inputs("IdentityAttachKLSparseReg", ("data", "moving_avg"),
-                                             s, {"moving_avg": (s[0][1],)}) if known(s[0])
-                                 else s, None),
+                                             s, {"moving_avg": (s[0][1],)})
+                                 if known(s[0]) and len(s[0]) > 1 else s, None),
        train_aware=True)
 def kl_sparse_reg(data, moving_avg, sparseness_target, penalty, momentum, is_train=False):
     """Identity; in training the backward adds ``penalty * d KL(target || avg)/d avg``.

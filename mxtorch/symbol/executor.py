@@ -348,7 +348,11 @@ def _initial_outputs(symbol, names, args, ctx):
         return []
     if not shapes or not types or any(s is None or 0 in s for s in shapes):
         return []
-    return [zeros(s, ctx=ctx, dtype=t) for s, t in zip(shapes, types)]
+    try:
+        return [zeros(s, ctx=ctx, dtype=t) for s, t in zip(shapes, types)]
+    except RuntimeError as err:  # e.g. a huge stride or pad inferred an output beyond memory
+        raise MXNetError(f"bind: cannot allocate the outputs of {symbol.name} with shapes "
+                         f"{shapes}: {str(err).splitlines()[0]}") from err
 
 
 def _bound_shapes(symbol, args, aux):
