@@ -208,3 +208,22 @@ def test_sample_truncation_keeps_first_found():
                                         return_mapping=False)
     with pytest.raises(MXNetError, match="max_num_vertices"):  # MXNet aborts
         mx.nd.contrib.dgl_csr_neighbor_uniform_sample(g, _i64([0, 1, 2]), max_num_vertices=2)
+
+
+def test_non_uniform_sample_frequencies():
+    # oracle, 1500 draws of one neighbour of vertex 0: 0.408, 0.344, 0.086, 0.162
+    # (probabilities 0.9, 0.8, 0.2, 0.4 normalised); tolerance 0.08 for 400 draws
+    g = mx.nd.sparse.csr_matrix((np.arange(1, 5, dtype=np.int64), np.arange(1, 5, dtype=np.int64),
+                                 np.array([0, 4, 4, 4, 4, 4], np.int64)), shape=(5, 5))
+    prob = mx.nd.array([0.5, 0.9, 0.8, 0.2, 0.4])
+    mx.random.seed(7)
+    counts = np.zeros(5)
+    seeds = [_i64([0])] * 20  # 20 independent draws per call
+    for _ in range(20):
+        out = mx.nd.contrib.dgl_csr_neighbor_non_uniform_sample(
+            g, prob, *seeds, num_hops=1, num_neighbor=1, max_num_vertices=5)
+        for csr in out[20:40]:
+            picked = csr.indices.asnumpy()
+            assert picked.shape == (1,)
+            counts[picked[0]] += 1
+    np.testing.assert_allclose(counts[1:] / 400, [0.408, 0.344, 0.086, 0.162], atol=0.08)

@@ -1,8 +1,8 @@
 """Differential check of the deterministic DGL graph ops against MXNet 1.9.1.
 
-Run (needs the oracle):  ~/mxref/bin/python tools/dgl_diff.py gen /tmp/dgl_cases.json
+Run (needs the oracle):  ~/mxref/bin/python tools/dgl_diff.py gen /tmp/dgl_cases.json [SEED]
                          .venv/bin/python tools/dgl_diff.py check /tmp/dgl_cases.json
-Random graphs; samplers with num_neighbor >= every degree (no random choice left), edge_id,
+Random graphs; both samplers with num_neighbor >= every degree (no random choice left), edge_id,
 dgl_subgraph, dgl_adjacency and dgl_graph_compact. Prints the number of cases and mismatches.
 """
 import json
@@ -42,10 +42,18 @@ def _run(mx, case):
         outs = mx.nd.contrib.dgl_subgraph(g, *[i64(v) for v in case["sets"]],
                                           return_mapping=True)
         return [_parts(o) for o in outs]
-    outs = mx.nd.contrib.dgl_csr_neighbor_uniform_sample(
-        g, *[i64(s) for s in case["seeds"]], num_hops=case["hops"], num_neighbor=64,
-        max_num_vertices=case["max"])
     k = len(case["seeds"])
+    seeds = [i64(s) for s in case["seeds"]]
+    if kind == "nsample":
+        outs = mx.nd.contrib.dgl_csr_neighbor_non_uniform_sample(
+            g, mx.nd.array(case["prob"]), *seeds, num_hops=case["hops"], num_neighbor=64,
+            max_num_vertices=case["max"])
+        return [[outs[i].asnumpy().tolist()[-1], _parts(outs[k + i]),
+                 outs[2 * k + i].asnumpy()[:int(outs[i].asnumpy()[-1])].tolist(),
+                 outs[3 * k + i].asnumpy()[:int(outs[i].asnumpy()[-1])].tolist()]
+                for i in range(k)]
+    outs = mx.nd.contrib.dgl_csr_neighbor_uniform_sample(
+        g, *seeds, num_hops=case["hops"], num_neighbor=64, max_num_vertices=case["max"])
     result = []
     for i in range(k):
         count = int(outs[i].asnumpy()[-1])
@@ -76,13 +84,17 @@ def _cases(seed=0, count=150):
                  for _ in range(int(rng.integers(1, 3)))]
         yield dict(base, kind="sample", seeds=seeds, hops=int(rng.integers(0, 4)),
                    max=int(rng.integers(max(map(len, seeds)), 2 * n + 2)))
+        yield dict(base, kind="nsample", seeds=seeds, hops=int(rng.integers(0, 4)),
+                   max=int(rng.integers(max(map(len, seeds)), 2 * n + 2)),
+                   prob=rng.random(n).astype(np.float32).tolist())
 
 
 def main():
     mode, path = sys.argv[1], sys.argv[2]
     if mode == "gen":
         import mxnet as mx
-        cases = [dict(c, expected=_run(mx, c)) for c in _cases()]
+        seed = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+        cases = [dict(c, expected=_run(mx, c)) for c in _cases(seed)]
         with open(path, "w") as f:
             json.dump(cases, f)
         print(f"{len(cases)} cases written")

@@ -68,8 +68,10 @@ def _empty(shape, dtype):
 
 
 def _dense_refusal(name):
+    short = name.replace("_contrib_", "")
+
     def compute(*args, **attrs):
-        raise MXNetError(f"{name.replace('_contrib_', '')}: only works on csr graphs (MXNet has no dense kernel for "
+        raise MXNetError(f"{short}: only works on csr graphs (MXNet has no dense kernel for "
                          f"this operator); convert the graph with .tostype('csr')")
     return compute
 
