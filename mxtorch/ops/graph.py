@@ -100,13 +100,16 @@ def _edge_id(inputs, out, **attrs):
         raise ShapeError(f"edge_id: u and v must have the same length, got {u.shape[0]} "
                          f"and {v.shape[0]}")
     indptr, indices = g.aux
+    cols = max(g.shape[1], 1)
+    keys, order = torch.sort(_rows_of(indptr) * cols + indices, stable=True)
+    a, b = u.to(torch.int64), v.to(torch.int64)
+    valid = (a >= 0) & (a < g.shape[0]) & (b >= 0) & (b < g.shape[1])
+    query = torch.where(valid, a * cols + b, torch.full_like(a, -1))
+    at = torch.searchsorted(keys, query).clamp(max=max(keys.numel() - 1, 0))
+    found = valid & (keys[at] == query) if keys.numel() else torch.zeros_like(valid)
     result = torch.full((u.shape[0],), -1, dtype=g.data.dtype)
-    for i, (a, b) in enumerate(zip(u.to(torch.int64).tolist(), v.to(torch.int64).tolist())):
-        if 0 <= a < g.shape[0]:
-            lo, hi = int(indptr[a]), int(indptr[a + 1])
-            hit = (indices[lo:hi] == b).nonzero()
-            if hit.numel():
-                result[i] = g.data[lo + int(hit[0])]
+    if keys.numel():
+        result[found] = g.data[order[at[found]]]
     return result
 
 
