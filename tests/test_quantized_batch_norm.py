@@ -31,7 +31,7 @@ def _call(data, params, lo, hi, **attrs):
 
 @pytest.mark.parametrize("case", CASES, ids=[f"seed{c['seed']}" for c in CASES])
 def test_matches_oracle_exactly(case):
-    data, *params = _gen.make_inputs(case["seed"], case["axis"])
+    data, *params = _gen.make_inputs(case["seed"], case["axis"], case["data_dtype"])
     out, lo, hi = _call(data, params, *case["range"], eps=case["eps"],
                         fix_gamma=case["fix_gamma"], min_calib_range=case["calib"][0],
                         max_calib_range=case["calib"][1])
@@ -61,5 +61,5 @@ def test_refusals_are_clear():
     with pytest.raises(MXNetError, match="axis"):
         _call(data, params, -1.0, 1.0, axis=3, min_calib_range=-1.0, max_calib_range=1.0)
     with pytest.raises(MXNetError, match="int8"):
-        _call(data.astype(np.uint8), params, 0.0, 1.0, min_calib_range=-1.0,
+        _call(data.astype(np.int32), params, 0.0, 1.0, min_calib_range=-1.0,
               max_calib_range=1.0)

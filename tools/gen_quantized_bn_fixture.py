@@ -16,7 +16,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "tests", "fixtures", "quantized_batch_norm.json")
 
-# (min_data, max_data, min_calib, max_calib, eps, fix_gamma, axis, seed)
+# (min_data, max_data, min_calib, max_calib, eps, fix_gamma, axis, seed[, data dtype])
 CASES = [
     (-3.0, 3.0, -4.0, 4.0, 1e-3, False, 1, 1),
     (-3.0, 3.0, -4.0, 4.0, 0.1, True, 1, 2),
@@ -27,13 +27,18 @@ CASES = [
     (-0.3, 0.2, -6.0, 0.5, 1e-3, False, 1, 7),
     (-3.0, 3.0, 0.5, 4.0, 1e-3, False, 1, 8),
     (-4.0, 1.0, -4.0, -0.5, 1e-3, False, 1, 9),
+    (0.0, 6.0, -4.0, 4.0, 1e-3, False, 1, 10, "uint8"),
+    (0.0, 2.0, -5.0, 5.0, 0.1, True, 1, 11, "uint8"),
+    (0.0, 9.0, -1.0, 3.0, 1e-5, False, 1, 12, "uint8"),
 ]
 
 
-def make_inputs(seed, axis, shape=(2, 4, 5, 3)):
-    """Seeded int8 data and float32 gamma, beta, moving_mean, moving_var (channels on axis)."""
+def make_inputs(seed, axis, dtype="int8", shape=(2, 4, 5, 3)):
+    """Seeded int8/uint8 data and float32 gamma, beta, moving_mean, moving_var (channels on
+    axis)."""
     rng = np.random.RandomState(seed)
-    data = rng.randint(-128, 128, shape).astype(np.int8)
+    low, high = (-128, 128) if dtype == "int8" else (0, 256)
+    data = rng.randint(low, high, shape).astype(dtype)
     chans = shape[axis]
     gamma = rng.uniform(0.5, 2, chans)
     beta = rng.uniform(-1, 1, chans)
@@ -45,14 +50,15 @@ def make_inputs(seed, axis, shape=(2, 4, 5, 3)):
 def main():
     import mxnet as mx
     cases = []
-    for mind, maxd, cmin, cmax, eps, fix_gamma, axis, seed in CASES:
-        data, gamma, beta, mean, var = make_inputs(seed, axis)
+    for mind, maxd, cmin, cmax, eps, fix_gamma, axis, seed, *kind in CASES:
+        dtype = kind[0] if kind else "int8"
+        data, gamma, beta, mean, var = make_inputs(seed, axis, dtype)
         out, omin, omax = mx.nd.contrib.quantized_batch_norm(
-            mx.nd.array(data, dtype="int8"), mx.nd.array(gamma), mx.nd.array(beta),
+            mx.nd.array(data, dtype=dtype), mx.nd.array(gamma), mx.nd.array(beta),
             mx.nd.array(mean), mx.nd.array(var), mx.nd.array([mind]), mx.nd.array([maxd]),
             eps=eps, fix_gamma=fix_gamma, axis=axis, min_calib_range=cmin, max_calib_range=cmax)
         cases.append({"range": [mind, maxd], "calib": [cmin, cmax], "eps": eps,
-                      "fix_gamma": fix_gamma, "axis": axis, "seed": seed,
+                      "fix_gamma": fix_gamma, "axis": axis, "seed": seed, "data_dtype": dtype,
                       "output": out.asnumpy().astype(int).tolist(), "dtype": np.dtype(out.dtype).name,
                       "min_output": float(omin.asscalar()), "max_output": float(omax.asscalar())})
     with open(OUT, "w") as f:

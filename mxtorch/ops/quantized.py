@@ -395,16 +395,16 @@ def _qbn_shapes(attrs, in_shapes):
 def quantized_batch_norm(data, gamma, beta, moving_mean, moving_var, min_data, max_data, *, eps,
                          momentum, fix_gamma, use_global_stats, output_mean_var, axis, cudnn_off,
                          min_calib_range, max_calib_range):
-    """Inference BatchNorm of int8 data (channels on axis 1) requantized to int8 over the
-    calibrated range ``min_calib_range``/``max_calib_range`` (required), which is also the
-    output range. As MXNet's oneDNN kernel: ``fix_gamma`` is ignored (gamma is used), the
-    scale is gamma / sqrt(var + eps) / sqrt(1 + eps) * (|data range| / 127) * (127 / R), the
-    shift (beta - mean * gamma / sqrt(var + eps)) * (127.5 / R), R = max|calib range|; the
-    sum rounds to nearest (ties to even) and saturates to [-128, 127]."""
+    """Inference BatchNorm of int8 or uint8 data (channels on axis 1) requantized to int8
+    over the calibrated range ``min_calib_range``/``max_calib_range`` (required), which is
+    also the output range. As MXNet's oneDNN kernel: ``fix_gamma`` is ignored (gamma is
+    used); uint8 data is read halved (q >> 1); the scale is gamma / sqrt(var + eps) /
+    sqrt(1 + eps) * (|data range| / 127) * (127 / R), the shift (beta - mean * gamma /
+    sqrt(var + eps)) * (127.5 / R), R = max|calib range|; the sum rounds to nearest (ties to
+    even) and saturates to [-128, 127]."""
     op = "quantized_batch_norm"
-    if data.dtype != torch.int8 and data.device.type != "meta":
-        raise DTypeError(f"{op}: data must be int8, got {data.dtype} (uint8 input is not "
-                         "supported by mxtorch)")
+    if data.dtype not in (torch.int8, torch.uint8) and data.device.type != "meta":
+        raise DTypeError(f"{op}: data must be int8 or uint8, got {data.dtype}")
     if axis != 1 or data.dim() < 2:
         raise ShapeError(f"{op}: channels must be on axis 1 of data with at least 2 axes "
                          f"(MXNet's kernel), got axis={axis} for shape {tuple(data.shape)}")
@@ -422,7 +422,9 @@ def quantized_batch_norm(data, gamma, beta, moving_mean, moving_var, min_data, m
     shift = (beta.float() - moving_mean.float() * gamma.float() * invstd) \
         * (127.5 / span_out.to(data.device))
     keep = 1 / torch.sqrt(1 + eps32)
-    out = data.float() * weight.view(shape) * keep + shift.view(shape)
+    # NOTE: MXNet's kernel reads uint8 data halved (q >> 1) on the int8 scale of the range.
+    values = (data // 2 if data.dtype == torch.uint8 else data).float()
+    out = values * weight.view(shape) * keep + shift.view(shape)
     dev = data.device
     return (torch.round(out).clamp(-128, 127).to(torch.int8),
             _range_out(min_calib_range, dev), _range_out(max_calib_range, dev))
