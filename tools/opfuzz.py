@@ -259,11 +259,11 @@ def _shape_variants(np, quick):
         return [np.zeros((0, 2 ** 31 + 7), x.dtype) if i == 0 else x
                 for i, x in enumerate(arrays)]
 
-    def large(arrays):  # ~4M elements along the first axis of the first input
+    def large(arrays):  # ~1M elements along the first axis of the first input
         x = arrays[0]
         if not x.ndim or not x.size:
             return arrays
-        reps = max(1, (1 << 22) // x.size)
+        reps = max(1, (1 << 20) // x.size)
         return [np.repeat(x, reps, axis=0)] + list(arrays[1:])
 
     table = {"zero_batch": zero_dim(0), "zero_first": zero_dim(0, "first"),
