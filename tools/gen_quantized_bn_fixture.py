@@ -59,7 +59,8 @@ def main():
             eps=eps, fix_gamma=fix_gamma, axis=axis, min_calib_range=cmin, max_calib_range=cmax)
         cases.append({"range": [mind, maxd], "calib": [cmin, cmax], "eps": eps,
                       "fix_gamma": fix_gamma, "axis": axis, "seed": seed, "data_dtype": dtype,
-                      "output": out.asnumpy().astype(int).tolist(), "dtype": np.dtype(out.dtype).name,
+                      "output": out.asnumpy().astype(int).tolist(),
+                      "dtype": np.dtype(out.dtype).name,
                       "min_output": float(omin.asscalar()), "max_output": float(omax.asscalar())})
     with open(OUT, "w") as f:
         json.dump({"mxnet": mx.__version__, "cases": cases}, f, separators=(",", ":"))

@@ -1,4 +1,4 @@
-"""Deformable position-sensitive ROI pooling (Deformable R-FCN, ``_contrib_DeformablePSROIPooling``).
+"""Deformable position-sensitive ROI pooling (Deformable R-FCN): _contrib_DeformablePSROIPooling.
 
 Every (roi, output channel, bin) averages ``sample_per_part``^2 bilinear samples taken on a
 regular grid inside its bin; the bin is shifted by the learned offsets in ``trans`` (scaled by
@@ -61,29 +61,30 @@ def _check(data, rois, trans, output_dim, group, part, no_trans):
 
 
 def _interp(flat, plane, y, x, width):
-    """Bilinear reads at in-range (y, x) from ``flat``; ``plane`` is each channel's flat offset."""
+    """Bilinear reads at in-range (y, x) from ``flat``; ``plane`` is each channel's flat offset.
+
+    The upper corner is ceil (not floor + 1), so at integer positions both corners coincide and
+    the gradient w.r.t. the position is 0, as in MXNet."""
     y0, x0 = torch.floor(y.detach()), torch.floor(x.detach())
-    y1, x1 = torch.ceil(y.detach()), torch.ceil(x.detach())
     dy, dx = y - y0, x - x0
+    row0 = plane + y0.long() * width                  # one int64 add per row, not per sample
+    row1 = plane + torch.ceil(y.detach()).long() * width
+    c0, c1 = x0.long(), torch.ceil(x.detach()).long()
+    top, top_r = flat.take(row0 + c0), flat.take(row0 + c1)
+    bottom, bottom_r = flat.take(row1 + c0), flat.take(row1 + c1)
+    top = top + (top_r - top) * dx
+    return top + (bottom + (bottom_r - bottom) * dx - top) * dy
 
-    def read(r, c):
-        return flat.take(plane + (r.long() * width + c.long()))
-    top = read(y0, x0) * (1 - dx) + read(y0, x1) * dx
-    bottom = read(y1, x0) * (1 - dx) + read(y1, x1) * dx
-    return top * (1 - dy) + bottom * dy
 
-
-def _offsets(data, trans, rois_n, output_dim, classes, pooled, part, trans_std):
-    """Per (roi, output channel, bin) shift along y and x, each (R, D, P, P) (D is 1 without
-    trans)."""
+def _offsets(data, trans, rois_n, classes, pooled, part, trans_std):
+    """Per (roi, class, bin) shift along y and x, each (R, K, P, P) (K is 1 without trans)."""
     if trans is None:
         zero = data.new_zeros((rois_n, 1, pooled, pooled))
         return zero, zero
     idx = torch.arange(pooled, dtype=data.dtype, device=trans.device)
     part_idx = torch.floor(idx / pooled * part).long().clamp(max=part - 1)
-    cls = torch.arange(output_dim, device=trans.device) // (output_dim // classes)
-    t = trans.reshape(rois_n, classes, 2, part, part)[:, cls]              # (R, D, 2, part, part)
-    t = t[:, :, :, part_idx][:, :, :, :, part_idx] * trans_std            # (R, D, 2, P, P)
+    t = trans.reshape(rois_n, classes, 2, part, part)
+    t = t[:, :, :, part_idx][:, :, :, :, part_idx] * trans_std            # (R, K, 2, P, P)
     return t[:, :, 1], t[:, :, 0]
 
 
@@ -113,18 +114,20 @@ def deformable_psroi_pooling(data, rois, trans=None, *, spatial_scale, output_di
         return data.new_zeros((r, output_dim, p, p))
     boxes = rois.detach().to(data.dtype)
     start, extent = _roi_extent(boxes, spatial_scale)
-    off_y, off_x = _offsets(data, trans, r, output_dim, classes, p, part, trans_std)
-    # y varies with the bin row, x with the bin column; both with the channel's class and part.
-    ys = _bin_samples(start[:, 1], extent[:, 1], off_y, p, s, rows=True).unsqueeze(-1)
-    xs = _bin_samples(start[:, 0], extent[:, 0], off_x, p, s, rows=False).unsqueeze(-2)
+    off_y, off_x = _offsets(data, trans, r, classes, p, part, trans_std)
+    # y varies with the bin row, x with the bin column; both with the class and part. Sample
+    # positions are shared by the channels of one class: (R, K, 1, P, P, S, 1) and (..., 1, S).
+    ys = _bin_samples(start[:, 1], extent[:, 1], off_y, p, s, rows=True)[:, :, None, ..., None]
+    xs = _bin_samples(start[:, 0], extent[:, 0], off_x, p, s, rows=False)[:, :, None, ..., None, :]
     ok = ((ys >= -0.5) & (ys <= height - 0.5)) & ((xs >= -0.5) & (xs <= width - 0.5))
-    ys, xs = ys.clamp(0, height - 1), xs.clamp(0, width - 1)               # (R, D', P, P, S, S)
+    ys, xs = ys.clamp(0, height - 1), xs.clamp(0, width - 1)
     plane, valid = _planes(boxes, data.shape, output_dim, group_size, p)
+    plane = plane.view(r, ys.shape[1], -1, p, p, 1, 1)                       # (R, K, D/K, P, P)
     vals = _interp(data.reshape(-1), plane, ys, xs, width)
     vals = torch.where(ok, vals, torch.zeros((), dtype=vals.dtype, device=vals.device))
-    count = ok.expand_as(vals).sum((-2, -1))
+    count = ok.sum((-2, -1))
     out = torch.where(count > 0, vals.sum((-2, -1)) / count.clamp(min=1).to(vals.dtype), 0)
-    return out * valid.view(-1, 1, 1, 1).to(out.dtype)
+    return out.reshape(r, output_dim, p, p) * valid.view(-1, 1, 1, 1).to(out.dtype)
 
 
 def _roi_extent(boxes, spatial_scale):
