@@ -306,3 +306,17 @@ def test_zero_d_array_empty_key_and_len():
         len(s)
     with pytest.raises(TypeError):  # NumPy's type, kept for code written against NumPy
         len(s)
+
+
+@pytest.mark.parametrize("make, shapes, expected", [
+    (lambda a: sym.one_hot(a, depth=0), {"a": (3,)}, [(3, 0)]),
+    (lambda a: sym.repeat(a, repeats=0), {"a": (3,)}, [(0,)]),
+    (lambda a: sym.diag(a, k=3), {"a": (3, 3)}, [(0,)]),
+])
+def test_legacy_inference_keeps_computed_zero_size_outputs(make, shapes, expected):
+    """MXNet 1.9.1 (legacy shape mode): a zero-size result of an op with inputs is a real
+    shape, while a 0 in a creation op's ``shape`` still means unknown."""
+    _, outs, _ = make(sym.var("a")).infer_shape(**shapes)
+    assert outs == expected
+    with pytest.warns(UserWarning):
+        assert sym.zeros(shape=(0, 3)).infer_shape() == (None, None, None)

@@ -288,7 +288,7 @@ class GraphInference:
                              f"{err}") from None
         dtypes_known = all(d is not None for d in dtypes)
         for key, shape, dt in zip(out_keys, out_shapes, out_dtypes):
-            self._set_shape(key, self._computed(shape), node, "output")
+            self._set_shape(key, self._computed(shape, node), node, "output")
             if dtypes_known:
                 self.dtype.setdefault(key, dt)
 
@@ -313,12 +313,14 @@ class GraphInference:
         for key, a, b in zip(out_keys, first, second):
             if len(a) == len(b):
                 self._set_shape(key, self._computed(tuple(x if x == y else -1 for x, y in
-                                                          zip(a, b))), node, "output")
+                                                          zip(a, b)), node), node, "output")
 
-    def _computed(self, shape):
-        """A computed shape; in legacy mode a 0 dim (e.g. a creation op's ``shape`` attribute
-        in an exported graph) means unknown, as everywhere in that mode."""
-        if self.np_shape:
+    def _computed(self, shape, node):
+        """A computed shape. In legacy mode a 0 dim of a creation op's output (its ``shape``
+        attribute, e.g. an RNN begin state in an exported graph) means unknown; a zero-size
+        result of an op with inputs (``one_hot(depth=0)``, ``repeat(repeats=0)``) is real, as
+        in MXNet."""
+        if self.np_shape or node.inputs:
             return tuple(shape)
         return tuple(-1 if d == 0 else d for d in shape)
 
