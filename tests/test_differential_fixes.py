@@ -320,3 +320,12 @@ def test_legacy_inference_keeps_computed_zero_size_outputs(make, shapes, expecte
     assert outs == expected
     with pytest.warns(UserWarning):
         assert sym.zeros(shape=(0, 3)).infer_shape() == (None, None, None)
+
+
+def test_value_dependent_output_shape_stays_unknown_in_np_shape_mode():
+    """boolean_mask's output length depends on the index values: MXNet's inference leaves it
+    undecided in both shape modes (a meta run must not turn it into a real 0)."""
+    out = sym.contrib.boolean_mask(sym.var("data"), sym.var("index"))
+    with mx.np_shape(True):
+        with pytest.warns(UserWarning):
+            assert out.infer_shape(data=(4, 3), index=(4,)) == (None, None, None)

@@ -158,7 +158,9 @@ class GraphInference:
         ins = [self.shape.get(k) for k in in_keys]
         outs_done = all(_known(self.shape.get(k)) and k in self.dtype for k in out_keys)
         if all(_known(s) for s in ins) and not outs_done:
-            self._meta(node, in_keys, out_keys, ins)
+            # a rule that leaves an output dim unknown with every input known means the dim
+            # depends on input VALUES (boolean_mask): the meta run may give dtypes, not shapes
+            self._meta(node, in_keys, out_keys, ins, shapes=not ruled)
         elif (not outs_done and ins and all(s is not None for s in ins)
               and not ruled and self._may_probe(op, names, ins)
               and not all(_known(self.shape.get(k)) for k in out_keys)):
@@ -278,17 +280,18 @@ class GraphInference:
             for key in out_keys:
                 self.dtype.setdefault(key, known)
 
-    def _meta(self, node, in_keys, out_keys, shapes):
+    def _meta(self, node, in_keys, out_keys, in_shapes, shapes=True):
         from .._torch.meta import run_meta
         dtypes = [self.dtype.get(k) for k in in_keys]
         try:
-            out_shapes, out_dtypes = run_meta(node.op, node.parsed(), shapes, dtypes)
+            out_shapes, out_dtypes = run_meta(node.op, node.parsed(), in_shapes, dtypes)
         except MXNetError as err:
             raise ShapeError(f"infer_shape failed at node {node.name!r} ({node.op.name}): "
                              f"{err}") from None
         dtypes_known = all(d is not None for d in dtypes)
         for key, shape, dt in zip(out_keys, out_shapes, out_dtypes):
-            self._set_shape(key, self._computed(shape, node), node, "output")
+            if shapes:
+                self._set_shape(key, self._computed(shape, node), node, "output")
             if dtypes_known:
                 self.dtype.setdefault(key, dt)
 
