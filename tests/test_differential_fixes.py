@@ -329,3 +329,12 @@ def test_value_dependent_output_shape_stays_unknown_in_np_shape_mode():
     with mx.np_shape(True):
         with pytest.warns(UserWarning):
             assert out.infer_shape(data=(4, 3), index=(4,)) == (None, None, None)
+
+
+def test_slice_with_empty_negative_step_range_infers_zero_size():
+    """MXNet 1.9.1: slice(begin=0, end=n, step=-1) selects nothing; inference says so."""
+    a = sym.var("a")
+    _, outs, _ = sym.slice(a, begin=(0, 0), end=(2, 3), step=(None, -1)).infer_shape(a=(2, 3))
+    assert outs == [(2, 0)]
+    _, outs, _ = sym.crop(a, begin=(0, 0), end=(2, 3), step=(-1, -1)).infer_shape(a=(2, 3))
+    assert outs == [(0, 0)]

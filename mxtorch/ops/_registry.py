@@ -67,7 +67,8 @@ class OpDef:
     same_dtype : input names that must share one dtype (MXNet never promotes); default all.
     train_aware : compute takes ``is_train=`` (Dropout, BatchNorm...).
     shape_rule : "same" when every input and output has one shape (element-wise ops); shape
-        inference then fills unknown inputs from outputs too.
+        inference then fills unknown inputs from outputs too. "value" when output dims depend
+        on input values (boolean_mask): inference leaves the dims its rule cannot give unknown.
     partial_shape : how shape inference treats inputs with unknown dims when no rule decides:
         True (default) probes the op on meta tensors with two sizes for the unknown dims and
         keeps the output dims that do not change; False leaves the outputs unknown until every

@@ -321,7 +321,7 @@ def _boolean_mask_shape(attrs, in_shapes):
 
 
 @defop("_contrib_boolean_mask", inputs=("data", "index"), same_dtype=(),
-       infer_shape=_boolean_mask_shape,
+       infer_shape=_boolean_mask_shape, shape_rule="value",
        attrs=(Attr("axis", INT, 0, "Axis to select along"),))
 def boolean_mask(data, index, axis):
     """Slices of ``data`` along ``axis`` where ``index`` is non-zero (value-dependent shape)."""

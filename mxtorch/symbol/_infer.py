@@ -158,9 +158,9 @@ class GraphInference:
         ins = [self.shape.get(k) for k in in_keys]
         outs_done = all(_known(self.shape.get(k)) and k in self.dtype for k in out_keys)
         if all(_known(s) for s in ins) and not outs_done:
-            # a rule that leaves an output dim unknown with every input known means the dim
-            # depends on input VALUES (boolean_mask): the meta run may give dtypes, not shapes
-            self._meta(node, in_keys, out_keys, ins, shapes=not ruled)
+            # output dims that depend on input VALUES (boolean_mask) stay unknown: the meta
+            # run then gives dtypes only
+            self._meta(node, in_keys, out_keys, ins, shapes=op.shape_rule != "value")
         elif (not outs_done and ins and all(s is not None for s in ins)
               and not ruled and self._may_probe(op, names, ins)
               and not all(_known(self.shape.get(k)) for k in out_keys)):
