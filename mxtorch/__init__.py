@@ -20,6 +20,7 @@ from .attribute import AttrScope  # noqa: E402,F401
 from . import symbol  # noqa: E402
 from . import symbol as sym  # noqa: E402,F401
 from . import model  # noqa: E402,F401
+from . import metric  # noqa: E402,F401
 from . import operator  # noqa: E402,F401
 from . import test_utils  # noqa: E402,F401
 from . import executor, engine, runtime, util  # noqa: E402,F401
