@@ -1,0 +1,267 @@
+"""gluon.data: datasets, samplers, batchify and DataLoader (expected values from MXNet 1.9.1)."""
+import gc
+import multiprocessing
+import os
+import time
+
+import numpy as np
+import pytest
+
+import mxtorch as mx
+from mxtorch.gluon import data as gd
+from mxtorch.gluon.data import batchify
+
+
+def _np(batch):
+    if isinstance(batch, (list, tuple)):
+        return [_np(b) for b in batch]
+    return batch.asnumpy()
+
+
+# ---------------------------------------------------------------------------------- datasets
+
+def test_dataset_views():
+    ds = gd.SimpleDataset(list(range(10)))
+    assert [list(ds.shard(3, i)) for i in range(3)] == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    assert list(ds.take(3)) == [0, 1, 2] and len(ds.take(30)) == 10 and len(ds.take(None)) == 10
+    assert ds.filter(lambda x: x % 2)[1] == 3 and len(ds.filter(lambda x: x % 2)) == 5
+    assert type(ds.filter(lambda x: x % 2)).__name__ == "_FilteredDataset"
+    eager = ds.transform(lambda x: x * 2, lazy=False)
+    assert type(eager).__name__ == "SimpleDataset" and eager[3] == 6
+    assert ds.transform(lambda x: x + 1)[9] == 10
+    pairs = gd.ArrayDataset([1, 2], [3, 4])
+    assert pairs.transform_first(lambda x: x * 10)[1] == (20, 4)
+    assert pairs.transform(lambda x, y: x + y)[1] == 6
+    assert list(ds.sample(gd.FilterSampler(lambda x: x > 6, ds))) == [7, 8, 9]
+
+
+def test_dataset_errors():
+    ds = gd.SimpleDataset(list(range(10)))
+    with pytest.raises(AssertionError, match="Shard index of out bound: 3 out of 3"):
+        ds.shard(3, 3)
+    with pytest.raises(TypeError, match="Invalid sampler type: <class 'list'>"):
+        ds.sample([1, 2])
+    with pytest.raises(AssertionError, match="Needs at least 1 arrays"):
+        gd.ArrayDataset()
+    with pytest.raises(AssertionError, match="array\\[1\\] has 1"):
+        gd.ArrayDataset([1, 2], [1])
+
+
+def test_array_dataset_items():
+    ds = gd.ArrayDataset(mx.nd.arange(3), mx.nd.ones((3, 2)))
+    x, y = ds[1]
+    assert isinstance(x, np.float32) and x == 1.0  # 1-d NDArrays are kept as numpy
+    assert isinstance(y, mx.nd.NDArray) and y.shape == (2,)
+    assert gd.ArrayDataset(mx.nd.arange(3))[1] == 1.0 and gd.ArrayDataset([1, 2, 3])[1] == 2
+
+
+def test_record_file_dataset(tmp_path):
+    fix = os.path.join(os.path.dirname(__file__), "fixtures", "recordio")
+    ds = gd.RecordFileDataset(os.path.join(fix, "packed.rec"))
+    assert len(ds) == 4
+    header, body = mx.recordio.unpack(ds[1])
+    assert body == b"world!" and list(header.label) == [1.5, 2.0, -3.0]
+    with pytest.raises(IOError, match="missing.idx"):
+        gd.RecordFileDataset(str(tmp_path / "missing.rec"))
+
+
+# ---------------------------------------------------------------------------------- samplers
+
+def test_samplers():
+    assert list(gd.SequentialSampler(3, 2)) == [2, 3, 4] and len(gd.SequentialSampler(3, 2)) == 3
+    np.random.seed(0)
+    order = list(gd.RandomSampler(10))
+    assert sorted(order) == list(range(10)) and order != list(range(10))
+    f = gd.FilterSampler(lambda x: x > 5, gd.SimpleDataset(list(range(10))))
+    assert list(f) == [6, 7, 8, 9] and len(f) == 4
+    seq = gd.SequentialSampler(10)
+    assert list(gd.BatchSampler(seq, 3, "keep")) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    assert list(gd.BatchSampler(seq, 3, "discard")) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    assert len(gd.BatchSampler(seq, 3, "keep")) == 4 and len(gd.BatchSampler(seq, 3, "discard")) == 3
+
+
+def test_batch_sampler_rollover():
+    b = gd.BatchSampler(gd.SequentialSampler(10), 3, "rollover")
+    # MXNet 1.9.1: each pass starts with the previous pass's leftover indices
+    assert list(b) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]] and len(b) == 3
+    assert list(b) == [[9, 0, 1], [2, 3, 4], [5, 6, 7]] and len(b) == 4
+    assert list(b) == [[8, 9, 0], [1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    bad = gd.BatchSampler(gd.SequentialSampler(10), 3, "foo")
+    msg = "last_batch must be one of 'keep', 'discard', or 'rollover', but got foo"
+    with pytest.raises(ValueError, match=msg):
+        list(bad)
+    with pytest.raises(ValueError, match=msg):
+        len(bad)
+
+
+def test_interval_sampler():
+    assert list(gd.IntervalSampler(7, 3)) == [0, 3, 6, 1, 4, 2, 5]
+    assert list(gd.IntervalSampler(7, 3, rollover=False)) == [0, 3, 6]
+    assert len(gd.IntervalSampler(7, 3)) == 7 and len(gd.IntervalSampler(7, 3, False)) == 3
+    with pytest.raises(AssertionError, match="Interval 8 must be smaller than length 7"):
+        gd.IntervalSampler(7, 8)
+
+
+# ---------------------------------------------------------------------------------- batchify
+
+def test_default_batchify():
+    out = gd.dataloader.default_batchify_fn([(1, (2.5, np.int32(3)))] * 2)
+    assert isinstance(out, list) and out[0].dtype == np.int64
+    assert out[1][0].dtype == np.float64 and out[1][1].dtype == np.int32
+    assert gd.dataloader.default_batchify_fn([True, False]).dtype == np.bool_
+    stacked = gd.dataloader.default_batchify_fn([mx.nd.ones((2, 2)), mx.nd.zeros((2, 2))])
+    assert stacked.shape == (2, 2, 2) and stacked.dtype == np.float32
+    rows = gd.dataloader.default_batchify_fn([[1, 2], [3, 4]])
+    assert rows.shape == (2, 2) and rows.dtype == np.int64
+    with pytest.raises(TypeError, match="str.*batchify_fn"):
+        gd.dataloader.default_batchify_fn(["a", "b"])
+
+
+def test_batchify_classes():
+    a, b = np.array([1, 2, 3], "float32"), np.array([4], "float32")
+    pad = batchify.Pad(val=-1)([a, b])
+    np.testing.assert_array_equal(pad.asnumpy(), [[1, 2, 3], [4, -1, -1]])
+    assert batchify.Pad(round_to=4, dtype="int32")([a, b]).shape == (2, 4)
+    p2 = batchify.Pad(axis=1)([np.ones((2, 1)), np.ones((2, 3))])
+    assert p2.shape == (2, 2, 3) and p2.asnumpy()[0, :, 1:].sum() == 0
+    with pytest.raises(ValueError, match="sample 1 has shape"):
+        batchify.Pad()([np.ones((2, 1)), np.ones((2, 3))])
+    assert batchify.Stack()([a, a]).shape == (2, 3)
+    app = batchify.Append()([a, b])
+    assert [x.shape for x in app] == [(1, 3), (1, 1)]
+    grouped = batchify.Group(batchify.Stack(), batchify.AsList())([(a, "x"), (a, "y")])
+    assert grouped[0].shape == (2, 3) and grouped[1] == ["x", "y"]
+    assert batchify.Group([batchify.Stack(), batchify.Stack()])([(1, 2), (3, 4)])[1].shape == (2,)
+
+
+# ---------------------------------------------------------------------------------- DataLoader
+
+def test_dataloader_argument_conflicts():
+    ds = gd.SimpleDataset(list(range(10)))
+    bs = gd.BatchSampler(gd.SequentialSampler(10), 2)
+    with pytest.raises(ValueError, match="batch_size must be specified unless batch_sampler"):
+        gd.DataLoader(ds)
+    with pytest.raises(ValueError, match="shuffle must not be specified if sampler is specified"):
+        gd.DataLoader(ds, 2, shuffle=True, sampler=gd.SequentialSampler(10))
+    msg = "batch_size, shuffle, sampler and last_batch must not be specified if batch_sampler"
+    with pytest.raises(ValueError, match=msg):
+        gd.DataLoader(ds, 2, batch_sampler=bs)
+    with pytest.raises(ValueError, match=msg):
+        gd.DataLoader(ds, batch_sampler=bs, last_batch="keep")
+    assert len(gd.DataLoader(ds, batch_sampler=bs)) == 5
+    assert gd.DataLoader(ds, 2, num_workers=-1)._num_workers == 0
+    assert gd.DataLoader(ds, 2, prefetch=-3)._prefetch == 0
+
+
+def test_dataloader_batches_and_last_batch():
+    ds = gd.ArrayDataset(np.arange(6.0), np.arange(6))
+    batches = list(gd.DataLoader(ds, 4))
+    assert [b[0].shape for b in batches] == [(4,), (2,)]
+    assert batches[0][0].dtype == np.float64 and batches[0][1].dtype == np.int64
+    assert len(list(gd.DataLoader(ds, 4, last_batch="discard"))) == 1
+    roll = gd.DataLoader(ds, 4, last_batch="rollover")
+    assert len(list(roll)) == 1 and _np(list(roll)[0])[1].tolist() == [4, 5, 0, 1]
+
+
+def _square(x):
+    return x * x
+
+
+class _Faulty(gd.Dataset):
+    """Raises, dies or stalls at index ``at``."""
+
+    def __init__(self, mode, at=5):
+        self.mode, self.at = mode, at
+
+    def __len__(self):
+        return 16
+
+    def __getitem__(self, idx):
+        if idx == self.at:
+            if self.mode == "raise":
+                raise ValueError("bad sample %d" % idx)
+            if self.mode == "die":
+                os._exit(3)
+            if self.mode == "stall":
+                time.sleep(2.5)
+        return np.float32(idx)
+
+
+def _children():
+    return [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+@pytest.mark.parametrize("thread_pool", [False, True])
+def test_workers_match_main_process(thread_pool):
+    images = mx.nd.array(np.arange(2 * 5 * 4 * 3).reshape(10, 4, 3), dtype="uint8")
+    ds = gd.ArrayDataset(images, np.arange(10, dtype="float32")).transform_first(
+        lambda x: x.astype("float32") / 255)
+    ref = [_np(b) for b in gd.DataLoader(ds, 4)]
+    loader = gd.DataLoader(ds, 4, num_workers=2, thread_pool=thread_pool)
+    for _ in range(2):  # twice: workers are reused
+        got = [_np(b) for b in loader]
+        assert len(got) == len(ref)
+        for g, r in zip(got, ref):
+            np.testing.assert_array_equal(g[0], r[0])
+            np.testing.assert_array_equal(g[1], r[1])
+    batch = next(iter(loader))
+    assert isinstance(batch[0], mx.nd.NDArray) and batch[0].context == mx.cpu()
+    loader.clean()
+
+
+def test_worker_custom_batchify_and_shuffle():
+    ds = gd.SimpleDataset(list(range(12)))
+    np.random.seed(3)
+    ref = [b for b in gd.DataLoader(ds, 5, shuffle=True, batchify_fn=list)]
+    np.random.seed(3)
+    got = [b for b in gd.DataLoader(ds, 5, shuffle=True, batchify_fn=list, num_workers=2)]
+    assert [list(map(int, b)) for b in got] == [list(map(int, b)) for b in ref]
+
+
+def test_worker_exception_reraised_with_traceback():
+    loader = gd.DataLoader(_Faulty("raise"), 4, num_workers=2)
+    with pytest.raises(ValueError) as info:
+        list(loader)
+    text = str(info.value)
+    assert "bad sample 5" in text and "Traceback" in text and "__getitem__" in text
+    del loader
+    gc.collect()
+    assert not _children()
+
+
+def test_worker_death_raises():
+    loader = gd.DataLoader(_Faulty("die"), 4, num_workers=2)
+    start = time.time()
+    with pytest.raises(mx.MXNetError, match="exited unexpectedly"):
+        list(loader)
+    assert time.time() - start < 30
+    del loader
+    gc.collect()
+    assert not _children()
+
+
+def test_worker_stall_times_out():
+    loader = gd.DataLoader(_Faulty("stall", at=0), 4, num_workers=1, timeout=1)
+    with pytest.raises(multiprocessing.TimeoutError, match="timeout=1 seconds"):
+        list(loader)
+    del loader
+    gc.collect()
+    assert not _children()
+
+
+def test_early_break_and_cleanup():
+    ds = gd.SimpleDataset(list(range(40)))
+    loader = gd.DataLoader(ds, 2, num_workers=2)
+    for i, _ in enumerate(loader):
+        if i == 2:
+            break
+    assert [int(b.asnumpy()[0]) for b in loader][:3] == [0, 2, 4]  # a fresh pass
+    del loader
+    gc.collect()
+    assert not _children()
+
+
+def test_pin_memory_context():
+    ds = gd.ArrayDataset(np.ones((4, 2), "float32"))
+    batch = next(iter(gd.DataLoader(ds, 2, pin_memory=True)))
+    assert batch.context == mx.cpu_pinned(0)
