@@ -12,7 +12,7 @@ from ..autograd import STATE
 from ..base import MXNetError, _Null
 from ..ops import REGISTRY
 from ..ops._invoke import KERNEL_ERRORS, diagnose
-from .ndarray import NDArray, _no_grad, _wrap, apply_op
+from .ndarray import DEFERRED, NDArray, _no_grad, _wrap, apply_op
 
 PREFIXES = (("_contrib_", "contrib"), ("_linalg_", "linalg"), ("_random_", "random"),
             ("_image_", "image"), ("_sparse_", "sparse"))
@@ -180,6 +180,8 @@ def _make_unary_fast(op):
                 raise
             except KERNEL_ERRORS as err:
                 raise diagnose(op, [t], {}, None, err) from err
+            if DEFERRED[0] is not None:
+                DEFERRED[0](op, [t], {}, r)
             return _wrap(r, data._ctx)
         return nd_call(op, (data,), dict(kwargs, out=out))
     return op_function

@@ -27,6 +27,9 @@ __all__ = ["NDArray", "from_torch", "waitall", "_DTYPE_NP_TO_MX", "_DTYPE_MX_TO_
 
 _new = object.__new__
 _no_grad = torch.no_grad
+# Deferred compute (hybridizing 2.x ``forward`` blocks): while gluon's tracer is installed in
+# DEFERRED[0], the nd door reports every op it runs as ``tracer(op, inputs, attrs, result)``.
+DEFERRED = [None]
 
 
 class NDArray:
@@ -508,6 +511,8 @@ def _apply_dense(op, arrays, attrs, out=None):
         result = _fresh(result, tensors) if single else [_fresh(r, tensors) for r in result]
     if recording:
         autograd.mark_recorded(result)
+    if DEFERRED[0] is not None:
+        DEFERRED[0](op, [a._t for a in arrays], attrs, result)
     if single:
         if out is not None:
             if type(out) in (list, tuple) and len(out) == 1:  # MXNet accepts out=[array]
@@ -580,6 +585,8 @@ def make_array_op(op, fn):
                 r = fn(a, b)
         except KERNEL_ERRORS as err:
             raise diagnose(op, [a, b], {}, None, err) from err
+        if DEFERRED[0] is not None:
+            DEFERRED[0](op, [a, b], {}, r)
         out = _new(NDArray)
         out._t = r
         out._ctx = ctx
@@ -602,6 +609,8 @@ def make_scalar_op(op, fn, scalar_for):
             if type(s) is bool:  # MXNet reads True/False as 1/0 (torch refuses x - True)
                 return apply(a, int(s), ctx)
             raise diagnose(op, [a], {"scalar": s}, None, err) from err
+        if DEFERRED[0] is not None:
+            DEFERRED[0](op, [a], {"scalar": s}, r)
         out = _new(NDArray)
         out._t = r
         out._ctx = ctx

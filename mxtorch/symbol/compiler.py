@@ -160,3 +160,33 @@ def accumulate(target, value, req):
             target.add_(value)
         else:
             target.copy_(value)
+
+
+def check_compile_backend(backend):
+    """Raise unless ``backend`` names a ``torch.compile`` backend."""
+    import torch._dynamo
+    known = torch._dynamo.list_backends(exclude_tags=())
+    if backend not in known:
+        from ..base import MXNetError
+        raise MXNetError(f"backend {backend!r} is neither one of MXNet's partitioning backends "
+                         f"(MKLDNN, ONEDNN, TensorRT: accepted, no rewrite) nor a torch.compile "
+                         f"backend {sorted(known)}")
+
+
+class TorchCompiled:
+    """A CompiledGraph handed to ``torch.compile`` (``optimize_for(x, backend='inductor')``);
+    runs the plain graph when a monitor is installed."""
+
+    def __init__(self, graph, backend, options):
+        self.graph = graph
+        self.arg_slots, self.aux_slots, self.steps = graph.arg_slots, graph.aux_slots, graph.steps
+        self._fn = torch.compile(graph.__call__, backend=backend, options=options or None)
+
+    def __call__(self, args, aux=(), is_train=False, monitor=None):
+        if monitor is not None:
+            return self.graph(args, aux, is_train, monitor)
+        return self._fn(list(args), list(aux), is_train)
+
+
+def compiled_with(graph, backend, options):
+    return TorchCompiled(graph, backend, options)

@@ -1,0 +1,106 @@
+"""Deferred compute: turn one eager run of a 2.x ``forward`` into a Symbol.
+
+While the block runs on its real inputs, the nd door reports every operator it applies
+(``ndarray.ndarray.DEFERRED``); each result tensor is mapped to the graph entry that computes
+it from the input variables and the parameters' variables. Hybridized children report their
+whole graph, composed onto the entries of their inputs. Values that do not come from inputs,
+parameters or recorded operators (``nd.array(...)`` made inside ``forward``) cannot be part of
+a graph and raise an error naming the block.
+"""
+import copy
+
+from ..base import MXNetError
+from ..ndarray import ndarray as _nd
+from ..ndarray.ndarray import NDArray
+from ..symbol.symbol import Node, Symbol, attr_string
+
+
+class _Tracer:
+    def __init__(self, block):
+        self.block = block
+        self.entries = {}   # id(tensor) -> Symbol with one output
+        self.keep = []      # the traced tensors stay alive so their ids stay unique
+        self.counts = {}
+
+    def bind(self, tensor, sym):
+        self.entries[id(tensor)] = sym
+        self.keep.append(tensor)
+
+    def entry(self, tensor, what):
+        sym = self.entries.get(id(tensor))
+        if sym is None:
+            self.bind_params()  # parameters initialised during this run (deferred init)
+            sym = self.entries.get(id(tensor))
+        if sym is None:
+            raise MXNetError(
+                f"{self.block.name}: cannot hybridize forward(): {what} (shape "
+                f"{tuple(tensor.shape)}) is neither an input, a parameter nor the result of an "
+                "operator; create constants with operators on the inputs (e.g. "
+                "mx.nd.zeros_like(x)) or pass them as inputs, or do not hybridize this block")
+        return sym
+
+    def bind_params(self):
+        for p in self.block.collect_params().values():
+            for arr in (p._data or ()):
+                if id(arr._t) not in self.entries:
+                    self.bind(arr._t, p.var())
+
+    def __call__(self, op, inputs, attrs, result):
+        if inputs and not any(id(t) in self.entries for t in inputs):
+            return  # work on other values (initialisers, constants): not part of the graph
+        names = op.input_names(attrs, len(inputs))
+        args = [self.entry(t, f"input {n!r} of {op.name}") for t, n in zip(inputs, names)]
+        text = {k: attr_string(op, k, v) for k, v in attrs.items() if v is not None}
+        node = Node(op, self._name(op), text, [a._outputs[0] for a in args])
+        node._parsed = op.parse_attrs(dict(attrs))  # fast paths pass only the scalar
+        results = [result] if not isinstance(result, (list, tuple)) else list(result)
+        for i, t in enumerate(results):
+            self.bind(t, Symbol([(node, i)]))
+
+    def _name(self, op):
+        base = op.name.lower().lstrip("_")
+        k = self.counts.get(base, 0)
+        self.counts[base] = k + 1
+        return f"{self.block.prefix}{base}{k}"
+
+    def compose(self, graph_symbol, data_names, data, outputs):
+        """A hybridized child ran ``graph_symbol`` on ``data``: map its outputs to the graph
+        composed onto the entries of those inputs."""
+        composed = copy.copy(graph_symbol)
+        composed._compose(**{n: self.entry(a._t, f"input {n!r} of a child block")
+                             for n, a in zip(data_names, data)})
+        for i, out in enumerate(outputs):
+            self.bind(out._t, composed[i])
+
+
+def active():
+    """The tracer recording now, or None."""
+    return _nd.DEFERRED[0]
+
+
+def record(block, args, flat, sym_inputs, in_format):
+    """Run ``block.forward`` eagerly on ``args`` while recording; returns its output Symbols
+    (same nesting as the outputs)."""
+    from ._hybrid import _flatten, _regroup
+    tracer = _Tracer(block)
+    for a, s in zip(flat, sym_inputs):
+        if a is not None:
+            tracer.bind(a._t, s)
+    tracer.bind_params()
+    outer = _nd.DEFERRED[0]
+    _nd.DEFERRED[0] = tracer
+    try:
+        out = block.forward(*_regroup(flat, in_format))
+    finally:
+        _nd.DEFERRED[0] = outer
+    outs, fmt = _flatten(out, "output")
+    syms = []
+    for o in outs:
+        if not isinstance(o, NDArray):
+            raise MXNetError(f"{block.name}: forward() must return NDArrays (or nested lists "
+                             f"of them) to be hybridized, got {type(o).__name__}")
+        syms.append(tracer.entry(o._t, "an output of forward()"))
+    return _regroup(syms, fmt)
+
+
+__all__ = ["record", "active"]
