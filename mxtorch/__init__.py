@@ -35,3 +35,4 @@ from .util import (is_np_array, is_np_shape, np_array, np_shape, set_np_shape,  
                    use_np, use_np_array, use_np_shape)
 
 device = context  # 2.x: mx.device.Device / mx.device.current_device
+from . import lr_scheduler, optimizer  # noqa: E402,F401
