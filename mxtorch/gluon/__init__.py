@@ -1,0 +1,5 @@
+"""Gluon: MXNet's imperative/hybrid neural-network interface (``mx.gluon``)."""
+from .parameter import *  # noqa: F401,F403
+from .block import *  # noqa: F401,F403
+from . import utils  # noqa: F401
+from . import nn, loss, contrib  # noqa: F401
