@@ -2,4 +2,3 @@
 from .parameter import *  # noqa: F401,F403
 from .block import *  # noqa: F401,F403
 from . import utils  # noqa: F401
-from . import nn, loss, contrib  # noqa: F401
