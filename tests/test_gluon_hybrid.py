@@ -456,3 +456,37 @@ def test_optimize_for_torch_compile_backend():
         net.optimize_for(x, backend="no_such_backend")
     net.optimize_for(x, backend="eager")
     _close(net(x).asnumpy(), ref)
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_deferred_init_on_first_forward(hybridize):
+    pytest.importorskip("mxtorch.initializer")
+    net = MLP(in_units=0)
+    net.initialize()
+    if hybridize:
+        net.hybridize()
+    assert net(_x(4, 7)).shape == (4, 3)
+    assert net.d1.weight.shape == (8, 7) and net.d1.weight.data().shape == (8, 7)
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_deferred_init_failure_names_parameter_and_fix(hybridize):
+    pytest.importorskip("mxtorch.initializer")
+
+    class Bad(gluon.HybridBlock):
+        def __init__(self):
+            super().__init__(prefix="bad_")
+            with self.name_scope():
+                self.w = self.params.get("w", shape=(3, 0), allow_deferred_init=True)
+
+        def hybrid_forward(self, F, x, w):
+            return F.sum(x) + F.sum(w)
+
+    net = Bad()
+    net.initialize()
+    if hybridize:
+        net.hybridize()
+    with pytest.raises(ValueError, match=r"Deferred initialization failed") as info:
+        net(_x(2, 2))
+    assert "bad_w" in str(info.value) and "data=(2, 2)" in str(info.value)
+    assert "in_units" in str(info.value)
