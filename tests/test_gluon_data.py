@@ -265,3 +265,130 @@ def test_pin_memory_context():
     ds = gd.ArrayDataset(np.ones((4, 2), "float32"))
     batch = next(iter(gd.DataLoader(ds, 2, pin_memory=True)))
     assert batch.context == mx.cpu_pinned(0)
+
+
+# ---------------------------------------------------------------------------------- vision
+
+def _write_idx(path, arr, magic):
+    import gzip
+    import struct
+    with gzip.open(path, "wb") as f:
+        f.write(struct.pack(">%dI" % (1 + arr.ndim), magic, *arr.shape) + arr.tobytes())
+
+
+def test_mnist_and_fashion_mnist(tmp_path):
+    rng = np.random.RandomState(0)
+    images = rng.randint(0, 256, size=(5, 28, 28)).astype(np.uint8)
+    labels = np.array([3, 1, 4, 1, 5], np.uint8)
+    for prefix in ("train", "t10k"):
+        _write_idx(str(tmp_path / ("%s-images-idx3-ubyte.gz" % prefix)), images, 2051)
+        _write_idx(str(tmp_path / ("%s-labels-idx1-ubyte.gz" % prefix)), labels, 2049)
+    for cls in (gd.vision.MNIST, gd.vision.FashionMNIST):
+        for train in (True, False):
+            ds = cls(root=str(tmp_path), train=train)
+            assert len(ds) == 5
+            x, y = ds[2]
+            assert x.shape == (28, 28, 1) and x.dtype == np.uint8 and y == 4
+            assert isinstance(y, np.int32)
+            np.testing.assert_array_equal(x.asnumpy()[:, :, 0], images[2])
+    ds = gd.vision.MNIST(root=str(tmp_path), transform=lambda x, y: (x.astype("float32"), y + 1))
+    assert ds[0][1] == 4 and ds[0][0].dtype == np.float32
+
+
+def test_mnist_bad_and_missing_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("MXNET_GLUON_REPO", "file:///nonexistent-mirror/")
+    with pytest.raises(mx.MXNetError, match="train-images-idx3-ubyte.gz.*not found in"):
+        gd.vision.MNIST(root=str(tmp_path / "empty"))
+    _write_idx(str(tmp_path / "train-images-idx3-ubyte.gz"), np.zeros((2, 28, 28), np.uint8), 2051)
+    _write_idx(str(tmp_path / "train-labels-idx1-ubyte.gz"), np.zeros(3, np.uint8), 2049)
+    with pytest.raises(mx.MXNetError, match="2 images but .* 3 labels"):
+        gd.vision.MNIST(root=str(tmp_path))
+    _write_idx(str(tmp_path / "train-labels-idx1-ubyte.gz"), np.zeros(2, np.uint8), 2051)
+    with pytest.raises(mx.MXNetError, match="magic 2051, expected 2049"):
+        gd.vision.MNIST(root=str(tmp_path))
+
+
+def _cifar_records(n, label_bytes, rng):
+    labels = rng.randint(0, 20, size=(n, label_bytes)).astype(np.uint8)
+    pixels = rng.randint(0, 256, size=(n, 3072)).astype(np.uint8)
+    return np.concatenate([labels, pixels], axis=1), labels, pixels
+
+
+def test_cifar10_binary_and_python(tmp_path):
+    import pickle
+    rng = np.random.RandomState(1)
+    sub = tmp_path / "cifar-10-batches-bin"
+    sub.mkdir()
+    batches = []
+    for name in ["data_batch_%d.bin" % i for i in range(1, 6)] + ["test_batch.bin"]:
+        raw, labels, pixels = _cifar_records(2, 1, rng)
+        raw.tofile(str(sub / name))
+        batches.append((labels, pixels))
+    train = gd.vision.CIFAR10(root=str(tmp_path))
+    assert len(train) == 10
+    x, y = train[3]
+    assert x.shape == (32, 32, 3) and x.dtype == np.uint8 and y == batches[1][0][1, 0]
+    np.testing.assert_array_equal(x.asnumpy(), batches[1][1][1].reshape(3, 32, 32)
+                                  .transpose(1, 2, 0))
+    test = gd.vision.CIFAR10(root=str(tmp_path), train=False)
+    assert len(test) == 2 and test[1][1] == batches[5][0][1, 0]
+    py = tmp_path / "py"
+    (py / "cifar-10-batches-py").mkdir(parents=True)
+    with open(str(py / "cifar-10-batches-py" / "test_batch"), "wb") as f:
+        pickle.dump({b"data": batches[5][1], b"labels": list(batches[5][0][:, 0])}, f)
+    from_py = gd.vision.CIFAR10(root=str(py), train=False)
+    np.testing.assert_array_equal(from_py[1][0].asnumpy(), test[1][0].asnumpy())
+    (sub / "test_batch.bin").write_bytes(b"\0" * 100)
+    with pytest.raises(mx.MXNetError, match="not a whole number of 3073-byte records"):
+        gd.vision.CIFAR10(root=str(tmp_path), train=False)
+
+
+def test_cifar100_fine_and_coarse(tmp_path):
+    rng = np.random.RandomState(2)
+    raw, labels, _ = _cifar_records(3, 2, rng)
+    raw.tofile(str(tmp_path / "train.bin"))
+    raw.tofile(str(tmp_path / "test.bin"))
+    coarse = gd.vision.CIFAR100(root=str(tmp_path))
+    fine = gd.vision.CIFAR100(root=str(tmp_path), fine_label=True, train=False)
+    assert [coarse[i][1] for i in range(3)] == list(labels[:, 0])
+    assert [fine[i][1] for i in range(3)] == list(labels[:, 1])
+
+
+def _png(path, value, shape=(6, 5, 3)):
+    import cv2
+    cv2.imwrite(str(path), np.full(shape, value, np.uint8))
+
+
+def test_image_folder_and_list(tmp_path):
+    for cls, values in (("cat", (10, 20)), ("dog", (30,))):
+        (tmp_path / cls).mkdir()
+        for i, v in enumerate(values):
+            _png(tmp_path / cls / ("%d.png" % i), v)
+    (tmp_path / "dog" / "notes.txt").write_text("x")
+    (tmp_path / "README").write_text("x")
+    with pytest.warns(UserWarning):
+        ds = gd.vision.ImageFolderDataset(str(tmp_path))
+    assert ds.synsets == ["cat", "dog"] and len(ds) == 3
+    x, y = ds[2]
+    assert y == 1 and x.shape == (6, 5, 3) and int(x.asnumpy().max()) == 30
+    gray = gd.vision.ImageFolderDataset(str(tmp_path), flag=0)
+    assert gray[0][0].shape == (6, 5, 1)
+    lst = tmp_path / "x.lst"
+    lst.write_text("0\t1.5\tcat/0.png\n1\t2\t3\tdog/0.png\n")
+    items = gd.vision.ImageListDataset(str(tmp_path), "x.lst")
+    assert items[0][1] == 1.5 and list(items[1][1]) == [2.0, 3.0]
+    assert int(items[1][0].asnumpy().max()) == 30
+    listed = gd.vision.ImageListDataset(str(tmp_path), [[4, "cat/1.png"]])
+    assert listed[0][1] == 4.0 and int(listed[0][0].asnumpy().max()) == 20
+    with pytest.raises(mx.MXNetError, match="not a folder"):
+        gd.vision.ImageFolderDataset(str(tmp_path / "nope"))
+
+
+def test_image_record_dataset(tmp_path):
+    fix = os.path.join(os.path.dirname(__file__), "fixtures", "recordio", "images.rec")
+    ds = gd.vision.ImageRecordDataset(fix)
+    x, y = ds[0]
+    assert x.shape == (6, 5, 3) and y == 0.0
+    assert gd.vision.ImageRecordDataset(fix, flag=0)[1][0].shape == (8, 10, 1)
+    seen = gd.vision.ImageRecordDataset(fix, transform=lambda x, y: (x.shape, y + 1))[2]
+    assert seen == ((6, 5, 3), 3.0)
