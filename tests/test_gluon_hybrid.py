@@ -490,3 +490,45 @@ def test_deferred_init_failure_names_parameter_and_fix(hybridize):
         net(_x(2, 2))
     assert "bad_w" in str(info.value) and "data=(2, 2)" in str(info.value)
     assert "in_units" in str(info.value)
+
+
+class Indexing(gluon.HybridBlock):
+    """2.x block using basic indexing and an in-place update (recorded as slice/squeeze/
+    expand_dims nodes and a rebinding)."""
+
+    def __init__(self):
+        super().__init__(prefix="ix_")
+        with self.name_scope():
+            self.d = Dense(4, 3)
+
+    def forward(self, x):
+        y = self.d(x[:, 1:4])
+        z = y[0] + y[:, None, 2:].sum()
+        w = y[..., ::-1]
+        w += 1
+        return z, w, x[1, 2], y[-1]
+
+
+def test_v2_basic_indexing_and_inplace_are_traced():
+    net = _fill(Indexing())
+    xs = [_x(5, 6, seed=5), _x(7, 6, seed=7)]
+    refs = [net(x) for x in xs]
+    net.hybridize()
+    for x, ref in zip(xs, refs):  # traced once at batch 5; negative/open indices generalise
+        for a, b in zip(net(x), ref):
+            assert a.shape == b.shape
+            _close(a.asnumpy(), b.asnumpy())
+    assert net._cached_op.misses == 2
+    ops = [n.op.name for n in net._cached_graph[1]._order() if not n.is_variable]
+    assert {"slice", "squeeze", "expand_dims", "Reshape"} <= set(ops)
+
+
+def test_v2_advanced_indexing_raises():
+    class Adv(gluon.HybridBlock):
+        def forward(self, x):
+            return x[mx.nd.array([0, 1])] * 2
+
+    net = Adv()
+    net.hybridize()
+    with pytest.raises(MXNetError, match="advanced index"):
+        net(_x(3, 2))

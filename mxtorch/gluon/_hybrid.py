@@ -80,6 +80,10 @@ def _formats_compatible(stored, given):
 
 def _inspect_inputs(args):
     """(has_symbol, has_ndarray, contexts in order of appearance) of nested inputs."""
+    if all(type(a) is NDArray for a in args):  # the common case: flat arrays
+        ctx = args[0]._ctx
+        if all(a._ctx == ctx for a in args):
+            return False, True, [ctx]
     flat, _ = _flatten(list(args), "input")
     has_sym = has_nd = False
     contexts = []
@@ -190,7 +194,12 @@ class _Cache:
         heads = compiler.run(graph, args, aux, autograd.is_training(), recording, monitor)
         if recording:
             autograd.mark_recorded(heads)
-        return [_wrap(h, ctx) for h in heads]
+        out = [_wrap(h, ctx) for h in heads]
+        cls = type(data[0]) if data else NDArray
+        if cls is not NDArray:  # mx.np arrays in, mx.np arrays out
+            for o in out:
+                o.__class__ = cls
+        return out
 
     def _monitor(self, graph, args, aux, ctx):
         callback, monitor_all = self.callback, self.monitor_all
@@ -401,7 +410,10 @@ class HybridBlock(Block):
     def _call_cached_op(self, *args):
         if self._cached_op is None:
             self._build_cache(*args)
-        flat, fmt = _flatten(args, "input")
+        if all(type(a) is NDArray for a in args):  # flat arrays: no nesting to encode
+            flat, fmt = args, [0] * len(args)
+        else:
+            flat, fmt = _flatten(args, "input")
         if fmt != self._in_format and not _formats_compatible(self._in_format, fmt):
             raise ValueError("The argument structure of HybridBlock does not match the cached "
                              f"version. Stored format = {self._in_format}, input format = "

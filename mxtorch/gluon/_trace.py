@@ -10,6 +10,7 @@ a graph and raise an error naming the block.
 import copy
 
 from ..base import MXNetError
+from ..ops import get_op
 from ..ndarray import ndarray as _nd
 from ..ndarray.ndarray import NDArray
 from ..symbol.symbol import Node, Symbol, attr_string
@@ -50,12 +51,66 @@ class _Tracer:
             return  # work on other values (initialisers, constants): not part of the graph
         names = op.input_names(attrs, len(inputs))
         args = [self.entry(t, f"input {n!r} of {op.name}") for t, n in zip(inputs, names)]
-        text = {k: attr_string(op, k, v) for k, v in attrs.items() if v is not None}
-        node = Node(op, self._name(op), text, [a._outputs[0] for a in args])
-        node._parsed = op.parse_attrs(dict(attrs))  # fast paths pass only the scalar
+        node = self._node(op, attrs, args)
         results = [result] if not isinstance(result, (list, tuple)) else list(result)
         for i, t in enumerate(results):
             self.bind(t, Symbol([(node, i)]))
+
+    def _node(self, op, attrs, args):
+        text = {k: attr_string(op, k, v) for k, v in attrs.items() if v is not None}
+        node = Node(op, self._name(op), text, [a._outputs[0] for a in args])
+        node._parsed = op.parse_attrs(dict(attrs))  # fast paths pass only the scalar
+        return node
+
+    def _apply(self, name, sym, **attrs):
+        return Symbol([(self._node(get_op(name), attrs, [sym]), 0)])
+
+    def rebind(self, target, value):
+        """``x += y`` wrote ``value`` into ``target``: later reads of x see the new entry."""
+        sym = self.entries.get(id(value))
+        if sym is not None:
+            self.bind(target, sym)
+
+    def getitem(self, tensor, key, result):
+        """Basic indexing ``x[key]`` as slice / squeeze / expand_dims nodes."""
+        sym = self.entries.get(id(tensor))
+        if sym is None:
+            return
+        key = key if isinstance(key, tuple) else (key,)
+        if any(not (k is None or k is Ellipsis or isinstance(k, (int, slice))) or
+               isinstance(k, bool) for k in key):
+            raise MXNetError(f"{self.block.name}: cannot hybridize forward(): advanced index "
+                             f"{key!r} is not recorded; use mx.nd.take / pick / gather_nd")
+        ndim = tensor.dim()
+        real = sum(1 for k in key if k is not None and k is not Ellipsis)
+        begin, end, step, drop, add, axis, out_axis = [], [], [], [], [], 0, 0
+        for k in key:
+            if k is Ellipsis:
+                for _ in range(ndim - real):
+                    begin.append(None), end.append(None), step.append(None)
+                    axis, out_axis = axis + 1, out_axis + 1
+            elif k is None:
+                add.append(out_axis)
+                out_axis += 1
+            elif isinstance(k, slice):
+                begin.append(k.start), end.append(k.stop), step.append(k.step)
+                axis, out_axis = axis + 1, out_axis + 1
+            else:
+                begin.append(k), end.append(k + 1 if k != -1 else None), step.append(None)
+                drop.append(axis)
+                axis += 1
+        if any(b is not None or e is not None or s is not None
+               for b, e, s in zip(begin, end, step)):
+            sym = self._apply("slice", sym, begin=tuple(begin), end=tuple(end),
+                              step=tuple(step))
+        if drop and len(drop) == ndim:  # every axis fixed: the result shape is constant
+            self.bind(result, self._apply("reshape", sym, shape=tuple(result.shape)))
+            return
+        if drop:
+            sym = self._apply("squeeze", sym, axis=tuple(drop))
+        for a in add:
+            sym = self._apply("expand_dims", sym, axis=a)
+        self.bind(result, sym)
 
     def _name(self, op):
         base = op.name.lower().lstrip("_")

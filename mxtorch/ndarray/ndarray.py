@@ -325,6 +325,10 @@ class NDArray:
     # ---- indexing ----------------------------------------------------------------------------
     def __getitem__(self, key):
         from ._indexing import getitem
+        if DEFERRED[0] is not None:
+            result = getitem(self, key)
+            DEFERRED[0].getitem(self._t, key, result._t)
+            return result
         return getitem(self, key)
 
     def __setitem__(self, key, value):
@@ -651,6 +655,8 @@ def inplace_method(binary):
             raise MXNetError(f"in-place operation would change the shape from {self.shape} to "
                              f"{result.shape}")
         _assign(self, result._t)
+        if DEFERRED[0] is not None:
+            DEFERRED[0].rebind(self._t, result._t)
         return self
     return method
 
