@@ -532,3 +532,43 @@ def test_v2_advanced_indexing_raises():
     net.hybridize()
     with pytest.raises(MXNetError, match="advanced index"):
         net(_x(3, 2))
+
+
+def test_shape_inference_leaves_the_random_stream_alone():
+    """Deferred init draws the same numbers hybridized or not: inference probes (Pooling runs
+    on small CPU tensors) use their own generator."""
+    mx.random.seed(0)
+    a = mx.nd.random.uniform(shape=(3,)).asnumpy()
+    mx.random.seed(0)
+    mx.sym.Pooling(mx.sym.var("data"), kernel=(2, 2)).infer_shape_partial(data=(2, 3, 8, 8))
+    np.testing.assert_array_equal(mx.nd.random.uniform(shape=(3,)).asnumpy(), a)
+
+
+def test_nn_stack_hybridized_matches_imperative():
+    nn = pytest.importorskip("mxtorch.gluon.nn")
+    pytest.importorskip("mxtorch.initializer")
+    if not hasattr(nn, "Conv2D"):
+        pytest.skip("gluon.nn layers not available")
+
+    def build():
+        net = nn.HybridSequential(prefix="m_")
+        with net.name_scope():
+            net.add(nn.Conv2D(4, 3, padding=1), nn.BatchNorm(), nn.Activation("relu"),
+                    nn.MaxPool2D(), nn.Flatten(), nn.Dense(10), nn.Dense(3))
+        return net
+
+    x = _x(2, 3, 8, 8)
+    results = []
+    for hybridize in (False, True):
+        mx.random.seed(0)
+        net = build()
+        net.initialize()
+        if hybridize:
+            net.hybridize()
+        y = _run(net, x)
+        results.append((y.asnumpy(), _grads(net), net[1].running_mean.data().asnumpy()))
+    (y0, g0, m0), (y1, g1, m1) = results
+    _close(y1, y0)
+    _close(m1, m0)
+    for k in g0:
+        _close(g1[k], g0[k])

@@ -85,9 +85,19 @@ def _run(op, attrs, shapes, dtypes, device):
 def _make(shape, dtype, device):
     if device == "meta":
         return torch.empty(shape, dtype=dtype, device="meta")
-    if dtype.is_floating_point:
-        return torch.rand(shape, dtype=dtype) + 0.5
+    if dtype.is_floating_point:  # own generator: inference must not move the user's RNG
+        return torch.rand(shape, dtype=dtype, generator=_probe_generator()) + 0.5
     return torch.zeros(shape, dtype=dtype)
+
+
+def _probe_generator():
+    global _GENERATOR
+    if _GENERATOR is None:
+        _GENERATOR = torch.Generator().manual_seed(0)
+    return _GENERATOR
+
+
+_GENERATOR = None
 
 
 def output_follows_input_dtype(op, attrs, count):
