@@ -572,3 +572,31 @@ def test_nn_stack_hybridized_matches_imperative():
     _close(m1, m0)
     for k in g0:
         _close(g1[k], g0[k])
+
+
+class V2Deferred(gluon.HybridBlock):
+    """2.x layer with an unknown input size, resolved by its own infer_shape."""
+
+    def __init__(self):
+        super().__init__(prefix="lazy_")
+        with self.name_scope():
+            self.weight = self.params.get("weight", shape=(3, 0), allow_deferred_init=True)
+
+    def infer_shape(self, x):
+        self.weight.shape = (3, x.shape[1])
+
+    def forward(self, x):
+        return mx.nd.dot(x, self.weight.data(), transpose_b=True)
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_v2_deferred_init_uses_the_blocks_infer_shape(hybridize):
+    pytest.importorskip("mxtorch.initializer")
+    net = V2Deferred()
+    net.initialize()
+    if hybridize:
+        net.hybridize()
+    x = _x(2, 5)
+    y = net(x)
+    assert net.weight.shape == (3, 5)
+    _close(y.asnumpy(), x.asnumpy() @ net.weight.data().asnumpy().T)

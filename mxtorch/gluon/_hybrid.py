@@ -433,7 +433,20 @@ class HybridBlock(Block):
         return _regroup(out, self._out_format)
 
     def __call__(self, *args, **kwargs):
-        if self._active and not kwargs and self._is_v2():
+        if not self._is_v2():
+            return super().__call__(*args, **kwargs)
+        try:
+            return self._call_v2(args, kwargs)
+        except DeferredInitializationError:
+            # 2.x: a layer with unknown parameter shapes defines infer_shape(*args)
+            self._clear_cached_op()
+            self.infer_shape(*args)
+            for p in self.collect_params().values():
+                p._finish_deferred_init()
+            return self._call_v2(args, kwargs)
+
+    def _call_v2(self, args, kwargs):
+        if self._active and not kwargs:
             has_sym, has_nd, contexts = _inspect_inputs(args)
             if has_nd and not has_sym:
                 _check_one_context(self, contexts)
