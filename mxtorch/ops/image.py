@@ -9,6 +9,7 @@ Random ops draw from torch's CPU generator, so ``mx.random.seed`` makes them rep
 numbers differ from MXNet's generator). Gradients are torch's: MXNet passes the head gradient
 through the random colour ops unchanged; see compat/contrib.md.
 """
+import functools
 import math
 
 import torch
@@ -63,6 +64,12 @@ def to_tensor(data):
     return out.movedim(-1, -3)
 
 
+@functools.lru_cache(maxsize=64)
+def _channel_values(values, dtype, device):
+    # normalize runs once per sample in data pipelines: build its constants once
+    return torch.tensor(values, dtype=dtype, device=device).reshape(-1, 1, 1)
+
+
 @defop("_image_normalize", inputs=("data",),
        attrs=(Attr("mean", FLOATS, (0.0, 0.0, 0.0, 0.0), "Per-channel mean (1 or C values)"),
               Attr("std", FLOATS, (1.0, 1.0, 1.0, 1.0), "Per-channel std (1 or C values)")))
@@ -81,10 +88,9 @@ def normalize(data, mean, std):
                 f"normalize: {name} must have 1 or {channels} values for input of shape "
                 f"{tuple(data.shape)}, got {values} (note the default has 4 values and only "
                 f"works for 1-channel input, as in MXNet)")
-    opts = dict(dtype=data.dtype if data.is_floating_point() else torch.float32,
-                device=data.device)
-    m = torch.tensor(mean[:channels], **opts).reshape(-1, 1, 1)
-    s = torch.tensor(std[:channels], **opts).reshape(-1, 1, 1)
+    dtype = data.dtype if data.is_floating_point() else torch.float32
+    m = _channel_values(tuple(mean[:channels]), dtype, data.device)
+    s = _channel_values(tuple(std[:channels]), dtype, data.device)
     out = (_as_float(data) - m) / s
     if data.is_floating_point():
         return out.to(data.dtype)
