@@ -600,3 +600,25 @@ def test_v2_deferred_init_uses_the_blocks_infer_shape(hybridize):
     y = net(x)
     assert net.weight.shape == (3, 5)
     _close(y.asnumpy(), x.asnumpy() @ net.weight.data().asnumpy().T)
+
+
+def test_json_versions_count_writes_to_aux_variables(tmp_path):
+    """MXNet 1.9.1 (oracle): each trace that composes BatchNorm with a moving-stat variable
+    bumps the version written in JSON inputs ([node, output, version]); loading keeps it."""
+    def versions(text):
+        return [[e[2] for e in n["inputs"][3:]] for n in json.loads(text)["nodes"]
+                if n["op"] == "BatchNorm"]
+
+    x, m, v = mx.sym.var("x"), mx.sym.var("m"), mx.sym.var("v")
+    two = mx.sym.BatchNorm(mx.sym.BatchNorm(x, moving_mean=m, moving_var=v),
+                           moving_mean=m, moving_var=v)
+    assert versions(two.tojson()) == [[1, 1], [2, 2]]
+    assert versions(mx.sym.load_json(two.tojson()).tojson()) == [[1, 1], [2, 2]]
+    net = _fill(BN(3))
+    seen = []
+    for _ in range(3):
+        net.hybridize()
+        net(_x(2, 3))
+        net.export(str(tmp_path / "bn"))
+        seen.append(versions(open(tmp_path / "bn-symbol.json").read()))
+    assert seen == [[[1, 1]], [[2, 2]], [[3, 3]]]

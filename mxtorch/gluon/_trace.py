@@ -13,7 +13,7 @@ from ..base import MXNetError
 from ..ops import get_op
 from ..ndarray import ndarray as _nd
 from ..ndarray.ndarray import NDArray
-from ..symbol.symbol import Node, Symbol, attr_string
+from ..symbol.symbol import Node, Symbol, attr_string, record_writes
 
 
 class _Tracer:
@@ -60,6 +60,8 @@ class _Tracer:
         text = {k: attr_string(op, k, v) for k, v in attrs.items() if v is not None}
         node = Node(op, self._name(op), text, [a._outputs[0] for a in args])
         node._parsed = op.parse_attrs(dict(attrs))  # fast paths pass only the scalar
+        if op.aux:
+            record_writes(node)
         return node
 
     def _apply(self, name, sym, **attrs):

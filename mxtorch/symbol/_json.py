@@ -17,7 +17,7 @@ from .._mode import STATE as _MODE
 from ..base import MXNetError
 from ..ops import REGISTRY
 from ..ops._registry import unknown_op_message
-from .symbol import HIDDEN_KEYS, Node, Symbol, topo_order
+from .symbol import HIDDEN_KEYS, Node, Symbol, entry_version, record_writes, topo_order
 
 MXNET_VERSION = 10901
 _log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def _node_json(node, index):
     if node.attrs:
         out["attrs"] = dict(sorted(node.attrs.items()))
     aux = set(node.aux_positions()) if not node.is_variable else ()
-    out["inputs"] = [[index[id(c)], i, 1 if pos in aux else 0]
+    out["inputs"] = [[index[id(c)], i, entry_version(node, pos) if pos in aux else 0]
                      for pos, (c, i) in enumerate(node.inputs)]
     if node.subgraphs:
         out["subgraphs"] = [json.loads(to_json(s)) for s in node.subgraphs]
@@ -175,8 +175,11 @@ def _read_node(spec, position, nodes, version):
     if op_name is None:
         raise MXNetError(f"invalid symbol JSON: node {position} ({name!r}) has no 'op'")
     where = f"node {position} ({name!r})"
-    inputs = [_entry(e, position, f"the inputs of {where}") for e in spec.get("inputs", [])]
+    raw = spec.get("inputs", [])
+    inputs = [_entry(e, position, f"the inputs of {where}") for e in raw]
     inputs = [(nodes[nid], idx) for nid, idx in inputs]
+    versions = {pos: e[2] for pos, e in enumerate(raw)
+                if isinstance(e, list) and len(e) > 2 and isinstance(e[2], int) and e[2] > 0}
     if op_name == "null":
         return Node(None, name, attrs)
     op = REGISTRY.get(op_name)
@@ -193,6 +196,8 @@ def _read_node(spec, position, nodes, version):
     if spec.get("subgraphs"):
         node.subgraphs = [from_json(json.dumps(g)) for g in spec["subgraphs"]]
     _check_arity(node, where)
+    if op.aux:
+        record_writes(node, versions)
     return node
 
 

@@ -6,6 +6,7 @@ for ``Group``). Symbols are immutable except for attributes; composition copies.
 """
 import json
 import warnings
+import weakref
 from array import array  # noqa: F401  (MXNet's module exposes it)
 from builtins import slice as py_slice  # noqa: F401
 from numbers import Number  # noqa: F401
@@ -69,6 +70,31 @@ class Node:
 
     def __repr__(self):
         return f"<Node {self.name} ({'var' if self.op is None else self.op.name})>"
+
+
+# MXNet numbers the writes to a variable: each op composed with it as an auxiliary (mutated)
+# input takes the variable's next version, and JSON inputs carry that number
+# (``[node, output, version]``). Kept beside the graph so Node stays small.
+_WRITES = weakref.WeakKeyDictionary()          # variable node -> writes so far
+_ENTRY_VERSIONS = weakref.WeakKeyDictionary()  # op node -> {input position: version}
+
+
+def record_writes(node, versions=None):
+    """Give ``node``'s auxiliary variable inputs their next version (or ``versions``, a
+    {position: version} read from a file)."""
+    for pos in node.aux_positions():
+        child = node.inputs[pos][0]
+        if not child.is_variable:
+            continue
+        count = _WRITES.get(child, 0)
+        version = versions.get(pos, count + 1) if versions else count + 1
+        _WRITES[child] = max(count, version)
+        _ENTRY_VERSIONS.setdefault(node, {})[pos] = version
+
+
+def entry_version(node, pos):
+    """Version number of ``node``'s input ``pos`` in symbol JSON."""
+    return _ENTRY_VERSIONS.get(node, {}).get(pos, 1)
 
 
 def topo_order(entries):
@@ -276,6 +302,10 @@ class Symbol:
                          [(mapping[id(c)], i) for c, i in node.inputs])
             clone.subgraphs = node.subgraphs
             mapping[id(node)] = clone
+            if node in _ENTRY_VERSIONS:
+                _ENTRY_VERSIONS[clone] = dict(_ENTRY_VERSIONS[node])
+            if node in _WRITES:
+                _WRITES[clone] = _WRITES[node]
         return Symbol([(mapping[id(n)], i) for n, i in self._outputs])
 
     copy = __copy__
@@ -551,6 +581,8 @@ def create(op, hint, inputs, raw, name=None, attr=None):
                              f"attributes")
     node = Node(op, name, attrs, entries)
     node._parsed = parsed
+    if op.aux:
+        record_writes(node)
     inits = _INPUT_INIT.get(op.name)
     if inits:
         for (child, _), input_name in zip(entries, node.input_names()):
