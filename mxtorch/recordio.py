@@ -11,13 +11,12 @@ import numbers
 import os
 import struct
 from collections import namedtuple
+from multiprocessing import current_process  # noqa: F401
 
 import numpy as np
 
 from .base import MXNetError
 
-__all__ = ["MXRecordIO", "MXIndexedRecordIO", "IRHeader", "pack", "unpack", "pack_img",
-           "unpack_img"]
 
 _MAGIC = 0xced7230a
 _MAGIC_BYTES = struct.pack("<I", _MAGIC)
@@ -349,11 +348,15 @@ def unpack(s):
     return header, s
 
 
+try:
+    import cv2
+except ImportError:  # pack_img/unpack_img say what to install
+    cv2 = None
+
+
 def _cv2(what):
-    try:
-        import cv2
-    except ImportError as err:
-        raise ImportError("%s needs OpenCV: pip install opencv-python-headless" % what) from err
+    if cv2 is None:
+        raise ImportError("%s needs OpenCV: pip install opencv-python-headless" % what)
     return cv2
 
 

@@ -4,11 +4,11 @@ Worker processes run on torch.utils.data's machinery (fork, watchdog, error forw
 clean shutdown). Each worker batchifies its samples itself; NDArrays in a batch travel as
 torch tensors in shared memory and are wrapped again in the main process without a copy.
 """
-import io  # noqa: F401  (MXNet's module exposes it)
+import io
 import multiprocessing
 import multiprocessing.queues
 import os
-import pickle  # noqa: F401
+import pickle
 import signal  # noqa: F401
 import sys  # noqa: F401
 import threading  # noqa: F401
@@ -312,6 +312,112 @@ def _thread_batches(loader):
                 "DataLoader: no batch from the worker threads within timeout=%s seconds (a "
                 "slow transform?); raise `timeout` if loading is just slow"
                 % loader._timeout) from err
+
+
+# --------------------------------------------------------------------------------------------
+# MXNet's multiprocessing plumbing: NDArrays through queues and pipes in shared memory
+# --------------------------------------------------------------------------------------------
+
+def rebuild_ndarray(pid, fd, shape, dtype):
+    """Rebuilds an NDArray sent by :func:`reduce_ndarray` (``fd`` is its shared tensor)."""
+    del pid, dtype
+    return nd.from_torch(fd.reshape(shape))
+
+
+def reduce_ndarray(data):
+    """Pickle reduction sending an NDArray's storage through shared memory."""
+    tensor = data.to_torch().detach()
+    return rebuild_ndarray, (os.getpid(), tensor, tuple(tensor.shape), data.dtype)
+
+
+def rebuild_np_ndarray(pid, fd, shape, dtype):
+    """Like :func:`rebuild_ndarray`, for ``mx.np`` arrays."""
+    return rebuild_ndarray(pid, fd, shape, dtype).as_np_ndarray()
+
+
+def reduce_np_ndarray(data):
+    """Like :func:`reduce_ndarray`, for ``mx.np`` arrays."""
+    return (rebuild_np_ndarray,) + reduce_ndarray(data)[1:]
+
+
+ForkingPickler.register(nd.NDArray, reduce_ndarray)
+
+
+class ConnectionWrapper(object):
+    """A multiprocessing connection whose ``send`` pickles NDArrays into shared memory.
+
+    Parameters
+    ----------
+    conn : multiprocessing.connection.Connection
+    """
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def send(self, obj):
+        """Sends a picklable object."""
+        buf = io.BytesIO()
+        ForkingPickler(buf, pickle.HIGHEST_PROTOCOL).dump(obj)
+        self.send_bytes(buf.getvalue())
+
+    def recv(self):
+        """Receives an object."""
+        return pickle.loads(self.recv_bytes())
+
+    def __getattr__(self, name):
+        conn = self.__dict__.get("_conn")
+        if conn is None:
+            raise AttributeError(name)
+        return getattr(conn, name)
+
+
+class Queue(multiprocessing.queues.Queue):
+    """multiprocessing Queue sending NDArrays through shared memory."""
+
+    def __init__(self, *args, **kwargs):
+        super(Queue, self).__init__(*args, ctx=multiprocessing.get_context(), **kwargs)
+        self._reader = ConnectionWrapper(self._reader)
+        self._writer = ConnectionWrapper(self._writer)
+        self._send = self._writer.send
+        self._recv = self._reader.recv
+
+
+class SimpleQueue(multiprocessing.queues.SimpleQueue):
+    """multiprocessing SimpleQueue sending NDArrays through shared memory."""
+
+    def __init__(self, *args, **kwargs):
+        super(SimpleQueue, self).__init__(*args, ctx=multiprocessing.get_context(), **kwargs)
+        self._reader = ConnectionWrapper(self._reader)
+        self._writer = ConnectionWrapper(self._writer)
+        self._send = self._writer.send
+        self._recv = self._reader.recv
+
+
+def worker_loop_v1(dataset, key_queue, data_queue, batchify_fn):
+    """Worker loop of MXNet's first multiprocess loader: ``(i, indices)`` from ``key_queue``
+    -> ``(i, batch)`` into ``data_queue``, until ``(None, _)``."""
+    while True:
+        idx, samples = key_queue.get()
+        if idx is None:
+            break
+        data_queue.put((idx, batchify_fn([dataset[i] for i in samples])))
+
+
+def fetcher_loop_v1(data_queue, data_buffer, pin_memory=False, pin_device_id=0,
+                    data_buffer_lock=None):
+    """Moves ``(i, batch)`` items from ``data_queue`` into ``data_buffer[i]`` (on CPU or pinned
+    memory), until ``(None, _)``."""
+    ctx = context.cpu_pinned(pin_device_id) if pin_memory else context.cpu()
+    while True:
+        idx, batch = data_queue.get()
+        if idx is None:
+            break
+        batch = _as_in_context(batch, ctx)
+        if data_buffer_lock is not None:
+            with data_buffer_lock:
+                data_buffer[idx] = batch
+        else:
+            data_buffer[idx] = batch
 
 
 # --------------------------------------------------------------------------------------------

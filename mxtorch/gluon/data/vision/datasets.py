@@ -17,7 +17,9 @@ import numpy as np
 from .... import ndarray as nd
 from .... import image
 from .... import recordio
+from .... import base  # noqa: F401
 from ....base import MXNetError, data_dir
+from ....util import is_np_array  # noqa: F401
 from ...utils import download, check_sha1, _get_repo_file_url  # noqa: F401
 from .. import dataset
 
