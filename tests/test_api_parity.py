@@ -61,6 +61,13 @@ FLOORS = {
     "mxnet.registry": 100.0,
     "mxnet.log": 100.0,
     "mxnet.libinfo": 100.0,
+    "mxnet.gluon.nn": 100.0,
+    "mxnet.gluon.nn.basic_layers": 100.0,
+    "mxnet.gluon.nn.conv_layers": 100.0,
+    "mxnet.gluon.nn.activations": 100.0,
+    "mxnet.gluon.loss": 100.0,
+    "mxnet.gluon.contrib.nn": 100.0,
+    "mxnet.gluon.contrib.nn.basic_layers": 100.0,
 }
 
 # Names of the top-level ``mxnet`` package that belong to other work (Gluon, Module/io,

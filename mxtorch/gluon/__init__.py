@@ -3,3 +3,4 @@ from .parameter import *  # noqa: F401,F403
 from .block import *  # noqa: F401,F403
 from . import utils  # noqa: F401
 from . import data  # noqa: F401
+from . import nn, loss, contrib  # noqa: F401

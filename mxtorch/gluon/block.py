@@ -268,6 +268,8 @@ class Block:
             2.x spelling of ``ctx``.
         """
         loaded = ndarray.load(filename)
+        if isinstance(loaded, list) and not loaded:
+            loaded = {}     # a parameter-free block saves a file of no arrays, read as []
         if not isinstance(loaded, dict):
             raise ValueError("load_parameters: file '%s' holds an unnamed list of %d arrays; "
                              "expected a dict written by save_parameters" % (filename, len(loaded)))

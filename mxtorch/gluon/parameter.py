@@ -813,6 +813,8 @@ class ParameterDict:
 
         Parameters are as in ``load``; ``filename`` only names the source in errors.
         """
+        if isinstance(param_dict, list) and not param_dict:
+            param_dict = {}     # a file of no arrays (a parameter-free export) loads as []
         if not isinstance(param_dict, dict):
             raise ValueError("load_dict needs a dict of name -> NDArray; the %s holds %s "
                              "without names" % ('file ' + filename if filename else 'input',

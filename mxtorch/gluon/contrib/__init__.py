@@ -1,0 +1,2 @@
+"""Contributed Gluon modules (``mx.gluon.contrib``)."""
+from . import nn  # noqa: F401
