@@ -97,6 +97,11 @@ def _inspect_inputs(args):
     return has_sym, has_nd, contexts
 
 
+def _first_context(args):
+    flat, _ = _flatten(list(args), "input")
+    return next(a for a in flat if a is not None).context
+
+
 def _check_input_kinds(block, has_sym, has_nd):
     if has_sym and has_nd:
         raise ValueError(f"{block.name}: HybridBlock inputs must be all NDArrays or all "
@@ -409,7 +414,8 @@ class HybridBlock(Block):
     # ---- running -----------------------------------------------------------------------------
     def _call_cached_op(self, *args):
         if self._cached_op is None:
-            self._build_cache(*args)
+            with _first_context(args):  # arrays made while building land on the inputs' one
+                self._build_cache(*args)
         if all(type(a) is NDArray for a in args):  # flat arrays: no nesting to encode
             flat, fmt = args, [0] * len(args)
         else:
@@ -473,8 +479,7 @@ class HybridBlock(Block):
         ctx = contexts[0]
         if self._active:
             _check_one_context(self, contexts)
-            with ctx:
-                return self._call_cached_op(x, *args)
+            return self._call_cached_op(x, *args)
         with ctx:
             try:
                 params = {k: p.data(ctx) for k, p in self._reg_params.items()}
