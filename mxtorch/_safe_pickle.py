@@ -150,7 +150,10 @@ class _MXNetPickler(pickle._Pickler):  # pylint: disable=protected-access
         if isinstance(obj, NDArray):
             state = obj.__getstate__()
             handle = state.get("handle") if isinstance(state, dict) else None
-            return (_NDARRAY, (None,), {"handle": bytearray(handle or b"")})
+            klass = _NDARRAY
+            if getattr(obj, "stype", "default") != "default":  # MXNet names the sparse class
+                klass = _MXNetName(_to_mxnet(type(obj).__module__), type(obj).__name__)
+            return (klass, (None,), {"handle": bytearray(handle or b"")})
         if isinstance(obj, _MXNetName):
             self._write_global(obj.module, obj.name)
             return None

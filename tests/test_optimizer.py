@@ -327,3 +327,57 @@ def test_lamb_and_lars_aggregated_paths():
             res.append([x.asnumpy() for x in w])
         for a, b in zip(*res):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+# ---- differential cases recorded from MXNet 1.9.1 by tools/optim_diff.py -------------------
+def _optim_diff():
+    import importlib.util
+    path = os.path.join(os.path.dirname(__file__), "..", "tools", "optim_diff.py")
+    spec = importlib.util.spec_from_file_location("optim_diff", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    extra = os.path.join(os.path.dirname(__file__), "fixtures", "optim_extra")
+    with open(os.path.join(extra, "optim_diff.json")) as f:
+        data = json.load(f)
+    with np.load(os.path.join(extra, "optim_diff.npz")) as arrays:
+        ref = mod.decode(data, dict(arrays))
+    return mod, ref
+
+
+OPTIM_DIFF, OPTIM_REF = _optim_diff()
+
+
+def test_oracle_optimizer_cases():
+    """34 optimizer configurations x 3 parameters x 6 steps (per-index and list updates,
+    lr/wd multipliers, multi-precision) against MXNet's weights and states."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = OPTIM_DIFF.run_optimizers(mx)
+    cases = OPTIM_DIFF.optimizer_cases()
+    assert len(got) == len(OPTIM_REF["opt"]) == len(cases)
+    for case, g, r in zip(cases, got, OPTIM_REF["opt"]):
+        tol = (1e-3, 1e-3) if case[2] == "float16" else (1e-5, 1e-6)
+        assert OPTIM_DIFF._close(g, r, *tol), (case, OPTIM_DIFF._explain(r, g, *tol, ""))
+
+
+def test_oracle_sparse_gradient_cases():
+    """Row-sparse gradients on dense and row_sparse weights (lazy and standard updates)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = OPTIM_DIFF.run_sparse(mx)
+    for i, (g, r) in enumerate(zip(got, OPTIM_REF["sparse"])):
+        assert OPTIM_DIFF._close(g, r, 1e-5, 1e-6), (i, OPTIM_DIFF._explain(r, g, 1e-5, 1e-6,
+                                                                             ""))
+
+
+def test_sparse_states_pickle_as_mxnet():
+    rsp = mx.nd.sparse.row_sparse_array((mx.nd.ones((1, 2)), mx.nd.array([1])), shape=(3, 2))
+    blob = _safe_pickle.dumps({0: (rsp, mx.nd.ones((2,)))})
+    assert b"mxnet.ndarray.sparse" in blob and b"RowSparseNDArray" in blob
+    back = _safe_pickle.loads(blob)[0][0]
+    assert back.stype == "row_sparse" and back.indices.asnumpy().tolist() == [1]
+    # written by MXNet 1.9.1: pickle.dumps(row_sparse_array(([[1., 1.]], [1]), shape=(3, 2)))
+    with open(os.path.join(FIX, "..", "optim_extra", "row_sparse_ndarray.pickle"), "rb") as f:
+        arr = _safe_pickle.load(f)
+    assert arr.stype == "row_sparse"
+    np.testing.assert_array_equal(arr.asnumpy(), [[0, 0], [1, 1], [0, 0]])

@@ -22,6 +22,7 @@ Contract shared by every kernel here:
 import dataclasses
 import functools
 
+import numpy as np
 import torch
 
 from ..base import MXNetError, ShapeError
@@ -54,7 +55,7 @@ def _rescaled_wd(weight, grad, wd, rescale_grad, clip_gradient):
     clipping (adam_update, rmsprop*, ftml)."""
     g = grad * rescale_grad
     if wd:
-        g.add_(weight, alpha=wd)
+        g.add_(weight * wd)  # a separate multiply: add(alpha=) may fuse (MXNet does not)
     if clip_gradient >= 0:
         g.clamp_(-clip_gradient, clip_gradient)
     return g
@@ -215,9 +216,16 @@ _BETA1 = Attr("beta1", FLOAT, 0.9, "Decay of the first moment")
 _BETA2 = Attr("beta2", FLOAT, 0.999, "Decay of the second moment")
 
 
+def _one_minus_f32(x):
+    """``1.f - x`` as MXNet's kernels compute it (float32 parameters)."""
+    return float(np.float32(1.0) - np.float32(x))
+
+
 def _adam_moments(g, mean, var, beta1, beta2):
-    mean.mul_(beta1).add_(g, alpha=1.0 - beta1)
-    var.mul_(beta2).addcmul_(g, g, value=1.0 - beta2)
+    # MXNet: beta1*mean + (1.f-beta1)*g and beta2*var + (1.f-beta2)*g*g, each product rounded
+    # separately (no fused multiply-add), so the moments match its kernel bit for bit
+    mean.mul_(beta1).add_(g * _one_minus_f32(beta1))
+    var.mul_(beta2).add_(g * _one_minus_f32(beta2) * g)
 
 
 @defop("adam_update", **_SAME, inputs=("weight", "grad", "mean", "var"), mutate=("mean", "var"),
@@ -230,7 +238,7 @@ def adam_update(weight, grad, mean, var, lr, beta1, beta2, epsilon, wd, rescale_
     # NOTE: weight decay joins the gradient *before* clipping in adam_update.
     g = _rescaled_wd(weight, grad, wd, rescale_grad, clip_gradient)
     _adam_moments(g, mean, var, beta1, beta2)
-    return torch.addcdiv(weight, mean, var.sqrt().add_(epsilon), value=-lr)
+    return weight - mean * lr / var.sqrt().add_(epsilon)
 
 
 _GAMMA1 = Attr("gamma1", FLOAT, 0.95, "Decay of the squared-gradient average")
