@@ -583,7 +583,7 @@ class _PerBatchRegression(EvalMetric):
                 label = label.reshape(label.shape[0], 1)
             if pred.ndim == 1:
                 pred = pred.reshape(pred.shape[0], 1)
-            self._add(self._batch(label - pred), 1)
+            self._add(float(self._batch(label - pred)), 1)
 
 
 @register
@@ -653,7 +653,7 @@ class _LabelProbability(EvalMetric):
                 raise AssertionError(f"{self.__class__.__name__}: {label.shape[0]} labels "
                                      f"for {pred.shape[0]} predictions (shape {pred.shape})")
             prob = pred[numpy.arange(label.shape[0]), numpy.int64(label)]
-            self._add((-numpy.log(prob + self.eps)).sum(), label.shape[0])
+            self._add(float((-numpy.log(prob + self.eps)).sum()), label.shape[0])
 
 
 @register
