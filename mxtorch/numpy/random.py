@@ -1,0 +1,211 @@
+"""``mx.np.random``: NumPy-style sampling on ``mx.np`` arrays (``_npi_*`` random ops).
+
+Scalar parameters go to the op; array parameters scale and shift a standard draw of the
+broadcast shape, so gradients never flow into samples (as MXNet). Seed with
+``mx.npx.random.seed`` / ``mx.random.seed``.
+"""
+import numbers
+
+import numpy as onp
+
+from ..ndarray.ndarray import NDArray
+from ._door import call, to_np
+
+__all__ = ["uniform", "normal", "randint", "choice", "shuffle", "rand", "randn", "exponential",
+           "gamma", "gumbel", "logistic", "lognormal", "multinomial", "multivariate_normal",
+           "pareto", "power", "rayleigh", "weibull", "beta", "chisquare", "permutation"]
+
+
+def _size(size):
+    if size is None:
+        return None
+    return (int(size),) if isinstance(size, numbers.Integral) else tuple(int(d) for d in size)
+
+
+def _ctx(ctx):
+    from ..context import current_context
+    return ctx if ctx is not None else current_context()
+
+
+def _dt(dtype, default="float32"):
+    if dtype is None:
+        return default
+    from .._torch.dtypes import dtype_name
+    return dtype_name(dtype)
+
+
+def _finish(result, out):
+    if out is not None:
+        out[...] = result
+        return out
+    return result
+
+
+def _sample(op, params, size, dtype, ctx, out):
+    """Draw with scalar parameters, or a standard draw transformed by array parameters."""
+    arrays = {k: v for k, v in params.items() if isinstance(v, NDArray)}
+    if not arrays:
+        return _finish(call(op, [], size=_size(size), ctx=_ctx(ctx), dtype=_dt(dtype),
+                            **params), out)
+    shape = _size(size)
+    if shape is None:
+        shape = onp.broadcast_shapes(*[a.shape for a in arrays.values()])
+    ctx = _ctx(ctx if ctx is not None else next(iter(arrays.values())).ctx)
+    return _finish(_TRANSFORMS[op](shape, params, _dt(dtype), ctx), out)
+
+
+def _std(op, shape, dtype, ctx, **p):
+    return call(op, [], size=shape, ctx=ctx, dtype=dtype, **p)
+
+
+_TRANSFORMS = {
+    "_npi_uniform": lambda s, p, d, c: _std("_npi_uniform", s, d, c) * (p["high"] - p["low"])
+    + p["low"],
+    "_npi_normal": lambda s, p, d, c: _std("_npi_normal", s, d, c) * p["scale"] + p["loc"],
+    "_npi_exponential": lambda s, p, d, c: _std("_npi_exponential", s, d, c) * p["scale"],
+    "_npi_gumbel": lambda s, p, d, c: _std("_npi_gumbel", s, d, c) * p["scale"] + p["loc"],
+    "_npi_logistic": lambda s, p, d, c: _std("_npi_logistic", s, d, c) * p["scale"] + p["loc"],
+    "_npi_rayleigh": lambda s, p, d, c: _std("_npi_rayleigh", s, d, c) * p["scale"],
+}
+
+
+def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None):
+    """Samples from the uniform distribution on [low, high)."""
+    return _sample("_npi_uniform", {"low": low, "high": high}, size, dtype, ctx, out)
+
+
+def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, out=None):
+    """Samples from a normal distribution."""
+    return _sample("_npi_normal", {"loc": loc, "scale": scale}, size, dtype, ctx, out)
+
+
+def lognormal(mean=0.0, sigma=1.0, size=None, dtype=None, ctx=None, out=None):
+    """``exp`` of normal samples."""
+    from ._ufuncs import unary
+    return _finish(unary("exp", normal(mean, sigma, size, dtype, ctx)), out)
+
+
+def exponential(scale=1.0, size=None, ctx=None, out=None):
+    """Exponential samples with mean ``scale``."""
+    return _sample("_npi_exponential", {"scale": scale}, size, None, ctx, out)
+
+
+def gumbel(loc=0.0, scale=1.0, size=None, ctx=None, out=None):
+    """Gumbel samples."""
+    return _sample("_npi_gumbel", {"loc": loc, "scale": scale}, size, None, ctx, out)
+
+
+def logistic(loc=0.0, scale=1.0, size=None, ctx=None, out=None):
+    """Logistic samples."""
+    return _sample("_npi_logistic", {"loc": loc, "scale": scale}, size, None, ctx, out)
+
+
+def rayleigh(scale=1.0, size=None, ctx=None, out=None):
+    """Rayleigh samples."""
+    return _sample("_npi_rayleigh", {"scale": scale}, size, None, ctx, out)
+
+
+def _scalar_only(name, **params):
+    for k, v in params.items():
+        if isinstance(v, NDArray):
+            raise NotImplementedError(f"random.{name}: array-valued {k} is not supported; "
+                                      "pass a Python scalar")
+
+
+def gamma(shape, scale=1.0, size=None, dtype=None, ctx=None, out=None):
+    """Gamma samples with ``shape`` and ``scale``."""
+    _scalar_only("gamma", shape=shape, scale=scale)
+    return _finish(call("_npi_gamma", [], shape_=shape, scale=scale, size=_size(size),
+                        ctx=_ctx(ctx), dtype=_dt(dtype)), out)
+
+
+def beta(a, b, size=None, dtype=None, ctx=None):
+    """Beta samples (ratio of gamma draws)."""
+    x = gamma(a, 1.0, size, dtype, ctx)
+    y = gamma(b, 1.0, size, dtype, ctx)
+    return x / (x + y)
+
+
+def chisquare(df, size=None, dtype=None, ctx=None):
+    """Chi-square samples with ``df`` degrees of freedom."""
+    return gamma(df / 2.0, 2.0, size, dtype, ctx)
+
+
+def weibull(a, size=None, ctx=None, out=None):
+    """Weibull samples with shape ``a``."""
+    _scalar_only("weibull", a=a)
+    return _finish(call("_npi_weibull", [], a=a, size=_size(size), ctx=_ctx(ctx)), out)
+
+
+def pareto(a, size=None, ctx=None, out=None):
+    """Pareto II samples with shape ``a``."""
+    _scalar_only("pareto", a=a)
+    return _finish(call("_npi_pareto", [], a=a, size=_size(size), ctx=_ctx(ctx)), out)
+
+
+def power(a, size=None):
+    """Power-distribution samples with exponent ``a``."""
+    _scalar_only("power", a=a)
+    return call("_npi_powerd", [], a=a, size=_size(size), ctx=_ctx(None))
+
+
+def randint(low, high=None, size=None, dtype=None, ctx=None, out=None):
+    """Random integers in [low, high) (int64 by default)."""
+    if high is None:
+        low, high = 0, low
+    return _finish(call("_npi_random_randint", [], low=int(low), high=int(high),
+                        size=_size(size), ctx=_ctx(ctx), dtype=_dt(dtype, "int64")), out)
+
+
+def rand(*size, **kwargs):
+    """Uniform [0, 1) samples of shape ``size``."""
+    return uniform(size=size or None, **kwargs)
+
+
+def randn(*size, **kwargs):
+    """Standard normal samples of shape ``size``."""
+    return normal(size=size or None, **kwargs)
+
+
+def choice(a, size=None, replace=True, p=None, ctx=None, out=None):
+    """Random samples from ``range(a)`` (an int) or from the 1-d array ``a``."""
+    population = a
+    n = int(a) if isinstance(a, numbers.Integral) else to_np(a, "choice").shape[0]
+    probs = to_np(p, "choice") if p is not None else to_np([0.0], "choice")
+    idx = call("_npi_choice", [probs], a=n, size=_size(size), ctx=_ctx(ctx), replace=replace,
+               weighted=p is not None)
+    if not isinstance(population, numbers.Integral):
+        idx = to_np(population, "choice")[idx]
+    return _finish(idx, out)
+
+
+def shuffle(x):
+    """Shuffle ``x`` in place along its first axis."""
+    x[...] = call("_npi_shuffle", [x])
+
+
+def permutation(x):
+    """A random permutation of ``range(x)`` or a shuffled copy of ``x``."""
+    if isinstance(x, numbers.Integral):
+        return call("_npi_permutation_like", [], n=int(x), ctx=_ctx(None))
+    y = to_np(x, "permutation").copy()
+    shuffle(y)
+    return y
+
+
+def multinomial(n, pvals, size=None, **kwargs):
+    """Counts of ``n`` draws over categories with probabilities ``pvals`` (int64)."""
+    p = to_np(pvals if isinstance(pvals, NDArray) else onp.asarray(pvals, dtype=onp.float64),
+              "multinomial")
+    return call("_npi_multinomial", [p], n=int(n), size=_size(size), ctx=_ctx(None))
+
+
+def multivariate_normal(mean, cov, size=None, check_valid=None, tol=None):
+    """Samples from a multivariate normal (via a Cholesky factor of ``cov``)."""
+    from . import linalg
+    mean, cov = to_np(mean, "multivariate_normal"), to_np(cov, "multivariate_normal")
+    shape = (_size(size) or ()) + mean.shape
+    z = normal(size=shape, dtype=mean.dtype)
+    chol = linalg.cholesky(cov)
+    from ._functions import matmul
+    return matmul(z, chol.T) + mean

@@ -1,0 +1,11 @@
+"""``mx.npx.image``: the image operators (``to_tensor``, ``normalize``, ``resize``,
+``crop``, flips and random augmentations) on ``mx.np`` arrays."""
+from ..ndarray import _gen
+from ._ops import _make
+
+__all__ = []
+for _reg_name in sorted(_gen.ND_FUNCTIONS):
+    if _reg_name.startswith("_image_"):
+        _name = _reg_name[len("_image_"):]
+        globals()[_name] = _make(_name, _reg_name)
+        __all__.append(_name)

@@ -1,0 +1,177 @@
+"""Random sampling operators of ``mx.np.random`` / ``mx.npx.random`` (``_npi_uniform``,
+``_npi_normal``, ``_npi_random_randint``, ``_npi_choice``, ``_npi_shuffle``...).
+
+Parameters are scalar attributes; ``mx.np.random`` turns array parameters into a standard draw
+scaled and shifted by array arithmetic, so these ops stay simple. Every draw uses the device's
+torch generator (``mx.random.seed``/``npx.random.seed``). ``size=None`` gives a 0-d sample.
+"""
+import torch
+
+from ..base import MXNetError
+from .._torch import rng
+from .._torch.dtypes import NAME_TO_TORCH
+from ._attrs import ANY, BOOL, CTX, FLOAT, INT, OPT_DTYPE, OPT_SHAPE
+from ._registry import Attr, defop
+from .creation import device_of
+
+_CTX = Attr("ctx", CTX, None, "Device")
+_SIZE = Attr("size", OPT_SHAPE, None, "Output shape (None: one value, 0-d)")
+_DTYPE = Attr("dtype", OPT_DTYPE, None, "Output dtype (None: float32)")
+
+
+def _prepare(size, ctx, dtype, default="float32"):
+    shape = () if size is None else tuple(size)
+    if any(d < 0 for d in shape):
+        raise MXNetError(f"random: negative dimensions are not allowed in size {shape}")
+    device = device_of(ctx)
+    return shape, device, NAME_TO_TORCH[dtype or default], rng.generator_for(device)
+
+
+def _work(dtype):
+    return torch.float64 if dtype == torch.float64 else torch.float32
+
+
+def _std_uniform(shape, device, dtype, gen):
+    return torch.rand(shape, dtype=_work(dtype), device=device, generator=gen)
+
+
+def _std_normal(shape, device, dtype, gen):
+    return torch.randn(shape, dtype=_work(dtype), device=device, generator=gen)
+
+
+def _std_exponential(shape, device, dtype, gen):
+    return torch.empty(shape, dtype=_work(dtype), device=device).exponential_(1.0, generator=gen)
+
+
+def _register(name, params, draw, doc):
+    attrs = tuple(Attr(p, FLOAT, d, f"Distribution parameter {p}") for p, d in params)
+
+    def compute(*, size, ctx, dtype, **kw):
+        shape, device, t, gen = _prepare(size, ctx, dtype)
+        return draw(shape, device, t, gen, **kw).to(t)
+    compute.__doc__ = doc
+    defop(f"_npi_{name}", inputs=(), attrs=attrs + (_SIZE, _CTX, _DTYPE))(compute)
+
+
+def _uniform(shape, device, t, gen, low, high):
+    return low + (high - low) * _std_uniform(shape, device, t, gen)
+
+
+def _normal(shape, device, t, gen, loc, scale):
+    return loc + scale * _std_normal(shape, device, t, gen)
+
+
+def _exponential(shape, device, t, gen, scale):
+    return scale * _std_exponential(shape, device, t, gen)
+
+
+def _gamma(shape, device, t, gen, shape_, scale):
+    alpha = torch.full(shape, shape_, dtype=_work(t), device=device)
+    return scale * torch._standard_gamma(alpha, generator=gen)
+
+
+def _gumbel(shape, device, t, gen, loc, scale):
+    u = _std_uniform(shape, device, t, gen).clamp_min(1e-20)
+    return loc - scale * torch.log(-torch.log(u))
+
+
+def _logistic(shape, device, t, gen, loc, scale):
+    u = _std_uniform(shape, device, t, gen).clamp(1e-7, 1 - 1e-7)
+    return loc + scale * torch.log(u / (1 - u))
+
+
+def _rayleigh(shape, device, t, gen, scale):
+    u = _std_uniform(shape, device, t, gen)
+    return scale * torch.sqrt(-2.0 * torch.log1p(-u))
+
+
+def _weibull(shape, device, t, gen, a):
+    return _std_exponential(shape, device, t, gen).pow(1.0 / a)
+
+
+def _pareto(shape, device, t, gen, a):
+    return torch.expm1(_std_exponential(shape, device, t, gen) / a)
+
+
+def _powerd(shape, device, t, gen, a):
+    return (-torch.expm1(-_std_exponential(shape, device, t, gen))).pow(1.0 / a)
+
+
+def _bernoulli(shape, device, t, gen, prob):
+    return (_std_uniform(shape, device, t, gen) < prob).to(t)
+
+
+_register("uniform", (("low", 0.0), ("high", 1.0)), _uniform, "Uniform samples in [low, high).")
+_register("normal", (("loc", 0.0), ("scale", 1.0)), _normal, "Normal samples.")
+_register("exponential", (("scale", 1.0),), _exponential, "Exponential samples (mean scale).")
+_register("gamma", (("shape_", 1.0), ("scale", 1.0)), _gamma, "Gamma samples (shape, scale).")
+_register("gumbel", (("loc", 0.0), ("scale", 1.0)), _gumbel, "Gumbel samples.")
+_register("logistic", (("loc", 0.0), ("scale", 1.0)), _logistic, "Logistic samples.")
+_register("rayleigh", (("scale", 1.0),), _rayleigh, "Rayleigh samples.")
+_register("weibull", (("a", 1.0),), _weibull, "Weibull samples with shape a.")
+_register("pareto", (("a", 1.0),), _pareto, "Pareto II (Lomax) samples with shape a.")
+_register("powerd", (("a", 1.0),), _powerd, "Power-distribution samples with exponent a.")
+_register("bernoulli", (("prob", 0.5),), _bernoulli, "Bernoulli samples (1 with prob).")
+
+
+@defop("_npi_random_randint", inputs=(), attrs=(Attr("low", INT, 0), Attr("high", INT),
+                                                _SIZE, _CTX, _DTYPE))
+def np_randint(low, high, size, ctx, dtype):
+    """Integers drawn uniformly from [low, high) (int64 by default)."""
+    if high <= low:
+        raise MXNetError(f"randint: low >= high ({low} >= {high})")
+    shape, device, t, gen = _prepare(size, ctx, dtype, "int64")
+    return torch.randint(low, high, shape, device=device, generator=gen).to(t)
+
+
+@defop("_npi_choice", inputs=("p",), attrs=(Attr("a", INT), _SIZE, _CTX,
+                                            Attr("replace", BOOL, True),
+                                            Attr("weighted", BOOL, False)))
+def np_choice(p, a, size, ctx, replace, weighted):
+    """Samples of ``range(a)``, with probabilities ``p`` when ``weighted``."""
+    shape, device, _, gen = _prepare(size, ctx, None)
+    n = 1
+    for d in shape:
+        n *= d
+    if not replace and n > a:
+        raise MXNetError(f"choice: cannot take a larger sample ({n}) than the population ({a}) "
+                         "when replace=False")
+    probs = p.to(torch.float64) if weighted else torch.ones(a, dtype=torch.float64,
+                                                              device=device)
+    if n == 0:
+        return torch.zeros(shape, dtype=torch.int64, device=device)
+    out = torch.multinomial(probs, n, replacement=replace, generator=gen)
+    return out.reshape(shape)
+
+
+@defop("_npi_multinomial", inputs=("pvals",), attrs=(Attr("n", INT), _SIZE, _CTX))
+def np_multinomial(pvals, n, size, ctx):
+    """Counts of ``n`` draws over categories with probabilities ``pvals`` (int64)."""
+    shape, device, _, gen = _prepare(size, ctx, None)
+    k = pvals.shape[-1]
+    total = 1
+    for d in shape:
+        total *= d
+    draws = torch.multinomial(pvals.to(torch.float64).expand(total, k), n, replacement=True,
+                              generator=gen) if n else torch.zeros((total, 0), dtype=torch.int64)
+    counts = torch.zeros((total, k), dtype=torch.int64, device=device)
+    counts.scatter_add_(1, draws, torch.ones_like(draws))
+    return counts.reshape(shape + (k,))
+
+
+@defop("_npi_shuffle", inputs=("data",), shape_rule="same")
+def np_shuffle(data):
+    """A copy with the first axis permuted randomly."""
+    if data.dim() == 0 or data.shape[0] < 2:
+        return data.clone()
+    perm = torch.randperm(data.shape[0], device=data.device,
+                          generator=rng.generator_for(data.device))
+    return data[perm]
+
+
+@defop("_npi_permutation_like", inputs=(), attrs=(Attr("n", INT), _CTX,
+                                                  Attr("dtype", ANY, "int64")))
+def np_permutation(n, ctx, dtype):
+    """A random permutation of ``range(n)``."""
+    device = device_of(ctx)
+    return torch.randperm(n, device=device, generator=rng.generator_for(device))
