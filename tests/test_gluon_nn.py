@@ -443,3 +443,20 @@ def test_fixture_model_outputs(name):
     _close(net(x).asnumpy(), io['out/0'], 1e-4, 1e-5, name + ' imperative')
     net.hybridize()
     _close(net(x).asnumpy(), io['out/0'], 1e-4, 1e-5, name + ' hybridized')
+
+
+@pytest.mark.parametrize('make,shape,match', [
+    (lambda: nn.Dense(4, in_units=3), (2, 5), r"Dense 'dense\d+': FullyConnected: input "
+     r"'weight' has shape \(4, 3\), expected \(4, 5\)"),
+    (lambda: nn.Conv2D(4, 3, in_channels=3), (1, 5, 6, 6), r"Conv2D 'conv\d+': Convolution"),
+    (lambda: nn.BatchNorm(in_channels=3), (2, 5, 2), r"BatchNorm 'batchnorm\d+': BatchNorm: "
+     r"input 'gamma' has shape \(3,\), expected \(5,\)"),
+])
+def test_operator_errors_name_the_layer(make, shape, match):
+    net = make()
+    net.initialize()
+    with pytest.raises(mx.MXNetError, match=match):
+        net(mx.nd.ones(shape))
+    net.hybridize()           # compiled graph: the operator's own error
+    with pytest.raises(mx.MXNetError, match=r'(FullyConnected|Convolution|BatchNorm)'):
+        net(mx.nd.ones(shape))

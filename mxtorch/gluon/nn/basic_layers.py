@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from ...base import MXNetError
 from ..block import Block, HybridBlock
 from .activations import Activation
 from ... import ndarray as nd
@@ -23,6 +24,13 @@ def _indent(text, spaces):
     """Indents every line of ``text`` but the first by ``spaces`` blanks."""
     first, *rest = text.split('\n')
     return '\n'.join([first] + [' ' * spaces + line for line in rest])
+
+
+def _name_layer(block, err):
+    """Prefixes an operator error with the layer that called it (its class and name)."""
+    if err.args and isinstance(err.args[0], str):
+        err.args = (f"{type(block).__name__} '{block.name}': {err.args[0]}",) + err.args[1:]
+    return err
 
 
 def _kwargs_repr(kwargs):
@@ -138,8 +146,11 @@ class Dense(HybridBlock):
                         if activation is not None else None)
 
     def hybrid_forward(self, F, x, weight, bias=None):
-        out = F.FullyConnected(x, weight, bias, no_bias=bias is None, num_hidden=self._units,
-                               flatten=self._flatten, name='fwd')
+        try:
+            out = F.FullyConnected(x, weight, bias, no_bias=bias is None,
+                                   num_hidden=self._units, flatten=self._flatten, name='fwd')
+        except MXNetError as err:
+            raise _name_layer(self, err)
         return out if self.act is None else self.act(out)
 
     def __repr__(self):
@@ -209,11 +220,11 @@ class _BatchNorm(HybridBlock):
         super().cast(dtype)
 
     def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
-        if self.fuse_relu:
-            return F.contrib.BatchNormWithReLU(x, gamma, beta, running_mean, running_var,
-                                               name='fwd', **self._kwargs)
-        return F.BatchNorm(x, gamma, beta, running_mean, running_var, name='fwd',
-                           **self._kwargs)
+        op = F.contrib.BatchNormWithReLU if self.fuse_relu else F.BatchNorm
+        try:
+            return op(x, gamma, beta, running_mean, running_var, name='fwd', **self._kwargs)
+        except MXNetError as err:
+            raise _name_layer(self, err)
 
     def __repr__(self):
         channels = self.gamma.shape[0]

@@ -8,6 +8,7 @@ from ...base import MXNetError, numeric_types
 from ...util import is_np_array  # noqa: F401
 from ..block import HybridBlock
 from .activations import Activation
+from .basic_layers import _name_layer
 
 __all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose',
            'Conv3DTranspose', 'MaxPool1D', 'MaxPool2D', 'MaxPool3D', 'AvgPool1D', 'AvgPool2D',
@@ -86,10 +87,13 @@ class _Conv(HybridBlock):
     def hybrid_forward(self, F, x, weight, bias=None):
         _check_rank(self, x, self._kwargs['layout'])
         op = getattr(F, self._op_name)
-        if bias is None:
-            out = op(x, weight, name='fwd', **self._kwargs)
-        else:
-            out = op(x, weight, bias, name='fwd', **self._kwargs)
+        try:
+            if bias is None:
+                out = op(x, weight, name='fwd', **self._kwargs)
+            else:
+                out = op(x, weight, bias, name='fwd', **self._kwargs)
+        except MXNetError as err:
+            raise _name_layer(self, err)
         return out if self.act is None else self.act(out)
 
     def infer_shape(self, *args):
