@@ -486,10 +486,26 @@ def _per_weight(op, name, values, count):
     return values
 
 
+def _foreach_sgd_shared(weights, grads, moms, lr, wd, momentum, rescale_grad):
+    """:func:`_foreach_sgd` when all weights share lr and wd and nothing is clipped (the
+    common Trainer case): scalar ``alpha`` steps, half the passes over memory."""
+    if moms is None:
+        outs = torch._foreach_mul(weights, 1.0 - lr * wd)
+        torch._foreach_add_(outs, grads, alpha=-lr * rescale_grad)
+        return outs
+    torch._foreach_mul_(moms, momentum)
+    if wd:
+        torch._foreach_add_(moms, weights, alpha=-lr * wd)
+    torch._foreach_add_(moms, grads, alpha=-lr * rescale_grad)
+    return torch._foreach_add(weights, moms)
+
+
 def _foreach_sgd(weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gradient):
     """SGD (momentum when ``moms``) over lists of tensors with torch's multi-tensor kernels;
     returns the new weights and updates ``moms`` in place."""
     grads = [g if g.dtype == w.dtype else g.to(w.dtype) for g, w in zip(grads, weights)]
+    if clip_gradient < 0 and len(set(lrs)) == 1 and len(set(wds)) == 1:
+        return _foreach_sgd_shared(weights, grads, moms, lrs[0], wds[0], momentum, rescale_grad)
     gs = torch._foreach_mul(grads, rescale_grad)
     if clip_gradient >= 0:
         torch._foreach_clamp_min_(gs, -clip_gradient)
