@@ -460,3 +460,38 @@ def test_operator_errors_name_the_layer(make, shape, match):
     net.hybridize()           # compiled graph: the operator's own error
     with pytest.raises(mx.MXNetError, match=r'(FullyConnected|Convolution|BatchNorm)'):
         net(mx.nd.ones(shape))
+
+
+def test_initializer_arguments_reach_the_parameters():
+    dense = nn.Dense(2, in_units=3, weight_initializer=mx.init.Constant(0.5),
+                     bias_initializer='ones')
+    bn = nn.BatchNorm(in_channels=2, gamma_initializer='zeros', beta_initializer='ones',
+                      running_mean_initializer=mx.init.Constant(2.),
+                      running_variance_initializer=mx.init.Constant(3.))
+    conv = nn.Conv2D(2, 1, in_channels=1, weight_initializer='ones', bias_initializer=
+                     mx.init.Constant(-1.))
+    for net in (dense, bn, conv):
+        net.initialize()
+    assert dense.weight.data().asnumpy().tolist() == [[0.5] * 3] * 2
+    assert dense.bias.data().asnumpy().tolist() == [1., 1.]
+    assert [bn.gamma.data().asnumpy().tolist(), bn.beta.data().asnumpy().tolist(),
+            bn.running_mean.data().asnumpy().tolist(),
+            bn.running_var.data().asnumpy().tolist()] == [[0., 0.], [1., 1.], [2., 2.], [3., 3.]]
+    assert conv.bias.data().asnumpy().tolist() == [-1., -1.]
+    prelu = nn.PReLU()
+    prelu.initialize()
+    assert prelu.alpha.data().asnumpy().tolist() == [0.25]
+
+
+def test_dropout_in_training_scales_and_shares_masks():
+    mx.random.seed(7)
+    x = mx.nd.ones((200, 50))
+    with autograd.record():
+        y = nn.Dropout(0.25)(x).asnumpy()
+    kept = y != 0
+    assert abs(kept.mean() - 0.75) < 0.02
+    np.testing.assert_allclose(y[kept], 1 / 0.75, rtol=1e-6)
+    with autograd.record():
+        shared = nn.Dropout(0.5, axes=(1,))(x).asnumpy()
+    assert ((shared == 0).all(axis=1) | (shared != 0).all(axis=1)).all()   # one mask per row
+    assert (nn.Dropout(0.5)(x).asnumpy() == 1).all()      # identity outside training
