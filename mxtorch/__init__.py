@@ -21,6 +21,9 @@ from . import symbol  # noqa: E402
 from . import symbol as sym  # noqa: E402,F401
 from . import model  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
+from . import io  # noqa: E402,F401
+from . import callback, monitor  # noqa: E402,F401
+from . import monitor as mon  # noqa: E402,F401
 from . import operator  # noqa: E402,F401
 from . import test_utils  # noqa: E402,F401
 from . import executor, engine, runtime, util  # noqa: E402,F401
@@ -34,8 +37,6 @@ from . import recordio  # noqa: E402,F401
 from . import image  # noqa: E402,F401
 from .util import (is_np_array, is_np_shape, np_array, np_shape, set_np_shape,  # noqa: E402,F401
                    use_np, use_np_array, use_np_shape)
-from . import numpy, numpy_extension  # noqa: E402,F401 - mx.np / mx.npx (MXNet 1.6+)
-from . import numpy as np, numpy_extension as npx  # noqa: E402,F401
 
 device = context  # 2.x: mx.device.Device / mx.device.current_device
 from . import lr_scheduler, optimizer  # noqa: E402,F401
