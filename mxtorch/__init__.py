@@ -37,6 +37,8 @@ from . import recordio  # noqa: E402,F401
 from . import image  # noqa: E402,F401
 from .util import (is_np_array, is_np_shape, np_array, np_shape, set_np_shape,  # noqa: E402,F401
                    use_np, use_np_array, use_np_shape)
+from . import numpy, numpy_extension  # noqa: E402,F401 - mx.np / mx.npx (MXNet 1.6+)
+from . import numpy as np, numpy_extension as npx  # noqa: E402,F401
 
 device = context  # 2.x: mx.device.Device / mx.device.current_device
 from . import lr_scheduler, optimizer  # noqa: E402,F401
