@@ -8,7 +8,8 @@ names, so :func:`loads`/:func:`load` admit only the globals such files hold:
   ``slice``/``object``, ``collections.OrderedDict``, ``copyreg._reconstructor``);
 - NDArrays (``mxnet.ndarray.ndarray.NDArray`` and mxtorch's own array classes);
 - numpy arrays, dtypes and scalars;
-- registered optimizer classes and the LR schedulers of ``mx.lr_scheduler``.
+- optimizer and LR-scheduler classes (subclasses of ``Optimizer``/``LRScheduler``) of
+  modules already imported (custom ones included; nothing is imported to check).
 
 Any other global raises :class:`UnsafePickleError` naming it, unless the caller passes
 ``allow_unsafe=True`` or the environment sets ``MXTORCH_ALLOW_UNSAFE_PICKLE=1``. Module names
@@ -22,6 +23,7 @@ import importlib
 import io
 import os
 import pickle
+import sys
 
 import numpy
 
@@ -64,16 +66,14 @@ def _is_numpy_type(module, name):
 
 
 def _is_state_class(module, name):
-    """A registered optimizer or an mx.lr_scheduler class (looked up, not imported)."""
+    """An optimizer or LR-scheduler class of a module already imported (nothing is imported
+    to find out: importing a module a file names could itself run code)."""
     from .optimizer.optimizer import Optimizer
-    from . import lr_scheduler
-    for klass in Optimizer.opt_registry.values():
-        if klass.__module__ == module and klass.__qualname__ == name:
-            return True
-    if module == "mxtorch.lr_scheduler":
-        obj = getattr(lr_scheduler, name, None)
-        return isinstance(obj, type) and issubclass(obj, lr_scheduler.LRScheduler)
-    return False
+    from .lr_scheduler import LRScheduler
+    obj = sys.modules.get(module)
+    for part in name.split("."):
+        obj = getattr(obj, part, None)
+    return isinstance(obj, type) and issubclass(obj, (Optimizer, LRScheduler))
 
 
 def _resolve(module, name):
@@ -95,8 +95,8 @@ class _SafeUnpickler(pickle.Unpickler):
             return _resolve(mapped, name)
         raise UnsafePickleError(
             f"refusing to unpickle global '{module}.{name}': optimizer-state files only hold "
-            "NDArrays, numpy arrays/scalars, containers, registered optimizers and "
-            "mx.lr_scheduler schedulers. If you trust this file, pass allow_unsafe=True "
+            "NDArrays, numpy arrays/scalars, containers and optimizer/LR-scheduler classes "
+            "of imported modules. If you trust this file, pass allow_unsafe=True "
             f"(or set {ENV_ALLOW_UNSAFE}=1).")
 
 

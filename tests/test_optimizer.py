@@ -381,3 +381,31 @@ def test_sparse_states_pickle_as_mxnet():
         arr = _safe_pickle.load(f)
     assert arr.stype == "row_sparse"
     np.testing.assert_array_equal(arr.asnumpy(), [[0, 0], [1, 1], [0, 0]])
+
+
+class _MyScheduler(mx.lr_scheduler.LRScheduler):
+    def __call__(self, num_update):
+        return self.base_lr / (1 + num_update)
+
+
+def test_custom_scheduler_of_imported_module_loads():
+    opt = mx.optimizer.SGD(lr_scheduler=_MyScheduler(base_lr=0.5))
+    upd = mx.optimizer.get_updater(opt)
+    upd(0, mx.nd.ones((2,)), mx.nd.ones((2,)))
+    blob = upd.get_states(dump_optimizer=True)
+    upd2 = mx.optimizer.get_updater(mx.optimizer.SGD())
+    upd2.set_states(blob)
+    assert isinstance(upd2.optimizer.lr_scheduler, _MyScheduler)
+    assert upd2.optimizer.learning_rate == 0.25
+
+
+def test_updater_accepts_np_arrays():
+    opt = mx.optimizer.SGD(learning_rate=0.1, momentum=0.9)
+    opt.allow_np_array = True
+    upd = mx.optimizer.get_updater(opt)
+    w = mx.np.ones((2, 3))
+    upd(0, mx.np.ones((2, 3)), w)
+    np.testing.assert_allclose(w.asnumpy(), np.full((2, 3), 0.9), rtol=1e-6)
+    opt.allow_np_array = False
+    with pytest.raises(ValueError, match="np.ndarray"):
+        upd(0, mx.np.ones((2, 3)), w)
