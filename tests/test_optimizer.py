@@ -348,7 +348,7 @@ OPTIM_DIFF, OPTIM_REF = _optim_diff()
 
 
 def test_oracle_optimizer_cases():
-    """34 optimizer configurations x 3 parameters x 6 steps (per-index and list updates,
+    """51 optimizer configurations x 3 parameters x 6 steps (per-index and list updates,
     lr/wd multipliers, multi-precision) against MXNet's weights and states."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

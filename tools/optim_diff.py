@@ -108,6 +108,17 @@ def optimizer_cases():
                        batch_scale=2, updates_per_epoch=3)),
         ("lbsgd", dict(warmup_strategy="power2", batch_scale=3, updates_per_epoch=2)),
         ("groupadagrad", dict(eps=1e-4)), ("ccsgd", dict(momentum=0.3)), ("test", {}),
+        ("lars", dict(momentum=0.9, multi_precision=True)),
+        ("lars", dict(momentum=0.9, momentum_correction=False, clip_gradient=0.1)),
+        ("nag", dict(multi_precision=True)), ("rmsprop", dict(multi_precision=True)),
+        ("ftml", dict(multi_precision=True, wd=0.01)), ("adagrad", dict(multi_precision=True)),
+        ("signum", dict(multi_precision=True)),
+        ("lbsgd", dict(momentum=0.5, multi_precision=True, batch_scale=2,
+                       updates_per_epoch=2, warmup_epochs=1)),
+        ("lbsgd", dict(warmup_strategy="lars", batch_scale=2, updates_per_epoch=2)),
+        ("groupadagrad", dict(wd=0.1)), ("sgd", dict(momentum=0.9, begin_num_update=3)),
+        ("adam", dict(begin_num_update=5, rescale_grad=0.25)),
+        ("sgd", dict(clip_gradient=0.0, momentum=0.9)),
     ]
     cases = []
     for name, kw in base:
@@ -116,6 +127,10 @@ def optimizer_cases():
         dtype = "float16" if kw.get("multi_precision") else "float32"
         cases.append((name, kw, dtype, False))
     for name, kw in (("sgd", dict(momentum=0.9, wd=0.01, learning_rate=0.1)),
+                     ("sgd", dict(momentum=0.9, wd=0.01, learning_rate=0.1, clip_gradient=0.5)),
+                     ("sgd", dict(wd=0.01, learning_rate=0.1)),
+                     ("nag", dict(momentum=0.9, wd=0.01, learning_rate=0.1)),
+                     ("lamb", dict(wd=0.01, learning_rate=0.1, clip_gradient=0.5)),
                      ("adam", dict(wd=0.01, learning_rate=0.1)),
                      ("lars", dict(momentum=0.9, learning_rate=0.1, wd=0.01)),
                      ("rmsprop", dict(learning_rate=0.1))):
