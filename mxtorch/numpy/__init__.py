@@ -51,6 +51,8 @@ __all__ = sorted(n for n in globals() if not n.startswith("_") and n not in (
 
 # MXNet's mx.np.multiarray module holds every function; mirror them there.
 for _n in __all__:
-    if not hasattr(multiarray, _n) and not hasattr(_builtins, _n):  # keep its builtins
+    if not hasattr(multiarray, _n) and (not hasattr(_builtins, _n) or _n in (
+            "abs", "round", "divmod")):  # other builtins stay (multiarray uses bool, max...)
         setattr(multiarray, _n, globals()[_n])
-multiarray.__all__ = sorted(set(multiarray.__all__) | set(__all__))
+multiarray.__all__ = sorted(n for n in set(multiarray.__all__) | set(__all__)
+                            if hasattr(multiarray, n))

@@ -111,7 +111,14 @@ def any(a, axis=None, keepdims=False, out=None):  # noqa: A001
     return call("_np_any", [_np(a, "any")], out=out, axis=axis, keepdims=keepdims)
 
 
-alltrue, sometrue = all, any
+def alltrue(*args, **kwargs):
+    """Alias of ``all``."""
+    return all(*args, **kwargs)
+
+
+def sometrue(*args, **kwargs):
+    """Alias of ``any``."""
+    return any(*args, **kwargs)
 
 
 def cumsum(a, axis=None, dtype=None, out=None):

@@ -493,5 +493,20 @@ def size(a, axis=None):
     return a.size if isinstance(a, NDArray) else onp.size(a)
 
 
+# MXNet's multiarray module namespace (helpers its code imports from here)
+from ..autograd import is_recording  # noqa: E402,F401
+from ..base import integer_types, numeric_types  # noqa: E402,F401
+from ..util import set_module, wrap_np_binary_func, wrap_np_unary_func  # noqa: E402,F401
+
+py_slice = slice
+native_array = array
+
+
+def from_numpy(ndarray, zero_copy=True):  # noqa: ARG001 - MXNet's signature
+    """An ``mx.np`` array sharing memory with the NumPy array ``ndarray`` (C-contiguous)."""
+    from ..ndarray.utils import from_numpy as nd_from_numpy
+    return _door.as_np(nd_from_numpy(ndarray, zero_copy=zero_copy))
+
+
 def _scalar_or(x, fname):
     return x if is_scalar(x) else to_np(x, fname)

@@ -3,7 +3,7 @@ import numpy as onp
 
 __all__ = ["float16", "float32", "float64", "int8", "int32", "int64", "uint8", "bool", "bool_",
            "pi", "e", "inf", "nan", "NAN", "NaN", "PINF", "NINF", "PZERO", "NZERO", "newaxis",
-           "finfo"]
+           "finfo", "_STR_2_DTYPE_"]
 
 float16, float32, float64 = onp.float16, onp.float32, onp.float64
 int8, int32, int64, uint8 = onp.int8, onp.int32, onp.int64, onp.uint8

@@ -5,7 +5,10 @@ import numpy as onp
 
 from .._mode import STATE as _MODE
 from ..ndarray.ndarray import NDArray
+from ..base import py_str, string_types  # noqa: F401 - part of MXNet's module namespace
 from ..numpy._door import as_np
+from ..numpy.multiarray import ndarray  # noqa: F401
+from ..util import is_np_array, is_np_shape  # noqa: F401
 
 __all__ = ["save", "load", "savez"]
 
