@@ -16,8 +16,8 @@ import warnings
 import numpy
 
 from ..base import py_str
-from ..ndarray import (NDArray, zeros, arange, clip, sqrt, cast, maximum, abs as NDabs, array, multiply,
-                       multi_sum_sq, multi_lars, norm as NDnorm)
+from ..ndarray import (NDArray, zeros, arange, clip, sqrt, cast, maximum, abs as NDabs, array,
+                       multiply, multi_sum_sq, multi_lars, norm as NDnorm)
 from ..ndarray import (sgd_update, sgd_mom_update, adam_update, rmsprop_update,
                        rmspropalex_update, mp_sgd_update, mp_sgd_mom_update, square, ftrl_update,
                        ftml_update, signsgd_update, signum_update, nag_mom_update,
@@ -49,10 +49,14 @@ def _aggregation_size(default):
     return int(os.getenv('MXNET_OPTIMIZER_AGGREGATION_SIZE', str(default)))
 
 
+class _NotAnArrayError(TypeError, AssertionError):
+    """An update got something that is not an NDArray (an AssertionError in MXNet)."""
+
+
 def _check_arrays(who, weight, grad):
     for what, arr in (("weight", weight), ("grad", grad)):
         if not isinstance(arr, NDArray):
-            raise TypeError(f"{who}.update: {what} must be an NDArray, got "
+            raise _NotAnArrayError(f"{who}.update: {what} must be an NDArray, got "
                             f"{type(arr).__name__}")
 
 
