@@ -12,7 +12,8 @@ import zlib
 
 import numpy as np
 
-# id, code (must bind `net`; names nn, cnn, mx), input shapes, options:
+# id, code (must bind `net`; names nn, cnn = contrib.nn, ccnn = contrib.cnn, mx), input shapes,
+# options:
 #   mode 'train' (record in training) or 'predict'; ints=N: integer inputs in [0, N);
 #   hybrid False for plain Blocks; dtype of the inputs.
 CASES = [
@@ -116,6 +117,13 @@ CASES = [
     ('pixelshuffle2d', 'net = cnn.PixelShuffle2D(2)', [(1, 8, 2, 3)], {}),
     ('pixelshuffle2d_pair', 'net = cnn.PixelShuffle2D((2, 3))', [(1, 12, 2, 2)], {}),
     ('pixelshuffle3d', 'net = cnn.PixelShuffle3D((1, 2, 2))', [(1, 8, 2, 2, 2)], {}),
+    ('deformable_conv', 'net = ccnn.DeformableConvolution(4, 3, padding=1)', [(1, 2, 5, 5)],
+     {}),
+    ('deformable_conv_args', "net = ccnn.DeformableConvolution(4, (3, 2), strides=2, "
+     "num_deformable_group=2, use_bias=False, offset_use_bias=False, activation='relu', "
+     "in_channels=4)", [(1, 4, 6, 6)], {}),
+    ('modulated_deformable_conv', 'net = ccnn.ModulatedDeformableConvolution(3, 3, padding=1)',
+     [(1, 2, 5, 5)], {}),
     ('identity', 'net = cnn.Identity()', [(2, 3)], {}),
     ('hybridconcurrent', 'net = cnn.HybridConcurrent(axis=1)\nwith net.name_scope():\n'
      '    net.add(nn.Dense(3), nn.Dense(2, activation="relu"), cnn.Identity())',
@@ -167,7 +175,8 @@ def _np(arr):
 
 def build(mx, case):
     """Evaluates the case's code with ``nn``/``cnn`` from ``mx``."""
-    scope = {'mx': mx, 'nn': mx.gluon.nn, 'cnn': mx.gluon.contrib.nn}
+    scope = {'mx': mx, 'nn': mx.gluon.nn, 'cnn': mx.gluon.contrib.nn,
+             'ccnn': mx.gluon.contrib.cnn}
     exec(case[1], scope)  # noqa: S102  (the table's own code)
     return scope['net']
 

@@ -85,6 +85,8 @@ FLOORS = {
     "mxnet.gluon.loss": 100.0,
     "mxnet.gluon.contrib.nn": 100.0,
     "mxnet.gluon.contrib.nn.basic_layers": 100.0,
+    "mxnet.gluon.contrib.cnn": 100.0,
+    "mxnet.gluon.contrib.cnn.conv_layers": 100.0,
 }
 
 # Names of the top-level ``mxnet`` package that belong to other work (Gluon, Module/io,

@@ -495,3 +495,23 @@ def test_dropout_in_training_scales_and_shares_masks():
         shared = nn.Dropout(0.5, axes=(1,))(x).asnumpy()
     assert ((shared == 0).all(axis=1) | (shared != 0).all(axis=1)).all()   # one mask per row
     assert (nn.Dropout(0.5)(x).asnumpy() == 1).all()      # identity outside training
+
+
+@pytest.mark.parametrize('cls', ['DeformableConvolution', 'ModulatedDeformableConvolution'])
+def test_deformable_with_zero_offsets_is_a_convolution(cls):
+    # offsets start at zero (MXNet's default initializers), so the layer starts as a Conv2D;
+    # the modulated mask is then sigmoid(0) * 2 = 1. (MXNet runs the modulated one on GPU only.)
+    layer = getattr(gluon.contrib.cnn, cls)(3, 3, padding=1, strides=2)
+    conv = nn.Conv2D(3, 3, padding=1, strides=2)
+    x = mx.nd.array(np.random.RandomState(5).uniform(-1, 1, (2, 2, 5, 5)))
+    for net in (layer, conv):
+        net.initialize()
+        net(x)
+    conv.weight.set_data(layer.deformable_conv_weight.data())
+    conv.bias.set_data(layer.deformable_conv_bias.data())
+    _close(layer(x).asnumpy(), conv(x).asnumpy(), 1e-5, 1e-6, cls)
+    names = [k[len(layer.prefix):] for k in layer.collect_params()]
+    weights = ['deformable_conv_weight', 'deformable_conv_bias']
+    offsets = ['offset_weight', 'offset_bias']
+    assert names == (offsets + weights if cls == 'DeformableConvolution' else weights + offsets)
+    assert layer.offset_weight.shape == ((18 if 'Mod' not in cls else 27), 2, 3, 3)

@@ -1,4 +1,4 @@
-"""Differential test of gluon.nn / gluon.contrib.nn / gluon.loss against real MXNet 1.9.1.
+"""Differential test of gluon.nn / gluon.contrib.nn / contrib.cnn / gluon.loss against real MXNet 1.9.1.
 
 Needs the oracle (~/mxref/bin/python); not run by CI. Three commands:
 
@@ -32,7 +32,7 @@ import nn_layer_cases as T  # noqa: E402
 ORACLE = os.path.expanduser('~/mxref/bin/python')
 # case -> compared items left out, for documented MXNet bugs (COMPAT.md, compat/nn.md)
 KNOWN = {'selu': ('grad_in/0',)}
-MODULES = ('gluon.nn', 'gluon.contrib.nn', 'gluon.loss')
+MODULES = ('gluon.nn', 'gluon.contrib.nn', 'gluon.contrib.cnn', 'gluon.loss')
 
 
 def _default(value):
