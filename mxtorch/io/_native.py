@@ -15,9 +15,7 @@ from ..base import MXNetError
 from ..ndarray import array
 from ..ndarray.sparse import csr_matrix
 
-__all__ = ["MXDataIter", "CSVIter", "MNISTIter", "LibSVMIter", "ImageRecordIter",
-           "ImageRecordIter_v1", "ImageRecordUInt8Iter", "ImageRecordUInt8Iter_v1",
-           "ImageRecordInt8Iter", "ImageDetRecordIter"]
+__all__ = ["MXDataIter", "CSVIter", "MNISTIter", "LibSVMIter", "ImageDetRecordIter"]
 
 
 class MXDataIter:
@@ -386,17 +384,12 @@ def LibSVMIter(data_libsvm=None, data_shape=None, batch_size=None, label_libsvm=
 
 def _needs_image(name):
     def creator(*args, **kwargs):
-        raise MXNetError(f"mx.io.{name} decodes images with mx.image, which this build of "
-                         "mxtorch does not provide yet; use gluon.data.vision."
-                         "ImageRecordDataset with a DataLoader meanwhile")
+        raise MXNetError(f"mx.io.{name} (detection records and augmenters) is not "
+                         "provided by mxtorch yet; use mx.image.ImageDetIter (mx.image) or "
+                         "gluon.data.vision.ImageRecordDataset with a DataLoader")
     creator.__name__ = creator.__qualname__ = name
     creator.__doc__ = f"``{name}``: image RecordIO iterator (needs mx.image)."
     return creator
 
 
-ImageRecordIter = _needs_image("ImageRecordIter")
-ImageRecordIter_v1 = _needs_image("ImageRecordIter_v1")
-ImageRecordUInt8Iter = _needs_image("ImageRecordUInt8Iter")
-ImageRecordUInt8Iter_v1 = _needs_image("ImageRecordUInt8Iter_v1")
-ImageRecordInt8Iter = _needs_image("ImageRecordInt8Iter")
 ImageDetRecordIter = _needs_image("ImageDetRecordIter")

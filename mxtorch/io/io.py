@@ -535,5 +535,6 @@ class NDArrayIter(DataIter):
 
 
 from ._native import (MXDataIter, CSVIter, MNISTIter, LibSVMIter,  # noqa: E402,F401
-                      ImageRecordIter, ImageRecordIter_v1, ImageRecordUInt8Iter,
-                      ImageRecordUInt8Iter_v1, ImageRecordInt8Iter, ImageDetRecordIter)
+                      ImageDetRecordIter)
+from ._image_rec import (ImageRecordIter, ImageRecordIter_v1,  # noqa: E402,F401
+                         ImageRecordUInt8Iter, ImageRecordUInt8Iter_v1, ImageRecordInt8Iter)
