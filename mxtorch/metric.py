@@ -511,7 +511,6 @@ class PCC(EvalMetric):
 
 
 @register
-@alias("ppl")
 class Perplexity(EvalMetric):
     """exp of the mean negative log-probability of the labels.
 

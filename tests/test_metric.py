@@ -96,3 +96,81 @@ def test_random_inputs_match_the_oracle():
     assert len(keys) == 76
     bad = [k for k in keys if not tool.close(oracle[k], got[k])]
     assert not bad, bad[:5]
+
+
+# ------------------------------------------------------------------ create, config, errors
+REGISTERED = ["acc", "accuracy", "caffe", "ce", "composite", "compositeevalmetric",
+              "crossentropy", "custommetric", "f1", "loss", "mae", "mcc", "mse",
+              "negativeloglikelihood", "nll_loss", "pcc", "pearsoncorrelation", "pearsonr",
+              "perplexity", "rmse", "top_k_acc", "top_k_accuracy", "topkaccuracy", "torch"]
+
+
+def test_registry_names_are_mxnets():
+    assert sorted(mx.registry.get_registry(mx.metric.EvalMetric)) == REGISTERED
+    assert type(mx.metric.create("top_k_acc", top_k=3)).__name__ == "TopKAccuracy"
+    assert type(mx.metric.create("nll_loss")).__name__ == "NegativeLogLikelihood"
+    with pytest.raises(AssertionError, match="nosuch is not registered"):
+        mx.metric.create("nosuch")
+
+
+def test_config_round_trip():
+    assert mx.metric.create("acc").get_config() == {
+        "axis": 1, "metric": "Accuracy", "name": "accuracy", "output_names": None,
+        "label_names": None}
+    config = mx.metric.create(["acc", "mse"]).get_config()
+    assert config["metric"] == "CompositeEvalMetric"
+    assert [m["metric"] for m in config["metrics"]] == ["Accuracy", "MSE"]
+    rebuilt = mx.metric.create(**mx.metric.TopKAccuracy(top_k=3).get_config())
+    assert rebuilt.top_k == 3
+
+
+def test_custom_metrics():
+    def my_metric(label, pred):
+        return float(np.abs(label - pred.argmax(1)).sum()), len(label)
+    labels, preds = [mx.nd.array([0, 1, 1])], [mx.nd.array([[1, 0], [0, 1], [1, 0]])]
+    metric = mx.metric.create(my_metric)
+    metric.update(labels, preds)
+    assert metric.name == "my_metric"
+    assert metric.get()[1] == pytest.approx(1 / 3) and metric.get_global()[1] == \
+        pytest.approx(1 / 3)
+    metric = mx.metric.np(lambda l, p: (l == p.argmax(1)).mean())
+    metric.update(labels, preds)
+    assert metric.get() == ("custom(<lambda>)", pytest.approx(2 / 3))
+    with pytest.raises(NotImplementedError, match="cannot be serialized"):
+        metric.get_config()
+
+
+def test_update_dict_selects_names():
+    metric = mx.metric.Accuracy(output_names=["out"], label_names=["lab"])
+    metric.update_dict({"lab": mx.nd.array([0, 1]), "x": mx.nd.array([5, 5])},
+                       {"out": mx.nd.array([[1, 0], [1, 0]]),
+                        "o2": mx.nd.array([[1, 0], [0, 1]])})
+    assert metric.get() == ("accuracy", 0.5)
+
+
+def test_errors_and_quirks():
+    with pytest.raises(ValueError, match="Shape of labels 1 does not match shape of "
+                                         "predictions 2"):
+        mx.metric.Accuracy().update([mx.nd.array([0, 1])], [mx.nd.zeros((2, 2))] * 2)
+    with pytest.raises(ValueError, match="Shape of labels 3 does not match shape of "
+                                         "predictions 2"):
+        mx.metric.Accuracy().update([mx.nd.array([0, 1, 1])], [mx.nd.zeros((2, 2))])
+    with pytest.raises(AssertionError, match="use Accuracy if top_k is no more than 1"):
+        mx.metric.TopKAccuracy(top_k=1)
+    with pytest.raises(ValueError, match="only supports binary classification"):
+        mx.metric.F1().update([mx.nd.array([0, 1, 2])], [mx.nd.zeros((3, 2))])
+    # MXNet returns (does not raise) the error for an index out of range
+    got = mx.metric.CompositeEvalMetric(["acc"]).get_metric(3)
+    assert isinstance(got, ValueError) and str(got) == "Metric index 3 is out of range 0 and 1"
+    assert str(mx.metric.Accuracy()) == "EvalMetric: {'accuracy': nan}"
+
+
+def test_pcc_grows_and_loss_sums():
+    metric = mx.metric.PCC()
+    metric.update([mx.nd.array([0, 3, 1, 2])], [mx.nd.array([0, 3, 2, 2])])
+    assert metric.k == 4
+    assert metric.get()[1] == pytest.approx(0.7302967433402214)
+    assert metric.sum_metric == pytest.approx(0.7302967433402214)
+    loss = mx.metric.Loss()
+    loss.update(None, mx.nd.array([1, 2, 3.0]))
+    assert loss.get() == ("loss", 2.0)
