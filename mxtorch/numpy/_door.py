@@ -8,8 +8,10 @@ import numbers
 import numpy as onp
 
 from ..base import MXNetError
-from ..ndarray.ndarray import NDArray, apply_op
+from ..autograd import STATE
+from ..ndarray.ndarray import DEFERRED, NDArray, _new, _no_grad, apply_op
 from ..ops import get_op
+from ..ops._invoke import KERNEL_ERRORS, diagnose
 
 NP_CLASS = [None]  # filled by multiarray: the mx.np.ndarray class
 _OPS = {}
@@ -40,20 +42,64 @@ def as_np(result):
 def call(name, arrays, out=None, **attrs):
     """Run operator ``name`` on ``mx.np`` arrays with Python attribute values."""
     op = op_of(name)
-    if attrs:
-        parsed = op.parse_attrs(attrs)
-    else:
-        parsed = _PARSED.get(name)
-        if parsed is None:
-            parsed = _PARSED[name] = op.parse_attrs({})
+    parsed = _parsed(op, name, attrs)
     if out is not None:
         check_out(name, out)
-    return as_np(apply_op(op, arrays, parsed, out))
+        return as_np(apply_op(op, arrays, parsed, out))
+    return call_parsed(op, arrays, parsed)
+
+
+def _parsed(op, name, attrs):
+    """Parsed attributes, cached for hashable Python values (calls repeat in loops)."""
+    try:
+        key = (name, tuple(attrs.items()))
+        parsed = _PARSED.get(key)
+    except TypeError:  # unhashable values (lists): parse each time
+        return op.parse_attrs(attrs)
+    if parsed is None:
+        parsed = op.parse_attrs(attrs)
+        if len(_PARSED) > 4096:
+            _PARSED.clear()
+        _PARSED[key] = parsed
+    return parsed
 
 
 def call_parsed(op, arrays, parsed):
-    """``call`` with already parsed attributes (hot paths)."""
-    return as_np(apply_op(op, arrays, parsed, None))
+    """``call`` with already parsed attributes (hot paths: dunders, ufuncs).
+
+    Single-output ops without training mode or dtype rules on dense inputs run their compute
+    here with the nd door's rules (no graph outside ``record()``, recorded outputs marked,
+    tracing hook told); everything else goes through ``apply_op``."""
+    if op.static_num_outputs != 1 or op.train_aware or op.mutate or (
+            op.same_dtype and len(arrays) > 1) or not arrays:
+        return as_np(apply_op(op, arrays, parsed, None))
+    tensors = []
+    for a in arrays:
+        if a._sparse:
+            return as_np(apply_op(op, arrays, parsed, None))
+        tensors.append(a._t)
+    try:
+        if STATE.recording:
+            result = op.compute(*tensors, **parsed)
+            if not result.requires_grad:
+                result._mx_recorded = True
+        elif any(t.requires_grad for t in tensors):
+            with _no_grad():
+                result = op.compute(*tensors, **parsed)
+        else:
+            result = op.compute(*tensors, **parsed)
+    except MXNetError as err:
+        if op.name not in str(err):
+            err.args = (f"{op.name}: {err}",) + err.args[1:]
+        raise
+    except KERNEL_ERRORS as err:
+        raise diagnose(op, tensors, parsed, None, err) from err
+    if DEFERRED[0] is not None:
+        DEFERRED[0](op, tensors, parsed, result)
+    out = _new(NP_CLASS[0])
+    out._t = result
+    out._ctx = arrays[0]._ctx
+    return out
 
 
 def check_out(name, out):

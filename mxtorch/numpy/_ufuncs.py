@@ -99,6 +99,8 @@ def _defaults(op):
 
 def unary(name, x, out=None):
     """Apply unary ufunc ``name``."""
+    if out is None and type(x) is _door.NP_CLASS[0]:
+        return call_parsed(op_of(f"_npi_{name}"), [x], _EMPTY)
     if _is_scalar(x):
         return getattr(onp, name if name != "fix" else "fix")(x)
     return _run(f"_npi_{name}", [_array_like(x, name)], _EMPTY, out)
@@ -184,6 +186,8 @@ def float_power(x1, x2, out=None, **kwargs):
 
 
 def _dunder(name, reverse=False):
+    if not reverse or name in _COMMUTATIVE or name in REVERSIBLE:
+        return _fast_dunder(name, reverse)
     if reverse:
         def method(self, other):
             if isinstance(other, NDArray) and type(other) is not type(self):
@@ -194,6 +198,26 @@ def _dunder(name, reverse=False):
             if isinstance(other, NDArray) and type(other) is not type(self):
                 _mixed(name)
             return binary(name, self, other)
+    return method
+
+
+def _fast_dunder(name, reverse=False):
+    """``x <op> y`` (``y <op> x`` when ``reverse``) with fast paths for mx.np arrays and
+    Python scalars."""
+    array_op = op_of(f"_npi_{name}")
+    scalar_op = op_of(f"_npi_r{name}_scalar" if reverse and name not in _COMMUTATIVE
+                      else f"_npi_{name}_scalar")
+
+    def method(self, other):
+        kind = type(other)
+        if kind is type(self):
+            pair = [other, self] if reverse else [self, other]
+            return call_parsed(array_op, pair, _EMPTY)
+        if kind is float or kind is int:
+            return call_parsed(scalar_op, [self], {"scalar": other, "is_int": kind is int})
+        if isinstance(other, NDArray) and kind is not type(self):
+            _mixed(name)
+        return binary(name, other, self) if reverse else binary(name, self, other)
     return method
 
 

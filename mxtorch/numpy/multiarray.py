@@ -135,7 +135,7 @@ class ndarray(NDArray):  # noqa: N801 - MXNet's class name
 
     # ---- indexing ----------------------------------------------------------------------------
     def __getitem__(self, key):
-        from ..ndarray._indexing import getitem
+        getitem = NDArray.__getitem__  # the nd door's indexing (and its tracing hook)
         previous = _MODE.np_shape
         _MODE.np_shape = True
         try:

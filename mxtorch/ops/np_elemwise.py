@@ -211,14 +211,27 @@ def _scalar_tensor(value, like):
     return torch.tensor(value, dtype=like.dtype, device=like.device)
 
 
+# forward scalar forms torch computes with the Python scalar itself (its promotion matches:
+# int array + float scalar is float32, bool array + int scalar is int64)
+_DIRECT = {"add": torch.add, "subtract": torch.sub, "multiply": torch.mul,
+           "equal": torch.eq, "not_equal": torch.ne, "greater": torch.gt,
+           "greater_equal": torch.ge, "less": torch.lt, "less_equal": torch.le}
+
+
 def _register_scalar(name, fn, reverse):
+    direct = None if reverse else _DIRECT.get(name)
+
     def compute(data, scalar, is_int):
-        s = _scalar_tensor(scalar_value(scalar, is_int), data)
+        value = scalar_value(scalar, is_int)
+        if direct is not None and not (data.dtype == torch.bool and name == "subtract"):
+            return direct(data, value)
+        s = _scalar_tensor(value, data)
         return fn(s, data) if reverse else fn(data, s)
     op_name = f"_npi_r{name}_scalar" if reverse else f"_npi_{name}_scalar"
     compute.__doc__ = f"``{name}`` of an array and a Python scalar" + (
         " (scalar on the left)." if reverse else ".")
-    defop(op_name, inputs=("data",), attrs=_SCALAR_ATTRS, shape_rule="same")(compute)
+    defop(op_name, inputs=("data",), attrs=_SCALAR_ATTRS, shape_rule="same",
+          same_dtype=())(compute)
 
 
 for _name, _fn in BINARY.items():

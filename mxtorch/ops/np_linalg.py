@@ -30,9 +30,12 @@ def _promote(a, b):
 def np_dot(a, b):
     """NumPy ``dot``: scalar product, matrix product, or sum over the last axis of ``a`` and
     the second-to-last of ``b``."""
-    a, b = _promote(a, b)
+    if a.dtype != b.dtype:
+        a, b = _promote(a, b)
     if a.dim() == 0 or b.dim() == 0:
         return a * b
+    if a.dim() <= 2 and b.dim() <= 2 and a.shape[-1] == b.shape[0]:
+        return torch.matmul(a, b)
     if b.dim() == 1:
         _match("dot", a.shape[-1], b.shape[0], a, b)
         return torch.tensordot(a, b, dims=([a.dim() - 1], [0]))

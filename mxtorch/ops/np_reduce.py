@@ -58,6 +58,8 @@ def _sum_dtype(x, dtype):
 @defop("_np_sum", inputs=("a",), attrs=_red_attrs(initial=True), partial_shape=False)
 def np_sum(a, axis, dtype, keepdims, initial):
     """Sum over ``axis`` (integer sums keep the dtype, bool sums are int64)."""
+    if axis is None and not keepdims and initial is None and dtype is None and a.dim():
+        return torch.sum(a, dtype=torch.int64 if a.dtype == torch.bool else a.dtype)
     axes = norm_axes("sum", a.dim(), axis)
     target = _sum_dtype(a, dtype)
     r = torch.sum(a.to(target), dim=axes, keepdim=keepdims, dtype=target) if axes else \
