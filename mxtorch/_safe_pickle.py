@@ -133,7 +133,15 @@ class _MXNetName(object):
         raise TypeError(f"{self.module}.{self.name} is a pickling stand-in")
 
 
-_NDARRAY = _MXNetName("mxnet.ndarray.ndarray", "NDArray")
+_NAMES = {}
+
+
+def _mxnet_name(module, name):
+    """One stand-in per global, so the pickler memoizes it as MXNet's pickle does."""
+    return _NAMES.setdefault((module, name), _MXNetName(module, name))
+
+
+_NDARRAY = _mxnet_name("mxnet.ndarray.ndarray", "NDArray")
 
 
 def _to_mxnet(module):
@@ -152,16 +160,19 @@ class _MXNetPickler(pickle._Pickler):  # pylint: disable=protected-access
             handle = state.get("handle") if isinstance(state, dict) else None
             klass = _NDARRAY
             if getattr(obj, "stype", "default") != "default":  # MXNet names the sparse class
-                klass = _MXNetName(_to_mxnet(type(obj).__module__), type(obj).__name__)
+                klass = _mxnet_name(_to_mxnet(type(obj).__module__), type(obj).__name__)
             return (klass, (None,), {"handle": bytearray(handle or b"")})
-        if isinstance(obj, _MXNetName):
-            self._write_global(obj.module, obj.name)
-            return None
         return NotImplemented
 
     def save(self, obj, save_persistent_id=True):
         if isinstance(obj, _MXNetName):
+            memo = self.memo.get(id(obj))
+            if memo is not None:
+                self.write(self.get(memo[0]))
+                return
+            self.framer.commit_frame()
             self._write_global(obj.module, obj.name)
+            self.memoize(obj)
             return
         super().save(obj, save_persistent_id)
 

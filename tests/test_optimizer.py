@@ -410,3 +410,15 @@ def test_updater_accepts_np_arrays():
     opt.allow_np_array = False
     with pytest.raises(ValueError, match="np.ndarray"):
         upd(0, mx.np.ones((2, 3)), w)
+
+
+def test_written_states_are_mxnets_bytes():
+    """get_states writes the same bytes MXNet 1.9.1 writes (states and a dumped Adam with a
+    FactorScheduler; fixture from tools/optim_diff.py), and re-writes MXNet's own file."""
+    with open(os.path.join(FIX, "..", "optim_extra", "adam_sched_dump.states"), "rb") as f:
+        assert OPTIM_DIFF.states_bytes(mx) == f.read()
+    with open(os.path.join(FIX, "adam_default.states"), "rb") as f:
+        blob = f.read()
+    upd = mx.optimizer.get_updater(mx.optimizer.Adam())
+    upd.set_states(blob)
+    assert upd.get_states() == blob

@@ -324,6 +324,21 @@ def run_all(mx):
         logging.disable(logging.NOTSET)
 
 
+def states_bytes(mx):
+    """``Updater.get_states(dump_optimizer=True)`` after 3 Adam steps on two parameters with
+    a FactorScheduler and names (written byte for byte the same by MXNet and mxtorch)."""
+    rng = np.random.RandomState(7)
+    sched = mx.lr_scheduler.FactorScheduler(step=2, factor=0.5, base_lr=0.01)
+    opt = mx.optimizer.Adam(learning_rate=0.01, wd=0.001, lr_scheduler=sched,
+                            param_idx2name={0: 'fc_weight', 1: 'fc_bias'})
+    upd = mx.optimizer.get_updater(opt)
+    ws = [mx.nd.array(rng.randn(3, 2)), mx.nd.array(rng.randn(2))]
+    for _ in range(3):
+        for i in range(2):
+            upd(i, mx.nd.array(rng.randn(*ws[i].shape)), ws[i])
+    return upd.get_states(dump_optimizer=True)
+
+
 def write_fixtures(res, directory):
     """Store the oracle's results as ``optim_diff.json`` + ``optim_diff.npz``."""
     import json
@@ -333,6 +348,9 @@ def write_fixtures(res, directory):
     with open(os.path.join(directory, "optim_diff.json"), "w") as f:
         json.dump(data, f)
     np.savez_compressed(os.path.join(directory, "optim_diff.npz"), **arrays)
+    import mxnet as mx
+    with open(os.path.join(directory, "adam_sched_dump.states"), "wb") as f:
+        f.write(states_bytes(mx))
 
 
 def side(which, fixtures=None):
