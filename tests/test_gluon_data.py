@@ -392,3 +392,105 @@ def test_image_record_dataset(tmp_path):
     assert gd.vision.ImageRecordDataset(fix, flag=0)[1][0].shape == (8, 10, 1)
     seen = gd.vision.ImageRecordDataset(fix, transform=lambda x, y: (x.shape, y + 1))[2]
     assert seen == ((6, 5, 3), 3.0)
+
+
+# ---------------------------------------------------------------------------------- transforms
+
+TF = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "image",
+                          "mxnet_transforms.npz"))
+
+
+@pytest.mark.parametrize("name", sorted(k[5:] for k in TF.files if k.startswith("code/")))
+def test_transforms_match_mxnet(name):
+    # tools/transforms_fixtures.py; exact except rotation (bilinear sampling, 1e-5)
+    from mxtorch.gluon.data.vision import transforms as T  # noqa: F401 (used by eval)
+    code, key = TF["code/" + name]
+    block = eval(str(code))
+    x = mx.nd.array(TF["in/" + key], dtype=TF["in/" + key].dtype)
+    want = TF["out/" + name]
+    got = block(x).asnumpy()
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64), rtol=0,
+                               atol=1e-5 if name.startswith("rotate") else 0)
+
+
+def test_compose_groups_hybrid_runs():
+    from mxtorch.gluon.data.vision import transforms as T
+    c = T.Compose([T.ToTensor(), T.Normalize(0.5, 0.2), T.CenterCrop(2), T.Cast("float16")])
+    kinds = [type(b).__name__ for b in c._children.values()]
+    assert kinds == ["HybridSequential", "CenterCrop", "Cast"]
+    with pytest.raises(ValueError, match="not a HybridBlock"):
+        T.HybridCompose([T.CenterCrop(2)])
+
+
+def test_random_transforms_behaviour():
+    from mxtorch.gluon.data.vision import transforms as T
+    x = mx.nd.array(np.arange(24).reshape(2, 4, 3), dtype="uint8")
+    gray = T.RandomGray(1.0)
+    np.testing.assert_allclose(gray(x).asnumpy()[0, 1], [3.8147] * 3, rtol=1e-5)
+    gray.hybridize()
+    np.testing.assert_allclose(gray(x).asnumpy()[0, 1], [3.8147] * 3, rtol=1e-5)
+    maybe = T.RandomGray(0.5)
+    maybe.hybridize()
+    seen = {round(float(maybe(x)[0, 1, 0].asscalar()), 3) for _ in range(40)}
+    assert seen == {3.0, 3.815}  # drawn per call, also when compiled
+    assert T.RandomApply(T.Cast("float16"), 1.0)(x).dtype == np.float16
+    assert T.RandomApply(T.Cast("float16"), 0.0)(x).dtype == np.uint8
+    apply = T.HybridRandomApply(T.RandomBrightness(0.5), p=0.5)
+    apply.hybridize()
+    outs = {round(float(apply(x.astype("float32"))[0, 1, 0].asscalar()), 4) for _ in range(30)}
+    assert 3.0 in outs and len(outs) > 2
+    with pytest.raises(TypeError, match="only supports float32"):
+        T.Rotate(30)(x)
+    assert T.RandomRotation((-10, 10))(T.ToTensor()(x)).shape == (3, 2, 4)
+    assert T.RandomResizedCrop(3)(x).shape == (3, 3, 3)
+    flips = {tuple(T.RandomFlipLeftRight()(x).asnumpy()[0, 0]) for _ in range(30)}
+    assert flips == {(0, 1, 2), (9, 10, 11)}
+
+
+def test_transform_first_dataloader_pipeline():
+    from mxtorch.gluon.data.vision import transforms as T
+    images = mx.nd.array(np.random.RandomState(0).randint(0, 256, (10, 8, 8, 3)), dtype="uint8")
+    ds = gd.ArrayDataset(images, np.arange(10, dtype="float32")).transform_first(
+        T.Compose([T.ToTensor(), T.Normalize((0.5, 0.5, 0.5), (0.2, 0.2, 0.2))]))
+    ref = [_np(b) for b in gd.DataLoader(ds, 4)]
+    got = [_np(b) for b in gd.DataLoader(ds, 4, num_workers=2)]
+    assert ref[0][0].shape == (4, 3, 8, 8)
+    for g, r in zip(got, ref):
+        np.testing.assert_array_equal(g[0], r[0])
+        np.testing.assert_array_equal(g[1], r[1])
+
+
+def test_batched_transform_first_equals_per_sample():
+    from mxtorch.gluon.data.vision import transforms as T
+    images = mx.nd.array(np.random.RandomState(1).randint(0, 256, (23, 9, 7, 3)), dtype="uint8")
+    fn = T.Compose([T.ToTensor(), T.Normalize((0.4, 0.5, 0.6), (0.2, 0.3, 0.25))])
+    ds = gd.ArrayDataset(images, np.arange(23)).transform_first(fn)
+    loader = gd.DataLoader(ds, 10)
+    assert loader._fetcher.plan is not None  # the batched path is taken
+    got = [_np(b) for b in loader]
+    want = [np.stack([fn(images[i]).asnumpy() for i in range(s, min(s + 10, 23))])
+            for s in range(0, 23, 10)]
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g[0], w)
+    lazy = gd.ArrayDataset(images, np.arange(23)).transform_first(lambda x: x)
+    assert gd.DataLoader(lazy, 10)._fetcher.plan is None  # arbitrary functions: per sample
+
+
+def _send_through_queue(queue, done):
+    queue.put(mx.nd.arange(6).reshape((2, 3)) * 2)
+    done.wait(30)  # the shared memory is handed over while the sender lives
+
+
+def test_shared_memory_queue_plumbing():
+    ctx = multiprocessing.get_context("fork")
+    queue, done = gd.dataloader.Queue(), ctx.Event()
+    proc = ctx.Process(target=_send_through_queue, args=(queue, done))
+    proc.start()
+    got = queue.get(timeout=30)
+    done.set()
+    proc.join(30)
+    assert isinstance(got, mx.nd.NDArray)
+    np.testing.assert_array_equal(got.asnumpy(), np.arange(6).reshape(2, 3) * 2)
+    fn, args = gd.dataloader.reduce_ndarray(mx.nd.ones((2, 2)))
+    assert fn(*args).shape == (2, 2)

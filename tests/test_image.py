@@ -183,3 +183,56 @@ def test_image_iter_image_list(tmp_path):
     assert next(it).label[0].asnumpy().tolist() == [[0, 0], [1, 2], [2, 4]]
     with pytest.raises(ValueError, match="3 channels"):
         im.ImageIter(1, (1, 4, 4), imglist=[[0.0, names[0]]], path_root=str(tmp_path))
+
+
+def _det_label():
+    return np.array([[0, 0.1, 0.2, 0.5, 0.6], [1, 0.4, 0.3, 0.9, 0.95],
+                     [2, 0.05, 0.7, 0.25, 0.9]], dtype=np.float32)
+
+
+def test_detection_augmenters_follow_python_random():
+    det = im.detection
+    src = _src("noise")
+    augs = [det.DetRandomCropAug(min_object_covered=0.3),
+            det.DetRandomCropAug(area_range=(0.3, 0.8), max_attempts=5),
+            det.DetRandomPadAug(area_range=(1.0, 4.0)), det.DetHorizontalFlipAug(1.0)]
+    for k, aug in enumerate(augs):
+        for seed in range(3):
+            random.seed(100 + seed)
+            img, lab = aug(src, _det_label())
+            _close(img, "det/%d/%d/img" % (k, seed))
+            _close(lab, "det/%d/%d/label" % (k, seed), 1e-6)
+    random.seed(7)
+    np.random.seed(7)
+    chain = det.CreateDetAugmenter((3, 9, 9), rand_crop=0.5, rand_pad=0.5, rand_mirror=True,
+                                   mean=True, std=True)
+    img, lab = src, _det_label()
+    for aug in chain:
+        img, lab = aug(img, lab)
+    _close(img, "det/chain/img", 0.02)
+    _close(lab, "det/chain/label", 1e-6)
+
+
+def test_image_det_iter(tmp_path):
+    idx, path = str(tmp_path / "d.idx"), str(tmp_path / "d.rec")
+    rng = np.random.RandomState(0)
+    counts = [1, 3, 2]
+    with recordio.MXIndexedRecordIO(idx, path, "w") as rec:
+        for i, n in enumerate(counts):
+            boxes = np.tile([i, 0.1, 0.1, 0.8, 0.9], (n, 1)).astype(np.float32)
+            label = np.concatenate([[2, 5], boxes.ravel()]).astype(np.float32)
+            img = rng.randint(0, 256, size=(12, 10, 3)).astype("uint8")
+            rec.write_idx(i, recordio.pack_img(recordio.IRHeader(0, label, i, 0), img,
+                                               img_fmt=".png"))
+    it = im.ImageDetIter(2, (3, 8, 8), path_imgrec=path, path_imgidx=idx)
+    assert it.label_shape == (3, 5) and it.provide_label[0][1] == (2, 3, 5)
+    batch = next(it)
+    label = batch.label[0].asnumpy()
+    assert batch.data[0].shape == (2, 3, 8, 8)
+    assert label[0, 0].tolist() == pytest.approx([0, 0.1, 0.1, 0.8, 0.9])
+    assert (label[0, 1:] == -1).all() and (label[1, :, 0] == 1).all()
+    other = im.ImageDetIter(1, (3, 8, 8), path_imgrec=path, path_imgidx=idx)
+    other.reshape(label_shape=(5, 5))
+    assert it.sync_label_shape(other) is other and it.label_shape == (5, 5)
+    with pytest.raises(ValueError, match="reduce label count"):
+        it.reshape(label_shape=(2, 5))

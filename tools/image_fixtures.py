@@ -77,8 +77,38 @@ def main():
     out["scale_down"] = np.array([mx.image.scale_down(s, d) for s, d in
                                   [((640, 480), (720, 120)), ((360, 1000), (480, 500)),
                                    ((300, 300), (200, 100)), ((50, 40), (100, 100))]])
+    detection(out)
     np.savez_compressed(os.path.join(FIX, "image", "mxnet_image.npz"), **out)
     print("wrote %d arrays" % len(out))
+
+
+def det_label():
+    return np.array([[0, 0.1, 0.2, 0.5, 0.6], [1, 0.4, 0.3, 0.9, 0.95],
+                     [2, 0.05, 0.7, 0.25, 0.9]], dtype=np.float32)
+
+
+def detection(out):
+    """Detection augmenters driven by Python's random module (seeded)."""
+    src = mx.nd.array(images()["noise"], dtype="uint8")
+    det = mx.image.detection
+    for k, aug in enumerate([det.DetRandomCropAug(min_object_covered=0.3),
+                             det.DetRandomCropAug(area_range=(0.3, 0.8), max_attempts=5),
+                             det.DetRandomPadAug(area_range=(1.0, 4.0)),
+                             det.DetHorizontalFlipAug(1.0)]):
+        for seed in range(3):
+            random.seed(100 + seed)
+            img, lab = aug(src, det_label())
+            out["det/%d/%d/img" % (k, seed)] = img.asnumpy()
+            out["det/%d/%d/label" % (k, seed)] = np.asarray(lab)
+    random.seed(7)
+    np.random.seed(7)
+    augs = det.CreateDetAugmenter((3, 9, 9), rand_crop=0.5, rand_pad=0.5, rand_mirror=True,
+                                  mean=True, std=True)
+    img, lab = src, det_label()
+    for aug in augs:
+        img, lab = aug(img, lab)
+    out["det/chain/img"] = img.asnumpy()
+    out["det/chain/label"] = np.asarray(lab)
 
 
 if __name__ == "__main__":

@@ -215,8 +215,8 @@ class ImageIter(_io.DataIter):
             batch_data, batch_label, filled = self._cache_data, self._cache_label, \
                 self._cache_idx
         else:
-            batch_data = nd.zeros((self.batch_size,) + self.data_shape)
-            batch_label = nd.empty(self.provide_label[0].shape)
+            batch_data = nd.zeros((self.batch_size,) + tuple(self.data_shape))
+            batch_label = self._new_label()
             filled = self._fill(batch_data, batch_label)
         pad = self.batch_size - filled
         if pad:
@@ -232,6 +232,9 @@ class ImageIter(_io.DataIter):
             else:
                 self._cache_data = self._cache_label = self._cache_idx = None
         return _io.DataBatch([batch_data], [batch_label], pad=pad)
+
+    def _new_label(self):
+        return nd.empty(self.provide_label[0][1])
 
     def check_data_shape(self, data_shape):
         """Checks that ``data_shape`` is (3, height, width)."""

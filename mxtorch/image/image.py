@@ -752,9 +752,4 @@ def CreateAugmenter(data_shape, resize=0, rand_crop=False, rand_resize=False, ra
     return auglist
 
 
-def __getattr__(name):
-    # ImageIter is built on mx.io.DataIter; resolved on first use to keep imports acyclic
-    if name == "ImageIter":
-        from ._iter import ImageIter
-        return ImageIter
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+from ._iter import ImageIter  # noqa: E402,F401  (built on the helpers above)
