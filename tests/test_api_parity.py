@@ -87,6 +87,17 @@ FLOORS = {
     "mxnet.gluon.contrib.nn.basic_layers": 100.0,
     "mxnet.gluon.contrib.cnn": 100.0,
     "mxnet.gluon.contrib.cnn.conv_layers": 100.0,
+    "mxnet.gluon.data": 100.0,
+    "mxnet.gluon.data.dataloader": 100.0,
+    "mxnet.gluon.data.dataset": 100.0,
+    "mxnet.gluon.data.sampler": 100.0,
+    "mxnet.gluon.data.vision": 100.0,
+    "mxnet.gluon.data.vision.datasets": 100.0,
+    "mxnet.gluon.data.vision.transforms": 100.0,
+    "mxnet.recordio": 100.0,
+    "mxnet.image": 100.0,
+    "mxnet.image.image": 100.0,
+    "mxnet.image.detection": 100.0,
 }
 
 # Names of the top-level ``mxnet`` package that belong to other work (Gluon, Module/io,
