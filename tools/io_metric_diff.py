@@ -10,7 +10,8 @@ writes what it saw (batches, pads, indices, provide_data/label, metric values, e
 to a JSON file; the parent compares them and prints the differences. Cases:
 - NDArrayIter over n examples x batch_size x last_batch_handle x shuffle (same numpy seed)
   x input form (numpy, NDArray, list, dict, no label), three epochs, plus hard_reset.
-- CSVIter (round_batch on/off), MNISTIter (shuffle off, flat, parts), LibSVMIter.
+- CSVIter (round_batch on/off), MNISTIter (shuffle off, flat, parts), LibSVMIter,
+  ResizeIter and PrefetchingIter over NDArrayIters.
 - every metric on random inputs, three updates with reset_local between, get/get_global.
 ``--write-fixture`` stores a compact subset of the oracle's answers for tests/test_io.py.
 """
@@ -72,7 +73,8 @@ def _forms(n):
             "dict": ({"b": x, "a": x[:, :2] * 3}, {"lab": y}), "int": (x.astype(np.int32), y)}
 
 
-def io_cases(mx):
+def io_cases(mx, only=None):
+    """NDArrayIter cases (``only``: a set of keys to run, all when None)."""
     results = {}
     for n in (1, 2, 3, 5, 7, 10, 13):
         for bs in (1, 2, 3, 4, 6, 8, 15):
@@ -82,6 +84,8 @@ def io_cases(mx):
                         if shuffle and form not in ("numpy", "list"):
                             continue
                         key = f"ndarrayiter/n{n}/bs{bs}/{handle}/shuffle{int(shuffle)}/{form}"
+                        if only is not None and key not in only:
+                            continue
                         results[key] = _ndarrayiter(mx, data, label, bs, handle, shuffle,
                                                     n * 7 + bs)
     return results
@@ -97,6 +101,24 @@ def _ndarrayiter(mx, data, label, bs, handle, shuffle, seed):
                 "epochs": _epochs(it, 3, hard=handle == "roll_over")}
     except Exception as err:
         return {"error": type(err).__name__}
+
+
+def wrapper_cases(mx):
+    """ResizeIter and PrefetchingIter over NDArrayIters."""
+    results = {}
+    for n, bs in ((5, 2), (6, 3), (7, 4)):
+        x = np.arange(n * 2, dtype=np.float32).reshape(n, 2)
+        for size in (1, 3, 5):
+            for internal in (True, False):
+                base = mx.io.NDArrayIter(x, np.arange(n), batch_size=bs)
+                results[f"resize/n{n}/bs{bs}/s{size}/r{int(internal)}"] = _native(
+                    lambda: mx.io.ResizeIter(base, size, reset_internal=internal))
+        for rename in (None, [{"data": "a"}, {"data": "b"}]):
+            iters = [mx.io.NDArrayIter(x, np.arange(n), batch_size=bs),
+                     mx.io.NDArrayIter(x * 10, batch_size=bs)]
+            results[f"prefetch/n{n}/bs{bs}/rename{int(bool(rename))}"] = _native(
+                lambda: mx.io.PrefetchingIter(iters, rename_data=rename))
+    return results
 
 
 def _write_mnist(tmp, n):
@@ -205,6 +227,7 @@ def run_side(out_path, only):
             results.update(io_cases(mx))
         if only in (None, "native"):
             results.update(native_cases(mx, tmp))
+            results.update(wrapper_cases(mx))
         if only in (None, "metric"):
             results.update(metric_cases(mx))
     with open(out_path, "w") as f:
@@ -271,7 +294,8 @@ def main():
     print(f"{len(ref)} cases, {len(ref) - len(bad)} agree, {len(bad)} differ")
     if args.write_fixture:
         keep = {k: digest(v) for i, (k, v) in enumerate(sorted(ref.items()))
-                if k.startswith(("csv", "mnist", "libsvm", "metric")) or i % 5 == 0}
+                if k.startswith(("csv", "mnist", "libsvm", "metric", "resize", "prefetch"))
+                or i % 5 == 0}
         with open(args.write_fixture, "w") as f:
             json.dump(keep, f, separators=(",", ":"))
         print(f"wrote {len(keep)} oracle cases to {args.write_fixture}")
