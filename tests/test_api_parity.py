@@ -51,7 +51,7 @@ FLOORS = {
     "mxnet.attribute": 100.0,
     "mxnet.name": 100.0,
     "mxnet.executor": 100.0,
-    "mxnet.model": 58.3,
+    "mxnet.model": 100.0,
     "mxnet.operator": 100.0,
     "mxnet.runtime": 100.0,
     "mxnet.engine": 100.0,
