@@ -277,6 +277,12 @@ def _split_args(indices_or_sections):
 
 def split(ary, indices_or_sections, axis=0):
     """Split into equal sections or at indices along ``axis`` (a list of arrays)."""
+    ary = _np(ary, "split")
+    if isinstance(indices_or_sections, numbers.Integral) and ary.ndim:
+        size = ary.shape[axis]
+        if indices_or_sections <= 0 or size % indices_or_sections:
+            raise ValueError(f"split: array split does not result in an equal division "
+                             f"({size} elements along axis {axis} into {indices_or_sections})")
     out = call("_npi_split", [_np(ary, "split")], axis=axis, **_split_args(indices_or_sections))
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
@@ -611,7 +617,8 @@ def flatnonzero(a):
 def count_nonzero(a, axis=None, keepdims=False):
     """Number of non-zero values along ``axis`` (int64)."""
     b = binary("not_equal", _np(a, "count_nonzero"), 0)
-    return sum(b, axis=axis, dtype="int64", keepdims=keepdims)
+    result = sum(b, axis=axis, dtype="int64", keepdims=keepdims)
+    return result.item() if axis is None and not keepdims else result  # an int, as MXNet
 
 
 def histogram(a, bins=10, range=None, normed=None, weights=None, density=None):  # noqa: A002
@@ -634,8 +641,9 @@ def histogram(a, bins=10, range=None, normed=None, weights=None, density=None): 
 def quantile(a, q, axis=None, out=None, overwrite_input=None, interpolation="linear",
              keepdims=False):
     """``q``-th quantiles (0..1) along ``axis``."""
-    qa = _np(q, "quantile") if not is_scalar(q) else _np(float(q), "quantile")
-    qa = binary("multiply", qa, 100.0)
+    qa = to_np(q, "quantile", dtype="float64") if not is_scalar(q) else \
+        to_np(float(q), "quantile", dtype="float64")
+    qa = binary("multiply", qa.astype("float64", copy=False), 100.0)
     return call("_npi_percentile", [_np(a, "quantile"), qa], out=out, axis=axis,
                 interpolation=interpolation, keepdims=keepdims)
 
@@ -691,8 +699,8 @@ def _isnan(a):
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Whether every element is ``isclose`` (a 0-d bool array, as MXNet)."""
-    return all(isclose(a, b, rtol, atol, equal_nan))
+    """Whether every element is ``isclose`` (a Python bool, as MXNet)."""
+    return bool(all(isclose(a, b, rtol, atol, equal_nan)))
 
 
 def array_equal(a1, a2, equal_nan=False):
