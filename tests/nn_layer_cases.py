@@ -117,6 +117,7 @@ CASES = [
     ('pixelshuffle2d', 'net = cnn.PixelShuffle2D(2)', [(1, 8, 2, 3)], {}),
     ('pixelshuffle2d_pair', 'net = cnn.PixelShuffle2D((2, 3))', [(1, 12, 2, 2)], {}),
     ('pixelshuffle3d', 'net = cnn.PixelShuffle3D((1, 2, 2))', [(1, 8, 2, 2, 2)], {}),
+    ('pixelshuffle3d_mixed', 'net = cnn.PixelShuffle3D((2, 3, 1))', [(2, 12, 2, 1, 3)], {}),
     ('deformable_conv', 'net = ccnn.DeformableConvolution(4, 3, padding=1)', [(1, 2, 5, 5)],
      {}),
     ('deformable_conv_args', "net = ccnn.DeformableConvolution(4, (3, 2), strides=2, "

@@ -6,7 +6,9 @@ Needs the oracle (~/mxref/bin/python); not run by CI. Three commands:
     ~/mxref/bin/python tools/nn_diff.py capture --out tests/fixtures/nn_layers
     # compare mxtorch with a capture
     .venv/bin/python tools/nn_diff.py compare --fixture tests/fixtures/nn_layers
-    # both at once (capture into a temp dir through the oracle, then compare)
+    # mxtorch exports every hybridizable case; real MXNet imports and runs each
+    .venv/bin/python tools/nn_diff.py export --out DIR && ~/mxref/bin/python tools/nn_diff.py import --out DIR
+    # all of the above (capture into a temp dir through the oracle, compare, export/import)
     .venv/bin/python tools/nn_diff.py
 
 What is compared, per case of ``tests/nn_layer_cases.py``: parameter names and shapes before
@@ -162,15 +164,64 @@ def compare(prefix):
     return failed
 
 
+def export_all(folder):
+    """mxtorch side: export every hybridizable case (predict-mode outputs alongside)."""
+    import mxtorch as mx
+    outputs = {}
+    for case in T.CASES:
+        if not case[3].get('hybrid', True):
+            continue
+        net = T.build(mx, case)
+        T.run_case(mx, case, net=net, hybridize=True)
+        inputs = [mx.nd.array(a, dtype=a.dtype) for a in T.make_inputs(case)]
+        outputs[case[0]] = net(*inputs).asnumpy()
+        net.export(os.path.join(folder, case[0]))
+    np.savez(os.path.join(folder, 'outputs.npz'), **outputs)
+
+
+def import_all(folder):
+    """Oracle side: load each exported case with SymbolBlock.imports and compare outputs."""
+    import mxnet as mx
+    outputs = dict(np.load(os.path.join(folder, 'outputs.npz')))
+    bad = 0
+    for case in T.CASES:
+        if case[0] not in outputs:
+            continue
+        inputs = [mx.nd.array(a, dtype=a.dtype) for a in T.make_inputs(case)]
+        names = ['data'] if len(inputs) == 1 else [f'data{i}' for i in range(len(inputs))]
+        path = os.path.join(folder, case[0])
+        try:
+            block = mx.gluon.SymbolBlock.imports(path + '-symbol.json', names,
+                                                 path + '-0000.params')
+            got = block(*inputs).asnumpy()
+            ok = np.allclose(got, outputs[case[0]], rtol=1e-5, atol=1e-6)
+            msg = '' if ok else f'max abs diff {np.abs(got - outputs[case[0]]).max()}'
+        except Exception as err:  # noqa: BLE001 - reported per case
+            try:
+                mx.nd.waitall()
+            except Exception:  # noqa: BLE001
+                pass
+            ok, msg = False, f'{type(err).__name__}: {str(err).splitlines()[0][:200]}'
+        if not ok:
+            bad += 1
+            print(f'export {case[0]}: real MXNet: {msg}')
+    print(f'{len(outputs) - bad}/{len(outputs)} exported layers load in MXNet 1.9.1 and agree')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('command', nargs='?', choices=('capture', 'compare', 'both'),
+    ap.add_argument('command', nargs='?',
+                    choices=('capture', 'compare', 'both', 'export', 'import'),
                     default='both')
     ap.add_argument('--out', help='capture: output prefix (writes .json and .npz)')
     ap.add_argument('--fixture', default=os.path.join(ROOT, 'tests', 'fixtures', 'nn_layers'))
     args = ap.parse_args()
     if args.command == 'capture':
         capture(args.out or args.fixture)
+    elif args.command == 'export':
+        export_all(args.out)
+    elif args.command == 'import':
+        import_all(args.out)
     elif args.command == 'compare':
         sys.exit(1 if compare(args.fixture) else 0)
     else:
@@ -178,7 +229,10 @@ def main():
             prefix = os.path.join(tmp, 'nn')
             subprocess.check_call([ORACLE, os.path.abspath(__file__), 'capture', '--out',
                                    prefix])
-            sys.exit(1 if compare(prefix) else 0)
+            failed = compare(prefix)
+            export_all(tmp)
+            subprocess.check_call([ORACLE, os.path.abspath(__file__), 'import', '--out', tmp])
+            sys.exit(1 if failed else 0)
 
 
 if __name__ == '__main__':

@@ -186,12 +186,18 @@ class PixelShuffle3D(HybridBlock):
         self._factors = _factors(factor, 3, 'PixelShuffle3D')
 
     def hybrid_forward(self, F, x):
+        # One factor at a time, so no array has more than 6 axes (MXNet's transpose limit:
+        # exported graphs must run in MXNet).
         f1, f2, f3 = self._factors
-        x = F.reshape(x, (0, -4, -1, f1 * f2 * f3, 0, 0, 0))  # N, C, f1*f2*f3, D, H, W
-        x = F.reshape(x, (0, 0, -4, f1, f2 * f3, 0, 0, 0))     # N, C, f1, f2*f3, D, H, W
-        x = F.reshape(x, (0, 0, 0, -4, f2, f3, 0, 0, 0))       # N, C, f1, f2, f3, D, H, W
-        x = F.transpose(x, (0, 1, 5, 2, 6, 3, 7, 4))          # N, C, D, f1, H, f2, W, f3
-        return F.reshape(x, (0, 0, -3, -3, -3))
+        x = F.reshape(x, (0, -4, -1, f3, 0, 0, 0))      # N, C*f1*f2, f3, D, H, W
+        x = F.transpose(x, (0, 1, 3, 4, 5, 2))          # N, C*f1*f2, D, H, W, f3
+        x = F.reshape(x, (0, 0, 0, 0, -3))              # N, C*f1*f2, D, H, W*f3
+        x = F.reshape(x, (0, -4, -1, f2, 0, 0, 0))      # N, C*f1, f2, D, H, W*f3
+        x = F.transpose(x, (0, 1, 3, 4, 2, 5))          # N, C*f1, D, H, f2, W*f3
+        x = F.reshape(x, (0, 0, 0, -3, 0))              # N, C*f1, D, H*f2, W*f3
+        x = F.reshape(x, (0, -4, -1, f1, 0, 0, 0))      # N, C, f1, D, H*f2, W*f3
+        x = F.transpose(x, (0, 1, 3, 2, 4, 5))          # N, C, D, f1, H*f2, W*f3
+        return F.reshape(x, (0, 0, -3, 0, 0))
 
     def __repr__(self):
         return f'{type(self).__name__}({self._factors})'
