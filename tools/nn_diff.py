@@ -176,7 +176,27 @@ def export_all(folder):
         inputs = [mx.nd.array(a, dtype=a.dtype) for a in T.make_inputs(case)]
         outputs[case[0]] = net(*inputs).asnumpy()
         net.export(os.path.join(folder, case[0]))
+    for case, arrays in _loss_cases():
+        net = getattr(mx.gluon.loss, case['loss'])(**case['kwargs'])
+        net.hybridize()
+        outputs[_loss_id(case)] = net(*[mx.nd.array(a, dtype=a.dtype) for a in arrays]).asnumpy()
+        net.export(os.path.join(folder, _loss_id(case)))
     np.savez(os.path.join(folder, 'outputs.npz'), **outputs)
+
+
+def _loss_id(case):
+    return f"loss_{case['loss']}_{case['case']}"
+
+
+def _loss_cases():
+    """(case, input arrays) of the loss fixture cases without None arguments."""
+    folder = os.path.join(ROOT, 'tests', 'fixtures', 'losses')
+    with open(os.path.join(folder, 'index.json')) as f:
+        cases = json.load(f)['cases']
+    for case in cases:
+        if None not in case['call_args']:
+            data = np.load(os.path.join(folder, case['file']))
+            yield case, [data[f"{case['case']}/in/{a}"] for a in case['call_args']]
 
 
 def import_all(folder):
@@ -184,18 +204,18 @@ def import_all(folder):
     import mxnet as mx
     outputs = dict(np.load(os.path.join(folder, 'outputs.npz')))
     bad = 0
-    for case in T.CASES:
-        if case[0] not in outputs:
-            continue
-        inputs = [mx.nd.array(a, dtype=a.dtype) for a in T.make_inputs(case)]
+    runs = [(c[0], T.make_inputs(c)) for c in T.CASES if c[0] in outputs]
+    runs += [(_loss_id(c), arrays) for c, arrays in _loss_cases()]
+    for cid, arrays in runs:
+        inputs = [mx.nd.array(a, dtype=a.dtype) for a in arrays]
         names = ['data'] if len(inputs) == 1 else [f'data{i}' for i in range(len(inputs))]
-        path = os.path.join(folder, case[0])
+        path = os.path.join(folder, cid)
         try:
             block = mx.gluon.SymbolBlock.imports(path + '-symbol.json', names,
                                                  path + '-0000.params')
             got = block(*inputs).asnumpy()
-            ok = np.allclose(got, outputs[case[0]], rtol=1e-5, atol=1e-6)
-            msg = '' if ok else f'max abs diff {np.abs(got - outputs[case[0]]).max()}'
+            ok = np.allclose(got, outputs[cid], rtol=1e-5, atol=1e-6, equal_nan=True)
+            msg = '' if ok else f'max abs diff {np.abs(got - outputs[cid]).max()}'
         except Exception as err:  # noqa: BLE001 - reported per case
             try:
                 mx.nd.waitall()
@@ -204,8 +224,9 @@ def import_all(folder):
             ok, msg = False, f'{type(err).__name__}: {str(err).splitlines()[0][:200]}'
         if not ok:
             bad += 1
-            print(f'export {case[0]}: real MXNet: {msg}')
-    print(f'{len(outputs) - bad}/{len(outputs)} exported layers load in MXNet 1.9.1 and agree')
+            print(f'export {cid}: real MXNet: {msg}')
+    print(f'{len(runs) - bad}/{len(runs)} exported layers and losses load in MXNet 1.9.1 and '
+          'agree')
 
 
 def main():
