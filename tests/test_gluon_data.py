@@ -494,3 +494,41 @@ def test_shared_memory_queue_plumbing():
     np.testing.assert_array_equal(got.asnumpy(), np.arange(6).reshape(2, 3) * 2)
     fn, args = gd.dataloader.reduce_ndarray(mx.nd.ones((2, 2)))
     assert fn(*args).shape == (2, 2)
+
+
+_EXIT_SCRIPT = """
+import os, sys
+import numpy as np
+import mxtorch as mx
+loader = mx.gluon.data.DataLoader(mx.gluon.data.SimpleDataset(list(range(400))), 2,
+                                  num_workers=2)
+for i, batch in enumerate(loader):
+    if i == 3:
+        break
+import multiprocessing
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+sys.exit(0)  # no clean-up: interpreter exit must stop the workers
+"""
+
+
+def test_interpreter_exit_stops_workers():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    pids = [int(p) for p in done.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_running(p) for p in pids):
+        time.sleep(0.1)
+    assert not any(_running(p) for p in pids)
+
+
+def _running(pid):
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in f)
+    except OSError:
+        return False
