@@ -32,7 +32,8 @@ _LAZY = {"io": ("io", None), "kvs": ("kvstore", None), "metric": ("metric", None
          "opt": ("optimizer", None), "DataDesc": ("io", "DataDesc"),
          "Uniform": ("initializer", "Uniform"), "get_updater": ("optimizer", "get_updater"),
          "LogValidationMetricsCallback": ("callback", "LogValidationMetricsCallback"),
-         "DataParallelExecutorManager": ("executor_manager", "DataParallelExecutorManager")}
+         "DataParallelExecutorManager": ("executor_manager", "DataParallelExecutorManager"),
+         "FeedForward": ("_feedforward", "FeedForward")}
 _EAGER_ALL = ["save_checkpoint", "load_checkpoint", "load_params", "BatchEndParam",
               "BASE_ESTIMATOR", "SKLEARN_INSTALLED", "Context", "cpu", "mx_real_t", "namedtuple",
               "nd", "sym", "np", "os", "time", "warnings", "logging"]
@@ -99,3 +100,82 @@ def load_checkpoint(prefix, epoch):
     symbol = sym.load(f"{prefix}-symbol.json")
     arg_params, aux_params = load_params(prefix, epoch)
     return symbol, arg_params, aux_params
+
+
+# ---- kvstore plumbing shared by Module (and the legacy FeedForward) --------------------------
+
+def _create_kvstore(kvstore, num_device, arg_params):
+    """The kvstore to use and whether the optimizer runs inside it.
+
+    ``kvstore`` is a KVStore, a type name or None. A name with one device and no 'dist' means
+    no kvstore at all (nothing to reduce). The optimizer runs in the store unless
+    ``MXNET_UPDATE_ON_KVSTORE=0``, the store cannot run one, or a 'local' store holds an array
+    of more than 16M elements (then every device updates its own copy).
+    """
+    from . import kvstore as kvs
+    update_on_kvstore = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
+    if kvstore is None:
+        kv = None
+    elif isinstance(kvstore, kvs.KVStoreBase):
+        kv = kvstore
+    elif isinstance(kvstore, str):
+        if num_device == 1 and "dist" not in kvstore:
+            kv = None
+        else:
+            kv = kvs.create(kvstore)
+            if kvstore == "local" and arg_params:
+                largest = max(int(np.prod(p.shape)) for p in arg_params.values())
+                if largest > 1024 * 1024 * 16:
+                    update_on_kvstore = False
+    else:
+        raise TypeError(f"kvstore must be KVStore, str or None, got {type(kvstore).__name__}")
+    if kv is None:
+        update_on_kvstore = False
+    else:
+        update_on_kvstore = update_on_kvstore and kv.is_capable(kvs.KVStoreBase.OPTIMIZER)
+    return kv, update_on_kvstore
+
+
+def _initialize_kvstore(kvstore, param_arrays, arg_params, param_names, update_on_kvstore):
+    """Register every parameter in the store (and pull it back when the store updates)."""
+    for idx, per_device in enumerate(param_arrays):
+        name = param_names[idx]
+        kvstore.init(name, arg_params[name])
+        if update_on_kvstore:
+            kvstore.pull(name, per_device, priority=-idx)
+
+
+def _update_params_on_kvstore(param_arrays, grad_arrays, kvstore, param_names):
+    """Push gradients to the store, which updates; pull the new weights to every device."""
+    for index, (weights, grads) in enumerate(zip(param_arrays, grad_arrays)):
+        if grads[0] is None:
+            continue
+        name = param_names[index]
+        if grads[0].stype == "default" and weights[0].stype == "default":
+            kvstore.pushpull(name, grads, out=weights, priority=-index)
+        else:
+            kvstore.push(name, grads, priority=-index)
+            kvstore.pull(name, out=weights, priority=-index)
+
+
+def _update_params(param_arrays, grad_arrays, updater, num_device, kvstore=None,
+                   param_names=None):
+    """Reduce gradients through ``kvstore`` (if any), then run ``updater`` on each device's
+    copy; the updater key of parameter i on device k is ``i * num_device + k``."""
+    per_device = [[] for _ in range(num_device)]
+    for index, (weights, grads) in enumerate(zip(param_arrays, grad_arrays)):
+        if grads[0] is None:
+            continue
+        if kvstore:
+            name = param_names[index]
+            if grads[0].stype == "default" and weights[0].stype == "default":
+                kvstore.pushpull(name, grads, priority=-index)
+            else:
+                kvstore.push(name, grads, priority=-index)
+                kvstore.pull(name, out=grads, priority=-index)
+        for k, (weight, grad) in enumerate(zip(weights, grads)):
+            per_device[k].append((index * num_device + k, grad, weight))
+    for updates in per_device:
+        if updates:
+            keys, grads, weights = zip(*updates)
+            updater(list(keys), list(grads), list(weights))

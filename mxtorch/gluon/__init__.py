@@ -5,3 +5,5 @@ from .trainer import *  # noqa: F401,F403
 from . import utils  # noqa: F401
 from . import data  # noqa: F401
 from . import nn, loss, contrib  # noqa: F401
+from . import model_zoo  # noqa: F401
+from . import rnn  # noqa: F401

@@ -1,4 +1,5 @@
-"""``gluon.contrib.rnn``: LSTMPCell and VariationalDropoutCell (the convolutional RNN cells
-of 1.9.1 are not provided; see COMPAT.md)."""
-from . import rnn_cell  # noqa: F401
+"""``gluon.contrib.rnn``: LSTMPCell, VariationalDropoutCell, dynamic_unroll and the
+convolutional RNN/LSTM/GRU cells."""
+from . import conv_rnn_cell, rnn_cell  # noqa: F401
+from .conv_rnn_cell import *  # noqa: F401,F403
 from .rnn_cell import *  # noqa: F401,F403

@@ -1,10 +1,52 @@
 """Contributed recurrent cells: LSTMPCell (LSTM with a projection) and VariationalDropoutCell
 (one dropout mask per sequence, Gal & Ghahramani 2016)."""
+from .... import ndarray, symbol
 from ...rnn.rnn_cell import (BidirectionalCell, HybridRecurrentCell, ModifierCell,  # noqa
                              SequentialRNNCell, _format_sequence, _get_begin_state,
                              _mask_sequence_variable_length, _TENSORS)
 
+from ...parameter import tensor_types  # noqa: F401 - MXNet's module namespace
+from ...utils import _indent  # noqa: F401
+
 __all__ = ["VariationalDropoutCell", "LSTMPCell"]
+
+
+def dynamic_unroll(cell, inputs, begin_state, drop_inputs=0, drop_outputs=0, layout="TNC",
+                   valid_length=None):
+    """Unroll ``cell`` over ``inputs`` (layout 'TNC' or 'NTC') step by step, with optional
+    dropout on inputs/outputs and per-sequence ``valid_length``; returns (outputs, states).
+
+    MXNet runs this through its ``foreach`` control-flow operator; here the steps run in Python
+    (or are traced step by step when hybridized), with the same results.
+    """
+    F = symbol if isinstance(inputs, symbol.Symbol) else ndarray
+    if drop_inputs:
+        inputs = F.Dropout(inputs, p=drop_inputs, axes=(0,))
+    time_axis = layout.find("T")
+    if time_axis == 1:
+        inputs = F.swapaxes(inputs, dim1=0, dim2=1)
+    length = inputs.shape[0] if hasattr(inputs, "shape") and isinstance(inputs.shape, tuple) \
+        else None
+    steps = F.split(inputs, num_outputs=length, axis=0, squeeze_axis=True) if length != 1 \
+        else [F.squeeze(inputs, axis=0)]
+    steps = steps if isinstance(steps, (list, tuple)) else [steps]
+    states = list(begin_state)
+    outputs, all_states = [], []
+    for step in steps:
+        out, states = cell(step, states)
+        outputs.append(out)
+        all_states.append(states)
+    outputs = F.stack(*outputs, axis=0)
+    if valid_length is not None:
+        states = [F.SequenceLast(F.stack(*per, axis=0), sequence_length=valid_length,
+                                 use_sequence_length=True, axis=0) for per in zip(*all_states)]
+        outputs = F.SequenceMask(outputs, sequence_length=valid_length,
+                                 use_sequence_length=True, axis=0)
+    if drop_outputs:
+        outputs = F.Dropout(outputs, p=drop_outputs, axes=(0,))
+    if time_axis == 1:
+        outputs = F.swapaxes(outputs, dim1=0, dim2=1)
+    return outputs, states
 
 
 class VariationalDropoutCell(ModifierCell):
