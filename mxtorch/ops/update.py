@@ -81,24 +81,35 @@ _SAME = {"shape_rule": "same"}
 # --------------------------------------------------------------------------------------------
 
 
-def _sgd_step(weight, grad, lr, wd, rescale_grad, clip_gradient):
-    """``(1 - lr*wd) * w - lr * clip(rescale * g)`` as a new tensor."""
+def _f32_mul(a, b):
+    """``a * b`` of two float parameters as MXNet's kernels compute it (float32)."""
+    return float(np.float32(a) * np.float32(b))
+
+
+def _sgd_grad_term(grad, lr, rescale_grad, clip_gradient, dtype):
+    """The gradient term of MXNet's SGD kernels, rounded as they round it:
+    ``(lr*rescale_grad) * g``, or ``lr * clip(rescale_grad * g)`` when clipping."""
     if clip_gradient < 0:
-        return torch.add(weight * (1.0 - lr * wd), grad.to(weight.dtype),
-                         alpha=-lr * rescale_grad)
-    g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
-    return torch.add(weight * (1.0 - lr * wd), g, alpha=-lr)
+        g = grad.to(dtype) if grad.dtype != dtype else grad
+        return g * _f32_mul(lr, rescale_grad)
+    return _rescaled(grad, rescale_grad, clip_gradient, dtype).mul_(lr)
+
+
+def _sgd_step(weight, grad, lr, wd, rescale_grad, clip_gradient):
+    """``(1 - lr*wd) * w - lr * clip(rescale * g)`` as a new tensor (separate roundings, no
+    fused multiply-add: bit for bit MXNet's sgd_update)."""
+    keep = float(np.float32(1.0) - np.float32(lr) * np.float32(wd))
+    return (weight * keep).sub_(_sgd_grad_term(grad, lr, rescale_grad, clip_gradient,
+                                               weight.dtype))
 
 
 def _sgd_mom_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
-    """``mom = momentum*mom - lr*wd*w - lr*clip(rescale*g)`` in place; returns ``w + mom``."""
+    """``mom = momentum*mom - (lr*wd)*w - lr*clip(rescale*g)`` in place; returns ``w + mom``
+    (MXNet's sgd_mom_update, bit for bit)."""
     mom.mul_(momentum)
     if wd:
-        mom.add_(weight, alpha=-lr * wd)
-    if clip_gradient < 0:
-        mom.add_(grad.to(mom.dtype), alpha=-lr * rescale_grad)
-    else:
-        mom.add_(_rescaled(grad, rescale_grad, clip_gradient, mom.dtype), alpha=-lr)
+        mom.sub_(weight * _f32_mul(lr, wd))
+    mom.sub_(_sgd_grad_term(grad, lr, rescale_grad, clip_gradient, mom.dtype))
     return weight + mom
 
 
@@ -486,39 +497,28 @@ def _per_weight(op, name, values, count):
     return values
 
 
-def _foreach_sgd_shared(weights, grads, moms, lr, wd, momentum, rescale_grad):
-    """:func:`_foreach_sgd` when all weights share lr and wd and nothing is clipped (the
-    common Trainer case): scalar ``alpha`` steps, half the passes over memory."""
-    if moms is None:
-        outs = torch._foreach_mul(weights, 1.0 - lr * wd)
-        torch._foreach_add_(outs, grads, alpha=-lr * rescale_grad)
-        return outs
-    torch._foreach_mul_(moms, momentum)
-    if wd:
-        torch._foreach_add_(moms, weights, alpha=-lr * wd)
-    torch._foreach_add_(moms, grads, alpha=-lr * rescale_grad)
-    return torch._foreach_add(weights, moms)
-
-
 def _foreach_sgd(weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gradient):
     """SGD (momentum when ``moms``) over lists of tensors with torch's multi-tensor kernels;
-    returns the new weights and updates ``moms`` in place."""
+    returns the new weights and updates ``moms`` in place. Rounded as MXNet's multi-SGD
+    kernels: ``w - ((lr*wd)*w + term)``, or ``mom = momentum*mom - (lr*wd)*w - term; w + mom``
+    with the gradient term of :func:`_sgd_grad_term`."""
     grads = [g if g.dtype == w.dtype else g.to(w.dtype) for g, w in zip(grads, weights)]
-    if clip_gradient < 0 and len(set(lrs)) == 1 and len(set(wds)) == 1:
-        return _foreach_sgd_shared(weights, grads, moms, lrs[0], wds[0], momentum, rescale_grad)
-    gs = torch._foreach_mul(grads, rescale_grad)
-    if clip_gradient >= 0:
-        torch._foreach_clamp_min_(gs, -clip_gradient)
-        torch._foreach_clamp_max_(gs, clip_gradient)
-    torch._foreach_mul_(gs, [-lr for lr in lrs])
-    decay = [-lr * wd for lr, wd in zip(lrs, wds)]
+    if clip_gradient < 0:
+        terms = torch._foreach_mul(grads, [_f32_mul(lr, rescale_grad) for lr in lrs])
+    else:
+        terms = torch._foreach_mul(grads, rescale_grad)
+        torch._foreach_clamp_min_(terms, -clip_gradient)
+        torch._foreach_clamp_max_(terms, clip_gradient)
+        torch._foreach_mul_(terms, list(lrs))
+    decays = [_f32_mul(lr, wd) for lr, wd in zip(lrs, wds)]
     if moms is None:
-        outs = torch._foreach_mul(weights, [1.0 + d for d in decay])
-        torch._foreach_add_(outs, gs)
-        return outs
+        if any(decays):
+            terms = torch._foreach_add(torch._foreach_mul(weights, decays), terms)
+        return torch._foreach_sub(weights, terms)
     torch._foreach_mul_(moms, momentum)
-    torch._foreach_add_(moms, torch._foreach_mul(weights, decay))
-    torch._foreach_add_(moms, gs)
+    if any(decays):
+        torch._foreach_sub_(moms, torch._foreach_mul(weights, decays))
+    torch._foreach_sub_(moms, terms)
     return torch._foreach_add(weights, moms)
 
 
