@@ -270,3 +270,11 @@ def test_kvstore_server_refuses():
     server = mx.kv.KVStoreServer(mx.kv.create("local"))
     with pytest.raises(MXNetError, match="not available"):
         server.run()
+
+
+def test_push_other_dtype_is_an_error():
+    kv = mx.kv.create("local")
+    kv.init(0, mx.nd.zeros(2, dtype="float16"))
+    with pytest.raises(MXNetError, match=r"holds \(2,\) float16, the pushed value 1 is \(2,\) "
+                                         r"float32"):
+        kv.push(0, [mx.nd.ones(2, dtype="float16"), mx.nd.ones(2)])

@@ -124,9 +124,11 @@ class KVStore(KVStoreBase):
 
     def _merge(self, key, values, stored, who):
         for i, v in enumerate(values):
-            if v.shape != stored.shape:
+            # MXNet casts sparse values into the store; dense ones must match (its check fails)
+            if v.shape != stored.shape or (v.dtype != stored.dtype and v.stype == 'default'):
                 raise MXNetError('KVStore.%s: key %r holds %s, the pushed value %d is %s'
                                  % (who, key, _describe(stored), i, _describe(v)))
+        values = [v if v.dtype == stored.dtype else v.astype(stored.dtype) for v in values]
         ctx = stored.context
         if self._compression is not None and all(v.stype == 'default' for v in values):
             values = [self._compression.compress((key, i), v) for i, v in enumerate(values)]
@@ -179,10 +181,9 @@ class KVStore(KVStoreBase):
             merged = self._merge(k, vals, stored, 'push')
             if self._updater is not None:
                 self._updater(k, merged, stored)
-            elif merged.stype != stored.stype:
-                self._store[k] = merged.tostype(stored.stype)
-            else:
-                self._store[k] = merged
+                continue
+            self._store[k] = merged if merged.stype == stored.stype \
+                else merged.tostype(stored.stype)
 
     def pull(self, key, out=None, priority=0, ignore_sparse=True):
         """Copy the stored values of `key` into `out`.
