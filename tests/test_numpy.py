@@ -290,3 +290,36 @@ def test_npx_save_load(tmp_path):
     back = npx.load(f)
     assert back["a"].shape == () and back["b"].shape == (0, 2)
     assert type(back["a"]) is np.ndarray
+
+
+def test_torch_and_dlpack_interop():
+    import copy
+
+    import torch
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    t = a.to_torch()
+    assert isinstance(t, torch.Tensor) and t.shape == (2, 2)
+    t[0, 0] = 10.0  # zero-copy
+    assert a[0, 0].item() == 10.0
+    b = np.from_dlpack(torch.arange(3.0))
+    assert type(b) is np.ndarray and b.tolist() == [0.0, 1.0, 2.0]
+    c = torch.from_dlpack(a)
+    assert c.shape == (2, 2) and float(c[0, 0]) == 10.0
+    d = copy.deepcopy(a)
+    assert type(d) is np.ndarray and d.tolist() == a.tolist()
+    e = mx.nd.from_torch(torch.ones(2)).as_np_ndarray()
+    assert type(e) is np.ndarray and e.dtype == onp.float32
+
+
+def test_set_np_dtype_true_gives_numpy_defaults():
+    npx.set_np(dtype=True)
+    try:
+        assert npx.is_np_default_dtype()
+        assert np.array([1.5, 2]).dtype == onp.float64
+        assert np.array([1, 2]).dtype == onp.int64
+        assert np.ones((2,)).dtype == onp.float64 and np.arange(3).dtype == onp.float64
+        assert np.random.uniform(size=2).dtype == onp.float64
+        assert np.array([1, 2], dtype="float32").dtype == onp.float32
+    finally:
+        npx.reset_np()
+    assert not npx.is_np_default_dtype() and np.ones((2,)).dtype == onp.float32

@@ -4,6 +4,7 @@
 Every ``mx.np``/``mx.npx`` function ends here, so ops stay defined once (``mxtorch/ops``).
 """
 import numbers
+import threading
 
 import numpy as onp
 
@@ -14,6 +15,20 @@ from ..ops import get_op
 from ..ops._invoke import KERNEL_ERRORS, diagnose
 
 NP_CLASS = [None]  # filled by multiarray: the mx.np.ndarray class
+
+
+class _DTypeMode(threading.local):
+    """``npx.set_np(dtype=True)``: NumPy's default dtypes (float64, int64 for Python ints) in
+    this thread instead of MXNet 1.x's float32."""
+    numpy_default = False
+
+
+DTYPE_MODE = _DTypeMode()
+
+
+def default_float():
+    """The dtype name creation functions use when none is given."""
+    return "float64" if DTYPE_MODE.numpy_default else "float32"
 _OPS = {}
 _PARSED = {}
 

@@ -20,15 +20,16 @@ from ._door import as_np, call, is_scalar, to_np
 
 __all__ = ["ndarray", "array", "empty", "empty_like", "zeros", "zeros_like", "ones", "ones_like",
            "full", "full_like", "arange", "linspace", "logspace", "eye", "identity", "indices",
-           "shape", "ndim", "size", "asarray"]
+           "shape", "ndim", "size", "asarray", "from_dlpack"]
 
 _NOT_IMPLEMENTED = object()
 
 
-def _dtype_arg(dtype, default="float32"):
-    """A dtype argument as an MXNet dtype name (None -> ``default``)."""
+def _dtype_arg(dtype, default=None):
+    """A dtype argument as an MXNet dtype name (None -> ``default``, else the default float:
+    float32, or float64 after ``npx.set_np(dtype=True)``)."""
     if dtype is None:
-        return default
+        return default or _door.default_float()
     from .._torch.dtypes import dtype_name
     return dtype_name(dtype)
 
@@ -346,6 +347,8 @@ def _list_dtype(obj):
             first = first[0]
         if isinstance(first, ndarray):
             return first.dtype
+    if _door.DTYPE_MODE.numpy_default:  # NumPy's own inference, with float64/int64
+        return onp.asarray(obj).dtype if not isinstance(obj, NDArray) else None
     return "float32"
 
 
@@ -397,7 +400,7 @@ def full(shape, fill_value, dtype=None, order="C", ctx=None, out=None):
         return call("_npi_broadcast_to", [fill_value.astype(dt, copy=False)], out=out,
                     shape=_shape_arg(shape))
     if dtype is None:
-        dtype = "bool" if isinstance(fill_value, (bool, onp.bool_)) else "float32"
+        dtype = "bool" if isinstance(fill_value, (bool, onp.bool_)) else None
     return call("_npi_full", [], out=out, shape=_shape_arg(shape), ctx=_ctx_arg(ctx),
                 dtype=_dtype_arg(dtype), value=fill_value)
 
@@ -459,7 +462,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, 
 
 def eye(N, M=None, k=0, dtype=float, ctx=None, **kwargs):  # noqa: N803
     """2-d array with ones on diagonal ``k`` (float32 by default, as MXNet)."""
-    dt = "float32" if dtype in (float, None) else _dtype_arg(dtype)
+    dt = _dtype_arg(None) if dtype in (float, None) else _dtype_arg(dtype)
     return call("_npi_eye", [], N=N, M=M, k=k, ctx=_ctx_arg(ctx, kwargs.get("device")),
                 dtype=dt)
 
@@ -506,6 +509,13 @@ def from_numpy(ndarray, zero_copy=True):  # noqa: ARG001 - MXNet's signature
     """An ``mx.np`` array sharing memory with the NumPy array ``ndarray`` (C-contiguous)."""
     from ..ndarray.utils import from_numpy as nd_from_numpy
     return _door.as_np(nd_from_numpy(ndarray, zero_copy=zero_copy))
+
+
+def from_dlpack(x):
+    """An ``mx.np`` array sharing memory with a DLPack capsule or an object with
+    ``__dlpack__`` (a torch tensor, a NumPy array...)."""
+    from ..ndarray.utils import from_dlpack as nd_from_dlpack
+    return _door.as_np(nd_from_dlpack(x))
 
 
 def _scalar_or(x, fname):

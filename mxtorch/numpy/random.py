@@ -27,9 +27,10 @@ def _ctx(ctx):
     return ctx if ctx is not None else current_context()
 
 
-def _dt(dtype, default="float32"):
+def _dt(dtype, default=None):
     if dtype is None:
-        return default
+        from ._door import default_float
+        return default or default_float()
     from .._torch.dtypes import dtype_name
     return dtype_name(dtype)
 

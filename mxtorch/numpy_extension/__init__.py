@@ -13,8 +13,10 @@ from ..base import MXNetError
 from ..context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  # noqa: F401
 from ..context import gpu_memory_info  # noqa: F401
 from ..ndarray.ndarray import NDArray, waitall  # noqa: F401
-from ..util import (is_np_array, is_np_shape, reset_np, use_np, use_np_array,  # noqa: F401
+from ..util import (is_np_array, is_np_shape, use_np, use_np_array,  # noqa: F401
                     use_np_shape, get_cuda_compute_capability)
+from ..util import reset_np as _reset_np
+from ..numpy import _door
 from ..util import set_np as _set_np
 from ._ops import *  # noqa: F401,F403
 from ._ops import OPS as _OPS
@@ -26,14 +28,35 @@ __all__ = ["set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "use_np
            "gpu_memory_info", "waitall", "save", "load", "savez", "Context", "seed",
            "reshape", "nonzero", "constraint_check", "masked_softmax", "masked_log_softmax",
            "get_cuda_compute_capability", "check_call", "classproperty",
-           "with_metaclass"] + sorted(_OPS)
+           "with_metaclass", "is_np_default_dtype"] + sorted(_OPS)
 
 
 def set_np(shape=True, array=True, dtype=False):
-    """Turn NumPy semantics on in this thread (``shape``: 0-d/zero-size arrays; ``array``:
-    ``mx.np`` arrays in Gluon). ``dtype=True`` (NumPy's float64 defaults, MXNet 2) is not
-    available: mx.np keeps MXNet 1.9.1's float32 default."""
-    _set_np(shape=shape, array=array, dtype=dtype)
+    """Turn NumPy semantics on in this thread.
+
+    Parameters
+    ----------
+    shape : bool
+        NumPy shapes (0-d and zero-size arrays are real).
+    array : bool
+        ``mx.np`` arrays (Gluon returns them); needs ``shape``.
+    dtype : bool
+        NumPy's default dtypes for ``mx.np`` creation (float64; Python ints give int64), as
+        MXNet 2 offers. False keeps MXNet 1.9.1's float32 default.
+    """
+    _set_np(shape=shape, array=array)
+    _door.DTYPE_MODE.numpy_default = bool(dtype)
+
+
+def reset_np():
+    """Back to MXNet's legacy shape, array and dtype semantics in this thread."""
+    _reset_np()
+    _door.DTYPE_MODE.numpy_default = False
+
+
+def is_np_default_dtype():
+    """True after ``set_np(dtype=True)``: ``mx.np`` creation defaults to float64."""
+    return _door.DTYPE_MODE.numpy_default
 
 
 def seed(seed, ctx="all"):  # noqa: A001 - MXNet's names
