@@ -325,3 +325,33 @@ def test_set_data_resets_kvstore():
     trainer.step(2)
     np.testing.assert_allclose(net.weight.data(mx.cpu(1)).asnumpy(),
                                np.full((3, 4), 1 - 0.1), rtol=1e-6)
+
+
+def _deferred_run(ctxs, hybridize):
+    net = gluon.nn.HybridSequential(prefix="h_")
+    with net.name_scope():
+        net.add(gluon.nn.Dense(5, activation="tanh"), gluon.nn.Dense(3))
+    net.initialize(mx.init.Constant(0.05), ctx=ctxs)
+    if hybridize:
+        net.hybridize()
+    trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.01})
+    rng = np.random.RandomState(4)
+    for _ in range(3):
+        x = mx.nd.array(rng.uniform(-1, 1, (6, 4)))
+        y = mx.nd.array(rng.uniform(-1, 1, (6, 3)))
+        xs, ys = gluon.utils.split_and_load(x, ctxs), gluon.utils.split_and_load(y, ctxs)
+        with autograd.record():
+            losses = [((net(a) - b) ** 2).sum() for a, b in zip(xs, ys)]
+        for loss in losses:
+            loss.backward()
+        trainer.step(6)
+    return [[p.data(c).asnumpy() for c in ctxs] for p in trainer._params]
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_deferred_init_multi_context_equals_single(hybridize):
+    one = _deferred_run([mx.cpu(0)], hybridize)
+    three = _deferred_run([mx.cpu(0), mx.cpu(1), mx.cpu(2)], hybridize)
+    for (ref,), copies in zip(one, three):
+        for got in copies:
+            np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-6)

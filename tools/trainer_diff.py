@@ -264,6 +264,26 @@ def case_trainer_modes(mx, tmp):
     return out
 
 
+def case_deferred_hybrid(mx, tmp):
+    """Trainer made before the first forward (deferred shapes), hybridized, 1-3 contexts."""
+    out = {}
+    for n in (1, 2, 3):
+        ctxs = [mx.cpu(i) for i in range(n)]
+        net = mx.gluon.nn.HybridSequential(prefix='h%d_' % n)
+        with net.name_scope():
+            net.add(mx.gluon.nn.Dense(5, activation='tanh'), mx.gluon.nn.Dense(3))
+        net.initialize(mx.init.Xavier(rnd_type='gaussian'), ctx=ctxs)
+        for p in net.collect_params().values():
+            p.initialize(mx.init.Constant(0.05), ctx=ctxs, force_reinit=True)
+        net.hybridize()
+        tr = mx.gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1,
+                                                            'momentum': 0.5})
+        _fit(mx, ctxs, tr, net, _batches(mx, 3, 6, 21))
+        out[n] = {'kv': tr._kvstore.type if tr._kvstore else None,
+                  'w': _val(net[1].weight.data(ctxs[-1]))}
+    return out
+
+
 def case_trainer_errors(mx, tmp):
     gluon, r = mx.gluon, {}
     net = _dense_net(mx, [mx.cpu(0)])
