@@ -263,9 +263,10 @@ _CLIPW = Attr("clip_weights", FLOAT, -1.0, "Clip weights to [-c, c] (c < 0: no c
 def rmsprop_update(weight, grad, n, lr, gamma1, epsilon, wd, rescale_grad, clip_gradient,
                    clip_weights):
     """RMSProp (Tieleman & Hinton): ``n = g1*n + (1-g1)*g^2``; ``w -= lr*g/sqrt(n + eps)``."""
+    # rounded as MXNet's kernel: n = (1-g1)*(g*g) + g1*n; w - lr*(g/sqrt(n+eps)), no FMA
     g = _rescaled_wd(weight, grad, wd, rescale_grad, clip_gradient)
-    n.mul_(gamma1).addcmul_(g, g, value=1.0 - gamma1)
-    out = torch.addcdiv(weight, g, (n + epsilon).sqrt_(), value=-lr)
+    n.mul_(gamma1).add_((g * g).mul_(_one_minus_f32(gamma1)))
+    out = weight - g.div_((n + epsilon).sqrt_()).mul_(lr)
     return _clip_weights(out, clip_weights)
 
 
@@ -279,10 +280,14 @@ def rmspropalex_update(weight, grad, n, g, delta, lr, gamma1, gamma2, epsilon, w
                        rescale_grad, clip_gradient, clip_weights):
     """Centered RMSProp (Graves): running mean ``g`` and square ``n``, momentum ``delta``."""
     grad = _rescaled_wd(weight, grad, wd, rescale_grad, clip_gradient)
-    n.mul_(gamma1).addcmul_(grad, grad, value=1.0 - gamma1)
-    g.mul_(gamma1).add_(grad, alpha=1.0 - gamma1)
-    denom = torch.addcmul(n, g, g, value=-1.0).add_(epsilon).sqrt_()
-    delta.mul_(gamma2).addcdiv_(grad, denom, value=-lr)
+    # rounded as MXNet's kernel: n = ((1-g1)*g)*g + g1*n; g = (1-g1)*g + g1*g;
+    # delta = g2*delta - (lr*g)/sqrt(n - g*g + eps), no fused multiply-add
+    keep = _one_minus_f32(gamma1)
+    scaled = grad * keep
+    n.mul_(gamma1).add_(scaled * grad)
+    g.mul_(gamma1).add_(scaled)
+    denom = (n - g * g).add_(epsilon).sqrt_()
+    delta.mul_(gamma2).sub_(grad.mul_(lr).div_(denom))
     return _clip_weights(weight + delta, clip_weights)
 
 
