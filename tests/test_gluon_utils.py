@@ -193,3 +193,20 @@ def test_private_helpers():
     assert utils._brief_print_list(range(10)) == "'0', '1', '2', ..., '6', '7', '8', '9'"
     assert utils._indent("a\nb", 2) == "a\n  b"
     assert utils._get_repo_file_url("gluon/models", "x.zip").endswith("/gluon/models/x.zip")
+
+
+def test_numpy_front_end_arrays():
+    with mx.util.np_shape(True), mx.util.np_array(True):
+        x = mx.np.arange(30).reshape((10, 3))
+        parts = utils.split_data(x, 3, even_split=False)
+        assert isinstance(parts[0], mx.np.ndarray)
+        assert [p.shape for p in parts] == [(4, 3), (3, 3), (3, 3)]
+        loaded = utils.split_and_load(np.arange(12).reshape(4, 3), [mx.cpu(0), mx.cpu(1)])
+        assert isinstance(loaded[1], mx.np.ndarray) and loaded[1].ctx == mx.cpu(1)
+        arrays = [mx.np.array([[1, 2], [3, 4]]), mx.np.array([5, 6, 7])]
+        norm = utils.clip_global_norm(arrays, 2.0)  # MXNet 1.9.1 raises TypeError here
+        np.testing.assert_allclose(norm, 11.83216, rtol=1e-6)
+        np.testing.assert_allclose(arrays[1].asnumpy(), [0.8451542, 1.0141851, 1.1832159],
+                                   rtol=1e-6)
+        total = utils.clip_global_norm(arrays, 2.0, check_isfinite=False)
+        assert isinstance(total, mx.np.ndarray)

@@ -120,7 +120,8 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
     max_norm : float
     check_isfinite : bool, default True
         If True, check that the total norm is finite (not nan or inf) and warn if not;
-        this reads the norm back to the host.
+        this reads the norm back to the host. ``mx.np`` arrays are accepted too (MXNet 1.9.1
+        refuses them).
 
     Returns
     -------
@@ -129,6 +130,8 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
     """
     if len(arrays) == 0:
         raise UsageError("clip_global_norm: expected a non-empty list of arrays, got none")
+    np_out = any(_is_np(a) for a in arrays)
+    arrays = [a.as_nd_ndarray() if _is_np(a) else a for a in arrays]  # zero-copy views
     ctx = arrays[0].context
     total = ndarray.add_n(*[_squared_norm(a).as_in_context(ctx) for a in arrays])
     total = ndarray.sqrt(total)
@@ -139,7 +142,14 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
     scale = ndarray.min(ndarray.concat(scale, ndarray.ones(1, ctx=ctx), dim=0))
     for arr in arrays:
         arr *= scale.as_in_context(arr.context)
-    return total.asscalar() if check_isfinite else total
+    if check_isfinite:
+        return total.asscalar()
+    return total.as_np_ndarray() if np_out else total
+
+
+def _is_np(array):
+    np_class = _np_ndarray_class()
+    return np_class is not None and isinstance(array, np_class)
 
 
 def _indent(text, num_spaces):
