@@ -94,7 +94,15 @@ def cases(mx):
                     nn.Dense(3, in_units=6), nn.LayerNorm())
         return net
 
+    def rnn_text():
+        net = nn.HybridSequential(prefix="txt_")
+        with net.name_scope():
+            net.add(nn.Embedding(12, 5), mx.gluon.rnn.LSTM(6, layout="NTC"),
+                    mx.gluon.rnn.GRU(4, bidirectional=True, layout="NTC"), nn.Dense(3))
+        return net
+
     return {
+        "rnn_text": (rnn_text, [(2, 4)]),
         "nn_cnn": (nn_cnn, [(2, 3, 10, 10)]),
         "nn_mlp": (nn_mlp, [(4, 7)]),
         "dense": (lambda: Dense(3, 4, prefix="d_"), [(2, 4)]),
@@ -120,7 +128,7 @@ def fill(net, mx, inputs, seed=0):
 
 def inputs_for(shapes, mx):
     rng = np.random.RandomState(1)
-    return [mx.nd.array(rng.randn(*s)) for s in shapes]
+    return [mx.nd.array(np.abs(rng.randn(*s)) * 3) for s in shapes]  # valid token ids too
 
 
 def run_side(mx, out_dir, tag):
