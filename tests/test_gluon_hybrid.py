@@ -622,3 +622,20 @@ def test_json_versions_count_writes_to_aux_variables(tmp_path):
         net.export(str(tmp_path / "bn"))
         seen.append(versions(open(tmp_path / "bn-symbol.json").read()))
     assert seen == [[[1, 1]], [[2, 2]], [[3, 3]]]
+
+
+def test_v2_block_on_mx_np_arrays_keeps_their_class():
+    if not hasattr(mx, "np") or not hasattr(mx.np, "tanh"):
+        pytest.skip("mx.np not available")
+
+    class NP(gluon.HybridBlock):
+        def forward(self, x):
+            return mx.npx.relu(mx.np.tanh(x) * 2 + mx.np.sum(x, axis=1, keepdims=True))
+
+    net = NP()
+    x = mx.np.array(np.random.RandomState(0).randn(2, 3))
+    ref = net(x)
+    net.hybridize()
+    out = net(x)
+    assert type(out) is type(x)
+    _close(out.asnumpy(), ref.asnumpy())
