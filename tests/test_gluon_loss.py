@@ -142,3 +142,19 @@ def test_sample_weight_broadcasts():
     pred, label = mx.nd.ones((3, 4)), mx.nd.zeros((3, 4))
     out = gloss.L1Loss()(pred, label, mx.nd.array([[1.], [2.], [0.]]))
     np.testing.assert_allclose(out.asnumpy(), [1., 2., 0.])
+
+
+@pytest.mark.parametrize('case', [c for c in CASES if None not in c['call_args']
+                                  and c['loss'] not in ('PoissonNLLLoss',)][::4], ids=_ids)
+def test_np_arrays_give_the_same_losses(case):
+    # PoissonNLLLoss is left out: MXNet's np mode returns a 0-d mean there (legacy: shape (1,))
+    arrays, data = _inputs(case)
+    mx.npx.set_np()
+    try:
+        out = getattr(gloss, case['loss'])(**case['kwargs'])(*[mx.np.array(a, dtype=a.dtype)
+                                                              for a in arrays])
+    finally:
+        mx.npx.reset_np()
+    assert type(out) is mx.np.ndarray
+    np.testing.assert_allclose(out.asnumpy(), data[case['case'] + '/out'], rtol=1e-5,
+                               atol=1e-6)

@@ -515,3 +515,54 @@ def test_deformable_with_zero_offsets_is_a_convolution(cls):
     offsets = ['offset_weight', 'offset_bias']
     assert names == (offsets + weights if cls == 'DeformableConvolution' else weights + offsets)
     assert layer.offset_weight.shape == ((18 if 'Mod' not in cls else 27), 2, 3, 3)
+
+
+# --- NumPy arrays (npx.set_np): the same layers take and return mx.np.ndarray --------------
+
+@pytest.fixture
+def np_mode():
+    mx.npx.set_np()
+    try:
+        yield mx.np
+    finally:
+        mx.npx.reset_np()
+
+
+def test_layers_take_and_return_np_arrays(np_mode):
+    np_ = np_mode
+    net = nn.HybridSequential()
+    net.add(nn.Conv2D(4, 3, padding=1, activation='relu'), nn.BatchNorm(), nn.MaxPool2D(),
+            cnn.PixelShuffle2D(1), nn.Flatten(), nn.Dense(3), nn.LeakyReLU(0.1))
+    net.initialize()
+    x = np_.array(np.random.RandomState(2).uniform(-1, 1, (2, 1, 6, 6)).astype('float32'))
+    eager = net(x)
+    assert type(eager) is np_.ndarray and eager.shape == (2, 3)
+    legacy = [p.data().as_nd_ndarray() for p in net.collect_params().values()]
+    assert len(legacy) == 8
+    net.hybridize()
+    _close(net(x).asnumpy(), eager.asnumpy(), 1e-5, 1e-6, 'np hybridized')
+    x.attach_grad()
+    with autograd.record():
+        out = net(x)
+    out.backward()
+    assert type(x.grad) is np_.ndarray and float(abs(x.grad).sum()) > 0
+
+
+def test_d2l_linear_regression_in_np_mode(np_mode):
+    np_ = np_mode
+    rng = np.random.RandomState(0)
+    X = np_.array(rng.normal(0, 1, (100, 2)).astype('float32'))
+    y = X @ np_.array([[2.], [-3.4]], dtype='float32') + 4.2
+    net = nn.Sequential()
+    net.add(nn.Dense(1))
+    net.initialize(mx.init.Normal(0.01))
+    loss = gluon.loss.L2Loss()
+    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
+    for _ in range(60):
+        with autograd.record():
+            lval = loss(net(X), y)
+        lval.backward()
+        trainer.step(100)
+    assert type(lval) is np_.ndarray and lval.shape == (100,)
+    _close(net[0].weight.data().asnumpy(), np.array([[2., -3.4]]), 1e-2, 1e-2, 'w')
+    _close(net[0].bias.data().asnumpy(), np.array([4.2]), 1e-2, 1e-2, 'b')

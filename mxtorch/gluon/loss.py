@@ -12,6 +12,7 @@ from .. import ndarray
 from ..base import MXNetError, numeric_types
 from ..util import is_np_array  # noqa: F401  (MXNet's module namespace)
 from .block import HybridBlock
+from .nn._np_compat import np_aware
 
 __all__ = ['Loss', 'L2Loss', 'L1Loss', 'SigmoidBinaryCrossEntropyLoss', 'SigmoidBCELoss',
            'SoftmaxCrossEntropyLoss', 'SoftmaxCELoss', 'KLDivLoss', 'CTCLoss', 'HuberLoss',
@@ -90,6 +91,7 @@ class L2Loss(Loss):
     def __init__(self, weight=1., batch_axis=0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         label = _reshape_like(F, label, pred)
         loss = F.square(label - pred)
@@ -109,6 +111,7 @@ class L1Loss(Loss):
     def __init__(self, weight=None, batch_axis=0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         label = _reshape_like(F, label, pred)
         loss = _apply_weighting(F, F.abs(label - pred), self._weight, sample_weight)
@@ -133,6 +136,7 @@ class SigmoidBinaryCrossEntropyLoss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
         self._from_sigmoid = from_sigmoid
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None, pos_weight=None):
         label = _reshape_like(F, label, pred)
         if self._from_sigmoid:
@@ -181,6 +185,7 @@ class SoftmaxCrossEntropyLoss(Loss):
         self._sparse_label = sparse_label
         self._from_logits = from_logits
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         if not self._from_logits:
             pred = F.log_softmax(pred, axis=self._axis)
@@ -214,6 +219,7 @@ class KLDivLoss(Loss):
         self._from_logits = from_logits
         self._axis = axis
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         if not self._from_logits:
             pred = F.log_softmax(pred, axis=self._axis)
@@ -249,6 +255,7 @@ class CTCLoss(Loss):
         self._label_layout = label_layout
         super().__init__(weight, label_layout.find('N'), **kwargs)
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None,
                        sample_weight=None):
         if self._layout == 'NTC':
@@ -276,6 +283,7 @@ class HuberLoss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
         self._rho = rho
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         label = _reshape_like(F, label, pred)
         dist = F.abs(label - pred)
@@ -299,6 +307,7 @@ class HingeLoss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
         self._margin = margin
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         label = _reshape_like(F, label, pred)
         loss = F.relu(self._margin - pred * label)
@@ -320,6 +329,7 @@ class SquaredHingeLoss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
         self._margin = margin
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         label = _reshape_like(F, label, pred)
         loss = F.square(F.relu(self._margin - pred * label))
@@ -345,6 +355,7 @@ class LogisticLoss(Loss):
             raise ValueError(f'label_format can only be signed or binary, recieved '
                              f'{label_format}.')
 
+    @np_aware
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         label = _reshape_like(F, label, pred)
         if self._label_format == 'signed':
@@ -371,6 +382,7 @@ class TripletLoss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
         self._margin = margin
 
+    @np_aware
     def hybrid_forward(self, F, pred, positive, negative):
         positive = _reshape_like(F, positive, pred)
         negative = _reshape_like(F, negative, pred)
@@ -402,6 +414,7 @@ class PoissonNLLLoss(Loss):
         self._from_logits = from_logits
         self._compute_full = compute_full
 
+    @np_aware
     def hybrid_forward(self, F, pred, target, sample_weight=None, epsilon=1e-08):
         target = _reshape_like(F, target, pred)
         if self._from_logits:
@@ -434,6 +447,7 @@ class CosineEmbeddingLoss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
         self._margin = margin
 
+    @np_aware
     def hybrid_forward(self, F, input1, input2, label, sample_weight=None):
         input1 = _reshape_like(F, input1, input2)
         label = F.reshape(label, (-1, 1))
@@ -492,6 +506,7 @@ class SDMLLoss(Loss):
         log_probabilities = F.log_softmax(-distances, axis=1)
         return self.kl_loss(log_probabilities, labels)
 
+    @np_aware
     def hybrid_forward(self, F, x1, x2):
         shapes = getattr(x1, 'shape', None), getattr(x2, 'shape', None)
         if shapes[0] is not None and (len(shapes[0]) != 2 or shapes[0] != shapes[1]):

@@ -10,6 +10,7 @@ from ... import ndarray as _nd
 from ...context import num_gpus
 from ..block import Block, HybridBlock
 from .basic_layers import Sequential, HybridSequential, BatchNorm
+from ._np_compat import np_aware
 
 __all__ = ['Concatenate', 'HybridConcatenate', 'Identity', 'SyncBatchNorm', 'PixelShuffle1D',
            'PixelShuffle2D', 'PixelShuffle3D']
@@ -45,6 +46,7 @@ class HybridConcatenate(HybridSequential):
         super().__init__(prefix=prefix, params=params)
         self.axis = axis
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return F.concat(*[block(x) for block in self._children.values()], dim=self.axis)
 
@@ -110,6 +112,7 @@ class SyncBatchNorm(BatchNorm):
                       'mannually set num_devices', UserWarning)
         return max(num_gpus(), 1)
 
+    @np_aware
     def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
         return F.contrib.SyncBatchNorm(x, gamma, beta, running_mean, running_var, name='fwd',
                                        **self._kwargs)
@@ -138,6 +141,7 @@ class PixelShuffle1D(HybridBlock):
         super().__init__()
         self._factor = int(factor)
 
+    @np_aware
     def hybrid_forward(self, F, x):
         x = F.reshape(x, (0, -4, -1, self._factor, 0))      # N, C, f, W
         x = F.transpose(x, (0, 1, 3, 2))                     # N, C, W, f
@@ -160,6 +164,7 @@ class PixelShuffle2D(HybridBlock):
         super().__init__()
         self._factors = _factors(factor, 2, 'PixelShuffle2D')
 
+    @np_aware
     def hybrid_forward(self, F, x):
         f1, f2 = self._factors
         x = F.reshape(x, (0, -4, -1, f1 * f2, 0, 0))         # N, C, f1*f2, H, W
@@ -185,6 +190,7 @@ class PixelShuffle3D(HybridBlock):
         super().__init__()
         self._factors = _factors(factor, 3, 'PixelShuffle3D')
 
+    @np_aware
     def hybrid_forward(self, F, x):
         # One factor at a time, so no array has more than 6 axes (MXNet's transpose limit:
         # exported graphs must run in MXNet).

@@ -6,6 +6,7 @@ and traces to a graph with ``F = sym``.
 from ... import initializer
 from ...util import is_np_array  # noqa: F401  (MXNet's module namespace)
 from ..block import HybridBlock
+from ._np_compat import np_aware
 
 __all__ = ['Activation', 'LeakyReLU', 'PReLU', 'ELU', 'SELU', 'Swish', 'GELU', 'SiLU']
 
@@ -27,6 +28,7 @@ class Activation(HybridBlock):
     def _alias(self):
         return self._act_type
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return F.Activation(x, act_type=self._act_type, name='fwd')
 
@@ -49,6 +51,7 @@ class LeakyReLU(HybridBlock):
         super().__init__(**kwargs)
         self._alpha = alpha
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return F.LeakyReLU(x, act_type='leaky', slope=self._alpha, name='fwd')
 
@@ -72,6 +75,7 @@ class PReLU(HybridBlock):
         with self.name_scope():
             self.alpha = self.params.get('alpha', shape=(in_channels,), init=alpha_initializer)
 
+    @np_aware
     def hybrid_forward(self, F, x, alpha):
         return F.LeakyReLU(x, gamma=alpha, act_type='prelu', name='fwd')
 
@@ -88,6 +92,7 @@ class ELU(HybridBlock):
         super().__init__(**kwargs)
         self._alpha = alpha
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return F.LeakyReLU(x, act_type='elu', slope=self._alpha)
 
@@ -98,6 +103,7 @@ class SELU(HybridBlock):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return F.LeakyReLU(x, act_type='selu', name='fwd')
 
@@ -108,6 +114,7 @@ class GELU(HybridBlock):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return F.LeakyReLU(x, act_type='gelu', name='fwd')
 
@@ -124,6 +131,7 @@ class Swish(HybridBlock):
         super().__init__(**kwargs)
         self._beta = beta
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return x * F.sigmoid(self._beta * x, name='fwd')
 
@@ -134,5 +142,6 @@ class SiLU(HybridBlock):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return x * F.sigmoid(x, name='fwd')

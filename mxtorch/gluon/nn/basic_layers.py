@@ -11,6 +11,7 @@ import numpy as np
 from ...base import MXNetError
 from ..block import Block, HybridBlock
 from .activations import Activation
+from ._np_compat import np_aware
 from ... import ndarray as nd
 from ... import symbol as sym
 from ...util import is_np_array  # noqa: F401  (MXNet's module namespace)
@@ -145,6 +146,7 @@ class Dense(HybridBlock):
             self.act = (Activation(activation, prefix=activation + '_')
                         if activation is not None else None)
 
+    @np_aware
     def hybrid_forward(self, F, x, weight, bias=None):
         try:
             out = F.FullyConnected(x, weight, bias, no_bias=bias is None,
@@ -175,6 +177,7 @@ class Dropout(HybridBlock):
         self._rate = rate
         self._axes = axes
 
+    @np_aware
     def hybrid_forward(self, F, x):
         if self._rate > 0:
             return F.Dropout(x, p=self._rate, axes=self._axes, name='fwd', cudnn_off=False)
@@ -219,6 +222,7 @@ class _BatchNorm(HybridBlock):
             dtype = 'float32'
         super().cast(dtype)
 
+    @np_aware
     def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
         op = F.contrib.BatchNormWithReLU if self.fuse_relu else F.BatchNorm
         try:
@@ -303,6 +307,7 @@ class Embedding(HybridBlock):
                                       init=weight_initializer, allow_deferred_init=True,
                                       grad_stype='row_sparse' if sparse_grad else 'default')
 
+    @np_aware
     def hybrid_forward(self, F, x, weight):
         return F.Embedding(x, weight, name='fwd', **self._kwargs)
 
@@ -317,6 +322,7 @@ class Flatten(HybridBlock):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
 
+    @np_aware
     def hybrid_forward(self, F, x):
         return F.flatten(x)
 
@@ -348,6 +354,7 @@ class InstanceNorm(HybridBlock):
         self.gamma = _norm_param(self, 'gamma', in_channels, gamma_initializer, scale)
         self.beta = _norm_param(self, 'beta', in_channels, beta_initializer, center)
 
+    @np_aware
     def hybrid_forward(self, F, x, gamma, beta):
         if self._axis == 1:
             return F.InstanceNorm(x, gamma, beta, name='fwd', eps=self._epsilon)
@@ -384,6 +391,7 @@ class LayerNorm(HybridBlock):
         self.gamma = _norm_param(self, 'gamma', in_channels, gamma_initializer, scale)
         self.beta = _norm_param(self, 'beta', in_channels, beta_initializer, center)
 
+    @np_aware
     def hybrid_forward(self, F, data, gamma, beta):
         return F.LayerNorm(data, gamma=gamma, beta=beta, axis=self._axis, eps=self._epsilon)
 
@@ -416,6 +424,7 @@ class GroupNorm(HybridBlock):
         self.gamma = _norm_param(self, 'gamma', num_groups, gamma_initializer, scale)
         self.beta = _norm_param(self, 'beta', num_groups, beta_initializer, center)
 
+    @np_aware
     def hybrid_forward(self, F, data, gamma, beta):
         return F.GroupNorm(data, gamma=gamma, beta=beta, num_groups=self._num_groups,
                            eps=self._epsilon)

@@ -9,6 +9,7 @@ from ...util import is_np_array  # noqa: F401
 from ..block import HybridBlock
 from .activations import Activation
 from .basic_layers import _name_layer
+from ._np_compat import np_aware
 
 __all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose',
            'Conv3DTranspose', 'MaxPool1D', 'MaxPool2D', 'MaxPool3D', 'AvgPool1D', 'AvgPool2D',
@@ -84,6 +85,7 @@ class _Conv(HybridBlock):
             self.act = (Activation(activation, prefix=activation + '_')
                         if activation is not None else None)
 
+    @np_aware
     def hybrid_forward(self, F, x, weight, bias=None):
         _check_rank(self, x, self._kwargs['layout'])
         op = getattr(F, self._op_name)
@@ -226,6 +228,7 @@ class _Pooling(HybridBlock):
     def _alias(self):
         return 'pool'
 
+    @np_aware
     def hybrid_forward(self, F, x):
         _check_rank(self, x, self._kwargs['layout'])
         return F.Pooling(x, name='fwd', **self._kwargs)
@@ -344,6 +347,7 @@ class ReflectionPad2D(HybridBlock):
                              f'got {padding!r}')
         self._padding = padding
 
+    @np_aware
     def hybrid_forward(self, F, x):
         _check_rank(self, x, 'NCHW')
         return F.pad(x, mode='reflect', pad_width=self._padding)

@@ -10,6 +10,7 @@ from ....base import numeric_types  # noqa: F401
 from ...block import HybridBlock
 from ...nn import Activation
 from ...nn.conv_layers import _tuple, _check_layout, _weight_shape
+from ...nn._np_compat import np_aware
 
 __all__ = ['DeformableConvolution', 'ModulatedDeformableConvolution']
 
@@ -113,6 +114,7 @@ class DeformableConvolution(_DeformableBase):
                                 offset_weight_initializer, offset_bias_initializer)
             self._conv_params(channels, kernel, use_bias, weight_initializer, bias_initializer)
 
+    @np_aware
     def hybrid_forward(self, F, x, offset_weight, deformable_conv_weight, offset_bias=None,
                        deformable_conv_bias=None):
         offset = self._offsets(F, x, offset_weight, offset_bias)
@@ -166,6 +168,7 @@ class ModulatedDeformableConvolution(_DeformableBase):
             self._offset_params(kernel, in_channels, groups, layout, offset_use_bias,
                                 offset_weight_initializer, offset_bias_initializer)
 
+    @np_aware
     def hybrid_forward(self, F, x, offset_weight, deformable_conv_weight, offset_bias=None,
                        deformable_conv_bias=None):
         offset = self._offsets(F, x, offset_weight, offset_bias)
