@@ -355,3 +355,24 @@ def test_deferred_init_multi_context_equals_single(hybridize):
     for (ref,), copies in zip(one, three):
         for got in copies:
             np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("ctxs,upd", [([mx.cpu(0)], None), (TWO, None), (TWO, False)])
+def test_numpy_front_end_parameters(ctxs, upd):
+    with mx.util.np_shape(True), mx.util.np_array(True):
+        net = gluon.nn.Dense(3, in_units=4)
+        net.initialize(mx.init.Constant(0.1), ctx=ctxs)
+        trainer = gluon.Trainer(net.collect_params(), "sgd",
+                                {"learning_rate": 0.1, "momentum": 0.9}, update_on_kvstore=upd)
+        x = mx.np.array(np.arange(24).reshape(6, 4) / 10., dtype="float32")
+        for _ in range(2):
+            xs = gluon.utils.split_and_load(x, ctxs)
+            with autograd.record():
+                losses = [(net(a) ** 2).sum() for a in xs]
+            for loss in losses:
+                loss.backward()
+            trainer.step(6)
+        for ctx in ctxs:  # MXNet 1.9.1's values (npx.set_np())
+            assert isinstance(net.weight.data(ctx), mx.np.ndarray)
+            np.testing.assert_allclose(net.weight.data(ctx).asnumpy()[0],
+                                       [-0.070628, -0.082207, -0.093787, -0.105367], atol=2e-6)

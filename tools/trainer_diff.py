@@ -284,6 +284,30 @@ def case_deferred_hybrid(mx, tmp):
     return out
 
 
+def case_numpy_mode(mx, tmp):
+    """2.x-style arrays (``mx.np``) through Trainer and the kvstore."""
+    out = {}
+    with mx.util.np_shape(True), mx.util.np_array(True):
+        for n in (1, 2):
+            ctxs = [mx.cpu(i) for i in range(n)]
+            for upd in (None, False):
+                net = mx.gluon.nn.Dense(3, in_units=4)
+                net.initialize(mx.init.Constant(0.1), ctx=ctxs)
+                tr = mx.gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.1},
+                                      update_on_kvstore=upd)
+                x = mx.np.array(np.arange(24).reshape(6, 4) / 10., dtype='float32')
+                for _ in range(2):
+                    xs = mx.gluon.utils.split_and_load(x, ctxs)
+                    with mx.autograd.record():
+                        losses = [(net(a) ** 2).sum() for a in xs]
+                    for loss in losses:
+                        loss.backward()
+                    tr.step(6)
+                out['%d/%s' % (n, upd)] = [type(net.weight.data()).__name__,
+                                           _val(net.weight.data(ctxs[-1]))]
+    return out
+
+
 def case_trainer_errors(mx, tmp):
     gluon, r = mx.gluon, {}
     net = _dense_net(mx, [mx.cpu(0)])
