@@ -214,6 +214,9 @@ def _target_name(url, path):
     return os.path.join(path, leaf) if os.path.isdir(path) else path
 
 
+_SOCKET_TIMEOUT = 60  # seconds without data before a download attempt fails (never hang)
+
+
 def _fetch(url, dest, verify_ssl):
     """Copy `url` (http(s), file:// or a local path) into file `dest`."""
     scheme = urllib.parse.urlparse(url).scheme
@@ -225,7 +228,8 @@ def _fetch(url, dest, verify_ssl):
     if not verify_ssl:
         import ssl
         context = ssl._create_unverified_context()  # pylint: disable=protected-access
-    with urllib.request.urlopen(url, context=context) as resp, open(dest, 'wb') as out:
+    with urllib.request.urlopen(url, context=context, timeout=_SOCKET_TIMEOUT) as resp, \
+            open(dest, 'wb') as out:
         status = getattr(resp, 'status', 200)
         if status != 200:
             raise RuntimeError('Failed downloading url {} (HTTP status {})'.format(url, status))
