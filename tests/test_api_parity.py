@@ -98,6 +98,8 @@ FLOORS = {
     "mxnet.image": 100.0,
     "mxnet.image.image": 100.0,
     "mxnet.image.detection": 100.0,
+    "mxnet.gluon.parameter": 100.0,
+    "mxnet.gluon.block": 99.3,
 }
 
 # Names of the top-level ``mxnet`` package that belong to other work (Gluon, Module/io,

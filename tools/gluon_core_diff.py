@@ -403,6 +403,53 @@ def case_row_sparse(mx, tmp):
     return res
 
 
+def case_select_patterns(mx, tmp):
+    Net, _, _ = _nets(mx)
+    with mx.name.NameManager():
+        seq = mx.gluon.nn.Sequential()
+        with seq.name_scope():
+            seq.add(mx.gluon.nn.Dense(2), Net(), _cnn(mx))
+    pats = ['.*weight', '.*bias|.*gamma', 'sequential0_net0_.*', '^sequential0_dense',
+            '.*running_.*', 'nothing', '.*_w$', '(?!.*bias).*']
+    return [[p, list(seq.collect_params(p).keys())] for p in pats]
+
+
+def case_uninitialized_use(mx, tmp):
+    net = _mlp(mx)
+    res = [_attempt(lambda: net(mx.nd.ones((2, 5)))),
+           _attempt(lambda: net[0].weight.data()),
+           _attempt(lambda: net.collect_params().zero_grad())]
+    lazy = mx.gluon.nn.Dense(3)
+    lazy.initialize()
+    res.append(_attempt(lambda: lazy.weight.data()))
+    res.append(_attempt(lambda: lazy.weight.grad()))
+    res.append(_attempt(lambda: lazy.weight.list_ctx()))
+    res.append(_attempt(lambda: lazy(mx.nd.ones((2, 4)))))
+    res.append(_param(lazy.weight))
+    return res
+
+
+def case_np_mode(mx, tmp):
+    nn = mx.gluon.nn
+    mx.npx.set_np()
+    try:
+        d = nn.Dense(3, in_units=2)
+        d.initialize(mx.init.One())
+        lazy = nn.Dense(3)
+        lazy.initialize(mx.init.One())
+        shapes = [list(lazy.weight.shape)]
+        lazy(mx.np.ones((4, 2)))
+        shapes.append(list(lazy.weight.shape))
+        with mx.autograd.record():
+            y = d(mx.np.ones((4, 2))).sum()
+        y.backward()
+        r = mx.gluon.Parameter('r', shape=(2, 2), stype='row_sparse')
+        return [type(d.weight.data()).__name__, type(d.weight.grad()).__name__, shapes,
+                d.weight.grad().asnumpy().tolist(), _attempt(r.initialize)]
+    finally:
+        mx.npx.reset_np()
+
+
 CASES = {k[5:]: v for k, v in sorted(globals().items()) if k.startswith('case_')}
 
 

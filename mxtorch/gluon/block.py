@@ -17,13 +17,14 @@ from collections import OrderedDict, defaultdict
 import numpy as np  # noqa: F401 - MXNet's module namespace
 
 from ..base import mx_real_t, MXNetError  # noqa: F401
-from .. import symbol, ndarray  # noqa: F401
+from .. import symbol, ndarray, initializer  # noqa: F401
 from ..symbol import Symbol, load_json  # noqa: F401
 from ..ndarray import NDArray
 from .. import name as _name
 from ..util import is_np_array, np_shape, np_array  # noqa: F401
 from .parameter import (Parameter, ParameterDict, DeferredInitializationError,  # noqa: F401
                         ParameterCheckError, _check, _indent, _brief_print_list)
+from .utils import HookHandle
 
 __all__ = ['Block', 'HybridBlock', 'SymbolBlock']
 
@@ -76,11 +77,6 @@ class _BlockScope:
         self._name_scope.__exit__(ptype, value, trace)
         self._name_scope = None
         _BlockScope._current.value = self._old_scope
-
-
-def _hook_handle():
-    from .utils import HookHandle
-    return HookHandle()
 
 
 def _contains_unregistered(data, children):
@@ -193,10 +189,12 @@ class Block:
                 ret.update(child.collect_params())
             return ret
         pattern = re.compile(select)
-        structural = {id(p): n for n, p in self._collect_params_with_prefix().items()}
+        structural = defaultdict(list)
+        for key, param in self._collect_params_with_prefix().items():
+            structural[id(param)].append(key)
         chosen = OrderedDict()
         for full, param in self._all_params():
-            if pattern.match(full) or pattern.match(structural.get(id(param), '\0')):
+            if pattern.match(full) or any(pattern.match(k) for k in structural[id(param)]):
                 chosen[full] = param
         ret.update(chosen)
         return ret
@@ -381,13 +379,13 @@ class Block:
 
     def register_forward_pre_hook(self, hook):
         """Call ``hook(block, inputs)`` before every forward; returns a detachable HookHandle."""
-        handle = _hook_handle()
+        handle = HookHandle()
         handle.attach(self._forward_pre_hooks, hook)
         return handle
 
     def register_forward_hook(self, hook):
         """Call ``hook(block, inputs, outputs)`` after every forward; returns a HookHandle."""
-        handle = _hook_handle()
+        handle = HookHandle()
         handle.attach(self._forward_hooks, hook)
         return handle
 
@@ -565,14 +563,13 @@ def _save_tree(blk, index, structure):
     structure[type(blk).__name__.lower() + str(index[0])] = record
     if isinstance(blk, HybridBlock):
         graph = getattr(blk, '_cached_graph', None)
-        record['hybridized'] = bool(graph)
         if graph:
             inputs, out = graph
             record['in_format'] = blk._in_format
             record['out_format'] = blk._out_format
             record['inputs'] = [s.tojson() for s in inputs]
             record['symbol'] = out.tojson()
-            record['hybridized'] = True
+        record['hybridized'] = bool(graph)
     children = {}
     record['children'] = children
     for ch_name, child in blk._children.items():

@@ -10,7 +10,7 @@ from collections import OrderedDict, defaultdict  # noqa: F401 - MXNet's module 
 import numpy as np
 
 from ..base import mx_real_t, MXNetError
-from .. import symbol, ndarray, autograd, context
+from .. import symbol, ndarray, autograd, context, initializer
 from ..context import Context, cpu
 from ..util import is_np_array, is_np_shape
 
@@ -85,8 +85,17 @@ def _ctx_key(ctx):
     return (ctx.device_typeid & 1, ctx.device_id)
 
 
+def _in_array_mode(arr, param, what='stype'):
+    """``arr`` as an ``mx.np.ndarray`` (zero-copy) while NumPy-array mode is on."""
+    if not is_np_array() or not hasattr(arr, 'as_np_ndarray'):
+        return arr
+    if arr.stype != 'default':
+        raise ValueError("Parameter '%s': mx.np arrays have no sparse storage, so %s='%s' "
+                         "cannot be used in NumPy-array mode" % (param.name, what, arr.stype))
+    return arr.as_np_ndarray()
+
+
 def _default_initializer():
-    from .. import initializer
     return initializer.Uniform()
 
 
@@ -238,7 +247,8 @@ class Parameter:
         raise RuntimeError(
             "Parameter '%s' has not been initialized. Note that you should initialize "
             "parameters and create Trainer with Block.collect_params() instead of Block.params "
-            "because the later does not include Parameters of nested child Blocks" % self.name)
+            "because the later does not include Parameters of nested child Blocks (call "
+            "net.initialize() or param.initialize() before using it)" % self.name)
 
     def _get_row_sparse(self, arr_list, ctx, row_id):
         if not isinstance(row_id, ndarray.NDArray):
@@ -309,7 +319,10 @@ class Parameter:
         self._deferred_init = ()
         with autograd.pause():
             if data is None:
-                from .. import initializer
+                if is_np_array() and self._stype != 'default':
+                    raise ValueError("Parameter '%s': mxnet.numpy.zeros does not support stype = "
+                                     "%s (NumPy-array mode has no sparse storage)"
+                                     % (self.name, self._stype))
                 default_init = _default_initializer() if default_init is None else default_init
                 init = default_init if init is None else init
                 data = ndarray.zeros(shape=self.shape, dtype=self.dtype, ctx=cpu(),
@@ -324,15 +337,17 @@ class Parameter:
         self._ctx_map = {}
         for i, ctx in enumerate(self._ctx_list):
             self._ctx_map.setdefault(_ctx_key(ctx), i)
-        self._data = [data.copyto(ctx) for ctx in self._ctx_list]
+        self._data = [_in_array_mode(data.copyto(ctx), self) for ctx in self._ctx_list]
         self._init_grad()
 
     def _init_grad(self):
         if self.grad_req == 'null':
             self._grad = None
             return
-        self._grad = [ndarray.zeros(shape=arr.shape, dtype=arr.dtype, ctx=arr.context,
-                                    stype=self._grad_stype) for arr in self._data]
+        self._grad = [_in_array_mode(ndarray.zeros(shape=arr.shape, dtype=arr.dtype,
+                                                   ctx=arr.context, stype=self._grad_stype),
+                                     self, 'grad_stype')
+                      for arr in self._data]
         autograd.mark_variables(self._check_and_get(self._data, list), self._grad,
                                 self.grad_req)
 
@@ -514,8 +529,6 @@ _CONSTANT_INIT = []
 def _constant_initializer(value):
     """An Initializer writing ``value`` (built lazily: mx.init may import after gluon)."""
     if not _CONSTANT_INIT:
-        from .. import initializer
-
         class _ConstantValue(initializer.Initializer):
             """Copies a fixed array into the parameter."""
 
