@@ -639,3 +639,27 @@ def test_v2_block_on_mx_np_arrays_keeps_their_class():
     out = net(x)
     assert type(out) is type(x)
     _close(out.asnumpy(), ref.asnumpy())
+
+
+def test_shape_errors_name_the_hybridized_block_and_inputs():
+    net = _fill(MLP(prefix="named_"))
+    net.hybridize()
+    net(_x(2, 5))
+    with pytest.raises(MXNetError) as info:
+        net(_x(2, 7))
+    text = str(info.value)
+    assert "hybridized block 'named'" in text and "(2, 7)" in text and "FullyConnected" in text
+
+
+def test_deferred_shape_error_names_block_and_inputs():
+    pytest.importorskip("mxtorch.initializer")
+    net = MLP(prefix="late_")
+    net.d2 = Dense(3, 0, prefix="late_dense9_")  # deferred, so the first call infers shapes
+    net.initialize()
+    net.hybridize()
+    with pytest.raises(ValueError) as info:
+        net(_x(2, 7))
+    text = str(info.value)
+    assert text.startswith("Deferred initialization failed because shape cannot be inferred.")
+    assert "Block 'late'" in text and "(2, 7)" in text and "late_dense0_fwd" in text
+    assert net(_x(2, 5)).shape == (2, 3)  # a failed first call leaves no half-built cache

@@ -407,9 +407,14 @@ class HybridBlock(Block):
             self.infer_shape(*args)
         except DeferredInitializationError:
             raise
-        except Exception as err:  # noqa: BLE001 - re-raised with the fix spelled out
+        except Exception as err:  # noqa: BLE001 - re-raised naming the block and inputs
+            flat = [a for a in _flatten(list(args), "input")[0] if a is not None]
+            shapes = ", ".join(str(getattr(a, "shape", a)) for a in flat)
+            text = str(err)
+            where = "" if text.startswith(self.name + ":") else \
+                f"Block '{self.name}' ({type(self).__name__}) with inputs of shapes {shapes}: "
             raise ValueError(f"Deferred initialization failed because shape cannot be "
-                             f"inferred. {err}") from err
+                             f"inferred. {where}{text}") from err
 
     # ---- running -----------------------------------------------------------------------------
     def _call_cached_op(self, *args):
@@ -434,6 +439,8 @@ class HybridBlock(Block):
         except DeferredInitializationError:
             self._finish_init(cache.params, data)
             out = cache.run(data, ctx)
+        except MXNetError as err:
+            raise _in_block(self, err, data) from None
         if _nd.DEFERRED[0] is not None:  # a 2.x parent is being traced: report our graph
             _nd.DEFERRED[0].compose(cache.symbol, cache.data_names, data, out)
         return _regroup(out, self._out_format)
@@ -581,6 +588,14 @@ class HybridBlock(Block):
         for child in self._children.values():
             if isinstance(child, HybridBlock):
                 child.register_op_hook(callback, monitor_all)
+
+
+def _in_block(block, err, data):
+    """The same error, saying which hybridized block ran and on which input shapes."""
+    shapes = ", ".join(str(a.shape) for a in data)
+    err.args = (f"hybridized block '{block.name}' ({type(block).__name__}) on inputs of shapes "
+                f"{shapes}: {err}",) + err.args[1:]
+    return err
 
 
 def _inference_failure(block, attr, problems, given):
