@@ -16,6 +16,7 @@ from multiprocessing.pool import ThreadPool
 from multiprocessing.reduction import ForkingPickler
 
 import numpy as np
+import torch
 import torch.utils.data as _tdata
 
 from ... import context
@@ -116,26 +117,72 @@ def _first_plan(dataset, batchify_fn):
 _ONE_THREAD = 32768
 
 
+def _gatherable(field):
+    if isinstance(field, nd.NDArray):
+        return field.stype == "default" and np.dtype(field.dtype).kind in "biuf"
+    return isinstance(field, np.ndarray) and field.dtype.kind in "biuf"
+
+
+def _gather(source, indices):
+    """``default_batchify_fn([source[i] for i in indices])`` for an ArrayDataset of NDArrays
+    and numpy arrays, as one gather per field (a list of fields); None for other sources."""
+    from .dataset import ArrayDataset
+    if type(source) is not ArrayDataset or not len(indices):
+        return None
+    fields = source._data
+    if not all(_gatherable(f) for f in fields):
+        return None
+    where = np.asarray(indices, dtype=np.int64)
+    return [_as_np_mode(_pick(field, where)) for field in fields]
+
+
+def _pick(field, where):
+    """Rows ``where`` of a field as a new NDArray. CPU data is gathered by numpy (one thread:
+    torch would split this small copy over threads, which stalls on a loaded machine)."""
+    if isinstance(field, nd.NDArray):
+        tensor = field.to_torch().detach()
+        if tensor.device.type != "cpu":
+            return nd.from_torch(tensor.index_select(0, torch.from_numpy(where).to(
+                tensor.device)), field.context)
+        return nd.from_torch(torch.from_numpy(tensor.numpy()[where]), field.context)
+    return nd.from_torch(torch.from_numpy(np.ascontiguousarray(field[where])))
+
+
 def _batch_first(source, fn, indices):
     """The batch ``default_batchify_fn([dataset[i] for i in indices])`` gives, with ``fn``
     applied once to the stacked first fields; None when the samples do not allow it."""
-    samples = [source[i] for i in indices]
-    tupled = isinstance(samples[0], tuple)
-    firsts = [s[0] for s in samples] if tupled else samples
-    if not all(isinstance(x, nd.NDArray) and x.ndim == 3 for x in firsts):
-        return None
+    fields = _gather(source, indices)
+    if fields is not None:
+        tupled, stacked = len(fields) > 1, fields[0]
+        if stacked.ndim != 4 or not isinstance(stacked, nd.NDArray):
+            return None
+        rest = fields[1:]
+    else:
+        samples = [source[i] for i in indices]
+        tupled = isinstance(samples[0], tuple)
+        firsts = [s[0] for s in samples] if tupled else samples
+        if not all(isinstance(x, nd.NDArray) and x.ndim == 3 for x in firsts):
+            return None
+        stacked, rest = nd.stack(*firsts), None
+    first = _apply_grouped(fn, stacked)
+    if first is None or not tupled:
+        return first
+    if rest is None:
+        rest = [default_batchify_fn(list(field)) for field in zip(*[s[1:] for s in samples])]
+    return [first] + list(rest)
+
+
+def _apply_grouped(fn, stacked):
     # groups small enough that each op stays on one thread (torch splits work from ~32k
     # elements on): the speed comes from fewer calls, and loaded machines do not stall
-    group = max(1, _ONE_THREAD // max(1, firsts[0].size))
+    group = max(1, _ONE_THREAD // max(1, stacked[0].size))
     try:
-        parts = [fn(nd.stack(*firsts[i:i + group])) for i in range(0, len(firsts), group)]
-        first = parts[0] if len(parts) == 1 else nd.concat(*parts, dim=0)
+        if group >= len(stacked):
+            return fn(stacked)
+        parts = [fn(stacked[i:i + group]) for i in range(0, len(stacked), group)]
+        return nd.concat(*parts, dim=0)
     except Exception:  # pylint: disable=broad-except  (the per-sample path reports it)
         return None
-    if not tupled:
-        return first
-    rest = [default_batchify_fn(list(field)) for field in zip(*[s[1:] for s in samples])]
-    return [first] + rest
 
 
 class _BatchFetcher(object):
@@ -151,6 +198,10 @@ class _BatchFetcher(object):
             batch = _batch_first(self.plan[0], self.plan[1], indices)
             if batch is not None:
                 return batch
+        elif self.batchify_fn in (default_batchify_fn, default_mp_batchify_fn):
+            fields = _gather(self.dataset, indices)
+            if fields is not None:
+                return fields if len(fields) > 1 else fields[0]
         dataset = self.dataset
         return self.batchify_fn([dataset[i] for i in indices])
 
