@@ -2,8 +2,9 @@
 reduction, stale gradients, lr_mult, grad_req 'null', row_sparse parameters, save/load states.
 
 Expected numbers come from real MXNet 1.9.1: inline literals printed by the oracle
-(tools/trainer_diff.py re-checks them) and the optimizer trajectories in
-../shared/fixtures/mxnet-1.9.1/optim (tolerance from their index: rtol 1e-5, atol 1e-6).
+(tools/trainer_diff.py re-checks them) and the optimizer trajectories in tests/fixtures/optim
+(copied from ../shared/fixtures/mxnet-1.9.1/optim; tolerance from their index: rtol 1e-5,
+atol 1e-6).
 """
 import json
 import os
@@ -17,8 +18,7 @@ import mxtorch as mx
 from mxtorch import autograd, gluon
 from mxtorch.base import MXNetError
 
-OPTIM = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "fixtures", "mxnet-1.9.1",
-                     "optim")
+OPTIM = os.path.join(os.path.dirname(__file__), "fixtures", "optim")  # copy of the shared ones
 TWO = [mx.cpu(0), mx.cpu(1)]
 
 
