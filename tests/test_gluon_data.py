@@ -532,3 +532,21 @@ def _running(pid):
             return not any(line.startswith("State:") and "Z" in line.split()[1] for line in f)
     except OSError:
         return False
+
+
+def test_array_dataset_gather_equals_per_sample():
+    rng = np.random.RandomState(3)
+    ds = gd.ArrayDataset(mx.nd.array(rng.randint(0, 9, (13, 2, 3)), dtype="int32"),
+                         rng.uniform(size=13).astype("float16"), mx.nd.arange(13),
+                         np.arange(13) % 2 == 0)
+    slow = gd.dataloader.default_batchify_fn
+    np.random.seed(1)
+    fast = [_np(b) for b in gd.DataLoader(ds, 5, shuffle=True)]
+    np.random.seed(1)
+    ref = [_np(b) for b in gd.DataLoader(ds, 5, shuffle=True, batchify_fn=lambda s: slow(s))]
+    for f, r in zip(fast, ref):
+        for a, b in zip(f, r):
+            assert a.dtype == b.dtype
+            np.testing.assert_array_equal(a, b)
+    single = next(iter(gd.DataLoader(gd.ArrayDataset(np.arange(6.0)), 4)))
+    assert isinstance(single, mx.nd.NDArray) and single.dtype == np.float64
