@@ -150,13 +150,25 @@ def _make_hook(info, parts_of=None):
         if not isinstance(g, torch.Tensor) or g.is_sparse:  # sparse gradient, dense buffer
             g = _dense_value(g, info.buffer)
         target = info.buffer._t
-        with torch.no_grad():
-            if info.req == "add":
-                target.add_(g)
-            else:
-                target.copy_(g)
+        if info.req == "write" and _can_adopt(g, target):
+            # NOTE: torch hands each leaf its own fresh gradient tensor (AccumulateGrad copies
+            # any that is shared), so the buffer can take it over instead of copying it.
+            info.buffer._t = g
+        else:
+            with torch.no_grad():
+                if info.req == "add":
+                    target.add_(g)
+                else:
+                    target.copy_(g)
         info.fresh = True
     return deliver
+
+
+def _can_adopt(g, target):
+    """A leaf's fresh gradient can replace its dense buffer: same layout, no graph, no view."""
+    return (not g.requires_grad and g._base is None and g.dtype == target.dtype
+            and g.shape == target.shape and g.device == target.device and g.is_contiguous()
+            and target.is_contiguous() and target._base is None)
 
 
 # --------------------------------------------------------------------------------------------
