@@ -107,6 +107,17 @@ def test_setattr_type_change_and_override_errors():
     assert list(net._children) == ['a', 'b', 'extra', '3']
 
 
+def test_assigning_children_before_init_names_the_fix():
+    class Early(gluon.Block):
+        def __init__(self):
+            self.dense = nn.Dense(2)
+            super().__init__()
+
+    with pytest.raises(AttributeError, match=r"Early.dense: cannot register a Dense before "
+                                             r"Block.__init__ ran; call super\(\).__init__"):
+        Early()
+
+
 class Lists(gluon.Block):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -385,3 +385,24 @@ def test_numpy_array_mode_gives_np_arrays():
         with pytest.raises(ValueError, match="does not support stype = row_sparse"):
             r.initialize()
     assert not isinstance(P('v', shape=(1,)).var(), mx.nd.NDArray)
+
+
+def test_row_sparse_data_through_trainer():
+    """row_sparse_data pulls rows from the Trainer's store (values from MXNet 1.9.1)."""
+    p = P('r', shape=(4, 2), stype='row_sparse', grad_stype='row_sparse', init=mx.init.One())
+    p.initialize(ctx=[mx.cpu(0), mx.cpu(1)])
+    trainer = gluon.Trainer([p], 'sgd', {'learning_rate': 0.5})
+    rows = p.row_sparse_data(mx.nd.array([1, 3], ctx=mx.cpu(1)))
+    assert (rows.stype, rows.context) == ('row_sparse', mx.cpu(1))
+    assert rows.tostype('default').asnumpy().tolist() == [[0, 0], [1, 1], [0, 0], [1, 1]]
+    every = p.list_row_sparse_data(mx.nd.array([0]))
+    assert [a.context for a in every] == [mx.cpu(0), mx.cpu(1)]
+    assert all(a.tostype('default').asnumpy().sum() == 2 for a in every)
+    assert p._reduce().tostype('default').asnumpy().sum() == 8
+    with mx.autograd.record():
+        y = mx.nd.sparse.dot(mx.nd.ones((1, 4)).tostype('csr'),
+                             p.row_sparse_data(mx.nd.array([0, 1, 2, 3]))).sum()
+    y.backward()
+    trainer.step(1, ignore_stale_grad=True)
+    updated = p.row_sparse_data(mx.nd.array([0, 1, 2, 3])).tostype('default').asnumpy()
+    assert updated.tolist() == [[0.5, 0.5]] * 4

@@ -450,6 +450,46 @@ def case_np_mode(mx, tmp):
         mx.npx.reset_np()
 
 
+def case_block_load_dtypes(mx, tmp):
+    fn = os.path.join(tmp, 'f64.params')
+    net = _mlp(mx)
+    net.initialize()
+    _const_init(mx, net)
+    net.cast('float64')
+    net.save_parameters(fn)
+    res = []
+    for kw in [dict(), dict(cast_dtype=True), dict(cast_dtype=True, dtype_source='saved'),
+               dict(cast_dtype=True, dtype_source='bogus')]:
+        other = _mlp(mx)
+        res.append(_attempt(lambda: other.load_parameters(fn, **kw)))
+        res.append([np.dtype(p.dtype).name for p in other.collect_params().values()])
+        res.append([_val(p._data) if p._data is not None else None
+                    for p in other.collect_params().values()][:2])
+    p = mx.gluon.Parameter('w', shape=(2,), init=mx.init.One())
+    p.initialize()
+    p.dtype = 'float16'
+    res.append([_param(p), _val(p.data()), _val(p.grad())])
+    return res
+
+
+def case_block_initialize_variants(mx, tmp):
+    net = _mlp(mx)
+    res = []
+    net.initialize(mx.init.Constant(0.25), ctx=[mx.cpu(0), mx.cpu(1)])
+    res.append(_val([p.list_data() for p in net.collect_params().values()]))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        net.initialize(mx.init.One())
+        res.append(sorted({str(x.message) for x in w}))
+    net.initialize(mx.init.One(), force_reinit=True)
+    res.append(_val([p.list_data() for p in net.collect_params().values()]))
+    net.collect_params('.*bias').initialize(mx.init.Constant(3), force_reinit=True)
+    res.append(_val([p.data() for p in net.collect_params().values()]))
+    net.collect_params().reset_ctx([mx.cpu(2), mx.cpu(3)])
+    res.append([[str(c) for c in p.list_ctx()] for p in net.collect_params().values()])
+    return res
+
+
 CASES = {k[5:]: v for k, v in sorted(globals().items()) if k.startswith('case_')}
 
 

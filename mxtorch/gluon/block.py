@@ -120,6 +120,11 @@ class Block:
 
     def __setattr__(self, name, value):
         """Register child Blocks and Parameters assigned as attributes."""
+        if isinstance(value, (Block, Parameter)) and '_children' not in self.__dict__:
+            raise AttributeError(
+                "%s.%s: cannot register a %s before Block.__init__ ran; call "
+                "super().__init__(**kwargs) at the start of %s.__init__"
+                % (type(self).__name__, name, type(value).__name__, type(self).__name__))
         if hasattr(self, name):
             existing = getattr(self, name)
             if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
