@@ -600,7 +600,11 @@ def _load_tree(blk, index, structure):
     own = blk.params._params
     for old in list(own):
         param = own.pop(old)
-        own[blk.name + '_' + old[len(blk.params._prefix):]] = param
+        new = blk.name + '_' + old[len(blk.params._prefix):]
+        own[new] = param
+        if param.name == old:  # keep names and keys equal: restored graphs read the new names
+            param.name = new
+            param._var = None
     for child in blk._children.values():
         index[0] += 1
         _load_tree(child, index, record)
