@@ -84,3 +84,15 @@ class classproperty:  # noqa: N801 - MXNet's name
 def with_metaclass(meta, *bases):
     """Create a base class with metaclass ``meta`` (Python 2/3 compatible helper)."""
     return meta("NewBase", bases or (object,), {})
+
+
+def _install_doors():
+    """``mx.nd.np``/``mx.nd.npx`` and ``mx.sym.np``/``mx.sym.npx`` (MXNet's spellings of
+    ``mxnet.ndarray.numpy`` ... ``mxnet.symbol.numpy_extension``)."""
+    from .. import ndarray as _nd, symbol as _sym
+    from ..ndarray import numpy as nd_np, numpy_extension as nd_npx
+    from ..symbol import numpy as sym_np, numpy_extension as sym_npx
+    _nd.np, _nd.npx, _sym.np, _sym.npx = nd_np, nd_npx, sym_np, sym_npx
+
+
+_install_doors()

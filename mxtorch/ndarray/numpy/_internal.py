@@ -1,0 +1,38 @@
+"""``mx.nd.numpy._internal``: every ``_npi_*``/``_np_*`` operator of the registry under its
+short name (``add``, ``add_scalar``, ``sum``...), called through the nd door and returning
+``mx.np`` arrays. Hybridized NumPy code (``F.np._internal``) uses these."""
+from ...ndarray import _gen
+from ...numpy._door import as_np
+
+__all__ = []
+
+
+def _make(name, nd_fn):
+    def fn(*args, **kwargs):
+        return as_np(nd_fn(*args, **kwargs))
+    fn.__name__ = fn.__qualname__ = name
+    fn.__signature__ = nd_fn.__signature__
+    fn.__doc__ = nd_fn.__doc__
+    fn.__module__ = __name__
+    return fn
+
+
+for _reg, _fn in sorted(_gen.ND_FUNCTIONS.items()):
+    for _prefix in ("_npi_", "_np_"):
+        if _reg.startswith(_prefix):
+            _short = _reg[len(_prefix):]
+            if _short not in globals() or _prefix == "_npi_":
+                globals()[_short] = _make(_short, _fn)
+                __all__.append(_short)
+
+# short names MXNet registers on operators mxtorch keeps under their legacy names
+EXTRA = {"gather_nd": "gather_nd", "slice": "slice", "slice_assign": "_slice_assign",
+         "slice_assign_scalar": "_slice_assign_scalar", "copyto": "_copyto",
+         "boolean_mask": "_contrib_boolean_mask", "normal_n": "_npi_normal",
+         "uniform_n": "_npi_uniform", "pinv": "_npi_pinv_scalar_rcond"}
+for _short, _reg in EXTRA.items():
+    if _reg in _gen.ND_FUNCTIONS:
+        globals()[_short] = _make(_short, _gen.ND_FUNCTIONS[_reg])
+        __all__.append(_short)
+Custom = _make("Custom", _gen.ND_FUNCTIONS["Custom"])
+__all__ = sorted(set(__all__)) + ["Custom"]
