@@ -490,6 +490,46 @@ def case_block_initialize_variants(mx, tmp):
     return res
 
 
+def case_odd_trees(mx, tmp):
+    gluon, nn = mx.gluon, mx.gluon.nn
+
+    class Direct(gluon.Block):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.p = gluon.Parameter('free', shape=(2,), init=mx.init.One())
+            with self.name_scope():
+                self.d = nn.Dense(2, in_units=2)
+
+    net = Direct()
+    res = [list(net.collect_params().keys()), sorted(net._collect_params_with_prefix())]
+    net.initialize()
+    net.p.initialize()
+    fn = os.path.join(tmp, 'direct.params')
+    net.save_parameters(fn)
+    res.append(sorted(mx.nd.load(fn)))
+    twice = nn.Sequential()
+    d = nn.Dense(2, in_units=2)
+    twice.add(d)
+    twice.register_child(d, 'again')
+    twice.initialize(mx.init.One())
+    res.append(sorted(twice._collect_params_with_prefix()))
+    fn2 = os.path.join(tmp, 'twice.params')
+    twice.save_parameters(fn2)
+    res.append(sorted(mx.nd.load(fn2)))
+    empty = gluon.Block()
+    fn3 = os.path.join(tmp, 'empty.params')
+    res.append(_attempt(lambda: empty.save_parameters(fn3)))
+    res.append(_attempt(lambda: empty.load_parameters(fn3)))
+    res.append(_attempt(lambda: _mlp(mx).load_parameters(fn3)))
+    return res
+
+
+# Deliberate departures (compat/gluon_core.md): result path -> reason.
+KNOWN = {
+    'odd_trees[7]': "MXNet crashes (AttributeError: 'list' has no 'keys') loading a file of no "
+                    "arrays into a block with parameters; mxtorch names the missing ones",
+}
+
 CASES = {k[5:]: v for k, v in sorted(globals().items()) if k.startswith('case_')}
 
 
@@ -571,6 +611,9 @@ def main():
     for name in CASES:
         diffs = []
         _same(ref[name], got[name], name, diffs)
+        for d in [d for d in diffs if d.split(':')[0] in KNOWN]:
+            diffs.remove(d)
+            print('%-28s known: %s' % (name, KNOWN[d.split(':')[0]]))
         bad += bool(diffs)
         print('%-28s %s' % (name, 'ok' if not diffs else '%d difference(s)' % len(diffs)))
         for d in diffs[:None if args.verbose else 5]:
