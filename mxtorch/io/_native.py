@@ -345,8 +345,8 @@ def _read_libsvm(path, width, what):
             np.array(values, np.float32), np.array(labels, np.float32))
 
 
-def LibSVMIter(data_libsvm=None, data_shape=None, batch_size=None, label_libsvm="NULL", label_shape=(1,),
-               num_parts=1, part_index=0, round_batch=True, data_name="data",
+def LibSVMIter(data_libsvm=None, data_shape=None, batch_size=None, label_libsvm="NULL",
+               label_shape=(1,), num_parts=1, part_index=0, round_batch=True, data_name="data",
                label_name="softmax_label", **kwargs):
     """Iterate over a LibSVM file (``label idx:value ...``, zero-based indices), giving CSR
     data batches.

@@ -11,7 +11,7 @@ import numpy as np
 from ..base import MXNetError, mx_real_t, py_str  # noqa: F401
 from ..ndarray import NDArray, array, concat, tile
 from ..ndarray.sparse import CSRNDArray
-from .utils import _getdata_by_idx, _has_instance, _init_data, h5py
+from .utils import _getdata_by_idx, _has_instance, _init_data
 
 __all__ = ["CSRNDArray", "CSVIter", "DataBatch", "DataDesc", "DataIter",
            "ImageDetRecordIter", "ImageRecordInt8Iter", "ImageRecordIter", "ImageRecordIter_v1",
