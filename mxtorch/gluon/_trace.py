@@ -8,6 +8,7 @@ parameters or recorded operators (``nd.array(...)`` made inside ``forward``) can
 a graph and raise an error naming the block.
 """
 import copy
+import threading
 
 from ..base import MXNetError
 from ..ops import get_op
@@ -19,6 +20,7 @@ from ..symbol.symbol import Node, Symbol, attr_string, record_writes
 class _Tracer:
     def __init__(self, block):
         self.block = block
+        self.thread = threading.get_ident()  # ops of other threads (data loading) are not ours
         self.entries = {}   # id(tensor) -> Symbol with one output
         self.keep = []      # the traced tensors stay alive so their ids stay unique
         self.counts = {}
@@ -47,6 +49,8 @@ class _Tracer:
                     self.bind(arr._t, p.var())
 
     def __call__(self, op, inputs, attrs, result):
+        if threading.get_ident() != self.thread:
+            return
         if inputs and not any(id(t) in self.entries for t in inputs):
             return  # work on other values (initialisers, constants): not part of the graph
         names = op.input_names(attrs, len(inputs))
