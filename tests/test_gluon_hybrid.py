@@ -663,3 +663,29 @@ def test_deferred_shape_error_names_block_and_inputs():
     assert text.startswith("Deferred initialization failed because shape cannot be inferred.")
     assert "Block 'late'" in text and "(2, 7)" in text and "late_dense0_fwd" in text
     assert net(_x(2, 5)).shape == (2, 3)  # a failed first call leaves no half-built cache
+
+
+def test_numpy_mode_hybridize_export_import(tmp_path):
+    nn = pytest.importorskip("mxtorch.gluon.nn")
+    pytest.importorskip("mxtorch.initializer")
+    if not hasattr(mx, "npx") or not hasattr(nn, "BatchNorm"):
+        pytest.skip("mx.npx / gluon.nn not available")
+    mx.npx.set_np()
+    try:
+        net = nn.HybridSequential()
+        net.add(nn.Dense(4, activation="relu"), nn.BatchNorm(), nn.Dense(2))
+        net.initialize()
+        x = mx.np.array(np.random.RandomState(0).randn(3, 5).astype("float32"))
+        ref = net(x)
+        net.hybridize()
+        out = net(x)
+        assert type(out) is type(x)
+        _close(out.asnumpy(), ref.asnumpy())
+        net.export(str(tmp_path / "np"))
+        graph = json.load(open(tmp_path / "np-symbol.json"))
+        assert graph["attrs"]["is_np_shape"] == ["int", 1]
+        back = gluon.SymbolBlock.imports(str(tmp_path / "np-symbol.json"), ["data"],
+                                         str(tmp_path / "np-0000.params"))
+        _close(back(x).asnumpy(), ref.asnumpy())
+    finally:
+        mx.npx.reset_np()
