@@ -77,7 +77,8 @@ def test_samplers():
     seq = gd.SequentialSampler(10)
     assert list(gd.BatchSampler(seq, 3, "keep")) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
     assert list(gd.BatchSampler(seq, 3, "discard")) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
-    assert len(gd.BatchSampler(seq, 3, "keep")) == 4 and len(gd.BatchSampler(seq, 3, "discard")) == 3
+    assert len(gd.BatchSampler(seq, 3, "keep")) == 4
+    assert len(gd.BatchSampler(seq, 3, "discard")) == 3
 
 
 def test_batch_sampler_rollover():
