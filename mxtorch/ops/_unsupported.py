@@ -29,8 +29,8 @@ _add(["_foreach", "_while_loop", "_cond"],
      "symbolic control-flow (subgraph) operators are not supported yet; "
      "mx.nd.contrib.foreach/while_loop/cond run the same loops imperatively")
 _add(["_imdecode", "_cvimdecode", "_cvimread", "_cvimresize", "_cvcopyMakeBorder"],
-     "OpenCV image codec kernels; image decoding belongs to mx.image, which is not part of "
-     "the core runtime yet")
+     "OpenCV image codec kernels; use mx.image.imdecode / imread / imresize / "
+     "copyMakeBorder, which run OpenCV directly")
 _add(["_set_value"], "legacy assignment helper; write `x[:] = value` instead")
 
 
