@@ -98,6 +98,7 @@ FLOORS = {
     "mxnet.image": 100.0,
     "mxnet.image.image": 100.0,
     "mxnet.image.detection": 100.0,
+    "mxnet.gluon": 100.0,
     "mxnet.gluon.parameter": 100.0,
     "mxnet.gluon.block": 99.3,
 }

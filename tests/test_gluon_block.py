@@ -297,8 +297,14 @@ def test_share_parameters_load_dict_zero_grad_setattr():
                                          nothing=src[0].weight)) is dst
     assert dst[1].weight is src[1].weight and dst[2].bias is src[2].bias
     assert list(dst.collect_params()) == list(src.collect_params())
-    by_full = mlp(prefix=src.prefix).share_parameters(src.collect_params())
+    by_full = mlp(prefix=src.prefix).share_parameters(dict(src.collect_params().items()))
     assert by_full[0].weight is src[0].weight
+    # the 2.x idiom: another block's collect_params(), whatever its prefix
+    other = mlp().share_parameters(src.collect_params())
+    assert other[2].weight is src[2].weight and other[0].bias is src[0].bias
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        mlp().share_parameters(src.collect_params('.*dense1_'))
     with pytest.raises(ValueError, match="'shared' should be in type of Dict"):
         dst.share_parameters([1])
     loaded = mlp()

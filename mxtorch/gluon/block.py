@@ -188,6 +188,7 @@ class Block:
         """
         self._check_container_with_block()
         ret = ParameterDict(self._params.prefix)
+        ret._owner = self  # lets share_parameters match this block's structural names
         if not select:
             ret.update(self.params)
             for child in self._children.values():
@@ -321,22 +322,33 @@ class Block:
         self.load_parameters(filename, ctx, allow_missing, ignore_extra)
 
     def share_parameters(self, shared):
-        """Use the Parameters of ``shared`` (2.x): a dict keyed by structural names (as
-        ``_collect_params_with_prefix`` gives) or full names (as ``collect_params`` gives).
-        Returns this block; names matching nothing here are reported with a warning."""
+        """Use the Parameters of ``shared`` (2.x) and return this block.
+
+        ``shared`` maps structural names (``dense.weight``, as 2.x ``collect_params`` and
+        ``_collect_params_with_prefix`` give) or full names to Parameters; the ParameterDict
+        another block's ``collect_params()`` returns works too (matched by structural names).
+        Entries that match nothing here are reported with a warning.
+        """
         if shared is None:
             return self
         if not isinstance(shared, (dict, ParameterDict)):
             raise ValueError("'shared' should be in type of Dict. Get type {}!"
                              .format(type(shared)))
-        shared = dict(shared.items())
-        unused = set(shared)
-        self._share_into(shared, unused)
-        for key in sorted(unused):
-            warnings.warn("Parameter name {} is not in the current model!".format(key))
+        lookup = dict(shared.items())
+        owner = getattr(shared, '_owner', None)
+        if owner is not None:
+            offered = {id(p) for p in lookup.values()}
+            lookup.update({key: p for key, p in owner._collect_params_with_prefix().items()
+                           if id(p) in offered})
+        used = set()
+        self._share_into(lookup, used)
+        taken = {id(lookup[key]) for key in used} if owner is not None else set()
+        for key, param in shared.items():
+            if key not in used and id(param) not in taken:
+                warnings.warn("Parameter name {} is not in the current model!".format(key))
         return self
 
-    def _share_into(self, shared, unused, prefix=''):
+    def _share_into(self, shared, used, prefix=''):
         if prefix:
             prefix += '.'
         for attr, param in list(self._reg_params.items()):
@@ -344,10 +356,10 @@ class Block:
             new = shared.get(key)
             if new is None:
                 continue
-            unused.discard(key)
+            used.add(key)
             self._replace_param(attr, param, new)
         for name, child in self._children.items():
-            child._share_into(shared, unused, prefix + name)
+            child._share_into(shared, used, prefix + name)
 
     def _replace_param(self, attr, old, new):
         self._reg_params[attr] = new
