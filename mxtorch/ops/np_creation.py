@@ -10,7 +10,8 @@ import torch
 
 from ..base import MXNetError
 from .._torch.dtypes import NAME_TO_TORCH
-from ._attrs import ANY, BOOL, CTX, DTYPE, FLOAT, INT, OPT_DTYPE, OPT_FLOAT, OPT_INT, SHAPE, Enum
+from ._attrs import BOOL, CTX, DTYPE, FLOAT, INT, OPT_DTYPE, OPT_FLOAT, OPT_INT, SHAPE, Enum
+from .np_reduce import LITERAL
 from ._registry import Attr, defop
 from .creation import device_of
 
@@ -43,7 +44,7 @@ def np_ones(shape, ctx, dtype):
     return torch.ones(_shape("ones", shape), dtype=_dtype(dtype), device=device_of(ctx))
 
 
-@defop("_npi_full", inputs=(), attrs=_CREATE + (Attr("value", ANY, 0.0, "Fill value"),))
+@defop("_npi_full", inputs=(), attrs=_CREATE + (Attr("value", LITERAL, 0.0, "Fill value"),))
 def np_full(shape, ctx, dtype, value):
     """An array filled with ``value``."""
     t = _dtype(dtype)
@@ -52,7 +53,7 @@ def np_full(shape, ctx, dtype, value):
     return torch.full(_shape("full", shape), value, dtype=t, device=device_of(ctx))
 
 
-@defop("_npi_full_like", inputs=("a",), attrs=(Attr("fill_value", ANY, 0.0), _CTX,
+@defop("_npi_full_like", inputs=("a",), attrs=(Attr("fill_value", LITERAL, 0.0), _CTX,
                                                Attr("dtype", OPT_DTYPE, None)))
 def np_full_like(a, fill_value, ctx, dtype):
     """An array like ``a`` filled with ``fill_value``."""
@@ -198,7 +199,7 @@ def np_nonzero(x):
 
 
 @defop("_npi_histogram", inputs=("data",), attrs=(Attr("bin_cnt", OPT_INT, None),
-                                                  Attr("range", ANY, None)),
+                                                  Attr("range", LITERAL, None)),
        num_outputs=2, same_dtype=())
 def np_histogram(data, bin_cnt, range):  # noqa: A002 - MXNet's attribute name
     """Counts of ``data`` in ``bin_cnt`` equal bins over ``range`` and the bin edges."""
@@ -220,7 +221,7 @@ def np_histogram(data, bin_cnt, range):  # noqa: A002 - MXNet's attribute name
 _INTERP = Enum("linear", "lower", "higher", "midpoint", "nearest")
 
 
-@defop("_npi_percentile", inputs=("a", "q"), attrs=(Attr("axis", ANY, None),
+@defop("_npi_percentile", inputs=("a", "q"), attrs=(Attr("axis", LITERAL, None),
                                                     Attr("interpolation", _INTERP, "linear"),
                                                     Attr("keepdims", BOOL, False)),
        same_dtype=())

@@ -7,9 +7,9 @@ eigenvalues, ``slogdet`` sign and log|det|) and refuse integer inputs as MXNet d
 import torch
 
 from ..base import MXNetError
-from ._attrs import ANY, BOOL, FLOAT, INT, OPT_FLOAT, SHAPE, STR
+from ._attrs import BOOL, FLOAT, INT, OPT_FLOAT, SHAPE, STR
 from ._registry import Attr, VARIADIC, defop
-from .np_reduce import AXES
+from .np_reduce import AXES, LITERAL
 
 _FLOATS = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
 
@@ -205,7 +205,7 @@ def np_tensorinv(a, ind):
     return torch.linalg.tensorinv(a, ind=ind)
 
 
-@defop("_npi_tensorsolve", inputs=("a", "b"), attrs=(Attr("a_axes", ANY, None),))
+@defop("_npi_tensorsolve", inputs=("a", "b"), attrs=(Attr("a_axes", LITERAL, None),))
 def np_tensorsolve(a, b, a_axes):
     """Solve the tensor equation ``tensordot(a, x, b.ndim) = b``."""
     _floats("tensorsolve", a, b)
@@ -230,7 +230,7 @@ def np_matrix_rank(M, tol, hermitian):  # noqa: N803
     return torch.linalg.matrix_rank(M, atol=tol, hermitian=hermitian).to(torch.int64)
 
 
-@defop("_npi_norm", inputs=("x",), attrs=(Attr("ord", ANY, None), Attr("axis", AXES, None),
+@defop("_npi_norm", inputs=("x",), attrs=(Attr("ord", LITERAL, None), Attr("axis", AXES, None),
                                           Attr("keepdims", BOOL, False)))
 def np_norm(x, ord, axis, keepdims):  # noqa: A002 - NumPy's argument name
     """Vector or matrix norm (NumPy's ``ord`` meanings)."""

@@ -10,7 +10,8 @@ import torch
 from ..base import MXNetError
 from .._torch import rng
 from .._torch.dtypes import NAME_TO_TORCH
-from ._attrs import ANY, BOOL, CTX, FLOAT, INT, OPT_DTYPE, OPT_SHAPE
+from ._attrs import BOOL, CTX, FLOAT, INT, OPT_DTYPE, OPT_SHAPE
+from .np_reduce import LITERAL
 from ._registry import Attr, defop
 from .creation import device_of
 
@@ -170,7 +171,7 @@ def np_shuffle(data):
 
 
 @defop("_npi_permutation_like", inputs=(), attrs=(Attr("n", INT), _CTX,
-                                                  Attr("dtype", ANY, "int64")))
+                                                  Attr("dtype", LITERAL, "int64")))
 def np_permutation(n, ctx, dtype):
     """A random permutation of ``range(n)``."""
     device = device_of(ctx)

@@ -4,15 +4,37 @@ MXNet 1.9.1's NumPy-interface rules: results are 0-d for full reductions; ``sum`
 integer dtypes (bool sums give int64); ``mean`` of integers is float32; ``argmax``/``argmin``
 give int64; max/min of a zero-size reduction is an error naming the op.
 """
+import ast
+
 import torch
 
 from ..base import MXNetError
 from .._torch.dtypes import NAME_TO_TORCH
-from ._attrs import BOOL, INT, OPT_DTYPE, OPT_FLOAT, OPT_INT
+from ._attrs import BOOL, INT, OPT_DTYPE, OPT_FLOAT, OPT_INT, Kind
 from ._registry import Attr, defop
 from .reduce import AxesKind
 
 AXES = AxesKind()
+
+
+class LiteralKind(Kind):
+    """A Python literal (number, tuple, None, string): Python values pass, MXNet's attribute
+    strings (``"1"``, ``"(1, 2)"``, ``"None"``) are read back as literals."""
+    name = "literal"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                return ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                return text
+        if hasattr(value, "tolist") and not isinstance(value, (list, tuple)):
+            return value.tolist()
+        return value
+
+
+LITERAL = LiteralKind()
 _FLOATS = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
 
 

@@ -7,9 +7,9 @@ import torch
 
 from ..base import MXNetError
 from .._torch.dtypes import NAME_TO_TORCH
-from ._attrs import ANY, BOOL, FLOAT, INT, OPT_FLOAT, OPT_INT, OPT_SHAPE, SHAPE, STR, Enum
+from ._attrs import BOOL, FLOAT, INT, OPT_FLOAT, OPT_INT, OPT_SHAPE, SHAPE, STR, Enum
 from ._registry import Attr, VARIADIC, defop
-from .np_reduce import AXES, norm_axes
+from .np_reduce import AXES, norm_axes, LITERAL
 
 
 def _axis(name, ndim, axis):
@@ -161,7 +161,7 @@ def _split_points(name, size, indices, sections):
 
 @defop("_npi_split", inputs=("data",), num_outputs=lambda at: (
         at["sections"] if at["sections"] > 0 else len(at["indices"]) + 1),
-       attrs=(Attr("indices", SHAPE, (), "Split points"), Attr("axis", INT, 0),
+       attrs=(Attr("indices", SHAPE, doc="Split points (() with sections)"), Attr("axis", INT, 0),
               Attr("squeeze_axis", BOOL, False), Attr("sections", INT, 0)))
 def np_split(data, indices, axis, squeeze_axis, sections):
     """Split into ``sections`` equal parts or at ``indices`` along ``axis``."""
@@ -208,7 +208,7 @@ def np_tile(A, reps):  # noqa: N803 - MXNet's input name
     return A.tile(reps) if A.dim() else A.reshape((1,) * len(reps)).tile(reps)
 
 
-@defop("_npi_repeats", inputs=("data",), attrs=(Attr("repeats", ANY), Attr("axis", OPT_INT, None)))
+@defop("_npi_repeats", inputs=("data",), attrs=(Attr("repeats", LITERAL), Attr("axis", OPT_INT, None)))
 def np_repeat(data, repeats, axis):
     """Repeat each element ``repeats`` times (an int or one count per element)."""
     reps = repeats if isinstance(repeats, int) else torch.as_tensor(repeats)
@@ -225,7 +225,7 @@ def np_flip(data, axis):
     return torch.flip(data, norm_axes("flip", data.dim(), axis))
 
 
-@defop("_np_roll", inputs=("data",), attrs=(Attr("shift", ANY, 0), Attr("axis", AXES, None)))
+@defop("_np_roll", inputs=("data",), attrs=(Attr("shift", LITERAL, 0), Attr("axis", AXES, None)))
 def np_roll(data, shift, axis):
     """Roll elements along ``axis`` (the flattened array when None)."""
     if axis is None:
@@ -254,14 +254,14 @@ def np_where(condition, x, y):
     return torch.where(condition.to(torch.bool), x, y)
 
 
-@defop("_npi_where_lscalar", inputs=("condition", "y"), attrs=(Attr("scalar", ANY, 0.0),),
+@defop("_npi_where_lscalar", inputs=("condition", "y"), attrs=(Attr("scalar", LITERAL, 0.0),),
        same_dtype=())
 def np_where_lscalar(condition, y, scalar):
     """``where(condition, scalar, y)``."""
     return torch.where(condition.to(torch.bool), torch.tensor(scalar, dtype=y.dtype), y)
 
 
-@defop("_npi_where_rscalar", inputs=("condition", "x"), attrs=(Attr("scalar", ANY, 0.0),),
+@defop("_npi_where_rscalar", inputs=("condition", "x"), attrs=(Attr("scalar", LITERAL, 0.0),),
        same_dtype=())
 def np_where_rscalar(condition, x, scalar):
     """``where(condition, x, scalar)``."""
@@ -301,7 +301,7 @@ def np_broadcast_to(array, shape):
 _PAD_MODES = Enum("constant", "edge", "reflect", "symmetric", "maximum", "minimum")
 
 
-@defop("_npi_pad", inputs=("data",), attrs=(Attr("pad_width", ANY), Attr("mode", _PAD_MODES,
+@defop("_npi_pad", inputs=("data",), attrs=(Attr("pad_width", LITERAL), Attr("mode", _PAD_MODES,
                                                                          "constant"),
                                             Attr("constant_value", FLOAT, 0.0),
                                             Attr("reflect_type", STR, "even")))

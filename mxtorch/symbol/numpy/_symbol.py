@@ -78,7 +78,7 @@ def fliplr(m):
 def _splitter(axis):
     def fn(ary, indices_or_sections):
         if isinstance(indices_or_sections, int):
-            return _sym("_npi_split")(ary, sections=indices_or_sections, axis=axis)
+            return _sym("_npi_split")(ary, indices=(), sections=indices_or_sections, axis=axis)
         return _sym("_npi_split")(ary, indices=tuple(indices_or_sections), axis=axis)
     return fn
 
