@@ -534,7 +534,7 @@ def test_layers_take_and_return_np_arrays(np_mode):
     net.add(nn.Conv2D(4, 3, padding=1, activation='relu'), nn.BatchNorm(), nn.MaxPool2D(),
             cnn.PixelShuffle2D(1), nn.Flatten(), nn.Dense(3), nn.LeakyReLU(0.1))
     net.initialize()
-    x = np_.array(np.random.RandomState(2).uniform(-1, 1, (2, 1, 6, 6)).astype('float32'))
+    x = np_.array(np.random.RandomState(2).uniform(-1, 1, (2, 1, 6, 6)), dtype='float32')
     eager = net(x)
     assert type(eager) is np_.ndarray and eager.shape == (2, 3)
     legacy = [p.data().as_nd_ndarray() for p in net.collect_params().values()]
@@ -551,7 +551,7 @@ def test_layers_take_and_return_np_arrays(np_mode):
 def test_d2l_linear_regression_in_np_mode(np_mode):
     np_ = np_mode
     rng = np.random.RandomState(0)
-    X = np_.array(rng.normal(0, 1, (100, 2)).astype('float32'))
+    X = np_.array(rng.normal(0, 1, (100, 2)), dtype='float32')
     y = X @ np_.array([[2.], [-3.4]], dtype='float32') + 4.2
     net = nn.Sequential()
     net.add(nn.Dense(1))
