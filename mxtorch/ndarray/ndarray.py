@@ -471,9 +471,21 @@ def _call(name, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
+def _out_is_input(out, arrays):
+    """``out=`` is the first input, or (multi-weight updates) a list of inputs led by it."""
+    if out is arrays[0]:
+        return True
+    if type(out) not in (list, tuple) or not out or out[0] is not arrays[0]:
+        return False
+    ids = [id(a) for a in arrays]
+    positions = [ids.index(id(o)) if id(o) in ids else -1 for o in out]
+    step = positions[1] if len(positions) > 1 else 1
+    return step > 0 and positions == list(range(0, step * len(out), step))
+
+
 def apply_op(op, arrays, attrs, out=None):
     """Run ``op`` on NDArrays with parsed ``attrs``; the generic nd door path."""
-    if out is not None and op.out_alias is not None and arrays and out is arrays[0]:
+    if out is not None and op.out_alias is not None and arrays and _out_is_input(out, arrays):
         op = op.out_alias
     for a in arrays:
         if a._sparse:

@@ -502,11 +502,13 @@ def _per_weight(op, name, values, count):
     return values
 
 
-def _foreach_sgd(weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gradient):
+def _foreach_sgd(weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gradient,
+                 inplace=False):
     """SGD (momentum when ``moms``) over lists of tensors with torch's multi-tensor kernels;
-    returns the new weights and updates ``moms`` in place. Rounded as MXNet's multi-SGD
-    kernels: ``w - ((lr*wd)*w + term)``, or ``mom = momentum*mom - (lr*wd)*w - term; w + mom``
-    with the gradient term of :func:`_sgd_grad_term`."""
+    returns the new weights (``weights`` themselves, updated, when ``inplace``) and updates
+    ``moms`` in place. Rounded as MXNet's multi-SGD kernels: ``w - ((lr*wd)*w + term)``, or
+    ``mom = momentum*mom - (lr*wd)*w - term; w + mom`` with the gradient term of
+    :func:`_sgd_grad_term`."""
     grads = [g if g.dtype == w.dtype else g.to(w.dtype) for g, w in zip(grads, weights)]
     if clip_gradient < 0:
         terms = torch._foreach_mul(grads, [_f32_mul(lr, rescale_grad) for lr in lrs])
@@ -519,15 +521,23 @@ def _foreach_sgd(weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gr
     if moms is None:
         if any(decays):
             terms = torch._foreach_add(torch._foreach_mul(weights, decays), terms)
+        if inplace:
+            torch._foreach_sub_(weights, terms)
+            return weights
         return torch._foreach_sub(weights, terms)
     torch._foreach_mul_(moms, momentum)
     if any(decays):
         torch._foreach_sub_(moms, torch._foreach_mul(weights, decays))
     torch._foreach_sub_(moms, terms)
+    if inplace:
+        torch._foreach_add_(weights, moms)
+        return weights
     return torch._foreach_add(weights, moms)
 
 
-def _multi_sgd(op, size, mp, preloaded, momentum_attr):
+def _multi_sgd(op, size, mp, preloaded, momentum_attr, inplace=False):
+    """The multi-weight SGD kernel; ``inplace``: the variant the nd door runs when ``out=`` are
+    the weights themselves (Trainer/Updater), updating them without a copy."""
     extra = 2 if preloaded else 0
 
     def compute(*data, num_weights, rescale_grad, clip_gradient, lrs=None, wds=None,
@@ -543,11 +553,15 @@ def _multi_sgd(op, size, mp, preloaded, momentum_attr):
         masters = [g[-1] if mp else g[0] for g in groups]
         moms = [g[2] for g in groups] if momentum_attr else None
         new = _foreach_sgd(masters, [g[1] for g in groups], moms, lrs, wds, momentum,
-                           rescale_grad, clip_gradient)
+                           rescale_grad, clip_gradient, inplace=inplace)
         if not mp:
             return tuple(new)
-        torch._foreach_copy_(masters, new)
-        return tuple(m.to(g[0].dtype) for m, g in zip(masters, groups))
+        if not inplace:
+            torch._foreach_copy_(masters, new)
+            return tuple(m.to(g[0].dtype) for m, g in zip(masters, groups))
+        weights = [g[0] for g in groups]
+        torch._foreach_copy_(weights, masters)
+        return tuple(weights)
     return compute
 
 
@@ -571,6 +585,9 @@ def _register_multi_sgd():
                                    + (", then the lrs and wds arrays" if preloaded else "") + ".")
                 defop(full, inputs=VARIADIC, mutate=mutate, same_dtype=(),
                       num_outputs=lambda a: a["num_weights"], attrs=attrs)(_kernel(compute))
+                in_place = _multi_sgd(full, size, mp, preloaded, mom, inplace=True)
+                REGISTRY[full].out_alias = dataclasses.replace(
+                    REGISTRY[full], compute=_kernel(in_place), mutate=mutate + ("weight",))
 
 
 _register_multi_sgd()
