@@ -17,7 +17,7 @@ from collections import OrderedDict, defaultdict
 import numpy as np  # noqa: F401 - MXNet's module namespace
 
 from ..base import mx_real_t, MXNetError  # noqa: F401
-from .. import symbol, ndarray, initializer  # noqa: F401
+from .. import symbol, ndarray, initializer, np_symbol  # noqa: F401
 from ..symbol import Symbol, load_json  # noqa: F401
 from ..ndarray import NDArray
 from .. import name as _name
