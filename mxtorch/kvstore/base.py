@@ -238,7 +238,7 @@ def create(name='local'):
     name : str, default 'local'
         The store type. Registered names (``teststore``, classes added with
         :meth:`KVStoreBase.register`) make that class. Otherwise names are matched as MXNet
-        does: one containing ``dist`` is distributed (not available yet: MXNetError); one
+        does: one containing ``dist`` is distributed (see ``kvstore.dist``); one
         containing ``nccl`` or ``device`` reduces on the values' device; any other name
         (``local``...) reduces on the CPU.
 
@@ -253,6 +253,7 @@ def create(name='local'):
     if name in KVStoreBase.kv_registry:
         return KVStoreBase.kv_registry[name]()
     if 'dist' in name:
-        raise MXNetError(_DIST_MESSAGE.format(name))
+        from .dist import create_dist
+        return create_dist(name)
     from .kvstore import KVStore
     return KVStore(name)

@@ -1,0 +1,319 @@
+"""Distributed synchronous kvstores (``dist_sync``, ``dist``, ``dist_device_sync``,
+``dist_sync_device``) on torch.distributed.
+
+Every worker keeps a full copy of every key. ``init`` takes rank 0's value; ``push`` sums the
+values of the round locally, then across workers with one all-reduce per bucket of ~25 MB
+(keys packed per dtype, as DDP does); with an optimizer every worker applies the same update
+to the same sum, so the copies stay identical without parameter servers.
+
+The process group is the default one: reused when the program made it, otherwise made with
+gloo from torchrun's variables (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``) or
+MXNet's (``DMLC_ROLE=worker``, ``DMLC_NUM_WORKER``, ``DMLC_WORKER_ID``, ``DMLC_PS_ROOT_URI``,
+``DMLC_PS_ROOT_PORT``). Without either a store has one worker. Every collective times out
+after ``MXNET_KVSTORE_TIMEOUT`` seconds (default 60) and failures raise
+:class:`DistKVStoreError` naming the rank and the keys.
+"""
+import datetime
+import os
+import warnings
+
+import torch
+import torch.distributed as dist
+
+from ..base import MXNetError
+from .kvstore import KVStore, _write_atomic
+
+__all__ = ['DistKVStore', 'DistKVStoreError', 'BUCKET_BYTES', 'timeout_seconds']
+
+BUCKET_BYTES = 25 * 1024 * 1024
+
+
+class DistKVStoreError(MXNetError, RuntimeError):
+    """A collective of a distributed kvstore failed (a dead worker, a timeout, a mismatch)."""
+
+
+def timeout_seconds():
+    """The collective timeout in seconds (env ``MXNET_KVSTORE_TIMEOUT``, default 60)."""
+    raw = os.getenv('MXNET_KVSTORE_TIMEOUT', '60')
+    try:
+        value = float(raw)
+    except ValueError:
+        raise MXNetError('MXNET_KVSTORE_TIMEOUT must be a number of seconds, got %r'
+                         % raw) from None
+    if value <= 0:
+        raise MXNetError('MXNET_KVSTORE_TIMEOUT must be positive, got %r' % raw)
+    return value
+
+
+def _env_int(name, env):
+    try:
+        return int(env[name])
+    except ValueError:
+        raise MXNetError('kvstore: environment variable %s must be an integer, got %r'
+                         % (name, env[name])) from None
+
+
+def world_from_env(env=None):
+    """(rank, world_size, master_addr, master_port) from torchrun's or MXNet's variables,
+    or None when neither describes a distributed job."""
+    env = os.environ if env is None else env
+    if 'WORLD_SIZE' in env and 'RANK' in env:
+        return (_env_int('RANK', env), _env_int('WORLD_SIZE', env),
+                env.get('MASTER_ADDR', '127.0.0.1'), _env_int('MASTER_PORT', env)
+                if 'MASTER_PORT' in env else 29500)
+    if 'DMLC_NUM_WORKER' not in env:
+        return None
+    role = env.get('DMLC_ROLE', 'worker')
+    if role != 'worker':
+        raise MXNetError("kvstore: this process has DMLC_ROLE=%r; mxtorch's distributed "
+                         "kvstore needs no scheduler or server processes (only workers)" % role)
+    world = _env_int('DMLC_NUM_WORKER', env)
+    if 'DMLC_WORKER_ID' not in env and world > 1:
+        raise MXNetError('kvstore: DMLC_NUM_WORKER=%d but DMLC_WORKER_ID is not set; give each '
+                         'worker its id 0..%d (python -m mxtorch.launch does)'
+                         % (world, world - 1))
+    rank = _env_int('DMLC_WORKER_ID', env) if 'DMLC_WORKER_ID' in env else 0
+    for name in ('DMLC_PS_ROOT_URI', 'DMLC_PS_ROOT_PORT'):
+        if name not in env and world > 1:
+            raise MXNetError('kvstore: DMLC_NUM_WORKER=%d needs %s (the rendezvous address)'
+                             % (world, name))
+    return (rank, world, env.get('DMLC_PS_ROOT_URI', '127.0.0.1'),
+            _env_int('DMLC_PS_ROOT_PORT', env) if 'DMLC_PS_ROOT_PORT' in env else 0)
+
+
+def ensure_process_group():
+    """(rank, world_size) of the default process group, made from the environment when
+    needed; (0, 1) without a distributed environment."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    spec = world_from_env()
+    if spec is None or spec[1] == 1:
+        return 0, 1
+    rank, world, addr, port = spec
+    if not 0 <= rank < world:
+        raise MXNetError('kvstore: worker rank %d is outside [0, %d)' % (rank, world))
+    timeout = datetime.timedelta(seconds=timeout_seconds())
+    try:
+        dist.init_process_group('gloo', init_method='tcp://%s:%d' % (addr, port), rank=rank,
+                                world_size=world, timeout=timeout)
+    except Exception as err:  # rendezvous failures come as several torch error types
+        raise DistKVStoreError('kvstore: worker %d of %d could not join the group at %s:%d '
+                               'within %ss: %s' % (rank, world, addr, port,
+                                                   timeout.total_seconds(), err)) from err
+    return rank, world
+
+
+def _drop_group():
+    """Forget a process group whose peers failed, so later calls raise at once and the
+    interpreter does not wait on it at exit."""
+    try:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+    except Exception:  # a broken group may fail to shut down; it is dropped either way
+        pass
+
+
+def _buckets(tensors, limit):
+    """Index lists grouping `tensors` by dtype into runs of at most `limit` bytes (a larger
+    tensor gets a bucket of its own)."""
+    by_dtype = {}
+    for i, t in enumerate(tensors):
+        by_dtype.setdefault(t.dtype, []).append(i)
+    out = []
+    for indices in by_dtype.values():
+        current, size = [], 0
+        for i in indices:
+            nbytes = tensors[i].numel() * tensors[i].element_size()
+            if current and size + nbytes > limit:
+                out.append(current)
+                current, size = [], 0
+            current.append(i)
+            size += nbytes
+        out.append(current)
+    return out
+
+
+class DistKVStore(KVStore):
+    """A synchronous distributed kvstore on the default torch.distributed process group.
+
+    Parameters
+    ----------
+    handle : str, default 'dist_sync'
+        The store type (``dist_sync``, ``dist``, ``dist_device_sync``, ``dist_sync_device``);
+        use :func:`mx.kv.create`.
+    """
+
+    def __init__(self, handle='dist_sync'):
+        super().__init__(handle)
+        self._rank, self._world = ensure_process_group()
+        self._last_keys = ()
+        self._warned_init = False
+
+    # ------------------------------------------------------------- collectives
+    def _fail(self, what, keys, err):
+        _drop_group()
+        shown = list(keys)[:8]
+        more = '' if len(keys) <= 8 else ' (+%d more)' % (len(keys) - 8)
+        raise DistKVStoreError(
+            'kvstore %s: %s failed on worker rank %d of %d for key(s) %s%s (last completed '
+            'round: %s). A worker died, called a different sequence of kvstore operations, '
+            'or did not answer within MXNET_KVSTORE_TIMEOUT=%ss: %s'
+            % (self.type, what, self._rank, self._world, shown, more,
+               list(self._last_keys)[:8], timeout_seconds(), err)) from err
+
+    def _collective(self, tensors, keys, what):
+        """Sum (``what='push'``) or broadcast from rank 0 (``'init'``) the CPU-or-device
+        `tensors` in place, bucket by bucket."""
+        if self._world == 1:
+            return
+        try:
+            for idx in _buckets(tensors, BUCKET_BYTES):
+                parts = [tensors[i] for i in idx]
+                device = parts[0].device
+                flat = torch.cat([p.reshape(-1) for p in parts])
+                if device.type != 'cpu':
+                    flat = flat.cpu()
+                if what == 'init':
+                    dist.broadcast(flat, src=0)
+                else:
+                    dist.all_reduce(flat, op=dist.ReduceOp.SUM)
+                flat = flat.to(device)
+                offset = 0
+                for p in parts:
+                    n = p.numel()
+                    p.copy_(flat[offset:offset + n].view(p.shape))
+                    offset += n
+        except Exception as err:  # gloo raises RuntimeError / DistError subclasses
+            self._fail(what, keys, err)
+        self._last_keys = tuple(keys)
+
+    # ------------------------------------------------------------- API
+    def init(self, key, value):
+        """Initialise `key` (or a list of keys) with rank 0's `value` on every worker, then
+        wait for all workers; each key only once.
+
+        Parameters
+        ----------
+        key : str, int, or list of str or int
+            The keys.
+        value : NDArray or list of NDArray
+            Initial values (a list per key uses its first array).
+        """
+        pairs = self._pairs(key, value, 'init')
+        for k, _ in pairs:
+            if k in self._store:
+                raise MXNetError('KVStore.init: duplicate init of key %r. Please double check '
+                                 'if you called kv.init or kv.broadcast with this key multiple '
+                                 'times' % (k,))
+        values = [vals[0].copyto(self._store_context(vals[0])) for _, vals in pairs]
+        dense = [v.tostype('default') if v.stype != 'default' else v for v in values]
+        keys = [k for k, _ in pairs]
+        mine = [d._t.clone() for d in dense] if self._rank else []
+        self._collective([d._t for d in dense], keys, 'init')
+        self._warn_differing(keys, mine, dense)
+        for k, v, d in zip(keys, values, dense):
+            self._store[k] = d if v.stype == 'default' else d.tostype(v.stype)
+            if isinstance(k, str):
+                self._str_order.setdefault(k, len(self._str_order))
+        self._barrier()
+
+    def _warn_differing(self, keys, mine, dense):
+        """Warn once when this worker's initial values differ from rank 0's."""
+        if self._warned_init or not mine:
+            return
+        for k, own, d in zip(keys, mine, dense):
+            if not torch.equal(own, d._t):
+                self._warned_init = True
+                warnings.warn('kvstore %s: worker rank %d started key %r from a value that '
+                              'differs from rank 0\'s; rank 0\'s value is used on every worker '
+                              '(seed every worker alike to silence this)'
+                              % (self.type, self._rank, k), stacklevel=3)
+                return
+
+    def push(self, key, value, priority=0):
+        """Push values: values of one key are summed in this worker, then across all
+        workers; with an optimizer every worker applies the same update to the sum,
+        otherwise the sum replaces the stored value. Every worker must push the same keys.
+
+        Parameters
+        ----------
+        key : str, int, or list of str or int
+            The keys.
+        value : NDArray, list of NDArray, or list of list of NDArray
+            Values per key (a list per key is summed, e.g. one gradient per device).
+        priority : int, optional
+            Scheduling priority (accepted; operations run in call order).
+        """
+        rounds = []
+        for k, vals in self._grouped(self._pairs(key, value, 'push')):
+            stored = self._stored(k, 'push')
+            merged = self._merge(k, vals, stored, 'push')
+            if merged.stype != 'default':
+                merged = merged.tostype('default')
+            rounds.append((k, merged, stored))
+        self._collective([m._t for _, m, _ in rounds], [k for k, _, _ in rounds], 'push')
+        for k, merged, stored in rounds:
+            if self._updater is not None:
+                self._updater(k, merged, stored)
+            else:
+                self._store[k] = merged if stored.stype == 'default' \
+                    else merged.tostype(stored.stype)
+
+    def is_capable(self, capability):
+        """Whether the store supports `capability` (``'optimizer'``: True)."""
+        return super().is_capable(capability)
+
+    @property
+    def rank(self):
+        """The rank of this worker, in ``[0, num_workers)``."""
+        return self._rank
+
+    @property
+    def num_workers(self):
+        """The number of workers."""
+        return self._world
+
+    def _barrier(self):
+        """Wait until every worker reaches this point (raises on timeout or a dead worker)."""
+        if self._world == 1:
+            return
+        try:
+            dist.barrier()
+        except Exception as err:
+            self._fail('barrier', [], err)
+
+    def barrier(self):
+        """Wait until every worker reaches this point (MXNet 2.x name of ``_barrier``)."""
+        self._barrier()
+
+    def save_optimizer_states(self, fname, dump_optimizer=False):
+        """Save the optimizer states to `fname` on rank 0 (every worker holds the same
+        states; other ranks write nothing).
+
+        Parameters
+        ----------
+        fname : str
+            Path to the output states file.
+        dump_optimizer : bool, default False
+            Whether to save the optimizer itself too.
+        """
+        if self._updater is None or not hasattr(self._updater, 'get_states'):
+            super().save_optimizer_states(fname, dump_optimizer)
+        if self._rank == 0:
+            _write_atomic(fname, self._updater.get_states(dump_optimizer))
+
+    def _send_command_to_servers(self, head, body):
+        """Commands for parameter servers: there are none, so they are accepted and ignored
+        (the optimizer runs in every worker)."""
+
+    def __repr__(self):
+        return '<DistKVStore %s: rank %d of %d, %d keys>' % (self.type, self._rank,
+                                                            self._world, len(self._store))
+
+
+def create_dist(name):
+    """The distributed store for type `name` (contains 'dist')."""
+    if '_async' in name:
+        raise MXNetError("kvstore '%s': asynchronous distributed training (dist_async) is not "
+                         "available in mxtorch yet; use 'dist_sync'" % name)
+    return DistKVStore(name)

@@ -1,0 +1,152 @@
+"""``python -m mxtorch.launch``: start a distributed job, with MXNet's ``tools/launch.py``
+command line.
+
+Usage::
+
+    python -m mxtorch.launch -n 2 python train.py --kv-store dist_sync
+    python -m mxtorch.launch -n 2 --launcher local "python train.py"
+
+The local launcher starts N worker processes on this machine with both MXNet's (``DMLC_*``)
+and torchrun's (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``) variables set and
+``import mxnet`` redirected to mxtorch. No scheduler or server processes are needed
+(``-s`` is accepted and ignored). When a worker fails the others are killed and the launcher
+exits with the failed worker's status; it exits 0 when all succeed. ``torchrun`` works as
+well, without this launcher.
+"""
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+__all__ = ['main', 'parse_args', 'worker_env', 'run_local']
+
+
+def parse_args(argv=None):
+    """Parse MXNet's launch.py options; `command` is the rest of the line."""
+    parser = argparse.ArgumentParser(
+        prog='python -m mxtorch.launch',
+        description='Launch a distributed mxtorch job (MXNet tools/launch.py command line).')
+    parser.add_argument('-n', '--num-workers', required=True, type=int,
+                        help='number of worker processes')
+    parser.add_argument('-s', '--num-servers', type=int,
+                        help='number of servers (accepted; mxtorch needs none)')
+    parser.add_argument('-H', '--hostfile', type=str,
+                        help='hostfile for ssh launches (not supported yet)')
+    parser.add_argument('--sync-dst-dir', type=str, help='(ssh launcher; not supported yet)')
+    parser.add_argument('--launcher', type=str, default='local',
+                        choices=['local', 'ssh', 'mpi', 'sge', 'yarn'],
+                        help='how to start the processes (only local is supported)')
+    parser.add_argument('--env', action='append', default=[],
+                        help='extra NAME=VALUE (or NAME:VALUE) for the workers')
+    parser.add_argument('--port', type=int, default=0,
+                        help='rendezvous port (default: a free one)')
+    parser.add_argument('command', nargs=argparse.REMAINDER, help='the command to run')
+    args = parser.parse_args(argv)
+    if args.num_workers < 1:
+        parser.error('-n/--num-workers must be at least 1, got %d' % args.num_workers)
+    if not args.command:
+        parser.error('no command to launch')
+    if args.launcher != 'local':
+        parser.error("--launcher %s is not supported by mxtorch yet (use local, or torchrun "
+                     "on each host)" % args.launcher)
+    return args
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _extra_env(pairs):
+    out = {}
+    for item in pairs:
+        sep = '=' if '=' in item else ':'
+        name, found, value = item.partition(sep)
+        if not found or not name:
+            raise SystemExit('mxtorch.launch: --env expects NAME=VALUE, got %r' % item)
+        out[name] = value
+    return out
+
+
+def worker_env(rank, world, port, base=None, extra=None):
+    """The environment of worker `rank` of `world` with rendezvous at 127.0.0.1:`port`."""
+    from .compat import child_process_path
+    env = dict(os.environ if base is None else base)
+    shim = child_process_path()
+    env['PYTHONPATH'] = os.pathsep.join(p for p in (shim, env.get('PYTHONPATH')) if p)
+    env.update({'DMLC_ROLE': 'worker', 'DMLC_NUM_WORKER': str(world),
+                'DMLC_NUM_SERVER': '0', 'DMLC_WORKER_ID': str(rank),
+                'DMLC_PS_ROOT_URI': '127.0.0.1', 'DMLC_PS_ROOT_PORT': str(port),
+                'RANK': str(rank), 'WORLD_SIZE': str(world), 'LOCAL_RANK': str(rank),
+                'LOCAL_WORLD_SIZE': str(world), 'MASTER_ADDR': '127.0.0.1',
+                'MASTER_PORT': str(port)})
+    env.update(extra or {})
+    return env
+
+
+def _kill_all(procs):
+    for p in procs:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.time() + 5
+    for p in procs:
+        try:
+            p.wait(max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
+
+
+def run_local(command, num_workers, port=0, extra_env=None):
+    """Run `command` (a list of words or a shell string) as `num_workers` workers; return
+    0 when all succeed, else the status of the first worker that failed."""
+    port = port or _free_port()
+    shell = isinstance(command, str) or len(command) == 1
+    line = command if isinstance(command, str) else (command[0] if shell else command)
+    procs = []
+    try:
+        for rank in range(num_workers):
+            procs.append(subprocess.Popen(
+                line, shell=shell, start_new_session=True,
+                env=worker_env(rank, num_workers, port, extra=extra_env)))
+        return _wait(procs)
+    finally:
+        _kill_all(procs)
+
+
+def _wait(procs):
+    while True:
+        done = 0
+        for rank, p in enumerate(procs):
+            code = p.poll()
+            if code is None:
+                continue
+            if code != 0:
+                sys.stderr.write('mxtorch.launch: worker %d exited with status %d; stopping '
+                                 'the other workers\n' % (rank, code))
+                return code if code > 0 else 128 - code
+            done += 1
+        if done == len(procs):
+            return 0
+        time.sleep(0.05)
+
+
+def main(argv=None):
+    """Command-line entry point; returns the exit status."""
+    args = parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ['--'] else args.command
+    return run_local(command, args.num_workers, args.port, _extra_env(args.env))
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Distributed kvstore (dist_sync on torch.distributed, gloo on loopback) and the launcher.
+
+Each scenario starts its worker processes once (tests/dist_kv_worker.py) and the tests read
+the results they wrote. Expected values are MXNet's dist_sync semantics: init keeps rank 0's
+value, push stores the sum over workers of each worker's summed values.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import mxtorch as mx
+from mxtorch import launch
+from mxtorch.base import MXNetError
+from mxtorch.kvstore import dist
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKER = os.path.join(HERE, 'dist_kv_worker.py')
+N = 2
+BUDGET = 240  # seconds a scenario may take on a loaded 2-core machine before we call it a hang
+
+
+def _results(out_dir, ranks):
+    res = []
+    for r in ranks:
+        path = os.path.join(out_dir, 'rank%d.json' % r)
+        assert os.path.exists(path), 'worker %d wrote no result' % r
+        with open(path) as f:
+            res.append(json.load(f))
+        assert 'crash' not in res[-1], res[-1].get('crash')
+    return res
+
+
+def _launch(scenario, out, *options):
+    """Start `scenario` under ``python -m mxtorch.launch`` (returns the Popen)."""
+    return subprocess.Popen([sys.executable, '-m', 'mxtorch.launch', '-n', str(N)] +
+                            list(options) + [sys.executable, WORKER, scenario, out],
+                            stderr=subprocess.DEVNULL)
+
+
+def _die(out):
+    """Start the 'die' scenario's workers directly (the launcher would kill rank 0)."""
+    port = launch._free_port()
+    return [subprocess.Popen([sys.executable, WORKER, 'die', out], stderr=subprocess.DEVNULL,
+                             env=launch.worker_env(r, N, port,
+                                                   extra={'MXNET_KVSTORE_TIMEOUT': '120'}))
+            for r in range(N)]
+
+
+@pytest.fixture(scope='module')
+def runs(tmp_path_factory):
+    """All multi-process scenarios, started together (imports dominate their time)."""
+    dirs = {name: str(tmp_path_factory.mktemp(name)) for name in ('semantics', 'timeout', 'die')}
+    started = time.time()
+    procs = {'semantics': [_launch('semantics', dirs['semantics'])],
+             'timeout': [_launch('timeout', dirs['timeout'], '--env', 'MXNET_KVSTORE_TIMEOUT=2',
+                                 '--env', 'WORKER1_SLEEP=8')],
+             'die': _die(dirs['die'])}
+    yield {name: (procs[name], dirs[name], started) for name in procs}
+    for group in procs.values():
+        for p in group:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+def _codes(procs):
+    return [p.wait(BUDGET) for p in procs]
+
+
+@pytest.fixture(scope='module')
+def semantics(runs):
+    procs, out, _ = runs['semantics']
+    assert _codes(procs) == [0]
+    return _results(out, range(N))
+
+
+def test_kv_basics(semantics):
+    for r, res in enumerate(semantics):
+        assert res['rank'] == r and res['num_workers'] == N and res['type'] == 'dist_sync'
+        assert res['capable'] is True
+        assert res['init_rank0'] == [[1.0] * 3] * 2  # rank 0 pushed 1, rank 1 pushed 2
+        assert 'duplicate init of key 3' in res['reinit']
+        assert res['push_sum'] == [[33.0] * 3] * 2  # (1*11) + (2*11)
+        assert res['pushed_untouched'] == [[float(r + 1)] * 3] * 2
+        assert 'key 7 has not been initialized' in res['uninit']
+
+
+def test_kv_many_keys_dtypes_broadcast_rowsparse(semantics):
+    for res in semantics:
+        # key k: rank 0 pushes k, rank 1 pushes k+1
+        assert res['pushpull_many'] == [2.0 * k + 1 for k in range(100, 140)]
+        assert res['pushpull_f64'] == [3.0, 6.0, 9.0]
+        assert res['broadcast'] == [[0.0, 1.0, 2.0, 3.0]] * 2
+        assert res['row_sparse_pull'] == [[0, 0], [3, 2], [0, 0], [3, 2]]
+
+
+def test_kv_optimizer_same_update_everywhere(semantics):
+    # SGD lr 0.1 momentum 0.9 on the summed gradient 3 for 3 rounds, from 1:
+    # mom -0.3, -0.57, -0.813 -> w = 1 - 0.3 - 0.57 - 0.813
+    for res in semantics:
+        np.testing.assert_allclose(res['sgd_weight'], [1 - 0.3 - 0.57 - 0.813] * 3, rtol=1e-6)
+    assert [res['states_written'] for res in semantics] == [True] + [False] * (N - 1)
+
+
+@pytest.mark.parametrize('case', ['gluon_None', 'gluon_False', 'module'])
+def test_n_workers_equal_one_process(semantics, case):
+    # N workers on shards of the batch == one process on the whole batch (20 SGD-momentum
+    # steps); float32 sums in a different order: <= 1e-6
+    for res in semantics:
+        assert res[case]['maxdiff'] <= 1e-6, res[case]['maxdiff']
+    for res in semantics[1:]:
+        assert res[case]['params'] == semantics[0][case]['params']
+
+
+def test_differing_initial_weights_are_replaced_by_rank0s(semantics):
+    first = semantics[0]['gluon_seeded']['params']
+    for res in semantics[1:]:
+        assert res['gluon_seeded']['params'] == first
+    assert semantics[0]['warned_seeded'] is False and semantics[1]['warned_seeded'] is True
+    assert not any(res['warned_None'] for res in semantics)
+
+
+def test_dead_worker_raises_quickly(runs):
+    procs, out, _ = runs['die']
+    assert _codes(procs) == [0, 3]
+    res = _results(out, [0])[0]
+    assert res['type'] == 'DistKVStoreError'
+    assert 'rank 0 of 2' in res['error'] and '[0]' in res['error']
+    assert res['seconds'] < 30  # far below the 120 s timeout: the dead peer is detected
+
+
+def test_timeout_raises_and_launcher_kills_the_rest(runs):
+    procs, out, _ = runs['timeout']
+    assert _codes(procs) == [3]  # rank 1's status
+    res = _results(out, [0])[0]
+    assert 'survived' not in res  # rank 0, sleeping 60 s after its error, was killed
+    assert res['error'] is not None and "'w'" in res['error'] and 'rank 0' in res['error']
+    assert res['seconds'] < 7
+
+
+def test_single_worker_without_environment(monkeypatch):
+    for name in ('RANK', 'WORLD_SIZE', 'DMLC_NUM_WORKER'):
+        monkeypatch.delenv(name, raising=False)
+    for name in ('dist_sync', 'dist', 'dist_device_sync', 'dist_sync_device'):
+        kv = mx.kv.create(name)
+        assert isinstance(kv, dist.DistKVStore) and kv.type == name
+        assert (kv.rank, kv.num_workers) == (0, 1)
+    kv.init(0, mx.nd.ones(3))
+    kv.pushpull(0, [mx.nd.ones(3), mx.nd.ones(3)])
+    got = mx.nd.zeros(3)
+    kv.pull(0, out=got)
+    assert got.asnumpy().tolist() == [2.0] * 3
+    with pytest.raises(MXNetError, match='dist_async'):
+        mx.kv.create('dist_async')
+
+
+def test_world_from_env():
+    assert dist.world_from_env({}) is None
+    assert dist.world_from_env({'RANK': '1', 'WORLD_SIZE': '4', 'MASTER_ADDR': 'h',
+                                'MASTER_PORT': '9'}) == (1, 4, 'h', 9)
+    assert dist.world_from_env({'DMLC_ROLE': 'worker', 'DMLC_NUM_WORKER': '3',
+                                'DMLC_WORKER_ID': '2', 'DMLC_PS_ROOT_URI': 'a',
+                                'DMLC_PS_ROOT_PORT': '7'}) == (2, 3, 'a', 7)
+    with pytest.raises(MXNetError, match='DMLC_WORKER_ID'):
+        dist.world_from_env({'DMLC_NUM_WORKER': '2'})
+    with pytest.raises(MXNetError, match='server'):
+        dist.world_from_env({'DMLC_ROLE': 'server', 'DMLC_NUM_WORKER': '2'})
+    with pytest.raises(MXNetError, match='integer'):
+        dist.world_from_env({'RANK': 'x', 'WORLD_SIZE': '2'})
+
+
+def test_timeout_setting(monkeypatch):
+    monkeypatch.setenv('MXNET_KVSTORE_TIMEOUT', '5')
+    assert dist.timeout_seconds() == 5.0
+    monkeypatch.setenv('MXNET_KVSTORE_TIMEOUT', '-1')
+    with pytest.raises(MXNetError, match='positive'):
+        dist.timeout_seconds()
+
+
+def test_buckets_group_by_dtype_and_size():
+    import torch
+    ts = [torch.zeros(10), torch.zeros(10, dtype=torch.float64), torch.zeros(10),
+          torch.zeros(100)]
+    assert dist._buckets(ts, 1 << 20) == [[0, 2, 3], [1]]
+    assert dist._buckets(ts, 80) == [[0, 2], [3], [1]]
+
+
+def test_launcher_arguments_and_env():
+    args = launch.parse_args(['-n', '3', '-s', '2', '--launcher', 'local', 'python', 'x.py',
+                              '--lr', '1'])
+    assert args.num_workers == 3 and args.command == ['python', 'x.py', '--lr', '1']
+    with pytest.raises(SystemExit):
+        launch.parse_args(['-n', '2', '--launcher', 'ssh', 'python'])
+    env = launch.worker_env(1, 3, 1234, base={})
+    assert env['DMLC_WORKER_ID'] == '1' and env['RANK'] == '1' and env['WORLD_SIZE'] == '3'
+    assert env['DMLC_PS_ROOT_PORT'] == env['MASTER_PORT'] == '1234'
+    assert os.path.exists(os.path.join(env['PYTHONPATH'].split(os.pathsep)[0], 'mxnet.py'))
+
+
+def test_launcher_success_and_shell_command():
+    assert launch.main(['-n', '2', sys.executable, '-c', 'import os; '
+                        'assert os.environ["WORLD_SIZE"] == "2"']) == 0
+    assert launch.main(['-n', '2', 'exit $((DMLC_WORKER_ID + 4))']) in (4, 5)
