@@ -312,10 +312,10 @@ class DataParallelExecutorGroup:
         if is_train is None:
             is_train = self.for_training
         if isinstance(data_batch, list):
-            has_label = bool(data_batch) and data_batch[0].label is not None
-        else:
-            has_label = data_batch.label is not None
-        if self.label_arrays is not None and has_label and data_batch.label:
+            has_label = bool(data_batch) and getattr(data_batch[0], 'label', None) is not None
+        else:   # a batch without labels may lack the attribute (namedtuple('Batch', ['data']))
+            has_label = bool(getattr(data_batch, 'label', None))
+        if self.label_arrays is not None and has_label:
             _load_label(data_batch, self.label_arrays, self.label_layouts)
         for exe in self.execs:
             exe.forward(is_train=is_train)
