@@ -12,8 +12,8 @@ from ..model import (_create_kvstore, _initialize_kvstore, _update_params,
                      _update_params_on_kvstore, load_checkpoint)
 from ..ndarray import zeros
 from ..ndarray.utils import _atomic_write
-from .base_module import (BaseModule, _check_input_names, _parse_data_desc,  # noqa: F401
-                          require)
+from .base_module import (BaseModule, ModuleStateError, _check_input_names,  # noqa: F401
+                          _parse_data_desc, require)
 from .executor_group import DataParallelExecutorGroup
 
 
@@ -406,7 +406,8 @@ class Module(BaseModule):
         """Gradients of the inputs (bind with inputs_need_grad=True)."""
         require(self, "get_input_grads", params=True)
         if not self.inputs_need_grad:
-            raise ValueError("get_input_grads: bind the module with inputs_need_grad=True")
+            raise ModuleStateError("Module.get_input_grads: the module was bound without input "
+                                   "gradients; call bind(..., inputs_need_grad=True) first")
         return self._exec_group.get_input_grads(merge_multi_context=merge_multi_context)
 
     def get_states(self, merge_multi_context=True):
