@@ -105,8 +105,8 @@ def test_backward_after_inference_forward_as_mxnet_allows():
     np.testing.assert_array_equal(exe.grad_dict["x"].asnumpy(), [2, 4])
     nograd = (x * 2).simple_bind(mx.cpu(), grad_req="null", x=(2,))
     nograd.forward()
-    with pytest.raises(MXNetError, match="needs gradient arrays"):
-        nograd.backward(mx.nd.ones(2))
+    nograd.backward(mx.nd.ones(2))  # nothing requested: a no-op in MXNet 1.9.1 (oracle)
+    assert nograd.grad_dict["x"] is None
 
 
 def test_bind_errors_name_what_is_wrong():

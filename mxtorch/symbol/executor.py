@@ -197,8 +197,7 @@ class Executor:
         """Back-propagate from the outputs (head gradients ``out_grads``, default ones)."""
         if self._heads is None:
             if all(r == "null" for r in self._grad_reqs):
-                raise MXNetError("backward needs gradient arrays: bind with args_grad (or "
-                                 "simple_bind with grad_req other than 'null')")
+                return  # nothing to differentiate for (MXNet: a no-op, not an error)
             if self._last_is_train is None:
                 raise MXNetError("backward needs a preceding forward()")
             # NOTE: MXNet allows backward after forward(is_train=False); inference forwards do
