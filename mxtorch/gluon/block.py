@@ -294,9 +294,12 @@ class Block:
         if not loaded and not params:
             return
         if not any('.' in key for key in loaded):
-            # legacy files (save_params / ParameterDict.save) hold prefixed names
+            # legacy files (save_params / ParameterDict.save) hold names without the block
+            # prefix; a dict keyed by full names (built from collect_params()) loads as it is
+            full = set(self.collect_params().keys())
+            restore = '' if set(loaded) <= full else self.prefix
             self.collect_params().load_dict(loaded, ctx, allow_missing, ignore_extra,
-                                            self.prefix, filename, cast_dtype, dtype_source)
+                                            restore, filename, cast_dtype, dtype_source)
             return
         if not allow_missing:
             names_of = defaultdict(list)
