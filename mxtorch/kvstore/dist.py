@@ -13,6 +13,7 @@ MXNet's (``DMLC_ROLE=worker``, ``DMLC_NUM_WORKER``, ``DMLC_WORKER_ID``, ``DMLC_P
 after ``MXNET_KVSTORE_TIMEOUT`` seconds (default 60) and failures raise
 :class:`DistKVStoreError` naming the rank and the keys.
 """
+import atexit
 import datetime
 import os
 import warnings
@@ -21,6 +22,7 @@ import torch
 import torch.distributed as dist
 
 from ..base import MXNetError
+from ..ndarray import NDArray
 from .kvstore import KVStore, _write_atomic
 
 __all__ = ['DistKVStore', 'DistKVStoreError', 'BUCKET_BYTES', 'timeout_seconds']
@@ -100,6 +102,7 @@ def ensure_process_group():
         raise DistKVStoreError('kvstore: worker %d of %d could not join the group at %s:%d '
                                'within %ss: %s' % (rank, world, addr, port,
                                                    timeout.total_seconds(), err)) from err
+    atexit.register(_drop_group)  # a live gloo group at interpreter exit may abort
     return rank, world
 
 
@@ -111,6 +114,14 @@ def _drop_group():
             dist.destroy_process_group()
     except Exception:  # a broken group may fail to shut down; it is dropped either way
         pass
+
+
+def _run_op(flat, what):
+    if what == 'init':
+        dist.broadcast(flat, src=0)
+    else:
+        dist.all_reduce(flat, op=dist.ReduceOp.SUM)
+    return flat
 
 
 def _buckets(tensors, limit):
@@ -148,6 +159,7 @@ class DistKVStore(KVStore):
         self._rank, self._world = ensure_process_group()
         self._last_keys = ()
         self._warned_init = False
+        self._buffers = {}
 
     # ------------------------------------------------------------- collectives
     def _fail(self, what, keys, err):
@@ -161,31 +173,43 @@ class DistKVStore(KVStore):
             % (self.type, what, self._rank, self._world, shown, more,
                list(self._last_keys)[:8], timeout_seconds(), err)) from err
 
+    def _flat(self, bucket_keys, parts, what):
+        """A flat copy of `parts`; pushes reuse one buffer per bucket (allocating tens of
+        MB every round costs more than the copy)."""
+        numel = sum(p.numel() for p in parts)
+        buf = self._buffers.get(bucket_keys) if what == 'push' else None
+        if buf is None or buf.numel() != numel or buf.dtype != parts[0].dtype or \
+                buf.device != parts[0].device:
+            buf = torch.empty(numel, dtype=parts[0].dtype, device=parts[0].device)
+            if what == 'push':
+                self._buffers[bucket_keys] = buf
+        if len(parts) == 1:
+            buf.copy_(parts[0].reshape(-1))
+        else:
+            torch.cat([p.reshape(-1) for p in parts], out=buf)
+        return buf
+
     def _collective(self, tensors, keys, what):
-        """Sum (``what='push'``) or broadcast from rank 0 (``'init'``) the CPU-or-device
-        `tensors` in place, bucket by bucket."""
-        if self._world == 1:
-            return
+        """New tensors holding the sum over workers (``what='push'``) or rank 0's values
+        (``'init'``) of `tensors`, reduced bucket by bucket; `tensors` are left unchanged
+        (results of one bucket are views of one flat buffer)."""
+        results = [None] * len(tensors)
         try:
             for idx in _buckets(tensors, BUCKET_BYTES):
                 parts = [tensors[i] for i in idx]
                 device = parts[0].device
-                flat = torch.cat([p.reshape(-1) for p in parts])
-                if device.type != 'cpu':
-                    flat = flat.cpu()
-                if what == 'init':
-                    dist.broadcast(flat, src=0)
-                else:
-                    dist.all_reduce(flat, op=dist.ReduceOp.SUM)
-                flat = flat.to(device)
+                flat = self._flat(tuple(keys[i] for i in idx), parts, what)
+                if self._world > 1:
+                    flat = _run_op(flat.cpu(), what).to(device)
                 offset = 0
-                for p in parts:
+                for i, p in zip(idx, parts):
                     n = p.numel()
-                    p.copy_(flat[offset:offset + n].view(p.shape))
+                    results[i] = flat[offset:offset + n].view(p.shape)
                     offset += n
         except Exception as err:  # gloo raises RuntimeError / DistError subclasses
             self._fail(what, keys, err)
         self._last_keys = tuple(keys)
+        return results
 
     # ------------------------------------------------------------- API
     def init(self, key, value):
@@ -208,10 +232,11 @@ class DistKVStore(KVStore):
         values = [vals[0].copyto(self._store_context(vals[0])) for _, vals in pairs]
         dense = [v.tostype('default') if v.stype != 'default' else v for v in values]
         keys = [k for k, _ in pairs]
-        mine = [d._t.clone() for d in dense] if self._rank else []
-        self._collective([d._t for d in dense], keys, 'init')
-        self._warn_differing(keys, mine, dense)
-        for k, v, d in zip(keys, values, dense):
+        got = self._collective([d._t for d in dense], keys, 'init')
+        if self._rank:
+            self._warn_differing(keys, [d._t for d in dense], got)
+        for k, v, t in zip(keys, values, got):
+            d = NDArray(t, ctx=v.context)
             self._store[k] = d if v.stype == 'default' else d.tostype(v.stype)
             if isinstance(k, str):
                 self._str_order.setdefault(k, len(self._str_order))
@@ -219,10 +244,10 @@ class DistKVStore(KVStore):
 
     def _warn_differing(self, keys, mine, dense):
         """Warn once when this worker's initial values differ from rank 0's."""
-        if self._warned_init or not mine:
+        if self._warned_init:
             return
-        for k, own, d in zip(keys, mine, dense):
-            if not torch.equal(own, d._t):
+        for k, own, got in zip(keys, mine, dense):
+            if not torch.equal(own, got):
                 self._warned_init = True
                 warnings.warn('kvstore %s: worker rank %d started key %r from a value that '
                               'differs from rank 0\'s; rank 0\'s value is used on every worker '
@@ -244,20 +269,28 @@ class DistKVStore(KVStore):
         priority : int, optional
             Scheduling priority (accepted; operations run in call order).
         """
-        rounds = []
-        for k, vals in self._grouped(self._pairs(key, value, 'push')):
-            stored = self._stored(k, 'push')
-            merged = self._merge(k, vals, stored, 'push')
-            if merged.stype != 'default':
-                merged = merged.tostype('default')
-            rounds.append((k, merged, stored))
-        self._collective([m._t for _, m, _ in rounds], [k for k, _, _ in rounds], 'push')
-        for k, merged, stored in rounds:
+        rounds = [(k, self._local_sum(k, vals), self._stored(k, 'push'))
+                  for k, vals in self._grouped(self._pairs(key, value, 'push'))]
+        got = self._collective([t for _, t, _ in rounds], [k for k, _, _ in rounds], 'push')
+        for (k, _, stored), t in zip(rounds, got):
+            merged = NDArray(t, ctx=stored.context)
             if self._updater is not None:
                 self._updater(k, merged, stored)
             else:
                 self._store[k] = merged if stored.stype == 'default' \
                     else merged.tostype(stored.stype)
+
+    def _local_sum(self, key, vals):
+        """The tensor of this worker's contribution to `key` (may be a pushed array's own
+        storage: the collective copies it)."""
+        stored = self._stored(key, 'push')
+        v = vals[0]
+        if len(vals) == 1 and self._compression is None and v.stype == 'default' and \
+                stored.stype == 'default' and v.shape == stored.shape and \
+                v.dtype == stored.dtype and v.context == stored.context:
+            return v._t
+        merged = self._merge(key, vals, stored, 'push')
+        return (merged.tostype('default') if merged.stype != 'default' else merged)._t
 
     def is_capable(self, capability):
         """Whether the store supports `capability` (``'optimizer'``: True)."""
