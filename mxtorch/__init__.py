@@ -46,4 +46,5 @@ from . import lr_scheduler, optimizer  # noqa: E402,F401
 from . import kvstore, kvstore as kv  # noqa: E402,F401
 from . import initializer, initializer as init  # noqa: E402,F401
 from . import module, module as mod, executor_manager  # noqa: E402,F401
+from . import contrib  # noqa: E402,F401
 from . import gluon  # noqa: E402,F401  (last: gluon builds on everything above)
