@@ -35,6 +35,7 @@ from . import error, libinfo, log, registry, profiler, library  # noqa: E402,F40
 from . import api, cython, tvmop, ndarray_doc, symbol_doc  # noqa: E402,F401
 from . import recordio  # noqa: E402,F401
 from . import image  # noqa: E402,F401
+from . import image as img  # noqa: E402,F401
 from .util import (is_np_array, is_np_shape, np_array, np_shape, set_np_shape,  # noqa: E402,F401
                    use_np, use_np_array, use_np_shape)
 from . import numpy, numpy_extension  # noqa: E402,F401 - mx.np / mx.npx (MXNet 1.6+)

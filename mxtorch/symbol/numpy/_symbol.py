@@ -38,6 +38,58 @@ def _np_names():
 _export(_np_names())
 
 
+class _Symbol(Symbol):
+    """A Symbol with NumPy semantics, as ``Symbol.as_np_ndarray`` returns; it shares the graph
+    of the symbol it came from."""
+    __slots__ = ()
+
+    def as_np_ndarray(self):
+        """This symbol (it already has NumPy semantics)."""
+        return self
+
+    def as_nd_ndarray(self):
+        """The same graph as a legacy ``mx.sym.Symbol``; no copy is made."""
+        return Symbol(self._outputs)
+
+    def __repr__(self):
+        return "<_" + super().__repr__()[1:]
+
+    __str__ = __repr__
+
+    def __getitem__(self, key):
+        return super().__getitem__(key)
+
+    def __setitem__(self, key, value):
+        raise NotImplementedError("a Symbol cannot be assigned to: build a new one (e.g. with "
+                                  "np.where) instead")
+
+    @property
+    def num_outputs(self):
+        """How many outputs the symbol has."""
+        return len(self.list_outputs())
+
+    @property
+    def T(self):
+        """The transposed symbol (axes reversed)."""
+        return _sym("_np_transpose")(self)
+
+    def dot(self, b, out=None):  # noqa: ARG002 - NumPy's signature
+        """``np.dot(self, b)``."""
+        return _sym("_np_dot")(self, b)
+
+    def cumsum(self, axis=None, dtype=None, out=None):  # noqa: ARG002
+        """``np.cumsum(self, axis, dtype)``."""
+        return _sym("_np_cumsum")(self, axis=axis, dtype=dtype)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):  # noqa: ARG002
+        """``np.std(self, axis, dtype, ddof, keepdims)``."""
+        return _sym("_npi_std")(self, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):  # noqa: ARG002
+        """``np.var(self, axis, dtype, ddof, keepdims)``."""
+        return _sym("_npi_var")(self, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+
+
 # names MXNet builds from other operators
 def _sym(name):
     return _gen.SYM_FUNCTIONS[name]
