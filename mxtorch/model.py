@@ -137,42 +137,62 @@ def _create_kvstore(kvstore, num_device, arg_params):
 
 
 def _initialize_kvstore(kvstore, param_arrays, arg_params, param_names, update_on_kvstore):
-    """Register every parameter in the store (and pull it back when the store updates)."""
+    """Register every parameter in the store and pull it back to every device when the
+    store updates, or when it is distributed (every worker then starts from rank 0's
+    weights; MXNet skips that pull with ``update_on_kvstore=False``)."""
+    from . import kvstore as kvs
+    names = [param_names[idx] for idx in range(len(param_arrays))]
+    pull = update_on_kvstore or "dist" in kvstore.type
+    if isinstance(kvstore, kvs.KVStore):  # one call: a dist store broadcasts in buckets
+        kvstore.init(names, [arg_params[name] for name in names])
+        if pull:
+            kvstore.pull(names, list(param_arrays))
+        return
     for idx, per_device in enumerate(param_arrays):
-        name = param_names[idx]
-        kvstore.init(name, arg_params[name])
-        if update_on_kvstore:
-            kvstore.pull(name, per_device, priority=-idx)
+        kvstore.init(names[idx], arg_params[names[idx]])
+        if pull:
+            kvstore.pull(names[idx], per_device, priority=-idx)
 
 
-def _update_params_on_kvstore(param_arrays, grad_arrays, kvstore, param_names):
-    """Push gradients to the store, which updates; pull the new weights to every device."""
+def _reduce_on_kvstore(param_arrays, grad_arrays, kvstore, param_names, on_kvstore):
+    """Push every gradient; pull the new weights (`on_kvstore`) or the reduced gradients
+    back. Dense keys go in one call to a KVStore (a dist store packs them into buckets)."""
+    from . import kvstore as kvs
+    batched = isinstance(kvstore, kvs.KVStore)
+    names, values, outs = [], [], []
     for index, (weights, grads) in enumerate(zip(param_arrays, grad_arrays)):
         if grads[0] is None:
             continue
         name = param_names[index]
-        if grads[0].stype == "default" and weights[0].stype == "default":
-            kvstore.pushpull(name, grads, out=weights, priority=-index)
-        else:
+        out = weights if on_kvstore else grads
+        if grads[0].stype != "default" or weights[0].stype != "default":
             kvstore.push(name, grads, priority=-index)
-            kvstore.pull(name, out=weights, priority=-index)
+            kvstore.pull(name, out=out, priority=-index)
+        elif batched:
+            names.append(name)
+            values.append(grads)
+            outs.append(out)
+        else:
+            kvstore.pushpull(name, grads, out=weights if on_kvstore else None, priority=-index)
+    if names:
+        kvstore.pushpull(names, values, out=outs)
+
+
+def _update_params_on_kvstore(param_arrays, grad_arrays, kvstore, param_names):
+    """Push gradients to the store, which updates; pull the new weights to every device."""
+    _reduce_on_kvstore(param_arrays, grad_arrays, kvstore, param_names, True)
 
 
 def _update_params(param_arrays, grad_arrays, updater, num_device, kvstore=None,
                    param_names=None):
     """Reduce gradients through ``kvstore`` (if any), then run ``updater`` on each device's
     copy; the updater key of parameter i on device k is ``i * num_device + k``."""
+    if kvstore:
+        _reduce_on_kvstore(param_arrays, grad_arrays, kvstore, param_names, False)
     per_device = [[] for _ in range(num_device)]
     for index, (weights, grads) in enumerate(zip(param_arrays, grad_arrays)):
         if grads[0] is None:
             continue
-        if kvstore:
-            name = param_names[index]
-            if grads[0].stype == "default" and weights[0].stype == "default":
-                kvstore.pushpull(name, grads, priority=-index)
-            else:
-                kvstore.push(name, grads, priority=-index)
-                kvstore.pull(name, out=grads, priority=-index)
         for k, (weight, grad) in enumerate(zip(weights, grads)):
             per_device[k].append((index * num_device + k, grad, weight))
     for updates in per_device:

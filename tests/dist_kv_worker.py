@@ -156,10 +156,44 @@ def _module(kvstore, lo, hi, seed):
 
 def module_check(r, n):
     local = BATCH // n
-    got = _module('dist_sync', r * local, (r + 1) * local, seed=r)
+    out = {}
     want = _module('local', 0, BATCH, seed=0)
+    for case, flag in (('module', '1'), ('module_local_update', '0')):
+        os.environ['MXNET_UPDATE_ON_KVSTORE'] = flag
+        try:  # different initial weights per rank: rank 0's are pulled at init_optimizer
+            got = _module('dist_sync', r * local, (r + 1) * local, seed=r)
+        finally:
+            del os.environ['MXNET_UPDATE_ON_KVSTORE']
+        diff = max(float(np.abs(got[k] - want[k]).max()) for k in got)
+        out[case] = {'maxdiff': diff, 'params': {k: v.tolist() for k, v in got.items()}}
+    return out
+
+
+def _train_two_contexts(net, lo, hi, local_batch):
+    ctxs = [mx.cpu(0), mx.cpu(1)]
+    net.collect_params().reset_ctx(ctxs)
+    trainer = mx.gluon.Trainer(net.collect_params(), 'sgd',
+                               {'learning_rate': 0.05, 'momentum': 0.9}, kvstore='dist_sync')
+    loss_fn = mx.gluon.loss.L2Loss()
+    x, y = _data()
+    half = (hi - lo) // 2
+    for step in range(STEPS):
+        with mx.autograd.record():
+            losses = [loss_fn(net(mx.nd.array(x[step, a:b], ctx=c)),
+                              mx.nd.array(y[step, a:b], ctx=c))
+                      for c, (a, b) in zip(ctxs, ((lo, lo + half), (lo + half, hi)))]
+        mx.autograd.backward(losses)
+        trainer.step(local_batch)
+    return {k.split('_', 1)[1]: v.data(ctxs[1]).asnumpy()
+            for k, v in net.collect_params().items()}
+
+
+def gluon_two_contexts(r, n):
+    local = BATCH // n
+    got = _train_two_contexts(_net(seed=0), r * local, (r + 1) * local, local)
+    want = _train_gluon(_net(seed=0), None, None, 0, BATCH, local)
     diff = max(float(np.abs(got[k] - want[k]).max()) for k in got)
-    return {'module': {'maxdiff': diff, 'params': {k: v.tolist() for k, v in got.items()}}}
+    return {'gluon_2ctx': {'maxdiff': diff, 'params': {k: v.tolist() for k, v in got.items()}}}
 
 
 def semantics(out_dir):
@@ -169,6 +203,7 @@ def semantics(out_dir):
     res.update(kv_optimizer(r, out_dir))
     res.update(gluon_check(r, n))
     res.update(module_check(r, n))
+    res.update(gluon_two_contexts(r, n))
     return res
 
 

@@ -107,7 +107,8 @@ def test_kv_optimizer_same_update_everywhere(semantics):
     assert [res['states_written'] for res in semantics] == [True] + [False] * (N - 1)
 
 
-@pytest.mark.parametrize('case', ['gluon_None', 'gluon_False', 'module'])
+@pytest.mark.parametrize('case', ['gluon_None', 'gluon_False', 'gluon_2ctx', 'module',
+                                  'module_local_update'])
 def test_n_workers_equal_one_process(semantics, case):
     # N workers on shards of the batch == one process on the whole batch (20 SGD-momentum
     # steps); float32 sums in a different order: <= 1e-6

@@ -344,6 +344,9 @@ class Trainer(object):
         kv = self._kvstore
         if not kv:
             return
+        # KVStore takes every dense key in one call (a dist store packs them into buckets)
+        batched = isinstance(kv, KVStore)
+        keys, values, outs = [], [], []
         for i, param in enumerate(self._params):
             if param.grad_req == 'null':
                 continue
@@ -353,10 +356,16 @@ class Trainer(object):
                 if param._stype == 'default':
                     pulled = param.list_data() if self._update_on_kvstore else grads
                     kv.pull(i, pulled, priority=-i, ignore_sparse=self._distributed)
-            elif self._update_on_kvstore:
-                kv.pushpull(i, grads, out=param.list_data(), priority=-i)
+                continue
+            out = param.list_data() if self._update_on_kvstore else None
+            if batched:
+                keys.append(i)
+                values.append(grads)
+                outs.append(grads if out is None else out)
             else:
-                kv.pushpull(i, grads, priority=-i)
+                kv.pushpull(i, grads, out=out, priority=-i)
+        if keys:
+            kv.pushpull(keys, values, out=outs)
 
     def update(self, batch_size, ignore_stale_grad=False):
         """Apply the optimizer to the parameters (after :meth:`allreduce_grads`); not
