@@ -48,4 +48,5 @@ from . import kvstore, kvstore as kv  # noqa: E402,F401
 from . import initializer, initializer as init  # noqa: E402,F401
 from . import module, module as mod, executor_manager  # noqa: E402,F401
 from . import contrib  # noqa: E402,F401
+from . import rnn  # noqa: E402,F401 - mx.rnn (symbolic cells)
 from . import gluon  # noqa: E402,F401  (last: gluon builds on everything above)

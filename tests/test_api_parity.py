@@ -131,12 +131,16 @@ FLOORS = {
     "mxnet.module.python_module": 100.0,
     "mxnet.module.sequential_module": 100.0,
     "mxnet.contrib.autograd": 100.0,
+    "mxnet.rnn": 100.0,
+    "mxnet.rnn.io": 100.0,
+    "mxnet.rnn.rnn": 100.0,
+    "mxnet.rnn.rnn_cell": 100.0,
 }
 
 # Names of the top-level ``mxnet`` package that belong to other work (Gluon, Module/io,
 # NumPy front end, data, kvstore...) or are left out on purpose (COMPAT.md, "Top-level").
 EXCEPTED = {
-    "rnn", "notebook", "onnx", "numpy_dispatch_protocol", "numpy_op_fallback",
+    "notebook", "onnx", "numpy_dispatch_protocol", "numpy_op_fallback",
     "numpy_op_signature", "rtc", "torch", "th",
 }
 

@@ -21,6 +21,7 @@ from ..base import MXNetError, ShapeError
 from .._torch.dtypes import FLAG_TO_TORCH, TORCH_TO_NP_TYPE, to_torch_dtype
 from .symbol import aux_variable_ids
 
+_BATCH_FROM_OUTPUT = frozenset(("FullyConnected", "Convolution", "Deconvolution"))
 _MAX_PASSES = 50
 _PROBES = (840, 1680)  # sizes standing in for unknown dims (divisible by small factors)
 
@@ -154,6 +155,8 @@ class GraphInference:
         ruled = op.infer_shape is not None and self._rule(node, in_keys, out_keys, names)
         if getattr(op, "shape_rule", None) == "same":
             self._tie(node, in_keys + out_keys, names)
+        if op.name in _BATCH_FROM_OUTPUT and in_keys and not self.np_shape:
+            self._batch_from_output(node, in_keys[0], out_keys[0])
         self._infer_dtypes(node, in_keys, out_keys)
         ins = [self.shape.get(k) for k in in_keys]
         outs_done = all(_known(self.shape.get(k)) and k in self.dtype for k in out_keys)
@@ -167,6 +170,13 @@ class GraphInference:
             self._probe(node, out_keys, ins, [self.dtype.get(k) for k in in_keys])
         self._fallback_dtypes(node, in_keys, out_keys)
         return self._snapshot(in_keys + out_keys) != before
+
+    def _batch_from_output(self, node, data_key, out_key):
+        """MXNet's FullyConnected/Convolution rules take an unknown batch dim of the data from
+        the output (an RNN cell's ``zeros((0, H))`` begin state learns its batch this way)."""
+        data, out = self.shape.get(data_key), self.shape.get(out_key)
+        if data and out and data[0] < 0 and out[0] > 0:  # internal unknown dims are -1
+            self._set_shape(data_key, (out[0],) + tuple(data[1:]), node, "input 'data'")
 
     def _rule(self, node, in_keys, out_keys, names):
         shapes = [self.shape.get(k) for k in in_keys]
