@@ -16,6 +16,7 @@ from ..ndarray import ndarray as _nd
 from ..ndarray.ndarray import NDArray, _wrap
 from ..symbol import Symbol
 from ..symbol import compiler
+from ..util import is_np_array
 from .block import Block
 from .parameter import DeferredInitializationError, Parameter
 
@@ -234,6 +235,11 @@ def _has_unknown_creation_shapes(graph):
 
 # ---- HybridBlock ----------------------------------------------------------------------------
 
+def _np_mode_symbol(sym):
+    """``sym`` with NumPy semantics under ``npx.set_np()`` (what hybrid_forward then traces)."""
+    return sym.as_np_ndarray() if is_np_array() else sym
+
+
 class HybridBlock(Block):
     """A Block that can be hybridized into one compiled graph.
 
@@ -357,7 +363,7 @@ class HybridBlock(Block):
                 raise ValueError(f"{self.name}: all inputs are None; a HybridBlock needs at "
                                  f"least one array input, got {args!r}")
             names = ["data"] if len(real) == 1 else [f"data{i}" for i in range(len(real))]
-            data_syms = [symbol.var(n) for n in names]
+            data_syms = [_np_mode_symbol(symbol.var(n)) for n in names]
             it = iter(data_syms)
             sym_inputs = [None if a is None else next(it) for a in flat]
             if self._is_v2():
@@ -365,7 +371,7 @@ class HybridBlock(Block):
                 out = record(self, args, flat, sym_inputs, self._in_format)
             else:
                 grouped = _regroup(sym_inputs, self._in_format)
-                params = {k: p.var() for k, p in self._reg_params.items()}
+                params = {k: _np_mode_symbol(p.var()) for k, p in self._reg_params.items()}
                 with self.name_scope():
                     out = self.hybrid_forward(symbol, *grouped, **params)
             out, self._out_format = _flatten(out, "output")
@@ -397,7 +403,8 @@ class HybridBlock(Block):
         pending = [p for p in params if p._deferred_init]
         if not pending:
             return
-        if any(0 in (p.shape or (0,)) or p.shape is None for p in pending):
+        # unknown dims are 0, or -1 under NumPy shape semantics
+        if any(not p.shape or min(p.shape) <= 0 for p in pending):
             self._deferred_infer_shape(*flat)
         for p in pending:
             p._finish_deferred_init()

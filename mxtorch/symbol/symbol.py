@@ -424,6 +424,11 @@ class Symbol:
         """This symbol (it already has the legacy ``mx.sym`` semantics)."""
         return self
 
+    def as_np_ndarray(self):
+        """The same graph as an ``mx.sym.np._Symbol`` (NumPy semantics); no copy is made."""
+        from .numpy._symbol import _Symbol
+        return _Symbol(self._outputs)
+
     def as_in_context(self):
         raise NotImplementedForSymbol(self.as_in_context, None)
 
@@ -589,7 +594,11 @@ def create(op, hint, inputs, raw, name=None, attr=None):
             init = inits.get(input_name)
             if child.is_variable and init and "__init__" not in child.attrs:
                 child.attrs["__init__"] = init
-    return Symbol([(node, i) for i in range(node.num_outputs())])
+    outputs = [(node, i) for i in range(node.num_outputs())]
+    if op.name.startswith(("_np_", "_npi_", "_npx_")):  # NumPy operators give NumPy symbols
+        from .numpy._symbol import _Symbol
+        return _Symbol(outputs)
+    return Symbol(outputs)
 
 
 def _entry_of(op, input_name, value):

@@ -4,3 +4,4 @@ over the same ``_npi_*``/``_np_*`` operators (``add`` builds an ``_npi_add`` nod
 from . import _internal, _op, _register, _symbol, linalg, random  # noqa: F401
 from ._symbol import *  # noqa: F401,F403
 from ._symbol import __all__  # noqa: F401
+from ._symbol import _Symbol  # noqa: F401

@@ -57,7 +57,9 @@ class _Symbol(Symbol):
     __str__ = __repr__
 
     def __getitem__(self, key):
-        return super().__getitem__(key)
+        if isinstance(key, str) or len(self._outputs) > 1:
+            return super().__getitem__(key)
+        return _basic_index(self, key)
 
     def __setitem__(self, key, value):
         raise NotImplementedError("a Symbol cannot be assigned to: build a new one (e.g. with "
@@ -88,6 +90,106 @@ class _Symbol(Symbol):
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):  # noqa: ARG002
         """``np.var(self, axis, dtype, ddof, keepdims)``."""
         return _sym("_npi_var")(self, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+
+
+# ---- NumPy-semantics operators and methods of _Symbol (what hybridize traces in np mode) ----
+_BINARY = {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "true_divide",
+           "mod": "mod", "pow": "power", "eq": "equal", "ne": "not_equal", "gt": "greater",
+           "ge": "greater_equal", "lt": "less", "le": "less_equal"}
+_SWAPPED = {"gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
+
+
+def _binary_method(name, reverse=False):
+    def method(self, other):
+        if isinstance(other, Symbol):
+            pair = (other, self) if reverse else (self, other)
+            return _sym(f"_npi_{name}")(*pair)
+        if isinstance(other, (bool, int, float)):
+            swapped = reverse and f"_npi_r{name}_scalar" in _gen.SYM_FUNCTIONS
+            op = f"_npi_r{name}_scalar" if swapped else f"_npi_{name}_scalar"
+            return _sym(op)(self, scalar=float(other), is_int=isinstance(other, int))
+        return NotImplemented
+    return method
+
+
+def _reducer(op):
+    def method(self, axis=None, dtype=None, out=None, keepdims=False):  # noqa: ARG001
+        kwargs = {"axis": axis, "keepdims": keepdims}
+        if dtype is not None:
+            kwargs["dtype"] = dtype
+        return _sym(op)(self, **kwargs)
+    method.__doc__ = f"``{op}`` of this symbol (NumPy's reduction signature)."
+    return method
+
+
+def _basic_index(sym, key):
+    """``sym[key]`` for ints and slices: a ``slice`` node, then ``_npx_reshape`` dropping the
+    axes indexed by ints (as MXNet builds it)."""
+    begin, end, step, newshape = [], [], [], []
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, slice):
+            begin.append(k.start), end.append(k.stop), step.append(k.step), newshape.append(-2)
+        elif isinstance(k, int) and not isinstance(k, bool):
+            begin.append(k), end.append(None if k == -1 else k + 1), step.append(1)
+            newshape.append(-3)
+        else:
+            raise IndexError(f"_Symbol.__getitem__: only ints and slices can index a NumPy "
+                             f"symbol, got {k!r}; use np.take or npx.gather_nd instead")
+    steps = {} if -2 not in newshape else {"step": step}
+    out = _Symbol(_sym("slice")(sym, begin=begin, end=end, **steps)._outputs)
+    if -3 in newshape:
+        out = _sym("_npx_reshape")(out, newshape=tuple(newshape) + (-4,))
+    return out
+
+
+def _install_np_methods(cls):
+    for dunder, name in _BINARY.items():
+        setattr(cls, f"__{dunder}__", _binary_method(name))
+        if dunder in _SWAPPED:
+            continue
+        if dunder not in ("eq", "ne"):
+            setattr(cls, f"__r{dunder}__", _binary_method(name, reverse=True))
+    cls.__hash__ = Symbol.__hash__
+    cls.__neg__ = lambda self: _sym("_npi_multiply_scalar")(self, scalar=-1.0, is_int=False)
+    for method, op in (("sum", "_np_sum"), ("mean", "_npi_mean"), ("max", "_np_max"),
+                       ("min", "_np_min"), ("prod", "_np_prod")):
+        setattr(cls, method, _reducer(op))
+
+
+def _reshape(self, *shape, order="C"):
+    """``np.reshape(self, shape)``; the shape may be given as separate ints."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return _sym("_np_reshape")(self, newshape=tuple(shape), order=order)
+
+
+def _transpose(self, *axes):
+    """``np.transpose(self, axes)``; the axes may be given as separate ints."""
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        axes = axes[0]
+    return _sym("_np_transpose")(self, axes=tuple(axes) if axes else None)
+
+
+def _argmax(self, axis=None, out=None, keepdims=False):  # noqa: ARG001
+    """``np.argmax(self, axis)``."""
+    return _sym("_npi_argmax")(self, axis=axis, keepdims=keepdims)
+
+
+def _squeeze(self, axis=None):
+    """``np.squeeze(self, axis)``."""
+    return _sym("_np_squeeze")(self, axis=axis)
+
+
+def _flatten(self, order="C"):
+    """The flattened symbol, as ``np.ndarray.flatten``."""
+    return _sym("_np_reshape")(self, newshape=(-1,), order=order)
+
+
+def _install_shape_methods(cls):
+    for name, fn in (("reshape", _reshape), ("transpose", _transpose), ("argmax", _argmax),
+                     ("squeeze", _squeeze), ("flatten", _flatten)):
+        if name not in cls.__dict__:
+            setattr(cls, name, fn)
 
 
 # names MXNet builds from other operators
@@ -152,3 +254,6 @@ for _name in ("ravel", "zeros_like", "ones_like", "empty_like", "flipud", "flipl
               "hsplit", "dsplit", "row_stack", "append"):
     if _name not in __all__:
         __all__.append(_name)
+
+_install_np_methods(_Symbol)
+_install_shape_methods(_Symbol)
