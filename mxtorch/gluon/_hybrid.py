@@ -552,18 +552,22 @@ class HybridBlock(Block):
 
         Parameters
         ----------
-        path : str
-            Path prefix of the two files.
+        path : str or None
+            Path prefix of the two files; None (2.x) writes nothing and returns the Symbol and
+            the dict of ``arg:``/``aux:`` arrays instead.
         epoch : int, default 0
             Epoch number in the params file name.
         remove_amp_cast : bool, default True
             Drop AMP cast nodes from the saved graph.
+
+        Returns
+        -------
+        (symbol_filename, params_filename), or (Symbol, dict) when ``path`` is None (2.x).
         """
         if not self._cached_graph:
             raise RuntimeError("Please first call block.hybridize() and then run forward with "
                                "this block at least once before calling export.")
         sym = self._cached_graph[1]
-        sym.save(f"{path}-symbol.json", remove_amp_cast=remove_amp_cast)
         arg_names = set(sym.list_arguments())
         aux_names = set(sym.list_auxiliary_states())
         params = self._cached_op.params if self._cached_op is not None else \
@@ -576,7 +580,12 @@ class HybridBlock(Block):
                 arrays[f"aux:{p.name}"] = p._reduce()
             else:
                 warnings.warn(f'Parameter "{p.name}" is not found in the graph. ', stacklevel=2)
-        ndarray.save(f"{path}-{epoch:04d}.params", arrays)
+        if path is None:
+            return sym, arrays
+        files = (f"{path}-symbol.json", f"{path}-{epoch:04d}.params")
+        sym.save(files[0], remove_amp_cast=remove_amp_cast)
+        ndarray.save(files[1], arrays)
+        return files
 
     def register_op_hook(self, callback, monitor_all=False):
         """Call ``callback(name, op_name, array)`` with each operator's outputs (and inputs,
