@@ -148,3 +148,19 @@ def test_2x_load_dict_accepts_collect_params_keys():
     np.testing.assert_array_equal(dst(x).asnumpy(), src(x).asnumpy())
     src.load_dict({k: v.data() * 2 for k, v in src.collect_params().items()}, device=mx.cpu())
     np.testing.assert_array_equal(src(x).asnumpy(), dst(x).asnumpy() * 2)
+
+
+def test_2x_export_returns_files_or_symbol_and_params(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    net = nn.HybridSequential()
+    net.add(nn.Dense(3, in_units=4))
+    net.initialize()
+    net.hybridize()
+    net(nd.ones((2, 4)))
+    sym, params = net.export(None)          # 2.x: nothing written
+    assert list(tmp_path.iterdir()) == []
+    assert all(k.startswith('arg:') for k in params)
+    assert set(sym.list_arguments()) == {'data'} | {k[4:] for k in params}
+    assert net.export('m', epoch=2) == ('m-symbol.json', 'm-0002.params')
+    back = gluon.SymbolBlock.imports('m-symbol.json', ['data'], 'm-0002.params')
+    np.testing.assert_array_equal(back(nd.ones((2, 4))).asnumpy(), net(nd.ones((2, 4))).asnumpy())
