@@ -50,6 +50,8 @@ KNOWN = {
     ('000', 'L496'): '2.x share_parameters; 1.9.1 lacks it',
     ('000', 'PoissonNLLLoss full hybrid'): 'compat/gluon_nn.md: 1.9.1 cannot hybridize it',
     ('000', 'SDMLLoss hybrid'): 'compat/gluon_nn.md: 1.9.1 cannot hybridize it',
+    ('001', 'L250'): 'compat/hybrid.md: export returns the file names (2.x)',
+    ('004', 'L226'): 'compat/hybrid.md: export returns the file names (2.x)',
     # `mod` is the page's label-less `data * 2` module here, given labelled NDArrayIter batches
     ('002', 'L514'): 'compat/module_rnn_zoo.md: MXNet crashes on a label-less module',
 }
