@@ -53,6 +53,16 @@ def test_dataloader_batches_are_np_arrays(data, label, dtypes):
     onp.testing.assert_array_equal(batches[1][1].asnumpy(), [3, 4, 5])
 
 
+@pytest.mark.parametrize("workers", [{"num_workers": 1, "thread_pool": True},
+                                     {"num_workers": 1}])
+def test_dataloader_workers_give_np_arrays(workers):
+    # MXNet 1.9.1: worker threads and processes batch with the caller's NumPy semantics
+    dataset = gluon.data.ArrayDataset(np.arange(12).reshape(6, 2), onp.arange(6))
+    batches = list(gluon.data.DataLoader(dataset, batch_size=3, **workers))
+    assert [(type(x), str(y.dtype)) for x, y in batches] == [(np.ndarray, "int64")] * 2
+    assert all(_is_np(y) for _, y in batches)
+
+
 def test_dataloader_legacy_mode_gives_ndarrays():
     npx.reset_np()
     x, = list(gluon.data.DataLoader(onp.arange(4.0), batch_size=4))
@@ -325,3 +335,13 @@ def test_np_symbol_values_match_numpy(expr):
 def test_np_symbol_bad_index_is_clear():
     with pytest.raises(IndexError, match="only ints and slices"):
         mx.sym.var("x").as_np_ndarray()[None]
+
+
+def test_np_symbol_outputs_and_copies_keep_numpy_semantics():
+    x = mx.sym.var("x").as_np_ndarray()
+    parts = mx.sym.np.split(x, 2)
+    assert all(isinstance(p, mx.sym.np._Symbol) for p in (parts[0], parts[0:1], *parts))
+    import copy
+    dup = copy.copy(x + 1)
+    assert isinstance(dup, mx.sym.np._Symbol)
+    assert json.loads((parts[1] * 2).tojson())["nodes"][-1]["op"] == "_npi_multiply_scalar"

@@ -199,13 +199,13 @@ class Symbol:
                 raise ValueError(f"there are {len(matches)} outputs named {index!r}")
             index = matches[0]
         if isinstance(index, slice):
-            return Symbol(self._outputs[index])
+            return type(self)(self._outputs[index])
         if not -len(self._outputs) <= index < len(self._outputs):
             raise IndexError(f"output index {index} out of range for {len(self._outputs)} outputs")
-        return Symbol([self._outputs[index]])
+        return type(self)([self._outputs[index]])
 
     def __iter__(self):
-        return (Symbol([entry]) for entry in self._outputs)
+        return (type(self)([entry]) for entry in self._outputs)
 
     def __len__(self):
         return len(self._outputs)
@@ -306,7 +306,7 @@ class Symbol:
                 _ENTRY_VERSIONS[clone] = dict(_ENTRY_VERSIONS[node])
             if node in _WRITES:
                 _WRITES[clone] = _WRITES[node]
-        return Symbol([(mapping[id(n)], i) for n, i in self._outputs])
+        return type(self)([(mapping[id(n)], i) for n, i in self._outputs])
 
     copy = __copy__
 

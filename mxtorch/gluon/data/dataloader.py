@@ -22,7 +22,7 @@ import torch.utils.data as _tdata
 from ... import context
 from ... import ndarray as nd
 from ...base import MXNetError
-from ...util import is_np_array, is_np_shape, set_np  # noqa: F401
+from ...util import is_np_array, is_np_shape, np_array, np_shape, set_np  # noqa: F401
 from . import sampler as _sampler
 
 __all__ = ["DataLoader"]
@@ -332,11 +332,13 @@ def _worker_batches(loader):
 # threads
 # --------------------------------------------------------------------------------------------
 
-def _thread_worker_fn(samples, batchify_fn, dataset):
-    """Loads and batchifies one batch (runs in a pool thread)."""
-    if isinstance(batchify_fn, _BatchFetcher):
-        return batchify_fn(samples)
-    return batchify_fn([dataset[i] for i in samples])
+def _thread_worker_fn(samples, batchify_fn, dataset, modes=(False, False)):
+    """Loads and batchifies one batch (runs in a pool thread, under the caller's NumPy
+    ``(shape, array)`` semantics ``modes``, which are per thread)."""
+    with np_shape(modes[0]), np_array(modes[1]):
+        if isinstance(batchify_fn, _BatchFetcher):
+            return batchify_fn(samples)
+        return batchify_fn([dataset[i] for i in samples])
 
 
 def _thread_batches(loader):
@@ -345,16 +347,17 @@ def _thread_batches(loader):
         pool = loader._worker_pool = ThreadPool(loader._num_workers)
     window = max(1, loader._prefetch)
     indices = iter(loader._batch_sampler)
+    modes = (is_np_shape(), is_np_array())
     for batch in indices:
         pending.append(pool.apply_async(_thread_worker_fn,
-                                        (batch, loader._fetcher, loader._dataset)))
+                                        (batch, loader._fetcher, loader._dataset, modes)))
         if len(pending) >= window:
             break
     while pending:
         ret = pending.pop(0)
         for batch in indices:
             pending.append(pool.apply_async(_thread_worker_fn,
-                                            (batch, loader._fetcher, loader._dataset)))
+                                            (batch, loader._fetcher, loader._dataset, modes)))
             break
         try:
             yield ret.get(loader._timeout)
