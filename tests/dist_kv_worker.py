@@ -196,6 +196,26 @@ def gluon_two_contexts(r, n):
     return {'gluon_2ctx': {'maxdiff': diff, 'params': {k: v.tolist() for k, v in got.items()}}}
 
 
+def _gluon_fixed(kvstore, lo, hi, local_batch):
+    rs = np.random.RandomState(5)
+    net = mx.gluon.nn.Dense(2, in_units=4)
+    net.initialize()
+    net.weight.set_data(mx.nd.array(rs.randn(2, 4)))
+    net.bias.set_data(mx.nd.array(rs.randn(2)))
+    return _train_gluon(net, kvstore, None, lo, hi, local_batch)
+
+
+def oracle(out_dir):
+    """The cases compared with real MXNet 1.9.1 dist_sync (tools/gen_dist_fixture.py)."""
+    kv = mx.kv.create('dist_sync')  # the same store object on every call in mxtorch
+    r, n = kv.rank, kv.num_workers
+    local = BATCH // n
+    gluon = _gluon_fixed('dist_sync', r * local, (r + 1) * local, local)
+    module = _module('dist_sync', r * local, (r + 1) * local, seed=r)
+    return {'gluon': {k: v.tolist() for k, v in gluon.items()},
+            'module': {k: v.tolist() for k, v in module.items()}}
+
+
 def semantics(out_dir):
     kv = mx.kv.create('dist_sync')
     r, n = kv.rank, kv.num_workers
