@@ -206,14 +206,16 @@ def _gluon_fixed(kvstore, lo, hi, local_batch):
 
 
 def oracle(out_dir):
-    """The cases compared with real MXNet 1.9.1 dist_sync (tools/gen_dist_fixture.py)."""
-    kv = mx.kv.create('dist_sync')  # the same store object on every call in mxtorch
+    """A case compared with real MXNet 1.9.1 dist_sync (tools/gen_dist_fixture.py): env
+    ORACLE_CASE=gluon or module (one dist store per process, as ps-lite needs)."""
+    kv = mx.kv.create('dist_sync')
     r, n = kv.rank, kv.num_workers
     local = BATCH // n
-    gluon = _gluon_fixed('dist_sync', r * local, (r + 1) * local, local)
-    module = _module('dist_sync', r * local, (r + 1) * local, seed=r)
-    return {'gluon': {k: v.tolist() for k, v in gluon.items()},
-            'module': {k: v.tolist() for k, v in module.items()}}
+    if os.environ.get('ORACLE_CASE', 'gluon') == 'gluon':
+        got = _gluon_fixed(kv, r * local, (r + 1) * local, local)
+    else:
+        got = _module(kv, r * local, (r + 1) * local, seed=r)
+    return {k: v.tolist() for k, v in got.items()}
 
 
 def semantics(out_dir):
@@ -224,6 +226,9 @@ def semantics(out_dir):
     res.update(gluon_check(r, n))
     res.update(module_check(r, n))
     res.update(gluon_two_contexts(r, n))
+    for case in ('gluon', 'module'):
+        os.environ['ORACLE_CASE'] = case
+        res['oracle_' + case] = oracle(out_dir)
     return res
 
 

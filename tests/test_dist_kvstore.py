@@ -118,6 +118,19 @@ def test_n_workers_equal_one_process(semantics, case):
         assert res[case]['params'] == semantics[0][case]['params']
 
 
+@pytest.mark.parametrize('case', ['gluon', 'module'])
+def test_same_parameters_as_mxnet_dist_sync(semantics, case):
+    # tests/fixtures/dist_sync_mxnet.json: real MXNet 1.9.1, scheduler + 1 server + 2 workers
+    # running the same 'oracle' scenario (tools/gen_dist_fixture.py); tolerance 1e-5
+    with open(os.path.join(HERE, 'fixtures', 'dist_sync_mxnet.json')) as f:
+        want = json.load(f)[case]
+    for res in semantics:
+        got = res['oracle_' + case]
+        assert sorted(got) == sorted(want)
+        for name in want:
+            np.testing.assert_allclose(got[name], want[name], rtol=0, atol=1e-5)
+
+
 def test_differing_initial_weights_are_replaced_by_rank0s(semantics):
     first = semantics[0]['gluon_seeded']['params']
     for res in semantics[1:]:
