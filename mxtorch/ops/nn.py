@@ -13,6 +13,7 @@ MXNet rules encoded here (checked against 1.9.1):
 - ``Embedding`` clips indices into [0, input_dim-1] and truncates fractional ones.
 """
 import math
+import os
 
 import torch
 import torch.nn.functional as F
@@ -66,11 +67,14 @@ def prod(dims):
 # FullyConnected
 # --------------------------------------------------------------------------------------------
 
-# NOTE: torch's oneDNN inner product (no autograd formula) beats MKL sgemm behind F.linear on
-# big float32 CPU matmuls; below ~8M multiply-adds its fixed cost loses. Only used when no
-# gradient is needed; on any failure F.linear runs instead.
+# NOTE: torch's oneDNN inner product (no autograd formula) can beat MKL sgemm behind F.linear
+# on big float32 CPU matmuls. Measured on the 2-core AVX-512 CI machine (2026-12-03, bench
+# mlp.py): it made the 784-512-512-10 MLP's inference ~12% slower (981 vs 870 us per batch of
+# 128; F.linear alone equals torch eager), so it is opt-in: MXTORCH_ONEDNN_LINEAR=1. Only used
+# when no gradient is needed; on any failure F.linear runs instead.
 _MKLDNN_LINEAR = getattr(getattr(torch.ops, "mkldnn", None), "_linear_pointwise", None) \
-    if torch.backends.mkldnn.is_available() else None
+    if torch.backends.mkldnn.is_available() and os.environ.get("MXTORCH_ONEDNN_LINEAR") == "1" \
+    else None
 _MKLDNN_MIN_WORK = 1 << 23
 
 
