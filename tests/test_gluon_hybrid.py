@@ -460,7 +460,6 @@ def test_optimize_for_torch_compile_backend():
 
 @pytest.mark.parametrize("hybridize", [False, True])
 def test_deferred_init_on_first_forward(hybridize):
-    pytest.importorskip("mxtorch.initializer")
     net = MLP(in_units=0)
     net.initialize()
     if hybridize:
@@ -471,7 +470,6 @@ def test_deferred_init_on_first_forward(hybridize):
 
 @pytest.mark.parametrize("hybridize", [False, True])
 def test_deferred_init_failure_names_parameter_and_fix(hybridize):
-    pytest.importorskip("mxtorch.initializer")
 
     class Bad(gluon.HybridBlock):
         def __init__(self):
@@ -545,10 +543,7 @@ def test_shape_inference_leaves_the_random_stream_alone():
 
 
 def test_nn_stack_hybridized_matches_imperative():
-    nn = pytest.importorskip("mxtorch.gluon.nn")
-    pytest.importorskip("mxtorch.initializer")
-    if not hasattr(nn, "Conv2D"):
-        pytest.skip("gluon.nn layers not available")
+    nn = mx.gluon.nn
 
     def build():
         net = nn.HybridSequential(prefix="m_")
@@ -591,7 +586,6 @@ class V2Deferred(gluon.HybridBlock):
 
 @pytest.mark.parametrize("hybridize", [False, True])
 def test_v2_deferred_init_uses_the_blocks_infer_shape(hybridize):
-    pytest.importorskip("mxtorch.initializer")
     net = V2Deferred()
     net.initialize()
     if hybridize:
@@ -625,8 +619,6 @@ def test_json_versions_count_writes_to_aux_variables(tmp_path):
 
 
 def test_v2_block_on_mx_np_arrays_keeps_their_class():
-    if not hasattr(mx, "np") or not hasattr(mx.np, "tanh"):
-        pytest.skip("mx.np not available")
 
     class NP(gluon.HybridBlock):
         def forward(self, x):
@@ -652,7 +644,6 @@ def test_shape_errors_name_the_hybridized_block_and_inputs():
 
 
 def test_deferred_shape_error_names_block_and_inputs():
-    pytest.importorskip("mxtorch.initializer")
     net = MLP(prefix="late_")
     net.d2 = Dense(3, 0, prefix="late_dense9_")  # deferred, so the first call infers shapes
     net.initialize()
@@ -666,10 +657,7 @@ def test_deferred_shape_error_names_block_and_inputs():
 
 
 def test_numpy_mode_hybridize_export_import(tmp_path):
-    nn = pytest.importorskip("mxtorch.gluon.nn")
-    pytest.importorskip("mxtorch.initializer")
-    if not hasattr(mx, "npx") or not hasattr(nn, "BatchNorm"):
-        pytest.skip("mx.npx / gluon.nn not available")
+    nn = mx.gluon.nn
     mx.npx.set_np()
     try:
         net = nn.HybridSequential()
