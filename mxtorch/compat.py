@@ -24,6 +24,33 @@ __all__ = ["install", "uninstall", "installed", "Unpickler", "load_pickle", "loa
 
 ALIAS = "mxnet"
 TARGET = "mxtorch"
+# third-party MXNet front ends served from mxtorch._shims while the alias is installed
+# (only when the real package is not installed)
+SHIMS = {"horovod": "mxtorch._shims.horovod", "byteps": "mxtorch._shims.byteps"}
+_REAL_SHIMMED = {}
+
+
+def _is_real(spec):
+    """Whether `spec` is an installed package (not the stand-in child_process_path wrote)."""
+    if spec is None:
+        return False
+    try:
+        with open(spec.origin) as f:
+            return "Written by mxtorch.compat" not in f.readline()
+    except (OSError, TypeError):
+        return True
+
+
+def _shim_target(fullname):
+    """The mxtorch module name standing for `fullname` (``horovod.mxnet``...), or None."""
+    top, _, rest = fullname.partition(".")
+    if top not in SHIMS:
+        return None
+    if top not in _REAL_SHIMMED:
+        _REAL_SHIMMED[top] = _is_real(importlib.machinery.PathFinder.find_spec(top))
+    if _REAL_SHIMMED[top]:
+        return None
+    return SHIMS[top] + ("." + rest if rest else "")
 
 
 def _target_name(fullname):
@@ -71,6 +98,14 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
     """Finds ``mxnet`` and ``mxnet.*`` by aliasing them to mxtorch modules."""
 
     def find_spec(self, fullname, path=None, target=None):
+        shim = _shim_target(fullname)
+        if shim is not None:
+            try:
+                module = importlib.import_module(shim)
+            except ModuleNotFoundError:
+                return None
+            return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module),
+                                                  is_package=hasattr(module, "__path__"))
         if fullname != ALIAS and not fullname.startswith(ALIAS + "."):
             return None
         module = resolve(fullname)
@@ -112,7 +147,8 @@ def uninstall():
     """Undo ``install``: forget the hook and every ``mxnet*`` alias in ``sys.modules``."""
     while _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
-    for name in [n for n in sys.modules if n == ALIAS or n.startswith(ALIAS + ".")]:
+    tops = (ALIAS,) + tuple(SHIMS)
+    for name in [n for n in sys.modules if n.split(".")[0] in tops]:
         module = sys.modules[name]
         if getattr(module, "__name__", "").split(".")[0] == TARGET:
             del sys.modules[name]
@@ -129,6 +165,15 @@ def child_process_path():
             f.write("# Written by mxtorch.compat: `import mxnet` gives mxtorch in this process.\n"
                     "__mxtorch_shim__ = True\n"
                     "import mxtorch.compat as _compat\n_compat.install()\n")
+        for top in SHIMS:  # `import horovod.mxnet` before `import mxnet` works too
+            if _shim_target(top) is None:
+                continue
+            os.mkdir(os.path.join(_SHIM_DIR, top))
+            with open(os.path.join(_SHIM_DIR, top, "__init__.py"), "w") as f:
+                f.write("# Written by mxtorch.compat: mxtorch's stand-in for %s.\n"
+                        "import importlib, sys\nimport mxtorch.compat as _compat\n"
+                        "_compat.install()\nsys.modules[__name__] = importlib.import_module("
+                        "%r)\n" % (top, SHIMS[top]))
     return _SHIM_DIR
 
 

@@ -11,7 +11,7 @@ TORCH_ALLOWED = (
     "_torch/", "ops/", "ndarray/ndarray.py", "ndarray/_indexing.py", "ndarray/utils.py",
     "ndarray/sparse.py", "autograd.py", "context.py", "symbol/compiler.py",
     "gluon/data/dataloader.py",  # worker plumbing: torch.utils.data processes, shared memory
-    "kvstore/dist.py",  # torch.distributed process group and collectives (DESIGN.md 7)
+    "kvstore/dist",  # kvstore/dist*.py: torch.distributed group, collectives, RPC (DESIGN.md 7)
 )
 MAX_LINES = 1500
 
