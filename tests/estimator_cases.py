@@ -16,7 +16,8 @@ import warnings
 import numpy as np
 
 SCENARIOS = ['fit_val_log_interval', 'batches_checkpoint_hybrid', 'early_stop_best',
-             'resume_epochs', 'evaluate_only', 'two_devices']
+             'resume_epochs', 'evaluate_only', 'two_devices', 'resume_batches',
+             'early_stop_baseline', 'validation_handlers']
 
 
 class _Collect(logging.Handler):
@@ -129,6 +130,42 @@ def _two_devices(mx, est_mod, workdir):
     est = est_mod.Estimator(net, mx.gluon.loss.SoftmaxCrossEntropyLoss(), context=ctx,
                             trainer=_sgd(mx, net))
     return net, est, lambda: est.fit(_data(mx, 8, 4, 3, 16), epochs=2)
+
+
+def _resume_batches(mx, est_mod, workdir):
+    first = _mlp(mx, seed=17)
+    est = est_mod.Estimator(first, mx.gluon.loss.L2Loss(), trainer=_sgd(mx, first, 0.05))
+    est.logger.disabled = True
+    ckpt = est_mod.CheckpointHandler(workdir, epoch_period=None, batch_period=2)
+    est.fit(_data(mx, 12, 3, 0, 18), batches=5, event_handlers=[ckpt])
+    net = _mlp(mx, seed=19)
+    est = est_mod.Estimator(net, mx.gluon.loss.L2Loss(), trainer=_sgd(mx, net, 0.05))
+    ckpt = est_mod.CheckpointHandler(workdir, epoch_period=None, batch_period=2,
+                                     resume_from_checkpoint=True, verbose=1)
+    return net, est, lambda: est.fit(_data(mx, 12, 3, 0, 18), batches=9,
+                                     event_handlers=[ckpt])
+
+
+def _early_stop_baseline(mx, est_mod, workdir):
+    net = _dense(mx, 3, 4, seed=20)
+    est = est_mod.Estimator(net, mx.gluon.loss.SoftmaxCrossEntropyLoss(),
+                            trainer=_sgd(mx, net, lr=0.05))
+    stop = est_mod.EarlyStoppingHandler(est.train_metrics[0], patience=2, mode='max',
+                                        baseline=0.9)
+    return net, est, lambda: est.fit(_data(mx, 12, 4, 3, 21), epochs=6, event_handlers=[stop])
+
+
+def _validation_handlers(mx, est_mod, workdir):
+    net = _dense(mx, 3, 4, seed=22)
+    est = est_mod.Estimator(net, mx.gluon.loss.SoftmaxCrossEntropyLoss(),
+                            trainer=_sgd(mx, net))
+    val_log = est_mod.LoggingHandler(log_interval=1, metrics=est.val_metrics)
+    val = est_mod.ValidationHandler(_data(mx, 6, 4, 3, 23), est.evaluate, epoch_period=2,
+                                    event_handlers=[val_log])
+    log = est_mod.LoggingHandler(log_interval=2, metrics=est.train_metrics + est.val_metrics)
+    metric = est_mod.MetricHandler(est.train_metrics)
+    return net, est, lambda: est.fit(_data(mx, 8, 4, 3, 24), epochs=4,
+                                     event_handlers=[val, log, metric])
 
 
 def _params_in(mx, path):
