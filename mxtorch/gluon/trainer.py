@@ -367,6 +367,37 @@ class Trainer(object):
         if keys:
             kv.pushpull(keys, values, out=outs)
 
+    def join(self, throw_on_early_termination=False):
+        """A context for workers with different numbers of batches on a distributed store
+        (torch ``Join``): a worker that leaves it takes part in the others' remaining steps
+        with zero gradients, so parameters and optimizer states stay equal everywhere.
+        Without a distributed store it does nothing.
+
+        Parameters
+        ----------
+        throw_on_early_termination : bool, default False
+            Raise on every worker as soon as one leaves the block, instead.
+        """
+        kv = self._kvstore if self._kv_initialized else self._kvstore_params['kvstore']
+        if isinstance(kv, str) and 'dist' in kv:
+            # made now, attached at the first step (which sets the gradient scale first)
+            kv = self._kvstore_params['kvstore'] = _create_store(kv)
+        if not hasattr(kv, 'join'):
+            import contextlib
+            return contextlib.nullcontext(self)
+        return kv.join(self._shadow_step, throw_on_early_termination)
+
+    def _shadow_step(self):
+        """One step with zero gradients (the part of a worker that ran out of batches)."""
+        for param in self._params:
+            if param.grad_req == 'null':
+                continue
+            for grad, data in zip(param.list_grad(), param.list_data()):
+                grad[:] = 0
+                data._fresh_grad = True
+        self._allreduce_grads()
+        self._update(ignore_stale_grad=True)
+
     def update(self, batch_size, ignore_stale_grad=False):
         """Apply the optimizer to the parameters (after :meth:`allreduce_grads`); not
         available when updates run on the kvstore.

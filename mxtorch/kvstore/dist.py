@@ -14,15 +14,19 @@ after ``MXNET_KVSTORE_TIMEOUT`` seconds (default 60) and failures raise
 :class:`DistKVStoreError` naming the rank and the keys.
 """
 import atexit
+import contextlib
 import datetime
+import json
 import os
+import time
 import warnings
 
 import torch
 import torch.distributed as dist
+from torch.distributed.algorithms.join import Join, Joinable, JoinHook
 
 from ..base import MXNetError
-from ..ndarray import NDArray
+from ..ndarray import NDArray, zeros as nd_zeros
 from .kvstore import KVStore, _write_atomic
 
 __all__ = ['DistKVStore', 'DistKVStoreError', 'BUCKET_BYTES', 'timeout_seconds']
@@ -102,15 +106,68 @@ def ensure_process_group():
         raise DistKVStoreError('kvstore: worker %d of %d could not join the group at %s:%d '
                                'within %ss: %s' % (rank, world, addr, port,
                                                    timeout.total_seconds(), err)) from err
-    atexit.register(_drop_group)  # a live gloo group at interpreter exit may abort
+    atexit.register(_drop_group, 'finished')  # a live gloo group at exit may abort
     return rank, world
 
 
-def _drop_group():
+# this worker's progress (completed collective rounds, last keys), published in the
+# rendezvous store when it stops so that a peer left waiting can say who stopped where
+_PROGRESS = {'round': 0, 'keys': []}
+_REPORT_PREFIX = 'mxtorch/kv/progress/'
+
+
+def _note_round(keys):
+    _PROGRESS['round'] += 1
+    _PROGRESS['keys'] = list(keys)[:8]
+
+
+def _publish(state):
+    """Write this worker's progress and `state` to the rendezvous store (best effort)."""
+    try:
+        store = dist.distributed_c10d._get_default_store()
+        store.set(_REPORT_PREFIX + str(dist.get_rank()),
+                  json.dumps(dict(_PROGRESS, state=state)))
+    except Exception:  # no store (single process) or it is gone: nothing to report
+        pass
+
+
+def _peer_reports(wait=1.0):
+    """'rank R <state> after round N (last keys K)' for every other worker that published
+    its progress (waiting up to `wait` seconds for them), else that it did not report."""
+    try:
+        store = dist.distributed_c10d._get_default_store()
+        me, world = dist.get_rank(), dist.get_world_size()
+    except Exception:
+        return ''
+    deadline, found = time.time() + wait, {}
+    while True:
+        for r in range(world):
+            if r != me and r not in found:
+                try:
+                    if store.check([_REPORT_PREFIX + str(r)]):
+                        found[r] = json.loads(store.get(_REPORT_PREFIX + str(r)))
+                except Exception:
+                    pass
+        if len(found) == world - 1 or time.time() > deadline:
+            break
+        time.sleep(0.05)
+    lines = []
+    for r in range(world):
+        if r == me:
+            continue
+        info = found.get(r)
+        lines.append('rank %d %s after round %d (last keys %s)'
+                     % (r, info['state'], info['round'], info['keys']) if info else
+                     'rank %d did not report (still running, hung or killed)' % r)
+    return '; '.join(lines)
+
+
+def _drop_group(state='stopped'):
     """Forget a process group whose peers failed, so later calls raise at once and the
-    interpreter does not wait on it at exit."""
+    interpreter does not wait on it at exit; first publish this worker's progress."""
     try:
         if dist.is_initialized():
+            _publish(state)
             dist.destroy_process_group()
     except Exception:  # a broken group may fail to shut down; it is dropped either way
         pass
@@ -160,18 +217,25 @@ class DistKVStore(KVStore):
         self._last_keys = ()
         self._warned_init = False
         self._buffers = {}
+        self._joinable = None   # set inside join()
+        self._shadowing = False
+        self._last_push = None  # (keys, [(shape, dtype, ctx)]) replayed by a joined worker
 
     # ------------------------------------------------------------- collectives
     def _fail(self, what, keys, err):
-        _drop_group()
+        _publish('failed in %s of %s' % (what, list(keys)[:8]))
+        peers = _peer_reports()
+        _drop_group('failed')
         shown = list(keys)[:8]
         more = '' if len(keys) <= 8 else ' (+%d more)' % (len(keys) - 8)
         raise DistKVStoreError(
-            'kvstore %s: %s failed on worker rank %d of %d for key(s) %s%s (last completed '
-            'round: %s). A worker died, called a different sequence of kvstore operations, '
-            'or did not answer within MXNET_KVSTORE_TIMEOUT=%ss: %s'
+            'kvstore %s: %s failed on worker rank %d of %d for key(s) %s%s in round %d (last '
+            'completed round: %s). A worker died, called a different sequence of kvstore '
+            'operations (e.g. an extra step), or did not answer within '
+            'MXNET_KVSTORE_TIMEOUT=%ss. Other workers: %s. Cause: %s'
             % (self.type, what, self._rank, self._world, shown, more,
-               list(self._last_keys)[:8], timeout_seconds(), err)) from err
+               _PROGRESS['round'] + 1, list(self._last_keys)[:8], timeout_seconds(),
+               peers or 'none', err)) from err
 
     def _flat(self, bucket_keys, parts, what):
         """A flat copy of `parts`; pushes reuse one buffer per bucket (allocating tens of
@@ -195,6 +259,7 @@ class DistKVStore(KVStore):
         (results of one bucket are views of one flat buffer)."""
         results = [None] * len(tensors)
         try:
+            self._notify_join()
             for idx in _buckets(tensors, BUCKET_BYTES):
                 parts = [tensors[i] for i in idx]
                 device = parts[0].device
@@ -209,6 +274,7 @@ class DistKVStore(KVStore):
         except Exception as err:  # gloo raises RuntimeError / DistError subclasses
             self._fail(what, keys, err)
         self._last_keys = tuple(keys)
+        _note_round(keys)
         return results
 
     # ------------------------------------------------------------- API
@@ -271,6 +337,8 @@ class DistKVStore(KVStore):
         """
         rounds = [(k, self._local_sum(k, vals), self._stored(k, 'push'))
                   for k, vals in self._grouped(self._pairs(key, value, 'push'))]
+        self._last_push = ([k for k, _, _ in rounds],
+                           [(stored.shape, stored.dtype, stored.context) for _, _, stored in rounds])
         got = self._collective([t for _, t, _ in rounds], [k for k, _, _ in rounds], 'push')
         for (k, _, stored), t in zip(rounds, got):
             merged = NDArray(t, ctx=stored.context)
@@ -311,9 +379,11 @@ class DistKVStore(KVStore):
         if self._world == 1:
             return
         try:
+            self._notify_join()
             dist.barrier()
         except Exception as err:
             self._fail('barrier', [], err)
+        _note_round(['<barrier>'])
 
     def barrier(self):
         """Wait until every worker reaches this point (MXNet 2.x name of ``_barrier``)."""
@@ -335,6 +405,51 @@ class DistKVStore(KVStore):
         if self._rank == 0:
             _write_atomic(fname, self._updater.get_states(dump_optimizer))
 
+    # ------------------------------------------------------------- uneven inputs
+    def join(self, shadow=None, throw_on_early_termination=False):
+        """A context for workers with different numbers of batches (e.g. MXNet's shorter
+        last epoch on some workers), on torch's ``Join``. A worker that leaves the block
+        keeps answering the push rounds of the others with zero contributions (replaying
+        its last push, or calling `shadow()`), so every worker applies the same updates;
+        the block ends on every worker when the last one leaves it. Inside the block the
+        other workers may only push (``init``/``barrier`` of theirs would time out).
+
+        Parameters
+        ----------
+        shadow : callable, optional
+            Run once per round of the others instead of replaying the last push (a Trainer
+            passes a step with zero gradients, so its local optimizer states follow too).
+        throw_on_early_termination : bool, default False
+            Raise on every worker as soon as one leaves the block, instead.
+        """
+        if self._world == 1:
+            return contextlib.nullcontext(self)
+        self._joinable = _StoreJoinable(self, shadow)
+        return _JoinContext(self, Join([self._joinable], throw_on_early_termination=
+                                       throw_on_early_termination))
+
+    def _notify_join(self):
+        """Tell the join context of a new round (one tiny all-reduce; only inside join())."""
+        if self._joinable is not None and not self._shadowing:
+            Join.notify_join_context(self._joinable)
+
+    def _shadow_round(self, shadow):
+        """Take part in one round of the workers still inside join() with zeros."""
+        self._shadowing = True
+        try:
+            if shadow is not None:
+                shadow()
+                return
+            if self._last_push is None:
+                raise DistKVStoreError('kvstore %s: worker rank %d left join() before its first '
+                                       'push; it cannot answer the others\' pushes'
+                                       % (self.type, self._rank))
+            keys, layout = self._last_push
+            zeros = [nd_zeros(shape, ctx=ctx, dtype=dtype) for shape, dtype, ctx in layout]
+            self.push(keys, zeros)
+        finally:
+            self._shadowing = False
+
     def _send_command_to_servers(self, head, body):
         """Commands for parameter servers: there are none, so they are accepted and ignored
         (the optimizer runs in every worker)."""
@@ -342,6 +457,58 @@ class DistKVStore(KVStore):
     def __repr__(self):
         return '<DistKVStore %s: rank %d of %d, %d keys>' % (self.type, self._rank,
                                                             self._world, len(self._store))
+
+
+class _StoreHook(JoinHook):
+    def __init__(self, joinable):
+        self._joinable = joinable
+
+    def main_hook(self):
+        self._joinable.kv._shadow_round(self._joinable.shadow)
+
+
+class _StoreJoinable(Joinable):
+    """The torch ``Joinable`` of a DistKVStore inside :meth:`DistKVStore.join`."""
+
+    def __init__(self, kv, shadow):
+        super().__init__()
+        self.kv = kv
+        self.shadow = shadow
+
+    def join_hook(self, **kwargs):
+        return _StoreHook(self)
+
+    @property
+    def join_device(self):
+        return torch.device('cpu')
+
+    @property
+    def join_process_group(self):
+        return dist.group.WORLD
+
+
+class _JoinContext(object):
+    """torch's Join around a store: errors while shadowing name the store."""
+
+    def __init__(self, kv, join):
+        self._kv, self._join = kv, join
+
+    def __enter__(self):
+        self._join.__enter__()
+        return self._kv
+
+    def __exit__(self, *exc):
+        try:
+            if exc[0] is None:
+                try:
+                    self._join.__exit__(*exc)
+                except DistKVStoreError:
+                    raise
+                except Exception as err:
+                    self._kv._fail('join', list(self._kv._last_keys), err)
+            return False
+        finally:
+            self._kv._joinable = None
 
 
 def create_dist(name):

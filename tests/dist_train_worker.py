@@ -1,0 +1,179 @@
+"""Worker program for tests/test_dist_train.py (not a test module itself): N workers
+training on shards against one process on the whole batch, uneven inputs under
+``Trainer.join()``, and an extra step on rank 0.
+
+    python -m mxtorch.launch -n 3 python tests/dist_train_worker.py OUTDIR
+
+Results go to OUTDIR/rank<R>.json.
+"""
+import os
+import sys
+import time
+
+import numpy as np
+
+import mxnet as mx  # the launcher redirects it to mxtorch
+
+from dist_kv_worker import _write
+
+STEPS = 50
+BATCH = 12
+OPTIMIZERS = {'sgd': {'learning_rate': 0.05, 'momentum': 0.9},
+              'adam': {'learning_rate': 0.01}}
+
+
+def _data(steps, seed=3):
+    rs = np.random.RandomState(seed)
+    return (rs.randn(steps, BATCH, 5).astype('float32'),
+            rs.randn(steps, BATCH, 2).astype('float32'))
+
+
+def _net(seed):
+    mx.random.seed(seed)
+    net = mx.gluon.nn.HybridSequential()
+    net.add(mx.gluon.nn.Dense(4, in_units=5, activation='tanh'),
+            mx.gluon.nn.Dense(2, in_units=4))
+    net.initialize(mx.init.Normal(0.5))
+    return net
+
+
+def _params(net):
+    # keyed by position: the names of each new net carry a fresh prefix counter
+    return {i: v.data().asnumpy() for i, v in enumerate(net.collect_params().values())}
+
+
+def _train(net, trainer, rows, local_batch, steps):
+    """`rows(step)` gives the (lo, hi) rows of the batch this process trains on, or None
+    when it has no batch at that step (it then leaves the loop: uneven inputs)."""
+    x, y = _data(steps)
+    loss_fn = mx.gluon.loss.L2Loss()
+    for step in range(steps):
+        span = rows(step)
+        if span is None:
+            break
+        parts = span if isinstance(span, list) else [span]
+        xs = np.concatenate([x[step, a:b] for a, b in parts])
+        ys = np.concatenate([y[step, a:b] for a, b in parts])
+        with mx.autograd.record():
+            loss = loss_fn(net(mx.nd.array(xs)), mx.nd.array(ys))
+        loss.backward()
+        trainer.step(local_batch)
+    return _params(net)
+
+
+def _diff(got, want):
+    return max(float(np.abs(got[k] - want[k]).max()) for k in got)
+
+
+def even(r, n):
+    """50 steps on shards == one process on the whole batch (step(local_batch) in both)."""
+    local, out = BATCH // n, {}
+    for name, params in OPTIMIZERS.items():
+        ref = _net(0)
+        want = _train(ref, mx.gluon.Trainer(ref.collect_params(), name, params, kvstore=None),
+                      lambda s: (0, BATCH), local, STEPS)
+        for uok in (True, None, False):
+            net = _net(0)
+            trainer = mx.gluon.Trainer(net.collect_params(), name, params,
+                                       kvstore='dist_sync', update_on_kvstore=uok)
+            got = _train(net, trainer, lambda s: (r * local, (r + 1) * local), local, STEPS)
+            out['even_%s_%s' % (name, uok)] = {
+                'maxdiff': _diff(got, want), 'first': float(got[0].ravel()[0])}
+    return out
+
+
+def uneven(r, n):
+    """Rank r has STEPS_U - r batches; under trainer.join() the ones that ran out add zero
+    gradients: equal to one process on the shards of the ranks that still have data."""
+    steps, local, out = 12, BATCH // n, {}
+    mine = steps - r
+    for name, params in OPTIMIZERS.items():
+        ref = _net(0)
+        want = _train(ref, mx.gluon.Trainer(ref.collect_params(), name, params, kvstore=None),
+                      lambda s: [(q * local, (q + 1) * local) for q in range(n)
+                                 if s < steps - q], local, steps)
+        for uok in (True, None, False):
+            net = _net(0)
+            trainer = mx.gluon.Trainer(net.collect_params(), name, params,
+                                       kvstore='dist_sync', update_on_kvstore=uok)
+            with trainer.join():
+                _train(net, trainer, lambda s: (r * local, (r + 1) * local)
+                       if s < mine else None, local, steps)
+            got = _params(net)  # the others' last steps were taken when the block ended
+            out['join_%s_%s' % (name, uok)] = {
+                'maxdiff': _diff(got, want), 'first': float(got[0].ravel()[0])}
+    return out
+
+
+def kv_join(r, n):
+    """Store-level join(): rank r pushes n - r times; the ones that left add zeros."""
+    kv = mx.kv.create('dist_sync')
+    kv.set_optimizer(mx.optimizer.SGD(learning_rate=1.0))
+    kv.init('j', mx.nd.zeros((3,)))
+    with kv.join():
+        for _ in range(n - r):
+            kv.push('j', mx.nd.ones((3,)))
+    w = mx.nd.zeros((3,))
+    kv.pull('j', out=w)
+    return {'kv_join': w.asnumpy().tolist()}
+
+
+def module(r, n):
+    """Module with Adam on dist_sync (rescale_grad 1/(batch x workers))."""
+    def run(kvstore, lo, hi, seed):
+        data = mx.sym.Variable('data')
+        fc = mx.sym.FullyConnected(data, num_hidden=2, name='fc')
+        sym = mx.sym.LinearRegressionOutput(fc, mx.sym.Variable('label'), name='out')
+        mod = mx.mod.Module(sym, data_names=['data'], label_names=['label'])
+        mod.bind(data_shapes=[('data', (hi - lo, 5))], label_shapes=[('label', (hi - lo, 2))])
+        rs = np.random.RandomState(seed)
+        mod.init_params(arg_params={'fc_weight': mx.nd.array(rs.randn(2, 5)),
+                                    'fc_bias': mx.nd.array(rs.randn(2))})
+        mod.init_optimizer(kvstore=kvstore, optimizer='adam',
+                           optimizer_params={'learning_rate': 0.01})
+        x, y = _data(STEPS, seed=4)
+        for step in range(STEPS):
+            mod.forward_backward(mx.io.DataBatch([mx.nd.array(x[step, lo:hi])],
+                                                 [mx.nd.array(y[step, lo:hi])]))
+            mod.update()
+        return {k: v.asnumpy() for k, v in mod.get_params()[0].items()}
+    local = BATCH // n
+    want = run('local', 0, BATCH, 0)
+    got = run('dist_sync', r * local, (r + 1) * local, r)
+    return {'module_adam': {'maxdiff': _diff(got, want),
+                            'first': float(got['fc_weight'].ravel()[0])}}
+
+
+def extra_step(r, n, out_dir, res):
+    """Rank 0 runs one pushpull more than the others, which finish and exit."""
+    kv = mx.kv.create('dist_sync')
+    kv.init('last_w', mx.nd.ones((4,)))
+    kv.pushpull('last_w', mx.nd.ones((4,)))
+    if r != 0:
+        return
+    time.sleep(1.0)  # the others exit meanwhile
+    start = time.time()
+    try:
+        kv.pushpull('last_w', mx.nd.ones((4,)))
+        res['extra'] = {'error': None}
+    except mx.base.MXNetError as err:
+        res['extra'] = {'error': str(err), 'seconds': time.time() - start}
+
+
+def main():
+    out_dir = sys.argv[1]
+    kv = mx.kv.create('dist_sync')
+    r, n = kv.rank, kv.num_workers
+    res = {'n': n}
+    started = time.time()
+    res.update(even(r, n))
+    res.update(uneven(r, n))
+    res.update(kv_join(r, n))
+    res.update(module(r, n))
+    res['seconds'] = time.time() - started
+    extra_step(r, n, out_dir, res)
+    _write(out_dir, r, res)
+
+
+if __name__ == '__main__':
+    main()

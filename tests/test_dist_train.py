@@ -1,0 +1,55 @@
+"""Distributed training checked against one process (tests/dist_train_worker.py, 3 workers
+under ``python -m mxtorch.launch``): 50 steps of SGD-momentum and Adam with
+update_on_kvstore True/None/False, a Module with Adam, uneven inputs under join(), and an
+extra step on one rank naming the others' progress."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+N = 3
+
+
+@pytest.fixture(scope='module')
+def ranks(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp('train'))
+    proc = subprocess.run([sys.executable, '-m', 'mxtorch.launch', '-n', str(N), sys.executable,
+                           os.path.join(HERE, 'dist_train_worker.py'), out],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=400)
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    res = []
+    for r in range(N):
+        with open(os.path.join(out, 'rank%d.json' % r)) as f:
+            res.append(json.load(f))
+    return res
+
+
+CASES = ['%s_%s_%s' % (kind, opt, uok) for kind in ('even', 'join')
+         for opt in ('sgd', 'adam') for uok in (True, None, False)] + ['module_adam']
+
+
+@pytest.mark.parametrize('case', CASES)
+def test_three_workers_equal_one_process(ranks, case):
+    # float32 sums in another order: <= 1e-6 after 50 steps (12 uneven steps for join)
+    for res in ranks:
+        assert res['n'] == N
+        assert res[case]['maxdiff'] <= 1e-6, (case, res[case]['maxdiff'])
+        assert res[case]['first'] == ranks[0][case]['first']
+
+
+def test_store_join_adds_zeros_for_workers_that_left(ranks):
+    # rank r pushes ones N - r times, SGD lr 1: w = -(3 + 2 + 1)
+    for res in ranks:
+        assert res['kv_join'] == [-6.0] * 3
+
+
+def test_extra_step_names_the_other_ranks_and_last_key(ranks):
+    err = ranks[0]['extra']['error']
+    assert err is not None and "'last_w'" in err and 'rank 0 of 3' in err
+    for r in (1, 2):
+        assert "rank %d finished after round" % r in err
+    assert ranks[0]['extra']['seconds'] < 10
+    assert all('extra' not in res for res in ranks[1:])
