@@ -41,6 +41,7 @@ from .util import (is_np_array, is_np_shape, np_array, np_shape, set_np_shape,  
 from . import numpy, numpy_extension  # noqa: E402,F401 - mx.np / mx.npx (MXNet 1.6+)
 from . import numpy as np, numpy_extension as npx  # noqa: E402,F401
 from .symbol import numpy as np_symbol  # noqa: E402,F401 - MXNet's mx.np_symbol
+from . import numpy_op_fallback, numpy_dispatch_protocol  # noqa: E402,F401
 
 device = context  # 2.x: mx.device.Device / mx.device.current_device
 from . import lr_scheduler, optimizer  # noqa: E402,F401

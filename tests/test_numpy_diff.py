@@ -33,6 +33,22 @@ DEVIATIONS = set(_INT_FLOAT + [
     # mismatch 0 v.s. 1") and cumsum with a negative axis
     "np.mean(f1)", "np.prod(f1)", "np.max(f1)", "np.var(f1)", "np.all(f1)",
     "np.cumsum(f3, axis=-1)",
+    # compat/numpy.md: insert with a scalar value at an int index, or with several indices,
+    # fails in 1.9.1 ("dimension do not match", "data type do not match"); NumPy's answer here.
+    # 1.9.1 silently truncates values that do not fit (insert(f2, 1, f1[:3], axis=1)); NumPy
+    # and mxtorch refuse them.
+    "np.insert(f2, 0, np.array([[7.0], [8.0]]), axis=None)",
+    "mx.nd.np._internal.insert_scalar(f2, val=9.0, int_ind=1, axis=1)",
+] + [f"np.insert(f2, {obj}, {val}, axis={axis})" for axis in ("None", "0", "1", "-1")
+     for obj, val in (("np.array([2, 0], dtype='int64')", "9.0"), ("1", "5.0"), ("-1", "3.0"))
+     if (obj, axis) not in (("1", "None"), ("-1", "None"))] + [
+    "np.insert(f2, 1, f1[:3], axis=1)", "np.insert(f2, 1, f1[:3], axis=-1)",
+    # compat/numpy.md: harmless input 1.9.1 refuses (mixed dtypes, array q with an axis,
+    # prod's initial), and _scatter_set_nd without out= (1.9.1 needs it in place)
+    "np.ediff1d(d2, to_end=p1)", "np.quantile(f2, np.array([0.1, 0.9]), axis=1)",
+    "mx.nd.np.prod(f2, initial=2.0)",
+    "mx.nd.np._internal.scatter_set_nd(np.zeros((2, 2)), np.array([5.0, 6.0]), "
+    "np.array([[0, 1], [1, 0]], dtype='int64'), shape=(2, 2))",
 ])
 
 

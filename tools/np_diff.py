@@ -127,6 +127,74 @@ def cases():
         "np.stack([f1, f2[0]])", "np.split(f1, 3)", "np.matmul(f0, f2)",
         "np.concatenate([f0, f0])", "np.swapaxes(f2, 0, 2)", "np.transpose(f2, (0, 0))",
     ]
+    return out + extra_cases()
+
+
+IDX = "np.array([1, 2], dtype='int64')"
+_INTERNAL = "mx.nd.np._internal."
+
+
+def extra_cases():
+    """insert/delete/ediff1d/nan_to_num/polyval/windows and the ``_npi_*`` operators behind
+    them, called through ``mx.np`` and directly (``mx.nd.np._internal``)."""
+    out = []
+    for axis in ("None", "0", "1", "-1"):
+        for obj, val in (("1", "5.0"), ("1", "f1[:3]"), ("0", "np.array([[7.0], [8.0]])"),
+                         ("slice(0, 2)", "f1[:2]"), (IDX, "f1[:2]"), ("np.array([2, 0], "
+                          "dtype='int64')", "9.0"), ("-1", "3.0"), ("5", "1.0")):
+            out.append(f"np.insert(f2, {obj}, {val}, axis={axis})")
+        for obj in ("1", "-1", "slice(None, None, 2)", "slice(0, 1)", IDX,
+                    "np.array([1, 1, 9], dtype='int64')", "7"):
+            out.append(f"np.delete(f2, {obj}, axis={axis})")
+    out += ["np.insert(i2, 1, np.array([7.5]), axis=0)", "np.insert(f1, 0, 2.0)",
+            "np.delete(i1, 0)", "np.delete(z2, 0, axis=1)", "np.insert(z2, 0, 1.0, axis=1)"]
+    for a in ("f1", "f2", "i2", "z2", "f3"):
+        out.append(f"np.ediff1d({a})")
+    out += ["np.ediff1d(f1, to_begin=2.0)", "np.ediff1d(f1, to_end=p1)",
+            "np.ediff1d(f1, to_begin=f2, to_end=3.0)", "np.ediff1d(d2, to_end=p1)"]
+    nanny = "np.array([1.0, onp.nan, onp.inf, -onp.inf], dtype='{}')"
+    for dt in ("float32", "float64", "float16"):
+        out += [f"np.nan_to_num({nanny.format(dt)})",
+                f"np.nan_to_num({nanny.format(dt)}, nan=1.0, posinf=2.0, neginf=-3.0)"]
+    out += ["np.nan_to_num(i2)", "np.nan_to_num(f2, copy=False)",
+            "np.polyval(p1, f2)", "np.polyval(f1, f0)", "np.polyval(d2[0], d2)",
+            "np.polyval(np.array([3.0]), f1)"]
+    for w in ("hanning", "hamming", "blackman"):
+        out += [f"np.{w}({m})" for m in (0, 1, 2, 5, 8)] + [f"np.{w}(6, dtype='float64')"]
+    out += ["np.diag_indices_from(sq)", "np.diag_indices_from(np.zeros((2, 2, 2)))",
+            "np.diag_indices_from(f2)", "np.shares_memory(f2, f2[1:])",
+            "np.shares_memory(f2[0], f2[1])", "np.may_share_memory(f2, f2.copy())",
+            "np.vdot(f2, d2.astype('float32'))", "np.inner(f2, f2)", "np.resize(f2, (4, 4))",
+            "np.quantile(f2, 0.3)", "np.quantile(f2, np.array([0.1, 0.9]), axis=1)"]
+    i = _INTERNAL
+    out += [f"{i}hsplit(f3, indices=(0, 1), axis=1, squeeze_axis=False, sections=0)",
+            f"{i}hsplit(f1, indices=(0, 1, 3), axis=1, sections=0)",
+            f"{i}hsplit(f2, indices=(), axis=1, sections=3)",
+            f"{i}dsplit(f3, indices=(0, 3), axis=2, sections=0)",
+            f"{i}dsplit(f3, indices=(), axis=2, sections=2)",
+            f"{i}diag_indices_from(sq)", f"{i}share_memory(f2, f2)",
+            f"{i}hanning(M=4)", f"{i}blackman(M=3, dtype='float64')",
+            f"{i}ediff1d(f1, to_begin_arr_given=False, to_end_arr_given=False, "
+            "to_begin_scalar=1.0, to_end_scalar=None)",
+            f"{i}nan_to_num(f2, nan=2.0)", f"{i}polyval(p1, f1)",
+            f"{i}delete(f2, start=0, stop=2, step=1, axis=1)",
+            f"{i}delete(f2, int_ind=-1, axis=0)", f"{i}delete(f3, {IDX}, axis=2)",
+            f"{i}insert_scalar(f2, val=9.0, int_ind=1, axis=1)",
+            f"{i}insert_slice(f2, f1[:2], start=0, stop=2, step=1, axis=1)",
+            f"{i}insert_tensor(f2, np.array([5.0]), {IDX}, axis=1)",
+            f"{i}scatter_set_nd(np.zeros((2, 2)), np.array([5.0, 6.0]), "
+            "np.array([[0, 1], [1, 0]], dtype='int64'), shape=(2, 2))",
+            f"{i}percentile(f2, q_scalar=40.0, axis=1)",
+            f"{i}resize_fallback(f2, new_shape=(3, 3))",
+            f"{i}unravel_index_fallback(np.array([5, 7], dtype='int64'), shape=(3, 4))"]
+    out += ["mx.nd.np.sum(f3, 1)", "mx.nd.np.all(f2, 0)", "mx.nd.np.transpose(f3, (2, 0, 1))",
+            "mx.nd.np.moveaxis(f3, 0, 2)", "mx.nd.np.repeat(f2, 2, 1)",
+            "mx.nd.np.roll(f2, 1, 0)", "mx.nd.np.diag(f2, 1)", "mx.nd.np.trace(f3)",
+            "mx.nd.np.cumsum(f2, 1)", "mx.nd.np.prod(f2, initial=2.0)",
+            "mx.nd.np.max(f3, axis=(0, 2))", "mx.nd.np.reshape(f3, (4, 6))",
+            "mx.nd.np.squeeze(np.ones((1, 2, 1)), 0)", "mx.nd.np.dot(f2, f2.T)",
+            "mx.nd.npx.reshape(f3, (-2, -1))", "mx.nd.npx.nonzero(f2)",
+            "mx.nd.npx.constraint_check(f1 > -5, 'bad')"]
     return out
 
 

@@ -16,6 +16,7 @@ from .multiarray import ndarray, array
 from . import _ufuncs, _functions, _methods, fallback
 from ._ufuncs import *  # noqa: F401,F403
 from ._functions import *  # noqa: F401,F403
+from ._extra import *  # noqa: F401,F403
 from . import random, linalg  # noqa: F401
 from . import multiarray  # noqa: F401
 from . import arrayprint, fallback_linalg, function_base, io, stride_tricks, utils  # noqa: F401

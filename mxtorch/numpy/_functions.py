@@ -18,10 +18,10 @@ __all__ = ["sum", "mean", "prod", "product", "max", "min", "amax", "amin", "std"
            "tile", "repeat", "flip", "flipud", "fliplr", "roll", "rot90", "where", "clip",
            "broadcast_to", "broadcast_arrays", "pad", "diag", "diagflat", "diagonal", "trace",
            "tril", "triu", "atleast_1d", "atleast_2d", "atleast_3d", "copy", "take", "diff",
-           "ediff1d", "dot", "vdot", "inner", "outer", "matmul", "tensordot", "einsum", "kron",
+           "dot", "vdot", "inner", "outer", "matmul", "tensordot", "einsum", "kron",
            "sort", "argsort", "unique", "nonzero", "argwhere", "flatnonzero",
            "count_nonzero", "histogram", "percentile", "quantile", "bincount", "searchsorted",
-           "ptp", "isclose", "allclose", "array_equal", "array_equiv", "nan_to_num", "round",
+           "ptp", "isclose", "allclose", "array_equal", "array_equiv", "round",
            "round_", "fix", "may_share_memory", "shares_memory", "meshgrid", "resize",
            "take_along_axis", "median"]
 
@@ -493,16 +493,6 @@ def _broadcast_edge(value, a, axis):
     return full(tuple(shape), value, dtype=a.dtype, ctx=a.ctx)
 
 
-def ediff1d(ary, to_end=None, to_begin=None):
-    """Differences between consecutive elements of the flattened array."""
-    d = diff(ravel(ary))
-    parts = [_np(onp.ravel(p) if not isinstance(p, NDArray) else p.reshape(-1), "ediff1d")
-             .astype(d.dtype) for p in (to_begin,) if p is not None] + [d] + \
-        [_np(onp.ravel(p) if not isinstance(p, NDArray) else p.reshape(-1), "ediff1d")
-         .astype(d.dtype) for p in (to_end,) if p is not None]
-    return concatenate(parts) if len(parts) > 1 else d
-
-
 # --------------------------------------------------------------------------------------------
 # products
 # --------------------------------------------------------------------------------------------
@@ -719,24 +709,6 @@ def array_equiv(a1, a2):
         return False
 
 
-def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None, **kwargs):
-    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (dtype extremes)."""
-    x = _np(x, "nan_to_num")
-    if x.dtype.kind not in "f":
-        return x.copy() if copy else x
-    info = onp.finfo(x.dtype)
-    big = info.max if posinf is None else posinf
-    small = info.min if neginf is None else neginf
-    r = where(_isnan(x), nan, x)
-    from ._ufuncs import unary
-    r = where(unary("isposinf", r), big, r)
-    r = where(unary("isneginf", r), small, r)
-    if not copy:
-        x[...] = r
-        return x
-    return r
-
-
 def round(x, decimals=0, out=None, **kwargs):  # noqa: A001
     """Round half to even to ``decimals`` places."""
     from ._ufuncs import around
@@ -758,10 +730,11 @@ def may_share_memory(a, b, max_work=None):
 
 
 def shares_memory(a, b, max_work=None):
-    """Whether ``a`` and ``b`` use the same storage."""
+    """Whether the memory of ``a`` and ``b`` overlaps (views of one array may not)."""
     if not (isinstance(a, NDArray) and isinstance(b, NDArray)):
         return False
-    return a._t.untyped_storage().data_ptr() == b._t.untyped_storage().data_ptr()
+    return bool(call("_npi_share_memory", [_np(a, "shares_memory"),
+                                           _np(b, "shares_memory")]).item())
 
 
 def meshgrid(*xi, **kwargs):

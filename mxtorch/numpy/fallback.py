@@ -10,18 +10,18 @@ import numpy as onp
 from ..ndarray.ndarray import NDArray
 
 NAMES = ("apply_along_axis", "apply_over_axes", "argpartition", "choose", "compress",
-         "corrcoef", "correlate", "cov", "delete", "diag_indices_from", "digitize", "divmod",
+         "corrcoef", "correlate", "cov", "digitize", "divmod",
          "extract", "frexp", "genfromtxt", "heaviside", "histogram2d", "histogram_bin_edges",
-         "histogramdd", "i0", "in1d", "insert", "interp", "intersect1d", "isin", "ix_",
+         "histogramdd", "i0", "in1d", "interp", "intersect1d", "isin", "ix_",
          "lexsort", "min_scalar_type", "modf", "msort", "nanargmax", "nanargmin",
          "nancumprod", "nancumsum", "nanmax", "nanmedian", "nanmin", "nanpercentile",
          "nanprod", "nanquantile", "nansum", "nanmean", "nanstd", "nanvar", "packbits",
          "partition", "piecewise", "poly", "polyadd", "polydiv", "polyfit", "polyint",
-         "polymul", "polysub", "polyval", "promote_types", "real", "result_type", "roots",
+         "polymul", "polysub", "promote_types", "real", "result_type", "roots",
          "select", "setdiff1d", "setxor1d", "signbit", "spacing", "trapz", "tril_indices_from",
          "trim_zeros", "triu_indices_from", "union1d", "unpackbits", "unravel_index", "unwrap",
          "vander", "mirr", "npv", "pmt", "ppmt", "pv", "rate", "tril_indices", "triu_indices",
-         "hamming", "hanning", "blackman", "diag_indices", "cumprod", "gcd", "exp2", "nextafter",
+         "diag_indices", "cumprod", "gcd", "exp2", "nextafter",
          "conjugate", "conj", "iscomplex", "isreal", "isscalar", "asfarray")
 __all__ = []
 
@@ -82,15 +82,6 @@ def _missing(name):
     return missing
 
 
-def _window(name):
-    def window(M, dtype=onp.float32, ctx=None):
-        from .multiarray import array
-        return array(getattr(onp, name)(M).astype(dtype), ctx=ctx)
-    window.__name__ = name
-    window.__doc__ = f"The {name} window of ``M`` points (float32 by default)."
-    return window
-
-
 def _financial(name):
     def fn(*args, **kwds):
         raise NotImplementedError(f"mx.np.{name}: NumPy's financial functions were removed "
@@ -101,9 +92,7 @@ def _financial(name):
 
 FUNCTIONS = {}
 for _name in NAMES:
-    if _name in ("hamming", "hanning", "blackman"):
-        FUNCTIONS[_name] = _window(_name)
-    elif _name in ("mirr", "npv", "pmt", "ppmt", "pv", "rate"):
+    if _name in ("mirr", "npv", "pmt", "ppmt", "pv", "rate"):
         FUNCTIONS[_name] = _financial(_name)
     elif _name == "trapz" and not hasattr(onp, "trapz"):
         FUNCTIONS[_name] = make(_name, getattr(onp, "trapezoid", None))

@@ -11,3 +11,4 @@ from . import (elemwise, creation, shape, sequence, reduce, indexing, matrix,  #
 from . import graph  # noqa: F401,E402 - DGL graph ops (after sparse: reuses its table)
 from . import _sparse_grad  # noqa: F401,E402 - gradient storage types (after sparse)
 from . import np_elemwise, np_reduce, np_shape, np_creation, np_linalg, np_random, np_npx  # noqa: F401,E402,E501 - mx.np's _npi_* ops
+from . import np_extra  # noqa: F401,E402 - more _npi_* ops (insert/delete, windows...)

@@ -221,13 +221,17 @@ def np_histogram(data, bin_cnt, range):  # noqa: A002 - MXNet's attribute name
 _INTERP = Enum("linear", "lower", "higher", "midpoint", "nearest")
 
 
-@defop("_npi_percentile", inputs=("a", "q"), attrs=(Attr("axis", LITERAL, None),
-                                                    Attr("interpolation", _INTERP, "linear"),
-                                                    Attr("keepdims", BOOL, False)),
+@defop("_npi_percentile", inputs=lambda at: ("a",) if at["q_scalar"] is not None else ("a", "q"),
+       all_inputs=("a", "q"), attrs=(Attr("axis", LITERAL, None),
+                                     Attr("interpolation", _INTERP, "linear"),
+                                     Attr("keepdims", BOOL, False),
+                                     Attr("q_scalar", OPT_FLOAT, None, "Scalar q (no q input)")),
        same_dtype=())
-def np_percentile(a, q, axis, interpolation, keepdims):
-    """``q``-th percentiles (0..100) along ``axis``."""
+def np_percentile(a, q=None, *, axis, interpolation, keepdims, q_scalar):
+    """``q``-th percentiles (0..100) along ``axis``; ``q`` an array input or ``q_scalar``."""
     x = a if a.dtype.is_floating_point else a.to(torch.float32)
+    if q is None:
+        q = torch.tensor(q_scalar, dtype=torch.float64, device=a.device)
     qq = q.to(torch.float64) / 100.0
     if bool(((qq < 0) | (qq > 1)).any()):
         raise MXNetError("percentile: percentiles must be in the range [0, 100]")

@@ -29,7 +29,8 @@ for _reg, _fn in sorted(_gen.ND_FUNCTIONS.items()):
 EXTRA = {"gather_nd": "gather_nd", "slice": "slice", "slice_assign": "_slice_assign",
          "slice_assign_scalar": "_slice_assign_scalar", "copyto": "_copyto",
          "boolean_mask": "_contrib_boolean_mask", "normal_n": "_npi_normal",
-         "uniform_n": "_npi_uniform", "pinv": "_npi_pinv_scalar_rcond"}
+         "uniform_n": "_npi_uniform", "pinv": "_npi_pinv_scalar_rcond",
+         "scatter_set_nd": "_scatter_set_nd", "rnn_param_concat": "_rnn_param_concat"}
 for _short, _reg in EXTRA.items():
     if _reg in _gen.ND_FUNCTIONS:
         globals()[_short] = _make(_short, _gen.ND_FUNCTIONS[_reg])

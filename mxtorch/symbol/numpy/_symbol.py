@@ -250,8 +250,117 @@ def append(arr, values, axis=None):
     return _sym("_npi_concatenate")(arr, values, axis=axis)
 
 
+def _is_sym(x):
+    return isinstance(x, Symbol)
+
+
+def insert(arr, obj, values, axis=None):
+    """``arr`` with ``values`` inserted before ``obj`` (an int, a slice or an index Symbol)
+    along ``axis`` (flattened when None)."""
+    from ...numpy._extra import insert_plan
+    op, extra, attrs = insert_plan(obj, values, axis, _is_sym)
+    return _sym(op)(arr, *extra, **attrs)
+
+
+def delete(arr, obj, axis=None):
+    """``arr`` without the entries at ``obj`` (an int, a slice or an index Symbol)."""
+    from ...numpy._extra import delete_plan
+    op, extra, attrs = delete_plan(obj, axis, _is_sym)
+    return _sym(op)(arr, *extra, **attrs)
+
+
+def ediff1d(ary, to_end=None, to_begin=None):
+    """Differences of consecutive elements of the flattened ``ary`` with optional ends."""
+    from ...numpy._extra import ediff1d_plan
+    extra, attrs = ediff1d_plan(to_end, to_begin)
+    return _sym("_npi_ediff1d")(ary, *extra, **attrs)
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None, **kwargs):  # noqa: ARG001
+    """NaN and infinities of ``x`` replaced (see ``mx.np.nan_to_num``)."""
+    return _sym("_npi_nan_to_num")(x, copy=copy, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def polyval(p, x):
+    """The polynomial with coefficients ``p`` evaluated at ``x`` (Symbols)."""
+    return _sym("_npi_polyval")(p, x)
+
+
+def _window(name):
+    def window(M, dtype="float32", ctx=None):
+        from ..._torch.dtypes import dtype_name
+        extra = {} if ctx is None else {"ctx": ctx}
+        return _sym(f"_npi_{name}")(M=int(M), dtype=dtype_name(dtype), **extra)
+    window.__name__ = window.__qualname__ = name
+    window.__doc__ = f"The {name} window of ``M`` points as a Symbol (float32 by default)."
+    return window
+
+
+hanning, hamming, blackman = _window("hanning"), _window("hamming"), _window("blackman")
+
+
+def diag_indices_from(arr):
+    """The main-diagonal indices of ``arr`` as one ``(ndim, n)`` int64 Symbol."""
+    return _sym("_npi_diag_indices_from")(arr)
+
+
+def inner(a, b):
+    """Sum product over the last axes of ``a`` and ``b``."""
+    return _sym("_npi_tensordot")(a, b, a_axes_summed=(-1,), b_axes_summed=(-1,))
+
+
+def vdot(a, b):
+    """Dot product of the flattened Symbols."""
+    return _sym("_np_dot")(ravel(a), ravel(b))
+
+
+def shares_memory(a, b, max_work=None):  # noqa: ARG001
+    """Whether ``a`` and ``b`` overlap in memory (a 0-d bool Symbol)."""
+    return _sym("_npi_share_memory")(a, b)
+
+
+may_share_memory = shares_memory
+
+
+def quantile(a, q, axis=None, out=None, overwrite_input=None,  # noqa: ARG001
+             interpolation="linear", keepdims=False):
+    """``q``-th quantiles (0..1; a number or a Symbol) of ``a`` along ``axis``."""
+    attrs = {"axis": axis, "interpolation": interpolation, "keepdims": keepdims}
+    if isinstance(q, Symbol):
+        q100 = _sym("_npi_multiply_scalar")(q, scalar=100.0, is_int=False)
+        return _sym("_npi_percentile")(a, q100, **attrs)
+    return _sym("_npi_percentile")(a, q_scalar=float(q) * 100.0, **attrs)
+
+
+def percentile(a, q, axis=None, out=None, overwrite_input=None,  # noqa: ARG001
+               interpolation="linear", keepdims=False):
+    """``q``-th percentiles (0..100; a number or a Symbol) of ``a`` along ``axis``."""
+    attrs = {"axis": axis, "interpolation": interpolation, "keepdims": keepdims}
+    if isinstance(q, Symbol):
+        return _sym("_npi_percentile")(a, q, **attrs)
+    return _sym("_npi_percentile")(a, q_scalar=float(q), **attrs)
+
+
+def resize(a, new_shape):
+    """``a`` repeated to fill ``new_shape`` (a NumPy-fallback Custom operator)."""
+    from . import _internal
+    new_shape = (new_shape,) if isinstance(new_shape, int) else tuple(new_shape)
+    return _internal.resize_fallback(a, new_shape=new_shape)
+
+
+def unravel_index(indices, shape, order="C"):
+    """Coordinates of flat ``indices`` in an array of ``shape``: one row per dimension."""
+    if order != "C":
+        raise NotImplementedError("unravel_index: only order='C' is supported (as MXNet)")
+    from . import _internal
+    return _internal.unravel_index_fallback(indices, shape=tuple(shape))
+
+
 for _name in ("ravel", "zeros_like", "ones_like", "empty_like", "flipud", "fliplr", "vsplit",
-              "hsplit", "dsplit", "row_stack", "append"):
+              "hsplit", "dsplit", "row_stack", "append", "insert", "delete", "ediff1d",
+              "nan_to_num", "polyval", "hanning", "hamming", "blackman", "diag_indices_from",
+              "inner", "vdot", "shares_memory", "may_share_memory", "quantile", "percentile",
+              "resize", "unravel_index"):
     if _name not in __all__:
         __all__.append(_name)
 
