@@ -135,6 +135,10 @@ FLOORS = {
     "mxnet.rnn.io": 100.0,
     "mxnet.rnn.rnn": 100.0,
     "mxnet.rnn.rnn_cell": 100.0,
+    "mxnet.contrib.text": 100.0,
+    "mxnet.contrib.text.embedding": 100.0,
+    "mxnet.contrib.text.utils": 100.0,
+    "mxnet.contrib.text.vocab": 100.0,
 }
 
 # Names of the top-level ``mxnet`` package that belong to other work (Gluon, Module/io,

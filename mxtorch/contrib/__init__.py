@@ -1,8 +1,9 @@
 """``mx.contrib``: contributed APIs. Here: ``mx.contrib.nd`` / ``mx.contrib.sym`` (the contrib
 operators), ``mx.contrib.autograd`` (MXNet's early autograd names), ``mx.contrib.io``
 (DataLoaderIter), ``mx.contrib.svrg_optimization`` (SVRGModule) and
-``mx.contrib.tensorboard`` (LogMetricsCallback). AMP, quantization, ONNX and text are not
-provided (COMPAT.md)."""
+``mx.contrib.tensorboard`` (LogMetricsCallback) and ``mx.contrib.text`` (vocabularies and
+token embeddings). Quantization and ONNX are not provided (COMPAT.md)."""
 from . import autograd, io, ndarray, svrg_optimization, symbol, tensorboard  # noqa: F401
+from . import text  # noqa: F401
 from . import ndarray as nd  # noqa: F401
 from . import symbol as sym  # noqa: F401

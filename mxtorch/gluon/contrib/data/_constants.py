@@ -1,0 +1,3 @@
+"""Constants of ``mx.gluon.contrib.data``."""
+
+EOS_TOKEN = '<eos>'
