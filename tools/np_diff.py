@@ -195,6 +195,28 @@ def extra_cases():
             "mx.nd.np.squeeze(np.ones((1, 2, 1)), 0)", "mx.nd.np.dot(f2, f2.T)",
             "mx.nd.npx.reshape(f3, (-2, -1))", "mx.nd.npx.nonzero(f2)",
             "mx.nd.npx.constraint_check(f1 > -5, 'bad')"]
+    return out + random_cases()
+
+
+def random_cases():
+    """Output shape and item size of samplers with array parameters (values are random)."""
+    col = "np.array([[1.0], [2.0]])"
+    calls = ["gamma(p1)", "gamma(p1, size=(2, 4))", f"gamma(p1, {col})", f"gamma(2.0, {col})",
+             "gamma(p1, size=(3,))", f"gamma(p1, {col}, size=(3, 2, 4))",
+             "gamma(p1, dtype='float64')", "gamma(p1.astype('float64'))", "gamma(2.0, size=3)",
+             "weibull(p1)", "weibull(p1, size=(2, 4))", f"weibull({col}, size=(2, 3))",
+             "weibull(p1, size=(3,))", "pareto(p1)", f"pareto({col}, size=(2, 3))",
+             "power(p1)", "power(p1, size=(2, 4))", f"normal(p1, {col})",
+             "normal(p1, size=(2, 4))", "normal(p1, size=(3,))", "uniform(p1, 5.0, size=(2, 4))",
+             "exponential(p1, size=(2, 4))", "rayleigh(p1)", f"gumbel(p1, {col})",
+             "logistic(p1, size=(2, 4))", f"beta(p1, {col})", "beta(2.0, 3.0, size=(2,))",
+             "chisquare(p1)", "chisquare(p1, size=(2, 4))", f"lognormal(p1, {col})",
+             "normal(p1.astype('float64'))", "uniform(size=(2, 0))"]
+    out = [f"(lambda r: r.shape + (r.dtype.itemsize,))(np.random.{c})" for c in calls]
+    out += ["(lambda r: r.shape + (r.dtype.itemsize,))(npx.random.bernoulli(p1 / 4, "
+            "size=(3, 4)))",
+            "(lambda r: r.shape + (r.dtype.itemsize,))(npx.random.bernoulli(logit=p1))",
+            "npx.random.bernoulli(np.array([0.0, 1.0]), size=(2, 2))"]
     return out
 
 

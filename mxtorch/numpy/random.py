@@ -1,7 +1,7 @@
 """``mx.np.random``: NumPy-style sampling on ``mx.np`` arrays (``_npi_*`` random ops).
 
-Scalar parameters go to the op; array parameters scale and shift a standard draw of the
-broadcast shape, so gradients never flow into samples (as MXNet). Seed with
+Parameters are scalars (operator attributes) or arrays (operator inputs), broadcast against
+each other and against ``size`` as in MXNet 1.9.1 (``ops/np_random.py``). Seed with
 ``mx.npx.random.seed`` / ``mx.random.seed``.
 """
 import numbers
@@ -9,7 +9,7 @@ import numbers
 import numpy as onp
 
 from ..ndarray.ndarray import NDArray
-from ._door import call, to_np
+from ._door import call, is_scalar, to_np
 
 __all__ = ["uniform", "normal", "randint", "choice", "shuffle", "rand", "randn", "exponential",
            "gamma", "gumbel", "logistic", "lognormal", "multinomial", "multivariate_normal",
@@ -42,42 +42,40 @@ def _finish(result, out):
     return result
 
 
-def _sample(op, params, size, dtype, ctx, out):
-    """Draw with scalar parameters, or a standard draw transformed by array parameters."""
-    arrays = {k: v for k, v in params.items() if isinstance(v, NDArray)}
-    if not arrays:
-        return _finish(call(op, [], size=_size(size), ctx=_ctx(ctx), dtype=_dt(dtype),
-                            **params), out)
-    shape = _size(size)
-    if shape is None:
-        shape = onp.broadcast_shapes(*[a.shape for a in arrays.values()])
-    ctx = _ctx(ctx if ctx is not None else next(iter(arrays.values())).ctx)
-    return _finish(_TRANSFORMS[op](shape, params, _dt(dtype), ctx), out)
+def param_plan(params, is_array):
+    """``(array inputs, attrs)`` of a sampler call (shared by the nd and sym doors): array
+    parameters become inputs in order and their attribute None, as MXNet 1.9.1 encodes them."""
+    inputs, attrs = [], {}
+    for name, value in params.items():
+        if is_array(value):
+            inputs.append(value)
+            attrs[name] = None
+        else:
+            attrs[name] = float(value)
+    return inputs, attrs
 
 
-def _std(op, shape, dtype, ctx, **p):
-    return call(op, [], size=shape, ctx=ctx, dtype=dtype, **p)
-
-
-_TRANSFORMS = {
-    "_npi_uniform": lambda s, p, d, c: _std("_npi_uniform", s, d, c) * (p["high"] - p["low"])
-    + p["low"],
-    "_npi_normal": lambda s, p, d, c: _std("_npi_normal", s, d, c) * p["scale"] + p["loc"],
-    "_npi_exponential": lambda s, p, d, c: _std("_npi_exponential", s, d, c) * p["scale"],
-    "_npi_gumbel": lambda s, p, d, c: _std("_npi_gumbel", s, d, c) * p["scale"] + p["loc"],
-    "_npi_logistic": lambda s, p, d, c: _std("_npi_logistic", s, d, c) * p["scale"] + p["loc"],
-    "_npi_rayleigh": lambda s, p, d, c: _std("_npi_rayleigh", s, d, c) * p["scale"],
-}
+def _sample(op, params, size, dtype=None, ctx=None, out=None, takes_dtype=False,
+            takes_ctx=True):
+    """Draw with parameters given as scalars or arrays (broadcast against each other and
+    against ``size``)."""
+    inputs, attrs = param_plan(params, lambda v: not is_scalar(v))
+    inputs = [to_np(v, op[5:]) for v in inputs]
+    if takes_ctx:
+        attrs["ctx"] = _ctx(ctx if ctx is not None or not inputs else inputs[0].ctx)
+    if takes_dtype or _dt(dtype) != "float32":  # 1.9.1 writes no dtype for most samplers
+        attrs["dtype"] = _dt(dtype)
+    return _finish(call(op, inputs, size=_size(size), **attrs), out)
 
 
 def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None):
-    """Samples from the uniform distribution on [low, high)."""
-    return _sample("_npi_uniform", {"low": low, "high": high}, size, dtype, ctx, out)
+    """Samples from the uniform distribution on [low, high) (scalars or arrays)."""
+    return _sample("_npi_uniform", {"low": low, "high": high}, size, dtype, ctx, out, True)
 
 
 def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, out=None):
-    """Samples from a normal distribution."""
-    return _sample("_npi_normal", {"loc": loc, "scale": scale}, size, dtype, ctx, out)
+    """Samples from a normal distribution (scalars or arrays)."""
+    return _sample("_npi_normal", {"loc": loc, "scale": scale}, size, dtype, ctx, out, True)
 
 
 def lognormal(mean=0.0, sigma=1.0, size=None, dtype=None, ctx=None, out=None):
@@ -88,66 +86,56 @@ def lognormal(mean=0.0, sigma=1.0, size=None, dtype=None, ctx=None, out=None):
 
 def exponential(scale=1.0, size=None, ctx=None, out=None):
     """Exponential samples with mean ``scale``."""
-    return _sample("_npi_exponential", {"scale": scale}, size, None, ctx, out)
+    return _sample("_npi_exponential", {"scale": scale}, size, ctx=ctx, out=out)
 
 
 def gumbel(loc=0.0, scale=1.0, size=None, ctx=None, out=None):
     """Gumbel samples."""
-    return _sample("_npi_gumbel", {"loc": loc, "scale": scale}, size, None, ctx, out)
+    return _sample("_npi_gumbel", {"loc": loc, "scale": scale}, size, ctx=ctx, out=out)
 
 
 def logistic(loc=0.0, scale=1.0, size=None, ctx=None, out=None):
     """Logistic samples."""
-    return _sample("_npi_logistic", {"loc": loc, "scale": scale}, size, None, ctx, out)
+    return _sample("_npi_logistic", {"loc": loc, "scale": scale}, size, ctx=ctx, out=out)
 
 
 def rayleigh(scale=1.0, size=None, ctx=None, out=None):
     """Rayleigh samples."""
-    return _sample("_npi_rayleigh", {"scale": scale}, size, None, ctx, out)
-
-
-def _scalar_only(name, **params):
-    for k, v in params.items():
-        if isinstance(v, NDArray):
-            raise NotImplementedError(f"random.{name}: array-valued {k} is not supported; "
-                                      "pass a Python scalar")
+    return _sample("_npi_rayleigh", {"scale": scale}, size, ctx=ctx, out=out)
 
 
 def gamma(shape, scale=1.0, size=None, dtype=None, ctx=None, out=None):
-    """Gamma samples with ``shape`` and ``scale``."""
-    _scalar_only("gamma", shape=shape, scale=scale)
-    return _finish(call("_npi_gamma", [], shape_=shape, scale=scale, size=_size(size),
-                        ctx=_ctx(ctx), dtype=_dt(dtype)), out)
+    """Gamma samples with ``shape`` and ``scale`` (scalars or arrays; no gradient flows into
+    array parameters, as in MXNet 1.9.1)."""
+    return _sample("_npi_gamma", {"shape": shape, "scale": scale}, size, dtype, ctx, out, True)
 
 
 def beta(a, b, size=None, dtype=None, ctx=None):
-    """Beta samples (ratio of gamma draws)."""
+    """Beta samples (ratio of gamma draws); ``a``/``b`` scalars or arrays."""
     x = gamma(a, 1.0, size, dtype, ctx)
     y = gamma(b, 1.0, size, dtype, ctx)
     return x / (x + y)
 
 
 def chisquare(df, size=None, dtype=None, ctx=None):
-    """Chi-square samples with ``df`` degrees of freedom."""
-    return gamma(df / 2.0, 2.0, size, dtype, ctx)
+    """Chi-square samples with ``df`` degrees of freedom (a scalar or an array)."""
+    return gamma(df / 2.0 if is_scalar(df) else to_np(df, "chisquare") / 2.0, 2.0, size, dtype,
+                 ctx)
 
 
 def weibull(a, size=None, ctx=None, out=None):
-    """Weibull samples with shape ``a``."""
-    _scalar_only("weibull", a=a)
-    return _finish(call("_npi_weibull", [], a=a, size=_size(size), ctx=_ctx(ctx)), out)
+    """Weibull samples with shape ``a`` (> 0; a scalar or an array)."""
+    return _sample("_npi_weibull", {"a": a}, size, ctx=ctx, out=out)
 
 
 def pareto(a, size=None, ctx=None, out=None):
-    """Pareto II samples with shape ``a``."""
-    _scalar_only("pareto", a=a)
-    return _finish(call("_npi_pareto", [], a=a, size=_size(size), ctx=_ctx(ctx)), out)
+    """Pareto II samples with shape ``a`` (> 0; a scalar or an array)."""
+    return _sample("_npi_pareto", {"a": a}, size, ctx=ctx, out=out)
 
 
 def power(a, size=None):
-    """Power-distribution samples with exponent ``a``."""
-    _scalar_only("power", a=a)
-    return call("_npi_powerd", [], a=a, size=_size(size), ctx=_ctx(None))
+    """Power-distribution samples with exponent ``a`` (> 0; a scalar or an array)."""
+    return _sample("_npi_powerd", {"a": a}, size, takes_ctx=False)
 
 
 def randint(low, high=None, size=None, dtype=None, ctx=None, out=None):
@@ -172,8 +160,8 @@ def choice(a, size=None, replace=True, p=None, ctx=None, out=None):
     """Random samples from ``range(a)`` (an int) or from the 1-d array ``a``."""
     population = a
     n = int(a) if isinstance(a, numbers.Integral) else to_np(a, "choice").shape[0]
-    probs = to_np(p, "choice") if p is not None else to_np([0.0], "choice")
-    idx = call("_npi_choice", [probs], a=n, size=_size(size), ctx=_ctx(ctx), replace=replace,
+    probs = [to_np(p, "choice")] if p is not None else []
+    idx = call("_npi_choice", probs, a=n, size=_size(size), ctx=_ctx(ctx), replace=replace,
                weighted=p is not None)
     if not isinstance(population, numbers.Integral):
         idx = to_np(population, "choice")[idx]

@@ -14,22 +14,24 @@ def seed(seed, ctx="all"):  # noqa: A001
     _random.seed(seed, ctx=ctx)
 
 
-def bernoulli(prob=None, logit=None, size=None, dtype=None, ctx=None, out=None):
-    """1 with probability ``prob`` (or ``sigmoid(logit)``), else 0 (float32 by default)."""
+def bernoulli_plan(prob, logit, is_array):
+    """``(inputs, attrs)`` of ``_npi_bernoulli`` (shared by the nd and sym doors)."""
     if (prob is None) == (logit is None):
         raise ValueError("bernoulli: pass exactly one of prob and logit")
-    from .. import numpy as mnp
-    if logit is not None:
-        prob = 1.0 / (1.0 + mnp.exp(-to_np(logit, "bernoulli"))) if not isinstance(
-            logit, numbers.Number) else 1.0 / (1.0 + 2.718281828459045 ** (-logit))
-    if isinstance(prob, numbers.Number):
-        r = call("_npi_bernoulli", [], prob=float(prob), size=_np_random._size(size),
-                 ctx=_np_random._ctx(ctx), dtype=_np_random._dt(dtype))
-    else:
-        p = to_np(prob, "bernoulli")
-        shape = _np_random._size(size) or p.shape
-        u = _np_random.uniform(size=shape, ctx=ctx or p.ctx)
-        r = (u < p).astype(_np_random._dt(dtype))
+    value, key = (logit, "logit") if logit is not None else (prob, "prob")
+    if is_array(value):
+        return [value], {key: None, "is_logit": logit is not None}
+    return [], {key: float(value), "is_logit": logit is not None}
+
+
+def bernoulli(prob=None, logit=None, size=None, dtype=None, ctx=None, out=None):
+    """1 with probability ``prob`` (or ``sigmoid(logit)``), else 0 (float32 by default);
+    ``prob``/``logit`` a number or an array broadcast against ``size``."""
+    inputs, attrs = bernoulli_plan(prob, logit, lambda v: not isinstance(v, numbers.Number))
+    inputs = [to_np(v, "bernoulli") for v in inputs]
+    ctx = ctx if ctx is not None or not inputs else inputs[0].ctx
+    r = call("_npi_bernoulli", inputs, size=_np_random._size(size), ctx=_np_random._ctx(ctx),
+             dtype=_np_random._dt(dtype), **attrs)
     return _np_random._finish(r, out)
 
 
