@@ -156,6 +156,9 @@ def main():
     res.update(api(r, n))
     res.update(trainers(r, n))
     res.update(module(r, n))
+    # dist_async last: its RPC server keeps the processes waiting for each other at exit
+    from dist_train_worker import async_store
+    res.update(async_store(r, n))
     _write(out_dir, r, res)
 
 

@@ -144,6 +144,42 @@ def module(r, n):
                             'first': float(got['fc_weight'].ravel()[0])}}
 
 
+def async_store(r, n):
+    """dist_async: K unit pushes from each of N workers with SGD (lr 1) end at -N*K; a pull
+    sees at least this worker's own pushes."""
+    kv = mx.kv.create('dist_async')
+    out = {'async_type': kv.type, 'async_rank': [kv.rank, kv.num_workers]}
+    kv.init(100, mx.nd.zeros((5,)))
+    try:
+        kv.push(100, mx.nd.ones((5,)))
+        out['async_no_optimizer'] = 'no error'
+    except mx.base.MXNetError as err:
+        out['async_no_optimizer'] = str(err)
+    kv.set_optimizer(mx.optimizer.SGD(learning_rate=1.0))
+    k = 10
+    for _ in range(k):
+        kv.push(100, mx.nd.ones((5,)))
+    mid = mx.nd.zeros((5,))
+    kv.pull(100, out=mid)
+    out['async_mid'] = float(mid.asnumpy()[0])
+    kv._barrier()
+    kv.pull(100, out=mid)
+    out['async_end'] = mid.asnumpy().tolist()
+    try:
+        mx.gluon.Trainer(_net(0).collect_params(), 'sgd', kvstore=kv,
+                         update_on_kvstore=False).step(1)
+        out['async_uok_false'] = 'no error'
+    except ValueError as err:
+        out['async_uok_false'] = str(err)
+    net = _net(r)
+    trainer = mx.gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.01},
+                               kvstore=kv)
+    _train(net, trainer, lambda s: (r * 4, r * 4 + 4), 4, 5)
+    kv._barrier()
+    out['async_trainer_uok'] = trainer._update_on_kvstore
+    return out
+
+
 def extra_step(r, n, out_dir, res):
     """Rank 0 runs one pushpull more than the others, which finish and exit."""
     kv = mx.kv.create('dist_sync')

@@ -97,3 +97,38 @@ def test_fp16_compressor():
     np.testing.assert_allclose(back.asnumpy(), [1.0, 0.333251953125], rtol=0, atol=0)
     i = mx.nd.array([1, 2], dtype='int32')
     assert hvd.Compression.fp16.compress(i) == (i, None)
+
+
+def test_dist_async_two_workers(ranks):
+    # K=10 unit pushes from each of N=2 workers, SGD lr 1, from 0: -N*K once all arrived;
+    # a pull right after a worker's own pushes sees at least those
+    for r, res in enumerate(ranks):
+        assert res['async_type'] == 'dist_async' and res['async_rank'] == [r, N]
+        assert 'Updater needs to be set for async mode' in res['async_no_optimizer']
+        assert -20.0 <= res['async_mid'] <= -10.0
+        assert res['async_end'] == [-20.0] * 5
+        assert res['async_uok_false'] == ('Please set update_on_kvstore=True when training '
+                                          'in async mode.')
+        assert res['async_trainer_uok'] is True
+
+
+def test_dist_async_single_process(monkeypatch, tmp_path):
+    for name in ('RANK', 'WORLD_SIZE', 'DMLC_NUM_WORKER'):
+        monkeypatch.delenv(name, raising=False)
+    import mxtorch as mx
+    from mxtorch.base import MXNetError
+    kv = mx.kv.create('dist_async')
+    kv.init('async_single', mx.nd.ones((2,)))
+    with pytest.raises(MXNetError, match='duplicate init'):
+        kv.init('async_single', mx.nd.ones((2,)))
+    kv.set_optimizer(mx.optimizer.SGD(learning_rate=0.5, momentum=0.9))
+    kv.push('async_single', [mx.nd.ones((2,)), mx.nd.ones((2,))])  # summed locally: 2
+    out = mx.nd.zeros((2,))
+    kv.pull('async_single', out=out)
+    assert out.asnumpy().tolist() == [0.0, 0.0]  # 1 - 0.5 * 2
+    kv.save_optimizer_states(str(tmp_path / 'states'))
+    assert (tmp_path / 'states').stat().st_size > 0
+    with pytest.raises(MXNetError, match='not been initialized'):
+        kv.pull('missing', out=out)
+    with pytest.raises(MXNetError, match='row_sparse_pull'):
+        kv.row_sparse_pull('async_single', out=out, row_ids=mx.nd.array([0]))

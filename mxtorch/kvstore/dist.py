@@ -512,8 +512,9 @@ class _JoinContext(object):
 
 
 def create_dist(name):
-    """The distributed store for type `name` (contains 'dist')."""
+    """The distributed store for type `name` (contains 'dist'; '_async' gives the
+    parameter server of ``kvstore.dist_async``)."""
     if '_async' in name:
-        raise MXNetError("kvstore '%s': asynchronous distributed training (dist_async) is not "
-                         "available in mxtorch yet; use 'dist_sync'" % name)
+        from .dist_async import AsyncKVStore
+        return AsyncKVStore(name)
     return DistKVStore(name)
