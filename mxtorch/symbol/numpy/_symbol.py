@@ -1,5 +1,7 @@
 """``mxnet.symbol.numpy._symbol``: Symbol functions named like ``mx.np``'s, built from the
 registry's ``_npi_*``/``_np_*`` operators by the sym door."""
+import builtins
+
 from .. import _gen
 from ..symbol import Group, Symbol  # noqa: F401 - part of MXNet's module namespace
 
@@ -59,7 +61,7 @@ class _Symbol(Symbol):
     def __getitem__(self, key):
         if isinstance(key, str) or len(self._outputs) > 1:
             return super().__getitem__(key)
-        return _basic_index(self, key)
+        return _index(self, key)
 
     def __setitem__(self, key, value):
         raise NotImplementedError("a Symbol cannot be assigned to: build a new one (e.g. with "
@@ -122,24 +124,160 @@ def _reducer(op):
     return method
 
 
-def _basic_index(sym, key):
-    """``sym[key]`` for ints and slices: a ``slice`` node, then ``_npx_reshape`` dropping the
-    axes indexed by ints (as MXNet builds it)."""
-    begin, end, step, newshape = [], [], [], []
-    for k in key if isinstance(key, tuple) else (key,):
-        if isinstance(k, slice):
-            begin.append(k.start), end.append(k.stop), step.append(k.step), newshape.append(-2)
-        elif isinstance(k, int) and not isinstance(k, bool):
-            begin.append(k), end.append(None if k == -1 else k + 1), step.append(1)
-            newshape.append(-3)
-        else:
-            raise IndexError(f"_Symbol.__getitem__: only ints and slices can index a NumPy "
-                             f"symbol, got {k!r}; use np.take or npx.gather_nd instead")
-    steps = {} if -2 not in newshape else {"step": step}
-    out = _Symbol(_sym("slice")(sym, begin=begin, end=end, **steps)._outputs)
-    if -3 in newshape:
-        out = _sym("_npx_reshape")(out, newshape=tuple(newshape) + (-4,))
+# ---- indexing ---------------------------------------------------------------------------------
+# ops whose outputs are boolean: a Symbol key made by one of them is a mask, others are indices
+_BOOL_OPS = {f"_npi_{n}{s}" for n in ("equal", "not_equal", "greater", "greater_equal", "less",
+                                       "less_equal", "logical_and", "logical_or", "logical_xor")
+             for s in ("", "_scalar")} | {"_npi_logical_not", "_np_logical_not", "_npi_isnan",
+                                          "_npi_isinf", "_npi_isfinite", "_npi_isposinf",
+                                          "_npi_isneginf"}
+
+
+def _is_int(k):
+    import numbers
+    return isinstance(k, numbers.Integral) and not isinstance(k, bool)
+
+
+def _constant_index(k):
+    """A list/NumPy/mx.np index as a 1-d list of ints (bool masks give their positions)."""
+    import numpy as onp
+    arr = onp.asarray(k.asnumpy() if hasattr(k, "asnumpy") else k)
+    if arr.dtype == bool:
+        if arr.ndim != 1:
+            raise IndexError("_Symbol.__getitem__: a constant boolean index must be 1-d; use a "
+                             "Symbol mask (x[x > 0]) or np.where")
+        arr = onp.nonzero(arr)[0]
+    if arr.ndim != 1 or arr.dtype.kind not in "iu":
+        raise IndexError(f"_Symbol.__getitem__: constant array indices must be 1-d integers, "
+                         f"got shape {arr.shape} and dtype {arr.dtype}; use a Symbol index")
+    return [int(i) for i in arr]
+
+
+def _advanced(k):
+    return isinstance(k, (list, Symbol)) or hasattr(k, "shape") and not _is_int(k)
+
+
+def _index(sym, key):
+    """``sym[key]`` with NumPy's rules for ints, slices (any step), None, Ellipsis, and one
+    advanced index (a Symbol, a list or a constant array); a boolean Symbol key selects
+    elements where it is true (x[x > 0])."""
+    items = list(key) if isinstance(key, tuple) else [key]
+    if len(items) == 1 and isinstance(items[0], Symbol) and _is_mask(items[0]):
+        flat = _np_sym("_npx_reshape")(sym, newshape=(-1,))
+        mask = _np_sym("_npx_reshape")(items[0], newshape=(-1,))
+        return _np_sym("_contrib_boolean_mask")(flat, mask)
+    for k in items:
+        if isinstance(k, bool) or not (k is None or k is Ellipsis or _is_int(k) or
+                                       isinstance(k, slice) or _advanced(k)):
+            raise IndexError(f"_Symbol.__getitem__: unsupported index {k!r}; use ints, slices, "
+                             "None, Ellipsis or one integer array/Symbol")
+    adv = [i for i, k in enumerate(items) if _advanced(k)]
+    if len(adv) > 1:
+        raise IndexError("_Symbol.__getitem__: only one array index is supported on a Symbol; "
+                         "combine several with npx.gather_nd")
+    if not adv:
+        return _basic(sym, items)
+    pos = adv[0]
+    index = items[pos]
+    items[pos] = slice(None)
+    out = _basic(sym, items)
+    if _separated(items, pos):
+        raise IndexError("_Symbol.__getitem__: an array index separated from int indices by a "
+                         "slice (NumPy moves the result axes first) is not supported on a Symbol")
+    return _take(out, index, _axis_of(items, pos))
+
+
+def _separated(items, pos):
+    """Whether ints and the array index at ``pos`` have a slice/None between them."""
+    spots = [i for i, k in enumerate(items) if _is_int(k)] + [pos]
+    return builtins.any(not _is_int(items[i]) and i != pos
+                        for i in range(builtins.min(spots), builtins.max(spots) + 1))
+
+
+def _is_mask(key):
+    heads = key._outputs
+    return len(heads) == 1 and getattr(heads[0][0], "op", None) is not None and \
+        heads[0][0].op.name in _BOOL_OPS
+
+
+def _axis_of(items, pos):
+    """The output axis of item ``pos`` after basic indexing (negative after an Ellipsis)."""
+    if Ellipsis in items and items.index(Ellipsis) < pos:
+        after = [k for k in items[pos + 1:] if not _is_int(k)]
+        return -len(after) - 1
+    return builtins.sum(1 for k in items[:pos] if k is None or isinstance(k, slice))
+
+
+def _take(sym, index, axis):
+    if isinstance(index, Symbol):
+        return _np_sym("_npi_take")(sym, index, axis=axis)
+    parts = [_np_sym("slice_axis")(sym, axis=axis, begin=i, end=None if i == -1 else i + 1)
+             for i in _constant_index(index)]
+    if len(parts) == 1:
+        return parts[0]
+    return _np_sym("_npi_concatenate")(*parts, axis=axis)
+
+
+def _basic(sym, items):
+    """Basic indexing: one ``slice`` node for the axes before an Ellipsis (ints are width-1
+    slices), per-axis slices for the axes after it, ``_npx_reshape`` dropping the int axes
+    (``reverse=True`` for the part after the Ellipsis), then ``_npi_expand_dims`` per None."""
+    if items.count(Ellipsis) > 1:
+        raise IndexError("_Symbol.__getitem__: an index can only have a single ellipsis ('...')")
+    cut = items.index(Ellipsis) if Ellipsis in items else len(items)
+    pre, post = items[:cut], items[cut + 1:]
+    out = _slice_leading(sym, [k for k in pre if k is not None])
+    out = _slice_trailing(out, [k for k in post if k is not None])
+    pre_codes = [-3 if _is_int(k) else -2 for k in pre if k is not None]
+    post_codes = [-3 if _is_int(k) else -2 for k in post if k is not None]
+    if -3 in pre_codes:
+        out = _np_sym("_npx_reshape")(out, newshape=tuple(pre_codes) + (-4,))
+    if -3 in post_codes:
+        out = _np_sym("_npx_reshape")(out, newshape=(-4,) + tuple(post_codes), reverse=True)
+    kept = [k for k in pre if not _is_int(k)]
+    for axis, k in enumerate(kept):
+        if k is None:
+            out = _np_sym("_npi_expand_dims")(out, axis=axis)
+    kept = [k for k in post if not _is_int(k)]
+    for r, k in enumerate(reversed(kept)):
+        if k is None:
+            out = _np_sym("_npi_expand_dims")(out, axis=-r - 1)
     return out
+
+
+def _bounds(k):
+    if _is_int(k):
+        return k, (None if k == -1 else k + 1), 1
+    return k.start, k.stop, k.step
+
+
+def _slice_leading(sym, keys):
+    if not keys or builtins.all(isinstance(k, slice) and k == slice(None) for k in keys):
+        return sym
+    begin, end, step = zip(*[_bounds(k) for k in keys])
+    extra = {"step": list(step)} if builtins.any(isinstance(k, slice) for k in keys) else {}
+    return _Symbol(_sym("slice")(sym, begin=list(begin), end=list(end), **extra)._outputs)
+
+
+def _slice_trailing(sym, keys):
+    for j, k in enumerate(keys):
+        if isinstance(k, slice) and k == slice(None):
+            continue
+        axis = j - len(keys)
+        begin, end, step = _bounds(k)
+        if step in (None, 1):
+            sym = _np_sym("slice_axis")(sym, axis=axis, begin=begin or 0, end=end)
+        else:
+            sym = _np_sym("_npi_swapaxes")(sym, dim1=0, dim2=axis)
+            sym = _np_sym("slice")(sym, begin=[begin], end=[end], step=[step])
+            sym = _np_sym("_npi_swapaxes")(sym, dim1=0, dim2=axis)
+    return sym
+
+
+def _np_sym(name):
+    def build(*args, **kwargs):
+        return _Symbol(_sym(name)(*args, **kwargs)._outputs)
+    return build
 
 
 def _install_np_methods(cls):
