@@ -211,11 +211,55 @@ def oracle(out_dir):
     kv = mx.kv.create('dist_sync')
     r, n = kv.rank, kv.num_workers
     local = BATCH // n
-    if os.environ.get('ORACLE_CASE', 'gluon') == 'gluon':
+    case = os.environ.get('ORACLE_CASE', 'gluon')
+    if case == 'kv_2bit':
+        return _kv_2bit(kv, r)
+    if case == 'gluon':
         got = _gluon_fixed(kv, r * local, (r + 1) * local, local)
     else:
         got = _module(kv, r * local, (r + 1) * local, seed=r)
     return {k: v.tolist() for k, v in got.items()}
+
+
+def _kv_2bit(kv, r):
+    """2bit compression with residuals: the stored sums of 4 rounds of pushes."""
+    kv.set_gradient_compression({'type': '2bit', 'threshold': 0.5})
+    kv.init(0, mx.nd.zeros((7,)))
+    base = np.array([0.3, -0.6, 0.9, 0.2, -0.2, 1.6, -1.1], dtype='float32')
+    out, got = {}, mx.nd.zeros((7,))
+    for step in range(4):
+        kv.push(0, mx.nd.array(base * (r + 1) * (1 + 0.25 * step)))
+        kv.pull(0, out=got)
+        out['round%d' % step] = got.asnumpy().tolist()
+    return out
+
+
+def wire_bytes(r):
+    """Bytes this worker sends for a 2bit-compressed push of 4,000 floats (Trainer too)."""
+    kv = mx.kv.create('dist_sync')
+    kv.set_gradient_compression({'type': '2bit', 'threshold': 0.5})
+    kv.init(0, mx.nd.zeros((4000,)))
+    kv.push(0, mx.nd.ones((4000,)) * (r + 1))
+    sent = kv._wire.bytes_sent
+    net = _net(seed=0)
+    trainer = mx.gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1},
+                               kvstore='dist_sync',
+                               compression_params={'type': '2bit', 'threshold': 0.01})
+    got = _train_gluon_with(net, trainer, r)
+    return {'wire_bytes': sent, 'gluon_2bit': {k: v.tolist() for k, v in got.items()}}
+
+
+def _train_gluon_with(net, trainer, r):
+    loss_fn = mx.gluon.loss.L2Loss()
+    x, y = _data()
+    local = BATCH // 2  # this scenario runs on 2 workers
+    for step in range(5):
+        with mx.autograd.record():
+            loss = loss_fn(net(mx.nd.array(x[step, r * local:(r + 1) * local])),
+                           mx.nd.array(y[step, r * local:(r + 1) * local]))
+        loss.backward()
+        trainer.step(local)
+    return {k.split('_', 1)[1]: v.data().asnumpy() for k, v in net.collect_params().items()}
 
 
 def semantics(out_dir):
@@ -226,9 +270,10 @@ def semantics(out_dir):
     res.update(gluon_check(r, n))
     res.update(module_check(r, n))
     res.update(gluon_two_contexts(r, n))
-    for case in ('gluon', 'module'):
+    for case in ('gluon', 'module', 'kv_2bit'):
         os.environ['ORACLE_CASE'] = case
         res['oracle_' + case] = oracle(out_dir)
+    res.update(wire_bytes(r))
     return res
 
 

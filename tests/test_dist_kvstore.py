@@ -118,7 +118,7 @@ def test_n_workers_equal_one_process(semantics, case):
         assert res[case]['params'] == semantics[0][case]['params']
 
 
-@pytest.mark.parametrize('case', ['gluon', 'module'])
+@pytest.mark.parametrize('case', ['gluon', 'module', 'kv_2bit'])
 def test_same_parameters_as_mxnet_dist_sync(semantics, case):
     # tests/fixtures/dist_sync_mxnet.json: real MXNet 1.9.1, scheduler + 1 server + 2 workers
     # running the same 'oracle' scenario (tools/gen_dist_fixture.py); tolerance 1e-5
@@ -129,6 +129,28 @@ def test_same_parameters_as_mxnet_dist_sync(semantics, case):
         assert sorted(got) == sorted(want)
         for name in want:
             np.testing.assert_allclose(got[name], want[name], rtol=0, atol=1e-5)
+
+
+def test_2bit_on_the_wire(semantics):
+    # 4,000 float32 -> 1,000 bytes of 2-bit codes per worker (16x less than the floats);
+    # kv_2bit above pins the values against MXNet 1.9.1 (residuals, one threshold a round)
+    for res in semantics:
+        assert res['wire_bytes'] == 1000
+    assert semantics[1]['gluon_2bit'] == semantics[0]['gluon_2bit']
+
+
+def test_2bit_pack_roundtrip():
+    import torch
+    from mxtorch.kvstore import dist_compress
+    codes = torch.tensor([0, 1, 2, 1, 2, 2, 0], dtype=torch.uint8)
+    packed = dist_compress.pack(codes)
+    assert packed.numel() == 2
+    assert dist_compress.unpack(packed, 7).tolist() == codes.tolist()
+    wire = dist_compress.TwoBitWire(0.5)
+    got = wire.allreduce(['k'], [torch.tensor([0.3, 0.6, -0.7, 1.6])], world=1)
+    assert got.tolist() == [0.0, 0.5, -0.5, 0.5]
+    got = wire.allreduce(['k'], [torch.tensor([0.3, 0.0, 0.0, 0.0])], world=1)
+    assert got.tolist() == [0.5, 0.0, 0.0, 0.5]  # residuals 0.6, 0.1, -0.2, 1.1
 
 
 def test_differing_initial_weights_are_replaced_by_rank0s(semantics):
