@@ -139,6 +139,12 @@ FLOORS = {
     "mxnet.contrib.text.embedding": 100.0,
     "mxnet.contrib.text.utils": 100.0,
     "mxnet.contrib.text.vocab": 100.0,
+    "mxnet.gluon.contrib.data": 100.0,
+    "mxnet.gluon.contrib.data.sampler": 100.0,
+    "mxnet.gluon.contrib.data.text": 100.0,
+    "mxnet.contrib.amp": 100.0,
+    "mxnet.contrib.amp.amp": 100.0,
+    "mxnet.contrib.amp.loss_scaler": 100.0,
 }
 
 # Names of the top-level ``mxnet`` package that belong to other work (Gluon, Module/io,

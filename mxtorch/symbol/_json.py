@@ -48,6 +48,42 @@ def to_json(symbol):
     return _dump(graph)
 
 
+_AMP_CASTS = ("amp_cast", "amp_multicast")
+
+
+def without_amp_casts(outputs):
+    """``outputs`` of a copy of the graph without the amp_cast / amp_multicast nodes inside it
+    (each consumer reads what the cast read), as MXNet writes JSON by default; the same
+    entries when the graph has none."""
+    order = topo_order(outputs)
+    if not any(n.op is not None and n.op.name in _AMP_CASTS for n in order):
+        return outputs
+    from .symbol import _ENTRY_VERSIONS
+    mirror = {}
+
+    def resolve(entry):
+        node, index = entry
+        while node.op is not None and node.op.name in _AMP_CASTS:
+            node, index = node.inputs[0 if node.op.name == "amp_cast" else index]
+        return mirror[id(node)], index
+
+    def copy(node):
+        new = Node(node.op, node.name, node.attrs, [resolve(e) for e in node.inputs])
+        new._parsed, new.subgraphs = node._parsed, node.subgraphs
+        if node in _ENTRY_VERSIONS:
+            _ENTRY_VERSIONS[new] = dict(_ENTRY_VERSIONS[node])
+        mirror[id(node)] = new
+        return new
+
+    for node in order:
+        if node.op is None or node.op.name not in _AMP_CASTS:
+            copy(node)
+    # as in MXNet, casts that are graph outputs stay (reading what their inputs read)
+    return [((mirror.get(id(n)) or copy(n)), i)
+            if n.op is not None and n.op.name in _AMP_CASTS else resolve((n, i))
+            for n, i in outputs]
+
+
 def _node_json(node, index):
     out = {"op": "null" if node.is_variable else node.op.name, "name": node.name}
     if node.attrs:

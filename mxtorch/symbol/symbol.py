@@ -11,6 +11,8 @@ from array import array  # noqa: F401  (MXNet's module exposes it)
 from builtins import slice as py_slice  # noqa: F401
 from numbers import Number  # noqa: F401
 
+import numpy as _np
+
 from ..attribute import AttrScope
 from ..base import (MXNetError, NotImplementedForSymbol, _Null, integer_types,  # noqa: F401
                     numeric_types, py_str, string_types)
@@ -184,9 +186,11 @@ class Symbol:
 
     def get_children(self):
         """The inputs of this symbol's output node (None for a variable)."""
-        entries = []
+        entries, seen = [], set()
         for node, _ in self._outputs:
-            entries.extend(node.inputs)
+            if id(node) not in seen:  # outputs of one node share its inputs (MXNet lists them once)
+                seen.add(id(node))
+                entries.extend(node.inputs)
         return Symbol(list(entries)) if entries else None
 
     def __getitem__(self, index):
@@ -211,8 +215,8 @@ class Symbol:
         return len(self._outputs)
 
     def __bool__(self):
-        raise NotImplementedError("the truth value of a Symbol is undefined: symbols have no "
-                                  "value until bound; compare with `is None` instead")
+        # MXNet raises NotImplementedForSymbol; it is also a NotImplementedError here.
+        raise _SymbolTruthError(self.__bool__, "bool")
 
     # ---- attributes --------------------------------------------------------------------------
     def _single_node(self, what):
@@ -344,14 +348,15 @@ class Symbol:
         return "\n".join(lines)
 
     def tojson(self, remove_amp_cast=True):
-        """The graph in MXNet's symbol JSON format."""
-        from ._json import to_json
-        return to_json(self)
+        """The graph in MXNet's symbol JSON format (without the ``amp_cast`` and
+        ``amp_multicast`` nodes AMP inserted, unless `remove_amp_cast` is False)."""
+        from ._json import to_json, without_amp_casts
+        return to_json(Symbol(without_amp_casts(self._outputs)) if remove_amp_cast else self)
 
     def save(self, fname, remove_amp_cast=True):
-        """Write ``tojson()`` to ``fname`` (atomically)."""
+        """Write ``tojson(remove_amp_cast)`` to ``fname`` (atomically)."""
         from ..ndarray.utils import _atomic_write
-        _atomic_write(fname, self.tojson().encode("utf-8"))
+        _atomic_write(fname, self.tojson(remove_amp_cast).encode("utf-8"))
 
     def __getstate__(self):
         return {"handle": self.tojson()}
@@ -545,6 +550,15 @@ _INPUT_INIT = {"BatchNorm": _BN_INIT, "BatchNorm_v1": _BN_INIT,
                "UpSampling": {"weight": '["bilinear", {}]'}}
 
 
+class _SymbolTruthError(NotImplementedForSymbol, NotImplementedError):
+    """``bool(symbol)``: a Symbol has no value until it is bound."""
+
+    def __init__(self, function, alias=None, *args):
+        super().__init__(function, alias, *args)
+        self.args = (f"{self.args[0]} A Symbol has no truth value until bound; compare with "
+                     "`is None` instead.",)
+
+
 def attr_string(op, key, value):
     """MXNet's string form of a Python attribute value (what its front end stores)."""
     if isinstance(value, str):
@@ -555,7 +569,17 @@ def attr_string(op, key, value):
         return dtype_name(value)
     if spec is not None and spec.kind.name == "Context":
         return str(value)
-    return str(value)
+    return str(_plain(value))
+
+
+def _plain(value):
+    """``value`` with NumPy scalars inside tuples/lists as Python numbers, so that the string
+    reads like MXNet's ('(1, 2)', not NumPy 2's '(np.int64(1), np.int64(2))')."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, _np.generic):
+        return value.item()
+    return value
 
 
 def create(op, hint, inputs, raw, name=None, attr=None):
