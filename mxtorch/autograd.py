@@ -455,6 +455,11 @@ def _head_tensors(heads, head_grads):
     heads = _as_list(heads)
     tensors = [h._t for h in heads]
     for i, t in enumerate(tensors):
+        if getattr(t, "_mx_freed", False):
+            raise MXNetError(
+                f"cannot differentiate head {i} (shape {tuple(t.shape)}) again: its graph was "
+                "freed by an earlier backward; pass retain_graph=True to differentiate the same "
+                "graph twice")
         if not t.requires_grad and not getattr(t, "_mx_recorded", False):
             raise MXNetError(
                 f"cannot differentiate head {i} (shape {tuple(t.shape)}): it was not computed "
@@ -480,6 +485,9 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):  # no
     prev = set_training(train_mode)
     try:
         torch.autograd.backward(tensors, grads, retain_graph=retain_graph)
+        if not retain_graph:
+            for t in tensors:  # NOTE: MXNet frees the graph even where torch could reuse it
+                t._mx_freed = True
     except MXNetError:
         raise
     except (RuntimeError, ArithmeticError, IndexError, ValueError, TypeError) as err:

@@ -80,17 +80,23 @@ def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
         return sparse_zeros(stype, shape, ctx=ctx, dtype=dtype)
     ctx = _ctx(ctx)
     t = torch.zeros(_shape(shape), dtype=to_torch_dtype(dtype), device=ctx.torch_device)
-    out = _wrap(t, ctx)
-    if stype not in (None, "default"):
-        return out.tostype(stype)
-    return out
+    return _into_out(_wrap(t, ctx), kwargs)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
     """Array of ones (float32 by default)."""
     ctx = _ctx(ctx)
-    return _wrap(torch.ones(_shape(shape), dtype=to_torch_dtype(dtype), device=ctx.torch_device),
-                 ctx)
+    t = torch.ones(_shape(shape), dtype=to_torch_dtype(dtype), device=ctx.torch_device)
+    return _into_out(_wrap(t, ctx), kwargs)
+
+
+def _into_out(result, kwargs):
+    """Honour MXNet's ``out=`` keyword of the creation functions: fill it and return it."""
+    out = kwargs.get("out")
+    if out is None:
+        return result
+    out[:] = result
+    return out
 
 
 def full(shape, val, ctx=None, dtype=np.float32, out=None):

@@ -112,8 +112,12 @@ def run(graph, args, aux, is_train, need_grad, monitor=None):
 
 
 def make_leaves(tensors, wanted):
-    """Fresh leaf views (shared storage) that require grad, for the positions in ``wanted``."""
-    return [t.detach().requires_grad_(True) if w else t for t, w in zip(tensors, wanted)]
+    """Fresh leaf views (shared storage) that require grad, for the positions in ``wanted``.
+
+    Integer arguments (indices, labels) are not differentiated: their gradient arrays get
+    zeros, which is what MXNet computes for index inputs."""
+    return [t.detach().requires_grad_(True) if w and t.is_floating_point() else t
+            for t, w in zip(tensors, wanted)]
 
 
 def gradients(heads, leaves, head_grads):
@@ -123,7 +127,13 @@ def gradients(heads, leaves, head_grads):
         return [None] * len(leaves)
     hs, gs = zip(*pairs)
     gs = [torch.ones_like(h) if g is None else g for h, g in zip(hs, gs)]
-    return torch.autograd.grad(hs, leaves, gs, retain_graph=True, allow_unused=True)
+    live = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]  # not integer leaves
+    found = torch.autograd.grad(hs, [leaves[i] for i in live], gs, retain_graph=True,
+                                allow_unused=True) if live else ()
+    results = [None] * len(leaves)
+    for i, value in zip(live, found):
+        results[i] = value
+    return results
 
 
 class Ownership:

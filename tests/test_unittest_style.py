@@ -1,0 +1,94 @@
+"""Behaviour that MXNet 1.9.1's own unit tests rely on (found by tools/unittest_style/).
+
+Expected values come from the oracle (MXNet 1.9.1); see tools/unittest_style/run.py.
+"""
+import numpy as np
+import pytest
+
+import mxtorch as mx
+from mxtorch import autograd
+from mxtorch.base import MXNetError, NotImplementedForSymbol
+from mxtorch.test_utils import same
+
+
+def test_creation_functions_fill_out():
+    out = mx.nd.zeros((2, 2))
+    assert mx.nd.ones((2, 2), out=out) is out
+    assert same(out.asnumpy(), np.ones((2, 2)))
+    assert mx.nd.zeros((2, 2), out=out) is out
+    assert same(out.asnumpy(), np.zeros((2, 2)))
+
+
+def test_random_randint_positional_bounds():
+    x = mx.nd.random.randint(0, 6, shape=(50,))
+    assert x.shape == (50,) and x.dtype == np.int32
+    assert 0 <= x.asnumpy().min() and x.asnumpy().max() < 6
+    assert mx.nd.random_randint(1, 3, shape=(4,)).shape == (4,)
+
+
+def test_executor_backward_extra_out_grads_are_ignored():
+    x = mx.sym.Variable("x")
+    exe = (x * 2).simple_bind(mx.cpu(), x=(2,))
+    exe.forward(is_train=True, x=np.ones(2))
+    exe.backward([mx.nd.ones(2), mx.nd.ones(3)])  # MXNet 1.9.1: uses the first one
+    assert same(exe.grad_dict["x"].asnumpy(), np.array([2, 2], dtype=np.float32))
+    with pytest.raises(MXNetError, match="out_grads\\[0\\] has shape"):
+        exe.backward(mx.nd.ones(3))
+
+
+def test_simple_bind_ignores_non_shape_keywords():
+    x = mx.sym.Variable("x")
+    exe = (x * 2).simple_bind(mx.cpu(), x=(2, 3), axis=1, mode="clip")
+    assert list(exe.arg_dict) == ["x"] and exe.arg_dict["x"].shape == (2, 3)
+
+
+def test_symbol_attrs_accept_numpy_integers():
+    x = mx.sym.Variable("x")
+    s = mx.sym.broadcast_axis(x, axis=(np.int64(1),), size=(np.int64(3),))
+    assert s.infer_shape(x=(2, 1))[1] == [(2, 3)]
+    assert s.list_attr()["axis"] == "(1,)"
+
+
+def test_backward_twice_without_retain_graph_fails():
+    x = mx.nd.ones((2, 2))
+    dx = mx.nd.zeros((2, 2))
+    autograd.mark_variables([x], [dx], grad_reqs="add")
+    with autograd.record():
+        y = x + 1
+        y.backward(retain_graph=True)
+        y.backward()
+    assert same(dx.asnumpy(), np.full((2, 2), 2, dtype=np.float32))
+    with pytest.raises(MXNetError, match="retain_graph"):
+        y.backward()
+
+
+def test_integer_arguments_get_zero_gradients():
+    x = mx.sym.Variable("x")
+    idx = mx.sym.Variable("idx")
+    z = mx.sym.batch_take(x, idx)
+    exe = z.simple_bind(mx.cpu(), x=(4, 3), idx=(4,), type_dict={"idx": np.int32})
+    exe.arg_dict["x"][:] = np.arange(12).reshape(4, 3)
+    exe.arg_dict["idx"][:] = np.array([0, 2, 1, 0])
+    exe.forward(is_train=True)
+    exe.backward(mx.nd.ones((4,)))
+    assert same(exe.outputs[0].asnumpy(), np.array([0, 5, 7, 9], dtype=np.float32))
+    assert same(exe.grad_dict["idx"].asnumpy(), np.zeros(4, dtype=np.int32))
+    expected = np.zeros((4, 3), dtype=np.float32)
+    expected[[0, 1, 2, 3], [0, 2, 1, 0]] = 1
+    assert same(exe.grad_dict["x"].asnumpy(), expected)
+
+
+def test_get_children_lists_a_node_once():
+    data = mx.sym.Variable("data")
+    sliced = mx.sym.SliceChannel(data, num_outputs=3, name="slice")
+    assert sliced.get_children().list_outputs() == ["data"]
+    concat = mx.sym.Concat(*list(sliced))
+    assert concat.get_children().list_outputs() == ["slice_output0", "slice_output1",
+                                                    "slice_output2"]
+
+
+def test_symbol_truth_value_raises_not_implemented_for_symbol():
+    with pytest.raises(NotImplementedForSymbol):
+        bool(mx.sym.Variable("x"))
+    with pytest.raises(NotImplementedError):
+        bool(mx.sym.Variable("x"))
