@@ -113,8 +113,9 @@ class Executor:
         arg_names = symbol.list_arguments()
         aux_names = symbol.list_auxiliary_states()
         dtypes = dict(type_dict or {})
-        graph, arg_nodes, aux_nodes = analyse(symbol, shapes={k: tuple(v) for k, v in
-                                                               shapes.items()}, dtypes=dtypes)
+        # NOTE: as in MXNet, keywords that are not shapes (tuples) are ignored.
+        shapes = {k: tuple(v) for k, v in shapes.items() if isinstance(v, (tuple, list))}
+        graph, arg_nodes, aux_nodes = analyse(symbol, shapes=shapes, dtypes=dtypes)
         reqs = _reqs(grad_req, arg_names)
         arg_stypes, _, grad_stypes = infer_stypes(symbol, stype_dict)
         args, grads, aux = [], [], []
@@ -209,10 +210,15 @@ class Executor:
         else:
             if isinstance(out_grads, NDArray):
                 out_grads = [out_grads]
-            if len(out_grads) != len(self._heads):
+            if len(out_grads) < len(self._heads):
                 raise MXNetError(f"backward: {len(out_grads)} out_grads for "
                                  f"{len(self._heads)} outputs")
-            grads = [None if g is None else g._t for g in out_grads]
+            # NOTE: MXNet uses the first len(outputs) head gradients and ignores extra ones.
+            grads = [None if g is None else g._t for g in out_grads[:len(self._heads)]]
+            for i, (g, head) in enumerate(zip(grads, self._heads)):
+                if g is not None and tuple(g.shape) != tuple(head.shape):
+                    raise MXNetError(f"backward: out_grads[{i}] has shape {tuple(g.shape)}, "
+                                     f"but output {i} has shape {tuple(head.shape)}")
         wanted = [i for i, r in enumerate(self._grad_reqs) if r != "null"]
         results = compiler.gradients(self._heads, [self._leaves[i] for i in wanted], grads)
         owned = compiler.Ownership(grads)
