@@ -47,6 +47,17 @@ DEVIATIONS = set(_INT_FLOAT + [
     # prod's initial), and _scatter_set_nd without out= (1.9.1 needs it in place)
     "np.ediff1d(d2, to_end=p1)", "np.quantile(f2, np.array([0.1, 0.9]), axis=1)",
     "mx.nd.np.prod(f2, initial=2.0)",
+    # compat/numpy.md: NumPy options 1.9.1 refuses with NotImplementedError (array start/stop
+    # and axis of linspace/logspace, automatic histogram range, string bins, density/normed/
+    # weights)
+    "np.linspace(0, 1, 3, axis=-1)", "np.linspace(p1, 2.0, 3)", "np.linspace(f1, p1, 3, axis=1)",
+    "np.logspace(p1, 1.0, 3, axis=1)",
+    "np.histogram(np.array([1.0, 2.0, 2.0, 3.0, 5.0]), bins=4)",
+    "np.histogram(np.array([1.0, 2.0, 2.0, 3.0, 5.0]), bins=4, range=(0, 5), density=True)",
+    "np.histogram(np.array([1.0, 2.0, 2.0, 3.0, 5.0]), bins=4, range=(0, 5), normed=True)",
+    "np.histogram(np.array([1.0, 2.0, 2.0, 3.0, 5.0]), bins=4, range=(0, 5), "
+    "weights=p1[:1] * np.ones(5))",
+    "np.histogram(np.array([1.0, 2.0, 2.0, 3.0, 5.0]), bins='auto')",
     "mx.nd.np._internal.scatter_set_nd(np.zeros((2, 2)), np.array([5.0, 6.0]), "
     "np.array([[0, 1], [1, 0]], dtype='int64'), shape=(2, 2))",
 ])

@@ -195,7 +195,32 @@ def extra_cases():
             "mx.nd.np.squeeze(np.ones((1, 2, 1)), 0)", "mx.nd.np.dot(f2, f2.T)",
             "mx.nd.npx.reshape(f3, (-2, -1))", "mx.nd.npx.nonzero(f2)",
             "mx.nd.npx.constraint_check(f1 > -5, 'bad')"]
-    return out + random_cases()
+    return out + random_cases() + option_cases()
+
+
+def option_cases():
+    """linspace/logspace (axis, array ends), sort kinds/order, histogram options, qr modes."""
+    h = "np.array([1.0, 2.0, 2.0, 3.0, 5.0])"
+    return [
+        "np.linspace(0, 1, 5, axis=0)", "np.linspace(0, 10, 5, retstep=True)",
+        "np.linspace(0, 1, 0)", "np.linspace(0, 1, 1, endpoint=False)",
+        "np.linspace(1, 0, 4, dtype='int32')", "np.linspace(0, 1, 3, axis=-1)",
+        "np.linspace(p1, 2.0, 3)", "np.linspace(f1, p1, 3, axis=1)", "np.linspace(0, 1, 3, axis=1)",
+        "np.logspace(0, 2, 3, axis=0)", "np.logspace(0, 2, 3, base=2)",
+        "np.logspace(0, 2, 3, endpoint=False, dtype='float64')", "np.logspace(p1, 1.0, 3, axis=1)",
+        "np.sort(f2, kind='stable')", "np.sort(f2, kind='heapsort')", "np.sort(f2, axis=None)",
+        "np.argsort(f2, kind='mergesort')", "np.argsort(f2, axis=None)", "np.sort(f2, order='x')",
+        "np.argsort(f2, order=['x'])",
+        f"np.histogram({h}, bins=4, range=(0, 5))", f"np.histogram({h}, bins=np.array([0.0, 1.0, 3.0, 6.0]))",
+        f"np.histogram(d2, bins=3, range=(-5, 6))", "np.histogram(np.array([]), bins=3, range=(0, 1))",
+        f"np.histogram({h}, bins=4)", f"np.histogram({h}, bins=4, range=(0, 5), density=True)",
+        f"np.histogram({h}, bins=4, range=(0, 5), normed=True)",
+        f"np.histogram({h}, bins=4, range=(0, 5), weights=p1[:1] * np.ones(5))",
+        f"np.histogram({h}, bins='auto')",
+        "np.linalg.qr(f2.T)", "np.linalg.qr(f2.T, mode='reduced')", "np.linalg.qr(f2.T, mode='complete')",
+        "np.linalg.qr(f2.T, mode='r')", "np.linalg.qr(f2.T, mode='raw')", "np.linalg.qr(f2)",
+        "np.linalg.qr(d2.T, mode='complete')", "np.linalg.qr(f2, mode='bad')",
+    ]
 
 
 def random_cases():

@@ -7,7 +7,7 @@ import numpy as onp
 
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
-from ._door import call, is_scalar, to_np
+from ._door import NP_CLASS, call, call_parsed, is_scalar, op_of, to_np
 from ._ufuncs import binary
 
 __all__ = ["sum", "mean", "prod", "product", "max", "min", "amax", "amin", "std", "var",
@@ -500,7 +500,12 @@ def _broadcast_edge(value, a, axis):
 
 def dot(a, b, out=None):
     """Dot product (NumPy's rules for 0-d, 1-d, 2-d and N-d operands)."""
+    if out is None and type(a) is type(b) is NP_CLASS[0]:  # the loop case: no conversions
+        return call_parsed(_DOT, [a, b], {})
     return call("_np_dot", [_np(a, "dot"), _np(b, "dot")], out=out)
+
+
+_DOT = op_of("_np_dot")
 
 
 def vdot(a, b):
@@ -567,14 +572,14 @@ def einsum(*operands, **kwargs):
 def sort(a, axis=-1, kind=None, order=None):
     """Sorted copy along ``axis`` (flattened when None)."""
     if order is not None:
-        raise NotImplementedError("sort: order is not supported")
+        raise NotImplementedError("sort: order= names fields of NumPy structured arrays, which mx.np does not have (as MXNet 1.9.1); sort by a key array with np.argsort and np.take")
     return call("_npi_sort", [_np(a, "sort")], axis=axis)
 
 
 def argsort(a, axis=-1, kind=None, order=None):
     """Indices that sort ``a`` along ``axis`` (int64)."""
     if order is not None:
-        raise NotImplementedError("argsort: order is not supported")
+        raise NotImplementedError("argsort: order= names fields of NumPy structured arrays, which mx.np does not have (as MXNet 1.9.1); sort by a key array with np.argsort and np.take")
     return call("_npi_argsort", [_np(a, "argsort")], axis=axis)
 
 
@@ -612,20 +617,36 @@ def count_nonzero(a, axis=None, keepdims=False):
 
 
 def histogram(a, bins=10, range=None, normed=None, weights=None, density=None):  # noqa: A002
-    """Counts in ``bins`` equal bins over ``range`` (or given bin edges) and the edges."""
-    if normed or weights is not None or density:
-        raise NotImplementedError("histogram: normed, weights and density are not supported")
+    """Counts of ``a`` in ``bins`` (a count, bin edges or one of NumPy's bin-rule names) over
+    ``range`` (default: ``a``'s min and max) and the bin edges. ``weights`` sum weights
+    instead of counting; ``density`` (``normed``) divides by the total and the bin widths.
+    Equal bins run on the ``_npi_histogram`` operator; edges, rules, weights and density on
+    NumPy (host copies, not differentiable; MXNet 1.9.1 refuses them)."""
     a = _np(a, "histogram")
-    if isinstance(bins, NDArray):
-        edges = bins.asnumpy()
-        counts, _ = onp.histogram(a.asnumpy(), bins=edges)
-        from .multiarray import array
-        return [array(counts, dtype="int64", ctx=a.ctx), bins]
-    if range is None:
-        raise NotImplementedError("histogram: automatic range is not supported yet; pass "
-                                  "range=(min, max)")
-    counts, edges = call("_npi_histogram", [a], bin_cnt=int(bins), range=tuple(range))
-    return [counts, edges]
+    if isinstance(bins, numbers.Integral) and weights is None and not (normed or density):
+        if bins < 1:
+            raise ValueError(f"histogram: bins must be a positive integer, got {bins}")
+        attrs = {"range": tuple(range)} if range is not None else {}
+        counts, edges = call("_npi_histogram", [a], bin_cnt=int(bins), **attrs)
+        return [counts, edges]
+    return _host_histogram(a, bins, range, weights, bool(normed or density))
+
+
+def _host_histogram(a, bins, range, weights, density):  # noqa: A002
+    from .multiarray import array
+    host_bins = bins.asnumpy() if isinstance(bins, NDArray) else bins
+    host_w = weights.asnumpy() if isinstance(weights, NDArray) else weights
+    counts, edges = onp.histogram(a.asnumpy(), bins=host_bins, range=range, weights=host_w,
+                                  density=density)
+    edge_dtype = a.dtype if a.dtype.kind == "f" else onp.float32
+    if density:
+        counts = counts.astype(edge_dtype)
+    elif weights is None:
+        counts = counts.astype(onp.int64)
+    else:
+        counts = counts.astype(onp.asarray(host_w).dtype)
+    out_edges = bins if isinstance(bins, NDArray) else array(edges, dtype=edge_dtype, ctx=a.ctx)
+    return [array(counts, dtype=counts.dtype, ctx=a.ctx), out_edges]
 
 
 def quantile(a, q, axis=None, out=None, overwrite_input=None, interpolation="linear",

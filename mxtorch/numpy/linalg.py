@@ -62,10 +62,15 @@ def solve(a, b):
 
 
 def qr(a, mode="reduced"):
-    """QR decomposition (``mode='reduced'`` only)."""
-    if mode != "reduced":
-        raise NotImplementedError(f"qr: mode={mode!r} is not supported; only 'reduced'")
-    return tuple(call("_npi_qr", [to_np(a, "qr")]))
+    """QR decomposition: ``(Q, R)`` for ``mode='reduced'`` (default) or ``'complete'``, ``R``
+    for ``'r'``, LAPACK's ``(h, tau)`` for ``'raw'`` (NumPy's modes)."""
+    if mode not in ("reduced", "complete", "r", "raw"):
+        raise ValueError(f"qr: unrecognized mode {mode!r}; expected 'reduced', 'complete', "
+                         "'r' or 'raw'")
+    if mode == "reduced":  # no mode attribute: the node 1.9.1 writes and reads
+        return tuple(call("_npi_qr", [to_np(a, "qr")]))
+    out = call("_npi_qr", [to_np(a, "qr")], mode=mode)
+    return out if mode == "r" else tuple(out)
 
 
 def cholesky(a):

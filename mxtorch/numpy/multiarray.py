@@ -11,6 +11,7 @@ import numbers
 import numpy as onp
 
 from .._mode import STATE as _MODE
+from ..autograd import STATE as _RECORD
 from ..base import MXNetError
 from ..context import Context, current_context
 from ..ndarray import ndarray as _nd_mod
@@ -136,6 +137,14 @@ class ndarray(NDArray):  # noqa: N801 - MXNet's class name
 
     # ---- indexing ----------------------------------------------------------------------------
     def __getitem__(self, key):
+        if type(key) is int and _nd_mod.DEFERRED[0] is None:  # x[i] in a loop: a view
+            t = self._t
+            if t.dim() and -t.shape[0] <= key < t.shape[0] and not (
+                    t.requires_grad and not _RECORD.recording):
+                out = _nd_mod._new(type(self))
+                out._t = t[key]
+                out._ctx = self._ctx
+                return out
         getitem = NDArray.__getitem__  # the nd door's indexing (and its tracing hook)
         previous = _MODE.np_shape
         _MODE.np_shape = True
@@ -441,23 +450,55 @@ def arange(start, stop=None, step=1, dtype=None, ctx=None):
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, ctx=None):
-    """``num`` evenly spaced samples over [start, stop]."""
-    if axis != 0:
-        raise NotImplementedError("linspace: only axis=0 is supported")
-    out = call("_npi_linspace", [], start=start, stop=stop, num=int(num), endpoint=endpoint,
-               ctx=_ctx_arg(ctx), dtype=_dtype_arg(dtype))
-    if retstep:
-        div = (num - 1) if endpoint else num
-        return out, (stop - start) / div if div > 0 else float("nan")
-    return out
+    """``num`` evenly spaced samples over [start, stop]; ``start``/``stop`` may be arrays
+    (NumPy's rule: the samples run along ``axis`` of a result of shape
+    ``broadcast(start, stop)`` with ``num`` inserted at ``axis``)."""
+    if is_scalar(start) and is_scalar(stop):
+        _check_sample_axis("linspace", axis, 1)
+        out = call("_npi_linspace", [], start=start, stop=stop, num=int(num), endpoint=endpoint,
+                   ctx=_ctx_arg(ctx), dtype=_dtype_arg(dtype))
+        step = (stop - start) / _divisions(num, endpoint)
+    else:
+        out, step = _array_linspace(start, stop, num, endpoint, dtype, axis, ctx)
+    return (out, step) if retstep else out
+
+
+def _divisions(num, endpoint):
+    div = (num - 1) if endpoint else num
+    return div if div > 0 else float("nan")
+
+
+def _check_sample_axis(name, axis, ndim):
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}: axis {axis} is out of bounds for the {ndim}-d result; with "
+                         "scalar start/stop the samples form a 1-d array (axis 0 or -1)")
+
+
+def _array_linspace(start, stop, num, endpoint, dtype, axis, ctx):
+    ctx = _ctx_arg(ctx) if ctx is not None else None
+    lo, hi = to_np(start, "linspace", ctx=ctx), to_np(stop, "linspace", ctx=ctx)
+    shape = onp.broadcast_shapes(lo.shape, hi.shape)
+    _check_sample_axis("linspace", axis, len(shape) + 1)
+    unit = call("_npi_linspace", [], start=0.0, stop=1.0, num=int(num), endpoint=endpoint,
+                ctx=lo.ctx, dtype="float64")
+    unit = unit.reshape((int(num),) + (1,) * len(shape))
+    lo64, hi64 = lo.astype("float64"), hi.astype("float64")
+    out = lo64 + unit * (hi64 - lo64)
+    from ._functions import moveaxis
+    out = moveaxis(out, 0, axis).astype(_dtype_arg(dtype))
+    return out, (hi64 - lo64) / _divisions(num, endpoint)
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, ctx=None):
-    """``base ** linspace(start, stop, num)``."""
-    if axis != 0:
-        raise NotImplementedError("logspace: only axis=0 is supported")
-    return call("_npi_logspace", [], start=start, stop=stop, num=int(num), endpoint=endpoint,
-                base=base, ctx=_ctx_arg(ctx), dtype=_dtype_arg(dtype))
+    """``base ** linspace(start, stop, num)``; ``start``/``stop`` may be arrays (see
+    ``linspace`` for the shape and ``axis``)."""
+    if is_scalar(start) and is_scalar(stop):
+        _check_sample_axis("logspace", axis, 1)
+        return call("_npi_logspace", [], start=start, stop=stop, num=int(num),
+                    endpoint=endpoint, base=base, ctx=_ctx_arg(ctx), dtype=_dtype_arg(dtype))
+    exponents, _ = _array_linspace(start, stop, num, endpoint, "float64", axis, ctx)
+    from ._ufuncs import binary
+    return binary("power", float(base), exponents).astype(_dtype_arg(dtype))
 
 
 def eye(N, M=None, k=0, dtype=float, ctx=None, **kwargs):  # noqa: N803

@@ -7,7 +7,7 @@ eigenvalues, ``slogdet`` sign and log|det|) and refuse integer inputs as MXNet d
 import torch
 
 from ..base import MXNetError
-from ._attrs import BOOL, FLOAT, INT, OPT_FLOAT, SHAPE, STR
+from ._attrs import BOOL, FLOAT, INT, OPT_FLOAT, SHAPE, STR, Enum
 from ._registry import Attr, VARIADIC, defop
 from .np_reduce import AXES, LITERAL
 
@@ -32,10 +32,14 @@ def np_dot(a, b):
     the second-to-last of ``b``."""
     if a.dtype != b.dtype:
         a, b = _promote(a, b)
-    if a.dim() == 0 or b.dim() == 0:
+    da, db = a.dim(), b.dim()
+    if da == 0 or db == 0:
         return a * b
-    if a.dim() <= 2 and b.dim() <= 2 and a.shape[-1] == b.shape[0]:
-        return torch.matmul(a, b)
+    if da <= 2 and db <= 2:
+        try:
+            return torch.matmul(a, b)  # NumPy's dot for 1-d and 2-d operands
+        except RuntimeError:
+            pass  # not aligned: the checks below name the shapes
     if b.dim() == 1:
         _match("dot", a.shape[-1], b.shape[0], a, b)
         return torch.tensordot(a, b, dims=([a.dim() - 1], [0]))
@@ -160,7 +164,26 @@ _linalg_unary("svd", _svd, square=False, outputs=3)
 _linalg_unary("cholesky", torch.linalg.cholesky)
 _linalg_unary("eig", _eig, outputs=2)
 _linalg_unary("eigvals", _eigvals)
-_linalg_unary("qr", lambda a: tuple(torch.linalg.qr(a)), square=False, outputs=2)
+
+
+_QR_MODES = Enum("reduced", "complete", "r", "raw")
+
+
+@defop("_npi_qr", inputs=("A",), attrs=(Attr("mode", _QR_MODES, "reduced",
+                                              "reduced/complete: (Q, R); r: R; raw: (h, tau)"),),
+       num_outputs=lambda at: 1 if at["mode"] == "r" else 2)
+def np_qr(A, mode):  # noqa: N803 - MXNet's input name
+    """QR decomposition of (stacks of) matrices in NumPy's modes; ``raw`` gives LAPACK's
+    Householder form ``(h, tau)`` with ``h`` transposed, as NumPy."""
+    _floats("qr", A)
+    if A.dim() < 2:
+        raise MXNetError(f"qr: expected an array of at least 2 dimensions, got shape "
+                         f"{tuple(A.shape)}")
+    if mode == "raw":
+        h, tau = torch.geqrf(A)
+        return h.transpose(-1, -2).contiguous(), tau
+    q, r = torch.linalg.qr(A, mode="r" if mode == "r" else mode)
+    return r if mode == "r" else (q, r)
 
 
 @defop("_npi_eigh", inputs=("A",), attrs=(Attr("UPLO", STR, "L"),), num_outputs=2)
