@@ -81,6 +81,7 @@ _SAME = {"shape_rule": "same"}
 # --------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def _f32_mul(a, b):
     """``a * b`` of two float parameters as MXNet's kernels compute it (float32)."""
     return float(np.float32(a) * np.float32(b))
@@ -95,22 +96,59 @@ def _sgd_grad_term(grad, lr, rescale_grad, clip_gradient, dtype):
     return _rescaled(grad, rescale_grad, clip_gradient, dtype).mul_(lr)
 
 
+_UNITS = {}
+
+
+def _unit(t):
+    """A 0-d one of ``t``'s dtype and device (cached)."""
+    key = (t.dtype, t.device)
+    one = _UNITS.get(key)
+    if one is None:
+        one = _UNITS[key] = torch.ones((), dtype=t.dtype, device=t.device)
+    return one
+
+
+def _sub_scaled_(acc, x, c):
+    """``acc -= c * x`` in place with the product rounded on its own (no fused multiply-add),
+    as MXNet's kernels round it, without a temporary: on CPU float32/float64 through
+    ``addcmul_(x, 1, value=-c)``, whose ``(-c*x)*1`` is the rounded product (pinned by
+    tests/test_update_kernels_speed.py); elsewhere a separate multiply."""
+    if x.dtype != acc.dtype:
+        x = x.to(acc.dtype)
+    if acc.device.type == "cpu" and acc.dtype in _ADDCMUL_EXACT:
+        return acc.addcmul_(x, _unit(acc), value=-c)
+    return acc.sub_(x * c)
+
+
+_ADDCMUL_EXACT = (torch.float32, torch.float64)
+
+
 def _sgd_step(weight, grad, lr, wd, rescale_grad, clip_gradient):
     """``(1 - lr*wd) * w - lr * clip(rescale * g)`` as a new tensor (separate roundings, no
     fused multiply-add: bit for bit MXNet's sgd_update)."""
     keep = float(np.float32(1.0) - np.float32(lr) * np.float32(wd))
-    return (weight * keep).sub_(_sgd_grad_term(grad, lr, rescale_grad, clip_gradient,
-                                               weight.dtype))
+    out = weight * keep
+    if clip_gradient < 0:
+        return _sub_scaled_(out, grad, _f32_mul(lr, rescale_grad))
+    return out.sub_(_sgd_grad_term(grad, lr, rescale_grad, clip_gradient, weight.dtype))
 
 
 def _sgd_mom_step(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
     """``mom = momentum*mom - (lr*wd)*w - lr*clip(rescale*g)`` in place; returns ``w + mom``
     (MXNet's sgd_mom_update, bit for bit)."""
+    _momentum_(mom, weight, grad, lr, momentum, wd, rescale_grad, clip_gradient)
+    return weight + mom
+
+
+def _momentum_(mom, weight, grad, lr, momentum, wd, rescale_grad, clip_gradient):
+    """The momentum update of the SGD kernels, in place."""
     mom.mul_(momentum)
     if wd:
-        mom.sub_(weight * _f32_mul(lr, wd))
-    mom.sub_(_sgd_grad_term(grad, lr, rescale_grad, clip_gradient, mom.dtype))
-    return weight + mom
+        _sub_scaled_(mom, weight, _f32_mul(lr, wd))
+    if clip_gradient < 0:
+        _sub_scaled_(mom, grad, _f32_mul(lr, rescale_grad))
+    else:
+        mom.sub_(_sgd_grad_term(grad, lr, rescale_grad, clip_gradient, mom.dtype))
 
 
 @defop("sgd_update", **_SAME, inputs=("weight", "grad"), attrs=(_LR, _WD, _RESCALE, _CLIP, _LAZY))
@@ -145,7 +183,7 @@ def mp_sgd_update(weight, grad, weight32, lr, wd, rescale_grad, clip_gradient, l
 def mp_sgd_mom_update(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad,
                       clip_gradient, lazy_update):
     """Multi-precision SGD with momentum (float32 ``mom`` and ``weight32`` in place)."""
-    _sgd_mom_step(weight32, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient)
+    _momentum_(mom, weight32, grad, lr, momentum, wd, rescale_grad, clip_gradient)
     weight32.add_(mom)
     return weight32.to(weight.dtype)
 
@@ -504,35 +542,50 @@ def _per_weight(op, name, values, count):
 
 def _foreach_sgd(weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gradient,
                  inplace=False):
-    """SGD (momentum when ``moms``) over lists of tensors with torch's multi-tensor kernels;
-    returns the new weights (``weights`` themselves, updated, when ``inplace``) and updates
-    ``moms`` in place. Rounded as MXNet's multi-SGD kernels: ``w - ((lr*wd)*w + term)``, or
-    ``mom = momentum*mom - (lr*wd)*w - term; w + mom`` with the gradient term of
-    :func:`_sgd_grad_term`."""
+    """SGD (momentum when ``moms``) over lists of tensors; returns the new weights
+    (``weights`` themselves, updated, when ``inplace``) and updates ``moms`` in place. Rounded
+    as MXNet's multi-SGD kernels: ``w - ((lr*wd)*w + term)``, or ``mom = momentum*mom -
+    (lr*wd)*w - term; w + mom`` with the gradient term of :func:`_sgd_grad_term`."""
     grads = [g if g.dtype == w.dtype else g.to(w.dtype) for g, w in zip(grads, weights)]
+    decays = [_f32_mul(lr, wd) for lr, wd in zip(lrs, wds)]
+    if moms is not None:
+        torch._foreach_mul_(moms, momentum)
+        if any(decays):
+            for m, w, d in zip(moms, weights, decays):
+                if d:
+                    _sub_scaled_(m, w, d)
+        if clip_gradient < 0:
+            for m, g, lr in zip(moms, grads, lrs):
+                _sub_scaled_(m, g, _f32_mul(lr, rescale_grad))
+        else:
+            torch._foreach_sub_(moms, _clipped_terms(grads, lrs, rescale_grad, clip_gradient))
+        if inplace:
+            torch._foreach_add_(weights, moms)
+            return weights
+        return torch._foreach_add(weights, moms)
+    if clip_gradient < 0 and not any(decays) and inplace:
+        for w, g, lr in zip(weights, grads, lrs):
+            _sub_scaled_(w, g, _f32_mul(lr, rescale_grad))
+        return weights
     if clip_gradient < 0:
         terms = torch._foreach_mul(grads, [_f32_mul(lr, rescale_grad) for lr in lrs])
     else:
-        terms = torch._foreach_mul(grads, rescale_grad)
-        torch._foreach_clamp_min_(terms, -clip_gradient)
-        torch._foreach_clamp_max_(terms, clip_gradient)
-        torch._foreach_mul_(terms, list(lrs))
-    decays = [_f32_mul(lr, wd) for lr, wd in zip(lrs, wds)]
-    if moms is None:
-        if any(decays):
-            terms = torch._foreach_add(torch._foreach_mul(weights, decays), terms)
-        if inplace:
-            torch._foreach_sub_(weights, terms)
-            return weights
-        return torch._foreach_sub(weights, terms)
-    torch._foreach_mul_(moms, momentum)
+        terms = _clipped_terms(grads, lrs, rescale_grad, clip_gradient)
     if any(decays):
-        torch._foreach_sub_(moms, torch._foreach_mul(weights, decays))
-    torch._foreach_sub_(moms, terms)
+        torch._foreach_add_(terms, torch._foreach_mul(weights, decays))
     if inplace:
-        torch._foreach_add_(weights, moms)
+        torch._foreach_sub_(weights, terms)
         return weights
-    return torch._foreach_add(weights, moms)
+    return torch._foreach_sub(weights, terms)
+
+
+def _clipped_terms(grads, lrs, rescale_grad, clip_gradient):
+    """``lr * clip(rescale_grad * g)`` per gradient (new tensors)."""
+    terms = torch._foreach_mul(grads, rescale_grad)
+    torch._foreach_clamp_min_(terms, -clip_gradient)
+    torch._foreach_clamp_max_(terms, clip_gradient)
+    torch._foreach_mul_(terms, list(lrs))
+    return terms
 
 
 def _multi_sgd(op, size, mp, preloaded, momentum_attr, inplace=False):

@@ -1300,7 +1300,7 @@ def _is_np_ndarray(a):
 def _as_classic(a, allow_np):
     """Turn mx.np arrays into classic NDArrays (when the optimizer allows it)."""
     items = a if isinstance(a, (tuple, list)) else [a]
-    if not any(_is_np_ndarray(x) for x in items):
+    if all(type(x) is NDArray for x in items) or not any(_is_np_ndarray(x) for x in items):
         return a
     if not allow_np:
         raise ValueError('Converting np.ndarray to mx.nd.NDArray is not allowed')
@@ -1351,7 +1351,10 @@ class Updater(object):
         by_dtype = {}
         for i, w, g in zip(indices, weights, grads):
             by_dtype.setdefault(w.dtype, []).append((i, w, g))
-        size = self.optimizer.aggregate_num
+        # SGD's multi-weight kernels are element-wise: one call for all weights gives the
+        # numbers MXNet's chunks of aggregate_num give
+        size = self.optimizer.aggregate_num if type(self.optimizer) not in _UNCHUNKED else \
+            len(indices)
         for group in by_dtype.values():
             idxs, ws, gs = zip(*group)
             for start in range(0, len(idxs), size):
@@ -1386,6 +1389,9 @@ class Updater(object):
         ``dump_optimizer`` is True."""
         from .._safe_pickle import dumps
         return dumps((self.states, self.optimizer) if dump_optimizer else self.states)
+
+
+_UNCHUNKED = (SGD,)
 
 
 def get_updater(optimizer):
