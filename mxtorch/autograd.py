@@ -75,24 +75,32 @@ class _Scope:
 
     def __init__(self, is_record, train_mode):
         self._rec = is_record
-        self._train = train_mode
+        self._train = None if train_mode is None else bool(train_mode)
         self._prev_rec = self._prev_train = self._prev_grad = None
 
     def __enter__(self):
+        state = STATE
         if self._rec is not None:
-            self._prev_rec = set_recording(self._rec)
+            self._prev_rec = state.recording
+            state.recording = self._rec
             self._prev_grad = torch.is_grad_enabled()
-            torch.set_grad_enabled(self._rec)
+            _set_grad_enabled(self._rec)
         if self._train is not None:
-            self._prev_train = set_training(self._train)
+            self._prev_train = state.training
+            state.training = self._train
         return self
 
     def __exit__(self, *exc):
+        state = STATE
         if self._rec is not None:
-            set_recording(self._prev_rec)
-            torch.set_grad_enabled(self._prev_grad)
+            state.recording = self._prev_rec
+            _set_grad_enabled(self._prev_grad)
         if self._train is not None:
-            set_training(self._prev_train)
+            state.training = self._prev_train
+
+
+# torch.set_grad_enabled without its context-manager object (the scopes above run per step)
+_set_grad_enabled = getattr(torch._C, "_set_grad_enabled", torch.set_grad_enabled)
 
 
 def record(train_mode=True):

@@ -81,6 +81,8 @@ def _formats_compatible(stored, given):
 
 def _inspect_inputs(args):
     """(has_symbol, has_ndarray, contexts in order of appearance) of nested inputs."""
+    if len(args) == 1 and type(args[0]) is NDArray:  # one array: most layer calls
+        return False, True, [args[0]._ctx]
     if all(type(a) is NDArray for a in args):  # the common case: flat arrays
         ctx = args[0]._ctx
         if all(a._ctx == ctx for a in args):

@@ -12,7 +12,8 @@ from ..autograd import STATE
 from ..base import MXNetError, _Null
 from ..ops import REGISTRY
 from ..ops._invoke import KERNEL_ERRORS, diagnose
-from .ndarray import DEFERRED, NDArray, _no_grad, _wrap, apply_op
+from . import ndarray as _nd_module
+from .ndarray import DEFERRED, NDArray, _grad_enabled, _set_grad_enabled, _wrap, apply_op
 
 PREFIXES = (("_contrib_", "contrib"), ("_linalg_", "linalg"), ("_random_", "random"),
             ("_image_", "image"), ("_sparse_", "sparse"))
@@ -153,10 +154,75 @@ def nd_call(op, args, kwargs):
     return apply_op(op, arrays, attrs, out)
 
 
+_SLOW = None  # a call plan marker: "sort this call's arguments with nd_call"
+_MAX_PLANS = 256
+
+
+def _call_plan(op, kwargs):
+    """(parsed attrs, input names) of a call whose keywords are all attributes, else None.
+
+    Plans are cached per op and per keyword items (values and their types), so a call that
+    repeats in a loop (``F.FullyConnected(x, w, b, num_hidden=10)``) parses nothing."""
+    raw = {}
+    for key, value in kwargs.items():
+        if key in op.all_inputs or key == "out" and value is not None:
+            return _SLOW
+        if key != "name" and key != "out" and value is not _Null:
+            raw[key] = value
+    attrs = op.parse_attrs(raw)
+    names = op.input_names(attrs)
+    if op.static_inputs is None and names != op.all_inputs[:len(names)]:
+        return _SLOW  # inputs that skip a slot (RNN's modes) are sorted by order_inputs
+    return attrs, names
+
+
+def _plan_key(kwargs):
+    return tuple(kwargs.items()) + tuple(map(type, kwargs.values()))
+
+
 def _make_general(op):
+    """The nd function of a non-variadic op: calls whose arrays are all positional inputs and
+    whose keywords are attributes run a cached plan; anything else goes through nd_call."""
+    if op.variadic:
+        def op_function(*args, **kwargs):
+            return nd_call(op, args, kwargs)
+        return op_function
+    plans = {}
+    n_in = len(op.all_inputs)
+
     def op_function(*args, **kwargs):
+        if len(args) > n_in:  # attributes given positionally: sort them with nd_call
+            return nd_call(op, args, kwargs)
+        try:
+            key = _plan_key(kwargs)
+            plan = plans[key]
+        except KeyError:
+            plan = _call_plan(op, kwargs)
+            if plan is not _SLOW:
+                if len(plans) >= _MAX_PLANS:
+                    plans.clear()
+                plans[key] = plan
+        except TypeError:  # unhashable attribute values (lists): parse this call
+            plan = _SLOW
+        if plan is not _SLOW:
+            attrs, names = plan
+            k = len(names)
+            arrays = args if len(args) == k else args[:k]
+            for a in arrays:
+                if not isinstance(a, NDArray):
+                    break
+            else:
+                if len(arrays) == k and (len(args) == k or _all_none(args[k:])):
+                    return apply_op(op, arrays, attrs)
         return nd_call(op, args, kwargs)
     return op_function
+
+
+def _all_none(values):
+    for v in values:
+        if v is not None:
+            return False
+    return True
 
 
 def _make_unary_fast(op):
@@ -168,8 +234,12 @@ def _make_unary_fast(op):
             t = data._t
             try:
                 if t.requires_grad and not STATE.recording:
-                    with _no_grad():
+                    prev = _grad_enabled()
+                    _set_grad_enabled(False)
+                    try:
                         r = compute(t)
+                    finally:
+                        _set_grad_enabled(prev)
                 else:
                     r = compute(t)
                 if r.data_ptr() == t.data_ptr():
@@ -227,3 +297,4 @@ def populate(module_globals, namespace):
 
 
 ND_FUNCTIONS, SPACES = build_namespaces(make_nd_function)
+_nd_module.ND_FUNCTIONS.update(ND_FUNCTIONS)

@@ -92,10 +92,10 @@ def getitem(array, key):
         size = t.shape[0] if t.dim() else 0
         if not -size <= key < size:
             raise IndexError(f"index {key} is out of bounds for axis 0 with size {size}")
-        result = t[key]
+        result = _grad_aware(lambda: t[key], t)
         if result.dim() == 0 and not _MODE.np_shape:
             result = result.reshape(1)
-        return _wrap(_grad_aware(lambda: result, t), array._ctx)
+        return _wrap(result, array._ctx)
     if t.dim() == 0:
         if key == ():  # MXNet: x[()] of a 0-d array is the array itself (a view)
             return _wrap(_grad_aware(lambda: t.view(()), t), array._ctx)

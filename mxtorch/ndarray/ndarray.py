@@ -26,7 +26,23 @@ __all__ = ["NDArray", "from_torch", "waitall", "_DTYPE_NP_TO_MX", "_DTYPE_MX_TO_
            "_GRAD_REQ_MAP", "_new_empty_handle"]
 
 _new = object.__new__
-_no_grad = torch.no_grad
+_grad_enabled = torch.is_grad_enabled
+_set_grad_enabled = getattr(torch._C, "_set_grad_enabled", torch.set_grad_enabled)
+
+
+class _no_grad:  # noqa: N801 - used like torch.no_grad
+    """``torch.no_grad()`` for the nd door: the same switch without torch's decorator
+    machinery (a third of its cost, which matters at ~1 us per operator)."""
+    __slots__ = ("_prev",)
+
+    def __enter__(self):
+        self._prev = _grad_enabled()
+        _set_grad_enabled(False)
+
+    def __exit__(self, *exc):
+        _set_grad_enabled(self._prev)
+
+
 # Deferred compute (hybridizing 2.x ``forward`` blocks): while gluon's tracer is installed in
 # DEFERRED[0], the nd door reports every op it runs as ``tracer(op, inputs, attrs, result)``.
 DEFERRED = [None]
@@ -462,12 +478,18 @@ def waitall():
             torch.cuda.synchronize(i)
 
 
+# the generated nd functions by registered name, filled by ``_gen`` when it has built them
+ND_FUNCTIONS = {}
+
+
 def _call(name, *args, **kwargs):
     """Call the generated nd function of operator ``name`` (used by fluent methods)."""
-    from . import _gen
-    fn = _gen.ND_FUNCTIONS.get(name)
+    fn = ND_FUNCTIONS.get(name)
     if fn is None:
-        raise MXNetError(f"operator {name!r} is not available in mxtorch")
+        from . import _gen  # noqa: F401 - builds ND_FUNCTIONS on first use
+        fn = ND_FUNCTIONS.get(name)
+        if fn is None:
+            raise MXNetError(f"operator {name!r} is not available in mxtorch")
     return fn(*args, **kwargs)
 
 
@@ -515,13 +537,22 @@ def _apply_dense(op, arrays, attrs, out=None):
         if not isinstance(ctx, Context):
             ctx = current_context()
     recording = STATE.recording
-    if recording and op.grad_stype is not None:
-        tensors = autograd.sparse_grad_inputs(op, arrays, tensors, attrs)
-    if not recording and any(t.requires_grad for t in tensors):
-        with _no_grad():
-            result = invoke(op, tensors, attrs, STATE.training)
-    else:
+    if recording:
+        if op.grad_stype is not None:
+            tensors = autograd.sparse_grad_inputs(op, arrays, tensors, attrs)
         result = invoke(op, tensors, attrs, STATE.training)
+    else:
+        for t in tensors:
+            if t.requires_grad:
+                prev = _grad_enabled()
+                _set_grad_enabled(False)
+                try:
+                    result = invoke(op, tensors, attrs, STATE.training)
+                finally:
+                    _set_grad_enabled(prev)
+                break
+        else:
+            result = invoke(op, tensors, attrs, STATE.training)
     single = type(result) is torch.Tensor
     if tensors and not op.mutate:
         result = _fresh(result, tensors) if single else [_fresh(r, tensors) for r in result]
@@ -550,11 +581,17 @@ def _fresh(result, inputs):
 
     (Inside the graph compiler views are fine; only the nd door hands results to users.)
     """
-    if result._base is None:
+    base = result._base
+    if base is None:
         ptr = result.data_ptr()  # not a view: only `result is input`-like aliasing remains
-        if ptr and any(t.data_ptr() == ptr for t in inputs):
-            return result.clone()
+        if ptr:
+            for t in inputs:
+                if t.data_ptr() == ptr:
+                    return result.clone()
         return result
+    for t in inputs:
+        if base is t or base is t._base:  # a view of an input (reshape, transpose...)
+            return result.clone()
     ptr = result.untyped_storage().data_ptr()
     if ptr and any(t.untyped_storage().data_ptr() == ptr for t in inputs):
         return result.clone()
@@ -595,8 +632,12 @@ def make_array_op(op, fn):
             raise _dtype_mismatch(name, a, b)
         try:
             if (a.requires_grad or b.requires_grad) and not STATE.recording:
-                with _no_grad():
+                prev = _grad_enabled()
+                _set_grad_enabled(False)
+                try:
                     r = fn(a, b)
+                finally:
+                    _set_grad_enabled(prev)
             else:
                 r = fn(a, b)
         except KERNEL_ERRORS as err:
@@ -617,8 +658,12 @@ def make_scalar_op(op, fn, scalar_for):
             s = scalar_for(a, s)
         try:
             if a.requires_grad and not STATE.recording:
-                with _no_grad():
+                prev = _grad_enabled()
+                _set_grad_enabled(False)
+                try:
                     r = fn(a, s)
+                finally:
+                    _set_grad_enabled(prev)
             else:
                 r = fn(a, s)
         except KERNEL_ERRORS as err:

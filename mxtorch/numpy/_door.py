@@ -10,7 +10,8 @@ import numpy as onp
 
 from ..base import MXNetError
 from ..autograd import STATE
-from ..ndarray.ndarray import DEFERRED, NDArray, _new, _no_grad, apply_op
+from ..ndarray.ndarray import (DEFERRED, NDArray, _fresh, _grad_enabled, _new,
+                                _set_grad_enabled, apply_op)
 from ..ops import get_op
 from ..ops._invoke import KERNEL_ERRORS, diagnose
 
@@ -82,39 +83,71 @@ def _parsed(op, name, attrs):
 def call_parsed(op, arrays, parsed):
     """``call`` with already parsed attributes (hot paths: dunders, ufuncs).
 
-    Single-output ops without training mode or dtype rules on dense inputs run their compute
-    here with the nd door's rules (no graph outside ``record()``, recorded outputs marked,
-    tracing hook told); everything else goes through ``apply_op``."""
-    if op.static_num_outputs != 1 or op.train_aware or op.mutate or (
-            op.same_dtype and len(arrays) > 1) or not arrays:
+    Single-output ops without training mode or in-place inputs, on dense inputs of one dtype
+    (when the op asks for one), run their compute here with the nd door's rules (no graph
+    outside ``record()``, recorded outputs marked, tracing hook told); everything else goes
+    through ``apply_op``."""
+    if not op.plain or not arrays:
         return as_np(apply_op(op, arrays, parsed, None))
+    if len(arrays) == 1:  # the common case, without gradients or tracing: compute and wrap
+        a = arrays[0]
+        t = a._t
+        if not (a._sparse or t.requires_grad or STATE.recording) and DEFERRED[0] is None:
+            try:
+                result = op.compute(t, **parsed)
+            except MXNetError as err:
+                raise named(op, err)
+            except KERNEL_ERRORS as err:
+                raise diagnose(op, [t], parsed, None, err) from err
+            out = _new(NP_CLASS[0])
+            out._t = _fresh(result, (t,))
+            out._ctx = a._ctx
+            return out
     tensors = []
+    grad = False
     for a in arrays:
         if a._sparse:
             return as_np(apply_op(op, arrays, parsed, None))
-        tensors.append(a._t)
+        t = a._t
+        grad = grad or t.requires_grad
+        tensors.append(t)
+    if op.same_dtype and len(tensors) > 1:
+        first = tensors[0].dtype
+        for t in tensors:
+            if t.dtype is not first:  # the nd door applies the op's dtype groups
+                return as_np(apply_op(op, arrays, parsed, None))
     try:
         if STATE.recording:
             result = op.compute(*tensors, **parsed)
             if not result.requires_grad:
                 result._mx_recorded = True
-        elif any(t.requires_grad for t in tensors):
-            with _no_grad():
+        elif grad:
+            prev = _grad_enabled()
+            _set_grad_enabled(False)
+            try:
                 result = op.compute(*tensors, **parsed)
+            finally:
+                _set_grad_enabled(prev)
         else:
             result = op.compute(*tensors, **parsed)
     except MXNetError as err:
-        if op.name not in str(err):
-            err.args = (f"{op.name}: {err}",) + err.args[1:]
-        raise
+        raise named(op, err)
     except KERNEL_ERRORS as err:
         raise diagnose(op, tensors, parsed, None, err) from err
+    result = _fresh(result, tensors)  # MXNet operators return new arrays, never views
     if DEFERRED[0] is not None:
         DEFERRED[0](op, tensors, parsed, result)
     out = _new(NP_CLASS[0])
     out._t = result
     out._ctx = arrays[0]._ctx
     return out
+
+
+def named(op, err):
+    """An MXNetError raised inside ``op``'s compute, its message led by the op's name."""
+    if op.name not in str(err):
+        err.args = (f"{op.name}: {err}",) + err.args[1:]
+    return err
 
 
 def check_out(name, out):

@@ -4,7 +4,7 @@ import numbers
 
 from . import _functions as F
 from . import _ufuncs as U
-from ._door import call
+from ._door import call, call_parsed, op_of
 
 _UNARY_METHODS = ("abs", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cbrt",
                   "ceil", "cos", "cosh", "degrees", "exp", "expm1", "fix", "floor", "log",
@@ -20,8 +20,18 @@ def _unary_method(name):
     return method
 
 
+_RESHAPE = op_of("_np_reshape")
+
+
 def _reshape(self, *args, **kwargs):
     """A view/copy with a new shape: ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``."""
+    if not kwargs:  # the loop case: Python ints need no attribute parsing
+        shape = args[0] if len(args) == 1 and type(args[0]) is tuple else args
+        for d in shape:
+            if type(d) is not int:
+                break
+        else:
+            return call_parsed(_RESHAPE, [self], {"newshape": shape, "order": "C"})
     order = kwargs.pop("order", "C")
     if "newshape" in kwargs or "shape" in kwargs:
         args = (kwargs.pop("newshape", None) or kwargs.pop("shape"),)
@@ -44,11 +54,27 @@ def _flatten(self, order="C"):
     return F.reshape(self, (-1,), order=order)
 
 
+def _whole(op_name):
+    """(op, parsed default attributes) of a reduction over all axes: ``x.sum()`` and friends
+    skip argument handling when called without arguments (the common case in loops)."""
+    op = op_of(op_name)
+    return op, op.parse_attrs({})
+
+
+_SUM, _MEAN = _whole("_np_sum"), _whole("_npi_mean")
+_MAX, _MIN = _whole("_np_max"), _whole("_np_min")
+
+
 def _sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+    if axis is None and dtype is None and out is None and initial is None and \
+            keepdims is False:
+        return call_parsed(_SUM[0], [self], _SUM[1])
     return F.sum(self, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, out=out)
 
 
 def _mean(self, axis=None, dtype=None, out=None, keepdims=False):
+    if axis is None and dtype is None and out is None and keepdims is False:
+        return call_parsed(_MEAN[0], [self], _MEAN[1])
     return F.mean(self, axis, dtype, out, keepdims)
 
 
@@ -57,10 +83,14 @@ def _prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None):
 
 
 def _max(self, axis=None, out=None, keepdims=False):
+    if axis is None and out is None and keepdims is False:
+        return call_parsed(_MAX[0], [self], _MAX[1])
     return F.max(self, axis, keepdims, out)
 
 
 def _min(self, axis=None, out=None, keepdims=False):
+    if axis is None and out is None and keepdims is False:
+        return call_parsed(_MIN[0], [self], _MIN[1])
     return F.min(self, axis, keepdims, out)
 
 

@@ -9,7 +9,9 @@ import numbers
 
 import numpy as onp
 
-from ..ndarray.ndarray import NDArray, _assign
+from ..autograd import STATE as _STATE
+from ..ndarray.ndarray import DEFERRED as _DEFERRED
+from ..ndarray.ndarray import NDArray, _assign, _new
 from ..ops.np_elemwise import BINARY, REVERSIBLE, UNARY
 from . import _door
 from ._door import as_np, call_parsed, op_of
@@ -107,7 +109,11 @@ def unary(name, x, out=None):
 
 
 def _make_unary(name):
+    op = op_of(f"_npi_{name}")
+
     def fn(x, out=None, **kwargs):
+        if out is None and not kwargs and type(x) is _door.NP_CLASS[0]:
+            return call_parsed(op, [x], _EMPTY)
         _check_kwargs(name, kwargs)
         return unary(name, x, out)
     fn.__name__ = fn.__qualname__ = name
@@ -203,19 +209,47 @@ def _dunder(name, reverse=False):
 
 def _fast_dunder(name, reverse=False):
     """``x <op> y`` (``y <op> x`` when ``reverse``) with fast paths for mx.np arrays and
-    Python scalars."""
+    Python scalars: outside ``record()``, tracing and gradients, the op's compute runs
+    directly on the tensors; otherwise (and to report errors) ``call_parsed`` runs it."""
     array_op = op_of(f"_npi_{name}")
     scalar_op = op_of(f"_npi_r{name}_scalar" if reverse and name not in _COMMUTATIVE
                       else f"_npi_{name}_scalar")
+    array_fn = array_op.compute if array_op.plain and not array_op.same_dtype else None
+    scalar_fn = scalar_op.compute if scalar_op.plain else None
+    deferred = _DEFERRED
 
     def method(self, other):
         kind = type(other)
-        if kind is type(self):
-            pair = [other, self] if reverse else [self, other]
-            return call_parsed(array_op, pair, _EMPTY)
+        cls = type(self)
+        if kind is cls:
+            x, y = (other._t, self._t) if reverse else (self._t, other._t)
+            if array_fn is not None and not (x.requires_grad or y.requires_grad or
+                                             _STATE.recording) and deferred[0] is None:
+                try:
+                    r = array_fn(x, y)
+                except Exception:  # noqa: BLE001 - call_parsed names the op and inputs
+                    r = None
+                if r is not None and r._base is None and r is not x and r is not y:
+                    out = _new(cls)
+                    out._t = r
+                    out._ctx = self._ctx
+                    return out
+            return call_parsed(array_op, [other, self] if reverse else [self, other], _EMPTY)
         if kind is float or kind is int:
+            x = self._t
+            if scalar_fn is not None and not (x.requires_grad or _STATE.recording) and \
+                    deferred[0] is None:
+                try:
+                    r = scalar_fn(x, other, kind is int)
+                except Exception:  # noqa: BLE001 - as above
+                    r = None
+                if r is not None and r._base is None and r is not x:
+                    out = _new(cls)
+                    out._t = r
+                    out._ctx = self._ctx
+                    return out
             return call_parsed(scalar_op, [self], {"scalar": other, "is_int": kind is int})
-        if isinstance(other, NDArray) and kind is not type(self):
+        if isinstance(other, NDArray) and kind is not cls:
             _mixed(name)
         return binary(name, other, self) if reverse else binary(name, self, other)
     return method

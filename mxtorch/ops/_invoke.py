@@ -13,7 +13,11 @@ def invoke(op, inputs, attrs, is_train=False, node=None):
     Returns a tensor (single-output ops) or a tuple of tensors.
     """
     if op.same_dtype and len(inputs) > 1:
-        check_same_dtype(op, inputs, attrs, node)
+        first = inputs[0].dtype
+        for t in inputs:
+            if t.dtype is not first:  # only a mismatch needs the op's dtype groups
+                check_same_dtype(op, inputs, attrs, node)
+                break
     try:
         if op.train_aware:
             return op.compute(*inputs, is_train=is_train, **attrs)

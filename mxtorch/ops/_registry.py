@@ -130,6 +130,9 @@ class OpDef:
         self.static_num_outputs = self.num_outputs if isinstance(self.num_outputs, int) else None
         if self.same_dtype is None:
             self.same_dtype = "all"
+        # one output, no training flag, no in-place inputs: front doors may call compute
+        # directly on dense inputs (the fast paths of the nd and np doors)
+        self.plain = self.static_num_outputs == 1 and not self.train_aware and not self.mutate
 
     def __repr__(self):
         return f"<OpDef {self.name}>"
