@@ -42,6 +42,23 @@ def test_convert_symbol_matches_mxnet(case):
     assert amp_cases.summary(conv.tojson())[0] == case["plain"]
 
 
+ZOO = json.load(open(os.path.join(ROOT, "tests", "fixtures", "amp_zoo.json")))
+
+
+@pytest.mark.parametrize("target", ["float16", "bfloat16"])
+@pytest.mark.parametrize("name", sorted(ZOO))
+def test_model_zoo_graphs_match_mxnet(name, target):
+    """Gluon model-zoo networks exported by MXNet: the same casts in the same places."""
+    sym = mx.sym.load_json(ZOO[name]["json"])
+    conv = amp.convert_symbol(sym, target_dtype=target, data_names=["data"])
+    nodes, _ = amp_cases.summary(conv.tojson(remove_amp_cast=False))
+    want = ZOO[name]["converted"][target]
+    assert len(nodes) == want["nodes"]
+    got = [[n[0], n[1], [nodes[i][1] for i, _ in n[2]], n[3]] for n in nodes
+           if n[0] in ("amp_cast", "amp_multicast") or "__dtype__" in n[3]]
+    assert got == want["casts"]
+
+
 def test_original_symbol_untouched():
     sym = amp_cases.build(mx, "convnet")
     before = sym.tojson()
@@ -243,3 +260,22 @@ def test_bfloat16_training_with_loss_scaling(child):
     assert child["scale_after_unscale"] == 1.0
     assert "amp.init()" in child["before_init"]
     assert "init_trainer" in child["no_scaler"]
+
+
+def test_convert_bucketing_module():
+    def sym_gen(key):
+        fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=3, name='fc')
+        return mx.sym.SoftmaxOutput(fc, name='softmax'), ('data',), ('softmax_label',)
+
+    mod = mx.mod.BucketingModule(sym_gen, default_bucket_key=4, context=mx.cpu())
+    mod.bind(data_shapes=[('data', (2, 4))], label_shapes=[('softmax_label', (2,))],
+             for_training=False)
+    mod.init_params()
+    conv = amp.amp.convert_bucketing_module(mod, target_dtype='bfloat16')
+    assert isinstance(conv, mx.mod.BucketingModule) and list(conv._buckets) == [4]
+    ops = [n.op.name for n in conv._buckets[4]._symbol._order() if n.op]
+    assert ops == ['amp_cast', 'amp_cast', 'amp_cast', 'FullyConnected', 'amp_cast',
+                   'SoftmaxOutput']
+    assert set(conv._curr_module._arg_params) == {'fc_weight', 'fc_bias'}
+    with pytest.raises(AssertionError, match="bucketing module"):
+        amp.amp.convert_bucketing_module(mod._curr_module)

@@ -1,6 +1,7 @@
 """Capture MXNet 1.9.1's ``amp.convert_symbol`` graphs (with their amp_cast / amp_multicast
 nodes) for the networks of tests/amp_cases.py into tests/fixtures/amp_convert.json, plus
-the LossScaler sequence and convert_model parameter dtypes.
+convert_model parameter dtypes and symbols made after amp.init; and the cast nodes of
+model-zoo networks into tests/fixtures/amp_zoo.json.
 
 Run with the oracle interpreter from the repository root::
 
@@ -9,6 +10,7 @@ Run with the oracle interpreter from the repository root::
 import json
 import logging
 import os
+import re
 import sys
 
 import mxnet as mx
@@ -19,6 +21,32 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 import amp_cases  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "tests", "fixtures", "amp_convert.json")
+ZOO_OUT = os.path.join(HERE, "..", "tests", "fixtures", "amp_zoo.json")
+ZOO = ("resnet18_v1", "mobilenet0_25")   # densenet121 also matches but is 0.3 MB of JSON
+
+
+def zoo_casts(nodes):
+    """The cast nodes (op, name, input names, attrs) and typed variables of a summary."""
+    return [[n[0], n[1], [nodes[i][1] for i, _ in n[2]], n[3]] for n in nodes
+            if n[0] in ('amp_cast', 'amp_multicast') or '__dtype__' in n[3]]
+
+
+def zoo():
+    """Model-zoo graphs (hybridized at 224x224) and their converted cast nodes."""
+    out = {}
+    for name in ZOO:
+        net = getattr(mx.gluon.model_zoo.vision, name)()
+        net.initialize()
+        net.hybridize()
+        net(mx.nd.ones((1, 3, 224, 224)))
+        sym = net._cached_graph[1]
+        conv = {}
+        for target in ('float16', 'bfloat16'):
+            nodes, _ = amp_cases.summary(amp.convert_symbol(
+                sym, target_dtype=target, data_names=['data']).tojson(remove_amp_cast=False))
+            conv[target] = {"casts": zoo_casts(nodes), "nodes": len(nodes)}
+        out[name] = {"json": sym.tojson(), "converted": conv}
+    return out
 
 
 def conversions():
@@ -30,7 +58,7 @@ def conversions():
                 conv = amp.convert_symbol(sym, target_dtype=target, **kwargs)
             except mx.MXNetError as err:  # MXNet type-checks the result (mxtorch does not)
                 out.append({"case": name, "kwargs": kwargs, "target": target,
-                            "error": str(err).splitlines()[0]})
+                            "error": re.sub(r"\[[\d:]+\] ", "", str(err).splitlines()[0])})
                 continue
             nodes, heads = amp_cases.summary(conv.tojson(remove_amp_cast=False))
             plain = amp_cases.summary(conv.tojson())
@@ -75,10 +103,13 @@ def after_init():
 
 def main():
     logging.disable(logging.CRITICAL)
+    zoo_data = zoo()
     data = {"conversions": conversions(), "model_dtypes": model_dtypes(),
             "after_init": after_init()}
     with open(OUT, "w") as f:
         json.dump(data, f, indent=0)
+    with open(ZOO_OUT, "w") as f:
+        json.dump(zoo_data, f)
 
 
 if __name__ == "__main__":
