@@ -432,7 +432,7 @@ def check_consistency(sym, ctx_list, scale=1.0, grad_req="write", arg_params=Non
         exe.backward([nd.array(h, ctx=exe.outputs[k].context, dtype=exe.outputs[k].dtype)
                       for k, h in enumerate(heads)])
     if ground_truth is None:
-        truth.update({n: g.copy() for n, g in exes[best].grad_dict.items()})
+        truth.update({n: g.copy() for n, g in exes[best].grad_dict.items() if g is not None})
     for i, exe in enumerate(exes):
         if i == best:
             continue

@@ -92,3 +92,16 @@ def test_symbol_truth_value_raises_not_implemented_for_symbol():
         bool(mx.sym.Variable("x"))
     with pytest.raises(NotImplementedError):
         bool(mx.sym.Variable("x"))
+
+
+def test_check_consistency_with_grad_req_dict():
+    from mxtorch.test_utils import check_consistency
+    sym = mx.sym.Convolution(num_filter=3, kernel=(3, 3), name="conv")
+    ctx_list = [{"ctx": mx.cpu(0), "conv_data": (2, 2, 6, 6),
+                 "type_dict": {"conv_data": np.float64}},
+                {"ctx": mx.cpu(0), "conv_data": (2, 2, 6, 6),
+                 "type_dict": {"conv_data": np.float32}}]
+    truth = check_consistency(sym, ctx_list, grad_req={"conv_data": "write",
+                                                       "conv_weight": "write",
+                                                       "conv_bias": "null"})
+    assert "conv_bias" not in truth and truth["conv_weight"].shape == (3, 2, 3, 3)
