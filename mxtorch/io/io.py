@@ -10,6 +10,7 @@ import numpy as np
 
 from ..base import MXNetError, mx_real_t, py_str  # noqa: F401
 from ..ndarray import NDArray, array, concat, tile
+from ..ndarray.ndarray import _wrap
 from ..ndarray.sparse import CSRNDArray
 from .utils import _getdata_by_idx, _has_instance, _init_data
 
@@ -455,6 +456,9 @@ class NDArrayIter(DataIter):
 
     def _slice(self, value, start, end):
         if isinstance(value, NDArray):
+            if self._axis == 0 and type(value) is NDArray and not value._t.requires_grad:
+                # the batch owns its rows (a copy, as MXNet's slice); one storage copy
+                return _wrap(value._t[start:end].clone(), value.context)
             if self._axis == 0:
                 return value[start:end].copy()
             return value.slice_axis(axis=self._axis, begin=start, end=end)

@@ -222,7 +222,8 @@ class BaseModule:
             self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
             self.forward(eval_batch, is_train=False)
             pad = eval_batch.pad or 0
-            outputs = [out[0:out.shape[0] - pad].copy() for out in self.get_outputs()]
+            outputs = [out[0:out.shape[0] - pad].copy() if pad else out.copy()
+                       for out in self.get_outputs()]
             output_list.append(outputs)
         if not output_list:
             return output_list

@@ -65,6 +65,12 @@ def _load_label(batch, targets, major_axis):
     _load_general(batch.label, targets, major_axis)
 
 
+def _per_device(batches, field):
+    """``[[batch_k.<field>[i] for each device k] for each input i]`` of per-device batches."""
+    arrays = [getattr(batch, field) for batch in batches]
+    return [list(parts) for parts in zip(*arrays)]
+
+
 def _merge_multi_context(outputs, major_axis):
     """Concatenate each output's per-device parts along its batch axis."""
     merged = []
@@ -145,7 +151,8 @@ class DataParallelExecutorGroup:
         self.data_shapes = self.label_shapes = None
         self.data_names = self.label_names = None
         self.data_layouts = self.label_layouts = None
-        self.num_outputs = len(symbol.list_outputs())
+        self.output_names = symbol.list_outputs()
+        self.num_outputs = len(self.output_names)
         self.output_layouts = [DataDesc.get_batch_axis(symbol[i].attr("__layout__"))
                                for i in range(self.num_outputs)]
         self.bind_exec(data_shapes, label_shapes, shared_group)
@@ -308,24 +315,42 @@ class DataParallelExecutorGroup:
     # ---- running ---------------------------------------------------------------------------------
     def forward(self, data_batch, is_train=None):
         """Load ``data_batch`` into the executors and run them."""
-        _load_data(data_batch, self.data_arrays, self.data_layouts)
+        if isinstance(data_batch, list):  # one DataBatch per device, already sliced
+            self._feed(_per_device(data_batch, "data"), self.data_arrays, self.data_layouts)
+            has_label = bool(data_batch) and getattr(data_batch[0], 'label', None) is not None
+            labels = _per_device(data_batch, "label") if has_label else None
+        else:
+            self._feed(data_batch.data, self.data_arrays, self.data_layouts)
+            # a batch without labels may lack the attribute (namedtuple('Batch', ['data']))
+            labels = getattr(data_batch, 'label', None)
+        if self.label_arrays is not None and labels:
+            self._feed(labels, self.label_arrays, self.label_layouts)
         if is_train is None:
             is_train = self.for_training
-        if isinstance(data_batch, list):
-            has_label = bool(data_batch) and getattr(data_batch[0], 'label', None) is not None
-        else:   # a batch without labels may lack the attribute (namedtuple('Batch', ['data']))
-            has_label = bool(getattr(data_batch, 'label', None))
-        if self.label_arrays is not None and has_label:
-            _load_label(data_batch, self.label_arrays, self.label_layouts)
         for exe in self.execs:
             exe.forward(is_train=is_train)
+
+    def _feed(self, sources, targets, major_axis):
+        """Give each device's input array its slice of every source array (sharing the
+        batch's storage where it can, see ``Executor.feed``); a source that is a list holds
+        one array per device."""
+        for src, per_device, axis in zip(sources, targets, major_axis):
+            if isinstance(src, (list, tuple)):
+                for exe, part, (_, dst) in zip(self.execs, src, per_device):
+                    exe.feed(dst, part)
+                continue
+            for exe, (islice, dst) in zip(self.execs, per_device):
+                part = src
+                if axis >= 0 and src.shape[axis] != islice.stop - islice.start:
+                    part = src.slice_axis(axis=axis, begin=islice.start, end=islice.stop)
+                exe.feed(dst, part)
 
     def get_output_shapes(self):
         """(name, shape) of each output, the batch axis summed over devices."""
         outputs = self.execs[0].outputs
         shapes = [out.shape for out in outputs]
         concat_shapes = []
-        for key, shape, axis in zip(self.symbol.list_outputs(), shapes, self.output_layouts):
+        for key, shape, axis in zip(self.output_names, shapes, self.output_layouts):
             the_shape = list(shape)
             if axis >= 0:
                 the_shape[axis] = self.batch_size
@@ -397,7 +422,7 @@ class DataParallelExecutorGroup:
                                 for label, axis in zip(labels, self.label_layouts or
                                                        [0] * len(labels))]
             labels_ = OrderedDict(zip(self.label_names, labels_slice))
-            preds = OrderedDict(zip(self.symbol.list_outputs(), texec.outputs))
+            preds = OrderedDict(zip(self.output_names, texec.outputs))
             eval_metric.update_dict(labels_, preds)
 
     def install_monitor(self, mon):

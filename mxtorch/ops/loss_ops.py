@@ -149,6 +149,12 @@ def softmax_output(data, label, grad_scale, ignore_label, multi_output, use_igno
 
     The backward ignores the head gradient (unless ``out_grad``), as in MXNet.
     """
+    if not (torch.is_grad_enabled() and (data.requires_grad or label.requires_grad)):
+        # nothing to differentiate (inference): the same checks and values, no autograd node
+        view = _softmax_view(data, multi_output, preserve_shape)
+        if label.shape != data.shape:
+            _hard_labels(label, view, multi_output, preserve_shape)
+        return torch.softmax(view, dim=1).reshape(data.shape)
     cfg = dict(grad_scale=grad_scale, ignore_label=ignore_label, multi_output=multi_output,
                use_ignore=use_ignore, preserve_shape=preserve_shape,
                normalization=normalization, out_grad=out_grad, smooth_alpha=smooth_alpha)

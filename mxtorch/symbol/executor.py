@@ -72,6 +72,8 @@ class Executor:
         self.grad_arrays = grad_arrays
         self.aux_arrays = aux_arrays
         self._grad_reqs = [r if g is not None else "null" for r, g in zip(grad_reqs, grad_arrays)]
+        self._grad_mask = [r != "null" for r in self._grad_reqs]
+        self._wanted = [i for i, w in enumerate(self._grad_mask) if w]
         check_gradient_buffers(symbol, arg_arrays, grad_arrays, self._grad_reqs)
         self._arg_names = self._graph.arg_names
         self._aux_names = self._graph.aux_names
@@ -86,6 +88,7 @@ class Executor:
         self._last_is_train = None
         self._monitor = None
         self._monitor_all = False
+        self._borrowed = set()  # ids of argument arrays that share a fed array's storage
 
     # ---- construction ----------------------------------------------------------------------
     @classmethod
@@ -165,18 +168,50 @@ class Executor:
                 raise ShapeError(f"forward: argument {name!r} has shape {target.shape}, got "
                                  f"{tuple(np.shape(value))}; use Executor.reshape to change "
                                  "input shapes")
+            self._unborrow(target)
             target[:] = value
-        need_grad = is_train and any(r != "null" for r in self._grad_reqs)
-        self._run(is_train, need_grad)
+        self._run(is_train, is_train and bool(self._wanted))
         self._last_is_train = is_train
         return self.outputs
+
+    def feed(self, target, value):
+        """Give the bound argument array ``target`` the values of ``value`` for the next
+        forward (Module loads its batches this way).
+
+        ``target`` shares ``value``'s storage when both are plain dense arrays of the same
+        device, dtype and shape (no copy); otherwise it gets a converted copy. The previous
+        storage is never written, so an earlier batch's array is left as it was.
+        """
+        src = value._t
+        if type(value) is NDArray and src.dtype == target._t.dtype \
+                and src.shape == target._t.shape and src.device == target._t.device \
+                and not src.requires_grad and src.is_contiguous() \
+                and getattr(value, "_ag", None) is None:
+            target._t = src
+            self._borrowed.add(id(target))
+            return
+        if value.stype != "default" or target.stype != "default":
+            self._unborrow(target)
+            target[:] = value
+            return
+        converted = value.as_in_context(target.context).astype(target.dtype, copy=False) \
+            .reshape(target.shape)._t
+        target._t = converted.clone() if converted.data_ptr() == src.data_ptr() \
+            else converted.contiguous()
+        self._borrowed.discard(id(target))
+
+    def _unborrow(self, target):
+        """Give ``target`` its own storage again before it is written in place."""
+        if id(target) in self._borrowed:
+            target._t = target._t.clone()
+            self._borrowed.discard(id(target))
 
     def _run(self, is_train, need_grad):
         tensors = [a._t for a in self.arg_arrays]
         aux = [a._t for a in self.aux_arrays]
         monitor = self._monitor_hook() if self._monitor is not None else None
         if need_grad:
-            leaves = compiler.make_leaves(tensors, [r != "null" for r in self._grad_reqs])
+            leaves = compiler.make_leaves(tensors, self._grad_mask)
             fed = keep_gradient_rows(self._row_rules, leaves, self.arg_arrays) \
                 if self._row_rules else leaves
             heads = compiler.run(self._graph, fed, aux, is_train, True, monitor)
@@ -219,7 +254,7 @@ class Executor:
                 if g is not None and tuple(g.shape) != tuple(head.shape):
                     raise MXNetError(f"backward: out_grads[{i}] has shape {tuple(g.shape)}, "
                                      f"but output {i} has shape {tuple(head.shape)}")
-        wanted = [i for i, r in enumerate(self._grad_reqs) if r != "null"]
+        wanted = self._wanted
         results = compiler.gradients(self._heads, [self._leaves[i] for i in wanted], grads)
         owned = compiler.Ownership(grads)
         for i, value in zip(wanted, results):
@@ -237,6 +272,7 @@ class Executor:
         arg_dict, aux_dict = self.arg_dict, self.aux_dict
         for name, value in (arg_params or {}).items():
             if name in arg_dict:
+                self._unborrow(arg_dict[name])
                 arg_dict[name][:] = value.astype(arg_dict[name].dtype, copy=False)
             elif not allow_extra_params:
                 raise ValueError(f"copy_params_from: {name!r} is not an argument of the symbol; "
@@ -271,8 +307,10 @@ class Executor:
                 arr[:] = old.reshape((-1,))[:arr.size].reshape(arr.shape)
             args.append(arr)
             grads.append(None if grad is None else _nd_zeros_like(arr, grad.stype))
-        return Executor((args, grads, list(self.aux_arrays)), self._symbol, self._ctx,
-                        self._grad_reqs, self._group2ctx)
+        new = Executor((args, grads, list(self.aux_arrays)), self._symbol, self._ctx,
+                       self._grad_reqs, self._group2ctx)
+        new._borrowed = {id(a) for a in args if id(a) in self._borrowed}
+        return new
 
     @staticmethod
     def _check_reshape(name, old, new, given, partial_shaping, allow_up_sizing):

@@ -1,0 +1,147 @@
+"""The Module's per-batch fast paths keep MXNet's observable behaviour.
+
+Executors take the batch's arrays without a copy when they can (``Executor.feed``); these
+tests pin what must not change because of it: batches, the iterator's source and earlier
+batches are never written by the module, inputs of another dtype are converted, per-device
+batch lists work, and predict/score give the same numbers as a plain forward. Values are
+exact comparisons against numpy or between two mxtorch paths (float32, rtol 1e-6).
+"""
+import numpy as np
+import pytest
+
+import mxtorch as mx
+from mxtorch import nd
+
+
+def _mlp():
+    data = mx.sym.var("data")
+    h = mx.sym.Activation(mx.sym.FullyConnected(data, num_hidden=6, name="fc1"),
+                          act_type="relu")
+    out = mx.sym.FullyConnected(h, num_hidden=3, name="fc2")
+    return mx.sym.SoftmaxOutput(out, name="softmax")
+
+
+def _module(batch=4, context=None, for_training=True):
+    mod = mx.mod.Module(_mlp(), context=context or mx.cpu())
+    mod.bind(data_shapes=[("data", (batch, 5))], label_shapes=[("softmax_label", (batch,))],
+             for_training=for_training)
+    mx.random.seed(3)
+    mod.init_params(mx.init.Xavier())
+    return mod
+
+
+def _batch(seed, batch=4, dtype="float32"):
+    rng = np.random.RandomState(seed)
+    x = rng.uniform(-1, 1, (batch, 5)).astype(dtype)
+    y = rng.randint(0, 3, batch).astype(dtype)
+    return mx.io.DataBatch([nd.array(x, dtype=dtype)], [nd.array(y, dtype=dtype)]), x, y
+
+
+def _reference_output(mod, x):
+    args, _ = mod.get_params()
+    w1, b1 = args["fc1_weight"].asnumpy(), args["fc1_bias"].asnumpy()
+    w2, b2 = args["fc2_weight"].asnumpy(), args["fc2_bias"].asnumpy()
+    h = np.maximum(x.astype("float32") @ w1.T + b1, 0)
+    z = h @ w2.T + b2
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_training_never_writes_the_batches():
+    mod = _module()
+    mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.5})
+    first, x0, y0 = _batch(0)
+    second, x1, _ = _batch(1)
+    for b in (first, second):
+        mod.forward(b, is_train=True)
+        mod.backward()
+        mod.update()
+    np.testing.assert_array_equal(first.data[0].asnumpy(), x0)
+    np.testing.assert_array_equal(first.label[0].asnumpy(), y0)
+    np.testing.assert_array_equal(second.data[0].asnumpy(), x1)
+    exe = mod._exec_group.execs[0]
+    np.testing.assert_array_equal(exe.arg_dict["data"].asnumpy(), x1)
+
+
+def test_executor_write_does_not_reach_the_fed_batch():
+    mod = _module()
+    b, x, _ = _batch(0)
+    mod.forward(b, is_train=False)
+    exe = mod._exec_group.execs[0]
+    other = np.ones((4, 5), "float32")
+    exe.forward(is_train=False, data=nd.array(other))
+    np.testing.assert_array_equal(b.data[0].asnumpy(), x)
+    np.testing.assert_allclose(exe.outputs[0].asnumpy(), _reference_output(mod, other),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_other_dtype_after_shared_batch_converts_without_touching_it():
+    mod = _module()
+    first, x0, _ = _batch(0)
+    mod.forward(first, is_train=False)
+    second, x1, _ = _batch(1, dtype="float64")
+    mod.forward(second, is_train=False)
+    np.testing.assert_array_equal(first.data[0].asnumpy(), x0)
+    exe = mod._exec_group.execs[0]
+    assert exe.arg_dict["data"].dtype == np.float32
+    np.testing.assert_allclose(mod.get_outputs()[0].asnumpy(), _reference_output(mod, x1),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_backward_after_new_batch_uses_the_new_values():
+    mod = _module()
+    mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.1})
+    grads = []
+    for seed in (0, 1, 0):
+        b, _, _ = _batch(seed)
+        mod.forward(b, is_train=True)
+        mod.backward()
+        grads.append(mod._exec_group.grad_arrays[0][0].asnumpy().copy())
+    np.testing.assert_array_equal(grads[0], grads[2])
+    assert not np.array_equal(grads[0], grads[1])
+
+
+def test_per_device_batch_list_equals_whole_batch():
+    whole, x, y = _batch(0, batch=8)
+    one = _module(batch=8)
+    one.forward(whole, is_train=False)
+    two = _module(batch=8, context=[mx.cpu(0), mx.cpu(1)])
+    halves = [mx.io.DataBatch([nd.array(x[:4])], [nd.array(y[:4])]),
+              mx.io.DataBatch([nd.array(x[4:])], [nd.array(y[4:])])]
+    two.forward(halves, is_train=False)
+    np.testing.assert_allclose(two.get_outputs()[0].asnumpy(), one.get_outputs()[0].asnumpy(),
+                               rtol=1e-6, atol=1e-7)
+
+
+def test_predict_and_score_match_forward_with_padding():
+    rng = np.random.RandomState(5)
+    x = rng.uniform(-1, 1, (10, 5)).astype("float32")
+    y = rng.randint(0, 3, 10).astype("float32")
+    mod = _module(for_training=False)
+    it = mx.io.NDArrayIter(x, y, batch_size=4)
+    out = mod.predict(it)
+    assert out.shape == (10, 3)
+    np.testing.assert_allclose(out.asnumpy(), _reference_output(mod, x), rtol=1e-5, atol=1e-6)
+    acc = dict(mod.score(it, "acc"))["accuracy"]
+    padded_y = np.concatenate([y, y[:2]])  # the last batch is padded from the start
+    padded_p = np.concatenate([out.asnumpy(), out.asnumpy()[:2]]).argmax(axis=1)
+    assert acc == pytest.approx(np.mean(padded_p == padded_y))
+
+
+def test_iterator_batches_are_copies_of_the_source():
+    src = nd.arange(12).reshape((6, 2))
+    it = mx.io.NDArrayIter(src, batch_size=4)
+    b = it.next()
+    b.data[0][:] = -1
+    np.testing.assert_array_equal(src.asnumpy(), np.arange(12).reshape(6, 2))
+    b = it.next()
+    np.testing.assert_array_equal(b.data[0].asnumpy(), [[8, 9], [10, 11], [0, 1], [2, 3]])
+    assert b.pad == 2
+
+
+def test_softmax_output_inference_checks_label_shape():
+    with pytest.raises(mx.base.MXNetError, match="label"):
+        nd.SoftmaxOutput(nd.ones((4, 3)), nd.zeros((3,)))
+    out = nd.SoftmaxOutput(nd.array([[1.0, 2.0, 3.0]]), nd.array([0.0]))
+    e = np.exp([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(out.asnumpy(), [e / e.sum()], rtol=1e-6)
