@@ -105,3 +105,14 @@ def test_check_consistency_with_grad_req_dict():
                                                        "conv_weight": "write",
                                                        "conv_bias": "null"})
     assert "conv_bias" not in truth and truth["conv_weight"].shape == (3, 2, 3, 3)
+
+
+def test_gen_atomic_symbol_keeps_op_and_attributes():
+    data, p, h0, h1 = (mx.sym.var(n) for n in ("data", "p", "h0", "h1"))
+    s = mx.sym.RNN(data, p, h0, h1, state_size=10, num_layers=2, bidirectional=True,
+                   state_outputs=True, mode="lstm", name="rnn")
+    atomic = s._gen_atomic_symbol()
+    assert atomic.list_outputs() == s.list_outputs()
+    assert atomic.list_attr()["state_size"] == "10"
+    cat = mx.sym.Concat(data, p, dim=1, name="cat")._gen_atomic_symbol()
+    assert len(cat.list_arguments()) == 2 and cat.list_attr()["dim"] == "1"

@@ -193,6 +193,19 @@ class Symbol:
                 entries.extend(node.inputs)
         return Symbol(list(entries)) if entries else None
 
+    def _gen_atomic_symbol(self):
+        """A new symbol applying this symbol's operator, with the same attributes, to fresh
+        variables (MXNet's atomic symbol of the node)."""
+        node = self._outputs[0][0]
+        if node.op is None:
+            raise MXNetError(f"_gen_atomic_symbol: {node.name!r} is a variable, not an operator")
+        raw = {k: v for k, v in node.attrs.items() if not k.startswith("__")}
+        if node.op.variadic:
+            inputs = [Variable(f"{node.name}_arg{i}") for i in range(len(node.inputs))]
+        else:
+            inputs = {}
+        return create(node.op, node.op.name.lower(), inputs, raw, name=node.name)
+
     def __getitem__(self, index):
         if isinstance(index, str):
             names = self.list_outputs()
