@@ -15,13 +15,15 @@ well, without this launcher.
 """
 import argparse
 import os
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
 
-__all__ = ['main', 'parse_args', 'worker_env', 'run_local']
+__all__ = ['main', 'parse_args', 'worker_env', 'run_local', 'run_ssh', 'ssh_commands',
+           'read_hosts']
 
 
 def parse_args(argv=None):
@@ -34,11 +36,15 @@ def parse_args(argv=None):
     parser.add_argument('-s', '--num-servers', type=int,
                         help='number of servers (accepted; mxtorch needs none)')
     parser.add_argument('-H', '--hostfile', type=str,
-                        help='hostfile for ssh launches (not supported yet)')
-    parser.add_argument('--sync-dst-dir', type=str, help='(ssh launcher; not supported yet)')
+                        help='file of hosts for --launcher ssh, one "host" or "host:sshport" '
+                             'a line; workers go round-robin, rank 0 on the first host (it '
+                             'hosts the rendezvous)')
+    parser.add_argument('--sync-dst-dir', type=str,
+                        help='ssh launcher: rsync the current directory to this directory on '
+                             'every host first and run there')
     parser.add_argument('--launcher', type=str, default='local',
                         choices=['local', 'ssh', 'mpi', 'sge', 'yarn'],
-                        help='how to start the processes (only local is supported)')
+                        help='how to start the processes (local or ssh)')
     parser.add_argument('--env', action='append', default=[],
                         help='extra NAME=VALUE (or NAME:VALUE) for the workers')
     parser.add_argument('--port', type=int, default=0,
@@ -49,9 +55,13 @@ def parse_args(argv=None):
         parser.error('-n/--num-workers must be at least 1, got %d' % args.num_workers)
     if not args.command:
         parser.error('no command to launch')
-    if args.launcher != 'local':
-        parser.error("--launcher %s is not supported by mxtorch yet (use local, or torchrun "
+    if args.launcher not in ('local', 'ssh'):
+        parser.error("--launcher %s is not supported by mxtorch (use local or ssh, or torchrun "
                      "on each host)" % args.launcher)
+    if args.launcher == 'ssh' and not args.hostfile:
+        parser.error('--launcher ssh needs -H/--hostfile')
+    if args.hostfile and args.launcher == 'local':
+        args.launcher = 'ssh'  # as MXNet's launch.py: a hostfile means ssh
     return args
 
 
@@ -141,10 +151,73 @@ def _wait(procs):
         time.sleep(0.05)
 
 
+def read_hosts(path):
+    """[(host, ssh_port or None)] from a hostfile (blank lines and # comments skipped)."""
+    hosts = []
+    with open(path) as f:
+        for line in f:
+            line = line.split('#', 1)[0].strip()
+            if not line:
+                continue
+            host, _, port = line.partition(':')
+            hosts.append((host, int(port) if port else None))
+    if not hosts:
+        raise SystemExit('mxtorch.launch: hostfile %s lists no hosts' % path)
+    return hosts
+
+
+def ssh_commands(command, num_workers, hosts, port, extra_env=None, workdir=None):
+    """The ssh command line (a list) starting each worker: worker i on host i mod len(hosts),
+    the rendezvous on the first host."""
+    words = command if isinstance(command, str) else ' '.join(shlex.quote(c) for c in command)
+    placed = [hosts[rank % len(hosts)] for rank in range(num_workers)]
+    names = [host for host, _ in placed]
+    lines = []
+    for rank, (host, ssh_port) in enumerate(placed):
+        env = {'DMLC_ROLE': 'worker', 'DMLC_NUM_WORKER': str(num_workers),
+               'DMLC_NUM_SERVER': '0', 'DMLC_WORKER_ID': str(rank),
+               'DMLC_PS_ROOT_URI': names[0], 'DMLC_PS_ROOT_PORT': str(port),
+               'RANK': str(rank), 'WORLD_SIZE': str(num_workers),
+               'LOCAL_RANK': str(names[:rank].count(host)),
+               'LOCAL_WORLD_SIZE': str(names.count(host)),
+               'MASTER_ADDR': names[0], 'MASTER_PORT': str(port)}
+        env.update(extra_env or {})
+        exports = ' '.join('export %s=%s;' % (k, shlex.quote(v)) for k, v in env.items())
+        remote = '%s cd %s; %s' % (exports, shlex.quote(workdir or os.getcwd()), words)
+        lines.append(['ssh', '-o', 'StrictHostKeyChecking=no'] +
+                     (['-p', str(ssh_port)] if ssh_port else []) + [host, remote])
+    return lines
+
+
+def run_ssh(command, num_workers, hostfile, port=0, extra_env=None, sync_dir=None):
+    """Start the workers over ssh (see :func:`ssh_commands`); 0 when all succeed, else the
+    status of the first that failed (the others' ssh sessions are ended)."""
+    hosts = read_hosts(hostfile)
+    port = port or 9091
+    if sync_dir:
+        for host, ssh_port in sorted(set(hosts)):
+            shell = 'ssh -o StrictHostKeyChecking=no' + (' -p %d' % ssh_port if ssh_port else '')
+            code = subprocess.call(['rsync', '-az', '-e', shell, os.getcwd() + '/',
+                                    '%s:%s' % (host, sync_dir)])
+            if code:
+                sys.stderr.write('mxtorch.launch: rsync to %s failed (%d)\n' % (host, code))
+                return code
+    procs = []
+    try:
+        for line in ssh_commands(command, num_workers, hosts, port, extra_env, sync_dir):
+            procs.append(subprocess.Popen(line, start_new_session=True))
+        return _wait(procs)
+    finally:
+        _kill_all(procs)
+
+
 def main(argv=None):
     """Command-line entry point; returns the exit status."""
     args = parse_args(argv)
     command = args.command[1:] if args.command[:1] == ['--'] else args.command
+    if args.launcher == 'ssh':
+        return run_ssh(command, args.num_workers, args.hostfile, args.port,
+                       _extra_env(args.env), args.sync_dst_dir)
     return run_local(command, args.num_workers, args.port, _extra_env(args.env))
 
 

@@ -87,6 +87,59 @@ def world_from_env(env=None):
             _env_int('DMLC_PS_ROOT_PORT', env) if 'DMLC_PS_ROOT_PORT' in env else 0)
 
 
+def wait_for_job_end(env=None, poll=0.2):
+    """What a ``DMLC_ROLE=scheduler|server`` process does (mxtorch needs neither): connect
+    to the workers' rendezvous (``DMLC_PS_ROOT_URI:DMLC_PS_ROOT_PORT``, hosted by worker 0)
+    and return when every worker has finished or the rendezvous is gone (worker 0 exited).
+    Raises :class:`DistKVStoreError` when no worker shows up within MXNET_KVSTORE_TIMEOUT."""
+    env = os.environ if env is None else env
+    addr = env.get('DMLC_PS_ROOT_URI', '127.0.0.1')
+    port = _env_int('DMLC_PS_ROOT_PORT', env)
+    world = _env_int('DMLC_NUM_WORKER', env) if 'DMLC_NUM_WORKER' in env else 1
+    store = _connect_store(addr, port, env.get('DMLC_ROLE'))
+    keys = [_REPORT_PREFIX + str(r) for r in range(world)]
+    try:
+        store.add(_WATCHERS, 1)
+    except Exception:  # the job already ended
+        return 'gone'
+    while True:
+        try:
+            if store.check(keys):
+                store.add(_WATCHED, 1)  # worker 0 waits for this before it exits
+                return 'finished'
+        except Exception:  # worker 0, hosting the rendezvous, has exited
+            return 'gone'
+        time.sleep(poll)
+
+
+def _connect_store(addr, port, role):
+    """A client of the rendezvous store, retried until MXNET_KVSTORE_TIMEOUT."""
+    deadline = time.time() + timeout_seconds()
+    while True:
+        try:
+            return dist.TCPStore(addr, port, is_master=False, wait_for_workers=False,
+                                 timeout=datetime.timedelta(seconds=2))
+        except Exception as err:
+            if time.time() > deadline:
+                raise DistKVStoreError('kvstore: this %s process found no workers at %s:%d '
+                                       'within %ss (MXNET_KVSTORE_TIMEOUT): %s'
+                                       % (role, addr, port, timeout_seconds(), err)) from err
+            time.sleep(0.5)
+
+
+def _wait_for_watchers(limit=10.0):
+    """On worker 0 at exit: give scheduler/server processes (manual DMLC_* launches) the
+    time to see that the job ended before the rendezvous store closes."""
+    try:
+        store = _raw_store()
+        deadline = time.time() + limit
+        while int(store.add(_WATCHED, 0)) < int(store.add(_WATCHERS, 0)) and \
+                time.time() < deadline:
+            time.sleep(0.05)
+    except Exception:  # no store: nothing to wait for
+        pass
+
+
 def ensure_process_group():
     """(rank, world_size) of the default process group, made from the environment when
     needed; (0, 1) without a distributed environment."""
@@ -114,6 +167,16 @@ def ensure_process_group():
 # rendezvous store when it stops so that a peer left waiting can say who stopped where
 _PROGRESS = {'round': 0, 'keys': []}
 _REPORT_PREFIX = 'mxtorch/kv/progress/'
+_WATCHERS, _WATCHED = 'mxtorch/kv/watchers', 'mxtorch/kv/watched'
+
+
+def _raw_store():
+    """The rendezvous TCPStore of the default group, without torch's key prefixes (so that
+    scheduler/server processes, plain clients of it, see the same keys)."""
+    store = dist.distributed_c10d._get_default_store()
+    while hasattr(store, 'underlying_store'):
+        store = store.underlying_store
+    return store
 
 
 def _note_round(keys):
@@ -124,7 +187,7 @@ def _note_round(keys):
 def _publish(state):
     """Write this worker's progress and `state` to the rendezvous store (best effort)."""
     try:
-        store = dist.distributed_c10d._get_default_store()
+        store = _raw_store()
         store.set(_REPORT_PREFIX + str(dist.get_rank()),
                   json.dumps(dict(_PROGRESS, state=state)))
     except Exception:  # no store (single process) or it is gone: nothing to report
@@ -135,7 +198,7 @@ def _peer_reports(wait=1.0):
     """'rank R <state> after round N (last keys K)' for every other worker that published
     its progress (waiting up to `wait` seconds for them), else that it did not report."""
     try:
-        store = dist.distributed_c10d._get_default_store()
+        store = _raw_store()
         me, world = dist.get_rank(), dist.get_world_size()
     except Exception:
         return ''
@@ -168,6 +231,8 @@ def _drop_group(state='stopped'):
     try:
         if dist.is_initialized():
             _publish(state)
+            if state == 'finished' and dist.get_rank() == 0:
+                _wait_for_watchers()
             dist.destroy_process_group()
     except Exception:  # a broken group may fail to shut down; it is dropped either way
         pass

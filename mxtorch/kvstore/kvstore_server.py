@@ -1,10 +1,11 @@
-"""The parameter-server process of distributed MXNet (not available in mxtorch yet)."""
+"""The server/scheduler processes of distributed MXNet. mxtorch's stores need neither: a
+process started with ``DMLC_ROLE=server`` or ``scheduler`` (MXNet's manual launch) waits for
+the workers' job to end and exits cleanly."""
 import logging  # noqa: F401  (MXNet exposes these modules here)
 import pickle  # noqa: F401
 import sys  # noqa: F401
 
-from ..base import MXNetError
-from .base import create
+from .base import create  # noqa: F401  (MXNet exposes it here)
 
 __all__ = ['KVStoreServer']
 
@@ -24,15 +25,17 @@ class KVStoreServer(object):
         self.init_logging = False
 
     def run(self):
-        """Run the server loop: distributed kvstores are not available in mxtorch yet."""
-        raise MXNetError('KVStoreServer.run: parameter servers (distributed kvstore) are not '
-                         'available in mxtorch yet; distributed training will use '
-                         'torch.distributed, without server processes')
+        """Wait until the workers' job ends (mxtorch's workers need no server)."""
+        from .dist import wait_for_job_end
+        return wait_for_job_end()
 
 
 def _init_kvstore_server_module():
-    """Start a server when this process was launched as one (``DMLC_ROLE``)."""
+    """In a process launched as a server or scheduler (``DMLC_ROLE``): wait for the job to
+    end, then exit (as ``import mxnet`` does in MXNet)."""
     import os
     role = os.getenv('DMLC_ROLE')
     if role in ('server', 'scheduler'):
-        KVStoreServer(create('dist')).run()
+        from .dist import wait_for_job_end
+        wait_for_job_end()
+        sys.exit(0)

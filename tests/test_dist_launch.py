@@ -1,0 +1,125 @@
+"""Launch paths of distributed jobs: the ssh launcher with -H (a fake ``ssh`` on PATH that runs
+the remote command here) and MXNet's manual launch through DMLC_* variables (a scheduler and a
+server process that wait for the job and exit cleanly, two workers)."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from mxtorch import launch
+
+SCRIPT = '''
+import json, os, sys
+import mxnet as mx
+kv = mx.kv.create('dist_sync')
+kv.init(0, mx.nd.zeros(2))
+v = mx.nd.ones(2) * (kv.rank + 1)
+kv.pushpull(0, v)
+with open(os.path.join(sys.argv[1], 'rank%d.json' % kv.rank), 'w') as f:
+    json.dump({'sum': v.asnumpy().tolist(), 'local': [os.environ.get('LOCAL_RANK'),
+               os.environ.get('LOCAL_WORLD_SIZE')], 'n': kv.num_workers}, f)
+'''
+
+FAKE_SSH = '''#!/bin/bash
+# fake ssh for tests: log the arguments, run the remote command (the last one) here
+echo "$@" >> "$FAKE_SSH_LOG"
+exec bash -c "${@: -1}"
+'''
+
+
+def _shim_path():
+    from mxtorch.compat import child_process_path
+    return child_process_path()
+
+
+@pytest.fixture(scope='module')
+def jobs(tmp_path_factory):
+    base = tmp_path_factory.mktemp('launch')
+    script = base / 'job.py'
+    script.write_text(SCRIPT)
+    bindir = base / 'bin'
+    bindir.mkdir()
+    (bindir / 'ssh').write_text(FAKE_SSH)
+    (bindir / 'ssh').chmod(0o755)
+    hosts = base / 'hosts'
+    hosts.write_text('# two hosts\nlocalhost\n127.0.0.1:2222\n')
+    ssh_out, man_out = base / 'ssh_out', base / 'manual_out'
+    ssh_out.mkdir()
+    man_out.mkdir()
+    env = dict(os.environ, PATH='%s:%s' % (bindir, os.environ['PATH']),
+               FAKE_SSH_LOG=str(base / 'ssh.log'),
+               PYTHONPATH=os.pathsep.join([_shim_path(), os.getcwd()]))
+    ssh = subprocess.Popen([sys.executable, '-m', 'mxtorch.launch', '-n', '3', '-H', str(hosts),
+                            '--port', str(launch._free_port()), sys.executable, str(script),
+                            str(ssh_out)], env=env, stderr=subprocess.DEVNULL)
+    port = launch._free_port()
+    common = dict(env, DMLC_PS_ROOT_URI='127.0.0.1', DMLC_PS_ROOT_PORT=str(port),
+                  DMLC_NUM_WORKER='2', DMLC_NUM_SERVER='1')
+    roles = [subprocess.Popen([sys.executable, '-c', 'import mxnet; print("not reached")'],
+                              env=dict(common, DMLC_ROLE=role), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for role in ('scheduler', 'server')]
+    workers = [subprocess.Popen([sys.executable, str(script), str(man_out)],
+                                env=dict(common, DMLC_ROLE='worker', DMLC_WORKER_ID=str(r)),
+                                stderr=subprocess.DEVNULL) for r in range(2)]
+    yield {'ssh': ssh, 'roles': roles, 'workers': workers, 'base': base,
+           'ssh_out': ssh_out, 'man_out': man_out}
+    for p in [ssh] + roles + workers:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def _read(out, n):
+    return [json.loads((out / ('rank%d.json' % r)).read_text()) for r in range(n)]
+
+
+def test_ssh_launcher_with_hostfile(jobs):
+    assert jobs['ssh'].wait(240) == 0
+    res = _read(jobs['ssh_out'], 3)
+    assert [r['sum'] for r in res] == [[6.0, 6.0]] * 3
+    # ranks 0 and 2 on localhost, rank 1 on 127.0.0.1
+    assert [r['local'] for r in res] == [['0', '2'], ['0', '1'], ['1', '2']]
+    log = (jobs['base'] / 'ssh.log').read_text().splitlines()
+    assert len(log) == 3
+    hosts = sorted(line.split(' export ')[0] for line in log)
+    assert hosts == ['-o StrictHostKeyChecking=no -p 2222 127.0.0.1'] + \
+        ['-o StrictHostKeyChecking=no localhost'] * 2
+    assert all('export MASTER_ADDR=localhost;' in line for line in log)
+
+
+def test_manual_dmlc_launch_scheduler_and_server_wait_and_exit(jobs):
+    assert [p.wait(240) for p in jobs['workers']] == [0, 0]
+    start = time.time()
+    codes = [p.wait(60) for p in jobs['roles']]
+    assert codes == [0, 0], [p.stderr.read()[-2000:] for p in jobs['roles']]
+    assert time.time() - start < 30
+    assert all(b'not reached' not in p.stdout.read() for p in jobs['roles'])
+    assert [r['sum'] for r in _read(jobs['man_out'], 2)] == [[3.0, 3.0]] * 2
+
+
+def test_ssh_commands_and_arguments(tmp_path):
+    lines = launch.ssh_commands(['python', 'a b.py'], 2, [('h1', None), ('h2', 22)], 9000,
+                                {'X': 'y z'}, '/w d')
+    assert lines[0][:3] == ['ssh', '-o', 'StrictHostKeyChecking=no'] and lines[0][3] == 'h1'
+    assert lines[1][3:6] == ['-p', '22', 'h2']
+    assert "export X='y z';" in lines[0][-1] and "cd '/w d'; python 'a b.py'" in lines[0][-1]
+    assert 'export DMLC_WORKER_ID=1;' in lines[1][-1] and 'export MASTER_ADDR=h1;' in lines[1][-1]
+    hosts = tmp_path / 'hosts'
+    hosts.write_text('\n# none\n')
+    with pytest.raises(SystemExit, match='no hosts'):
+        launch.read_hosts(str(hosts))
+    assert launch.parse_args(['-n', '2', '-H', str(hosts), 'x']).launcher == 'ssh'
+    with pytest.raises(SystemExit):
+        launch.parse_args(['-n', '2', '--launcher', 'mpi', 'x'])
+
+
+def test_server_role_without_workers_times_out(monkeypatch):
+    from mxtorch.kvstore import dist
+    monkeypatch.setenv('MXNET_KVSTORE_TIMEOUT', '1')
+    with pytest.raises(dist.DistKVStoreError, match='found no workers'):
+        dist.wait_for_job_end({'DMLC_ROLE': 'server', 'DMLC_PS_ROOT_URI': '127.0.0.1',
+                               'DMLC_PS_ROOT_PORT': str(launch._free_port()),
+                               'DMLC_NUM_WORKER': '2'})
