@@ -50,6 +50,18 @@ from . import initializer, initializer as init  # noqa: E402,F401
 from . import module, module as mod, executor_manager  # noqa: E402,F401
 from . import contrib  # noqa: E402,F401
 from . import rnn  # noqa: E402,F401 - mx.rnn (symbolic cells)
+from . import notebook, rtc  # noqa: E402,F401
+from . import torch as th  # noqa: E402,F401 - MXNet's Torch7-plugin bridge (no functions)
+del torch  # noqa: F821 - keep PyTorch's name free for `from mxtorch import *` (mx.torch: below)
 from . import gluon  # noqa: E402,F401  (last: gluon builds on everything above)
 # MXNet's manual launch: a process with DMLC_ROLE=server|scheduler waits for the job, then exits
 kvstore.kvstore_server._init_kvstore_server_module()  # noqa: E402
+
+
+def __getattr__(name):
+    """``mx.torch``: MXNet's Torch7-plugin module, resolved here and not bound in the package
+    namespace, so that ``from mxtorch import *`` does not shadow PyTorch."""
+    if name == "torch":
+        import sys
+        return sys.modules[__name__ + ".torch"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

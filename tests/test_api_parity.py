@@ -145,6 +145,9 @@ FLOORS = {
     "mxnet.contrib.amp": 100.0,
     "mxnet.contrib.amp.amp": 100.0,
     "mxnet.contrib.amp.loss_scaler": 100.0,
+    "mxnet.misc": 100.0,
+    "mxnet.notebook": 100.0,
+    "mxnet.notebook.callback": 100.0,
 }
 
 # Names of the top-level ``mxnet`` package that belong to other work (Gluon, Module/io,
