@@ -166,3 +166,23 @@ def test_np_dot_fast_path():
     assert np.dot(a, v).tolist() == [3.0, 7.0] and np.dot(v, v).shape == ()
     with pytest.raises(MXNetError, match="not aligned"):
         np.dot(a, np.ones((3,)))
+
+
+def test_nd_whole_array_reductions_and_dot():
+    x = nd.array(onp.arange(6).reshape(2, 3) / 4, dtype="float64")
+    assert x.sum().shape == (1,) and float(x.sum().asscalar()) == 3.75
+    assert x.sum().dtype == onp.float64 and float(x.mean().asscalar()) == 0.625
+    assert nd.sum(x, axis=1).asnumpy().tolist() == [0.75, 3.0]
+    i = nd.array([[100, 100]], dtype="int8")
+    assert i.sum().asnumpy().tolist() == [-56]  # MXNet sums int8 in int8 (wraps)
+    a, b = nd.ones((2, 3)), nd.ones((3, 4))
+    assert nd.dot(a, b).asnumpy().tolist() == [[3.0] * 4] * 2
+    assert nd.dot(a, a, transpose_b=True).shape == (2, 2)
+    with pytest.raises(MXNetError, match="do not align"):
+        nd.dot(a, a)
+    with pytest.raises(MXNetError, match="dtype float64"):
+        nd.dot(a, b.astype("float64"))
+    # dense inputs give a sparse result only when the attribute asks for one
+    assert nd.dot(a, b, forward_stype="csr").stype == "csr"
+    assert nd.cast_storage(nd.ones((2, 2)), stype="row_sparse").stype == "row_sparse"
+    assert nd.cast_storage(nd.ones((2, 2)), stype="default").stype == "default"

@@ -26,6 +26,7 @@ __all__ = ["NDArray", "from_torch", "waitall", "_DTYPE_NP_TO_MX", "_DTYPE_MX_TO_
            "_GRAD_REQ_MAP", "_new_empty_handle"]
 
 _new = object.__new__
+_Tensor = torch.Tensor
 _grad_enabled = torch.is_grad_enabled
 _set_grad_enabled = getattr(torch._C, "_set_grad_enabled", torch.set_grad_enabled)
 
@@ -512,9 +513,11 @@ def apply_op(op, arrays, attrs, out=None):
     for a in arrays:
         if a._sparse:
             return _sparse_door(op, arrays, attrs, out)
-    if (out is not None and getattr(out, "_sparse", False)) or (
-            op.name in _DENSE_TO_SPARSE and op.stype(attrs, ["default"] * len(arrays))
-            != "default"):
+    if out is not None and getattr(out, "_sparse", False):
+        return _sparse_door(op, arrays, attrs, out)
+    asks = _DENSE_TO_SPARSE.get(op.name)  # only these ops make sparse results of dense ones
+    if asks is not None and attrs.get(asks) not in (None, "default") and \
+            op.stype(attrs, ["default"] * len(arrays)) != "default":
         return _sparse_door(op, arrays, attrs, out)
     return _apply_dense(op, arrays, attrs, out)
 
@@ -524,12 +527,13 @@ def _sparse_door(op, arrays, attrs, out):
     return sparse_apply(op, arrays, attrs, out)
 
 
-_DENSE_TO_SPARSE = frozenset(("cast_storage", "dot"))
+# op -> the attribute that asks for a sparse result of dense inputs
+_DENSE_TO_SPARSE = {"cast_storage": "stype", "dot": "forward_stype"}
 
 
 def _apply_dense(op, arrays, attrs, out=None):
     """``apply_op`` on dense values (also the storage fallback of sparse inputs)."""
-    tensors = [a._t for a in arrays]
+    tensors = [arrays[0]._t] if len(arrays) == 1 else [a._t for a in arrays]
     if arrays:
         ctx = arrays[0]._ctx
     else:
@@ -553,11 +557,14 @@ def _apply_dense(op, arrays, attrs, out=None):
                 break
         else:
             result = invoke(op, tensors, attrs, STATE.training)
-    single = type(result) is torch.Tensor
+    single = type(result) is _Tensor
     if tensors and not op.mutate:
         result = _fresh(result, tensors) if single else [_fresh(r, tensors) for r in result]
     if recording:
-        autograd.mark_recorded(result)
+        if not single:
+            autograd.mark_recorded(result)
+        elif not result.requires_grad:
+            result._mx_recorded = True
     if DEFERRED[0] is not None:
         DEFERRED[0](op, [a._t for a in arrays], attrs, result)
     if single:

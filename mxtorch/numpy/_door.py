@@ -99,8 +99,30 @@ def call_parsed(op, arrays, parsed):
                 raise named(op, err)
             except KERNEL_ERRORS as err:
                 raise diagnose(op, [t], parsed, None, err) from err
+            if result._base is not None or result.data_ptr() == t.data_ptr():
+                result = _fresh(result, (t,))  # MXNet returns new arrays, never views
             out = _new(NP_CLASS[0])
-            out._t = _fresh(result, (t,))
+            out._t = result
+            out._ctx = a._ctx
+            return out
+    elif len(arrays) == 2:  # the same for two inputs of one dtype (or no dtype rule)
+        a, b = arrays
+        ta, tb = a._t, b._t
+        if not (a._sparse or b._sparse or ta.requires_grad or tb.requires_grad or
+                STATE.recording) and DEFERRED[0] is None and (
+                    ta.dtype is tb.dtype or not op.same_dtype):
+            try:
+                result = op.compute(ta, tb, **parsed)
+            except MXNetError as err:
+                raise named(op, err)
+            except KERNEL_ERRORS as err:
+                raise diagnose(op, [ta, tb], parsed, None, err) from err
+            if result._base is not None or result is ta or result is tb:
+                result = _fresh(result, (ta, tb))
+            elif result.data_ptr() in (ta.data_ptr(), tb.data_ptr()):
+                result = _fresh(result, (ta, tb))
+            out = _new(NP_CLASS[0])
+            out._t = result
             out._ctx = a._ctx
             return out
     tensors = []
@@ -141,6 +163,31 @@ def call_parsed(op, arrays, parsed):
     out._t = result
     out._ctx = arrays[0]._ctx
     return out
+
+
+def direct2(op):
+    """``run(a, b)``: ``call_parsed(op, [a, b], {})`` for an attribute-free two-input op,
+    computing directly when neither input needs a graph, tracing or a dtype check (``np.dot``
+    in a loop)."""
+    compute = op.compute if op.plain else None
+    check_dtype = bool(op.same_dtype)
+
+    def run(a, b):
+        ta, tb = a._t, b._t
+        if compute is not None and not (ta.requires_grad or tb.requires_grad or
+                                        STATE.recording) and DEFERRED[0] is None and (
+                not check_dtype or ta.dtype is tb.dtype):
+            try:
+                r = compute(ta, tb)
+            except Exception:  # noqa: BLE001 - call_parsed names the op and the inputs
+                r = None
+            if r is not None and r._base is None and r is not ta and r is not tb:
+                out = _new(type(a))
+                out._t = r
+                out._ctx = a._ctx
+                return out
+        return call_parsed(op, [a, b], {})
+    return run
 
 
 def named(op, err):

@@ -110,9 +110,23 @@ def unary(name, x, out=None):
 
 def _make_unary(name):
     op = op_of(f"_npi_{name}")
+    compute = op.compute if op.plain else None
+    deferred = _DEFERRED
 
     def fn(x, out=None, **kwargs):
         if out is None and not kwargs and type(x) is _door.NP_CLASS[0]:
+            t = x._t
+            if compute is not None and not (t.requires_grad or _STATE.recording) and \
+                    deferred[0] is None:  # as the dunders: compute, wrap
+                try:
+                    r = compute(t)
+                except Exception:  # noqa: BLE001 - call_parsed names the op and input
+                    r = None
+                if r is not None and r._base is None and r is not t:
+                    result = _new(type(x))
+                    result._t = r
+                    result._ctx = x._ctx
+                    return result
             return call_parsed(op, [x], _EMPTY)
         _check_kwargs(name, kwargs)
         return unary(name, x, out)

@@ -46,6 +46,11 @@ def _dot_shape(a, in_shapes):
 @defop("dot", inputs=("lhs", "rhs"), attrs=_DOT_ATTRS, infer_shape=_dot_shape)
 def dot(lhs, rhs, transpose_a, transpose_b, forward_stype):
     """Tensor dot product over one axis pair (see module docstring)."""
+    if lhs.dim() == 2 and rhs.dim() == 2 and not (transpose_a or transpose_b):
+        try:
+            return torch.mm(lhs, rhs)  # matrix x matrix, the common case, in one call
+        except RuntimeError:
+            pass  # not aligned (or mixed dtypes): the checks below say why
     if lhs.dim() == 0 or rhs.dim() == 0:
         raise ShapeError(f"dot: inputs must have at least 1 dimension, got lhs "
                          f"{tuple(lhs.shape)} and rhs {tuple(rhs.shape)}")

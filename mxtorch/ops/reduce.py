@@ -140,12 +140,16 @@ def _prod(data, dims, keepdim):
 @defop("sum", aliases=("sum_axis",), attrs=_RED_ATTRS)
 def sum_(data, axis, keepdims, exclude):
     """Sum over ``axis`` (integers wrap in their own dtype)."""
+    if axis is None and not keepdims and data.dim() and data.is_floating_point():
+        return torch.sum(data).reshape(1)  # the whole array in one call (same value)
     return legacy(_sum(data, reduce_dims("sum", data.shape, axis, exclude), keepdims))
 
 
 @defop("mean", attrs=_RED_ATTRS)
 def mean(data, axis, keepdims, exclude):
     """Mean over ``axis``; integer inputs give the truncated integer mean."""
+    if axis is None and not keepdims and data.dim() and data.is_floating_point():
+        return torch.mean(data).reshape(1)  # the whole array in one call (same value)
     dims = reduce_dims("mean", data.shape, axis, exclude)
     if not dims:
         return legacy(data.clone())
