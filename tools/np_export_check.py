@@ -26,7 +26,7 @@ def graphs():
         "sum": S.sum(x, axis=1), "mean": S.mean(x, axis=(0,), keepdims=True),
         "reshape": S.reshape(x, newshape=(3, 2)), "transpose": S.transpose(x, axes=(1, 0)),
         "exp": S.exp(x), "concat": S.concatenate(x, x, axis=0),
-        "stack": S.stack(x, x, axis=1), "split": S.split(x, indices=(), sections=3, axis=1),
+        "stack": S.stack(x, x, axis=1), "split": S.split(x, 3, axis=1),
         "maximum": S.maximum(x, x), "matmul": S.matmul(x, S.transpose(x)),
         "tile": S.tile(x, reps=(2, 1)), "clip": S.clip(x, a_min=0.5, a_max=3.0),
         "argmax": S.argmax(x, axis=1), "max": S.max(x, axis=0),
@@ -61,7 +61,8 @@ def extra_graphs():
     return {
         "index_none": x[None], "index_ellipsis_int": x[..., 1], "index_neg_step": x[:, ::-1],
         "index_ellipsis_step": x[..., ::-2], "index_last": x[-1], "index_list": x[[1, 0]],
-        "index_list_axis1": x[:, [2, 0, 2]], "index_mixed": x[0, None, 1:], "index_trailing_none": x[..., None, -1],
+        "index_list_axis1": x[:, [2, 0, 2]], "index_mixed": x[0, None, 1:],
+        "index_trailing_none": x[..., None, -1],
         "index_take_symbol": x[:, S.argmax(x, axis=0)],
         # 1.9.1 fails insert with a scalar value at an int index (compat/numpy.md)
         "insert_int": S.insert(x, 1, x[0], axis=0),
@@ -73,6 +74,8 @@ def extra_graphs():
         "hsplit": I._npi_hsplit(x, indices=(0, 1), axis=1, squeeze_axis=False, sections=0),
         "diag_indices_from": S.diag_indices_from(S.dot(x, S.transpose(x))),
         "inner": S.inner(x, x), "vdot": S.vdot(x, x),
+        "split_indices": S.split(x, [1], axis=1), "array_split": S.array_split(x, 2, axis=1),
+        "hsplit_indices": S.hsplit(x, [1, 2]),
     }
 
 

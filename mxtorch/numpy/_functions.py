@@ -7,7 +7,7 @@ import numpy as onp
 
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
-from ._door import NP_CLASS, call, call_parsed, is_scalar, op_of, to_np
+from ._door import NP_CLASS, call, direct2, is_scalar, op_of, to_np
 from ._ufuncs import binary
 
 __all__ = ["sum", "mean", "prod", "product", "max", "min", "amax", "amin", "std", "var",
@@ -269,10 +269,12 @@ def column_stack(tup):
     return _column_stack(tup)
 
 
-def _split_args(indices_or_sections):
+def split_args(indices_or_sections):
+    """``_npi_split``'s attributes for NumPy's ``indices_or_sections`` (MXNet's encoding: the
+    part starts, beginning with 0)."""
     if isinstance(indices_or_sections, numbers.Integral):
         return {"sections": int(indices_or_sections), "indices": ()}
-    return {"sections": 0, "indices": tuple(int(i) for i in indices_or_sections)}
+    return {"sections": 0, "indices": (0,) + tuple(int(i) for i in indices_or_sections)}
 
 
 def split(ary, indices_or_sections, axis=0):
@@ -283,14 +285,17 @@ def split(ary, indices_or_sections, axis=0):
         if indices_or_sections <= 0 or size % indices_or_sections:
             raise ValueError(f"split: array split does not result in an equal division "
                              f"({size} elements along axis {axis} into {indices_or_sections})")
-    out = call("_npi_split", [_np(ary, "split")], axis=axis, **_split_args(indices_or_sections))
+    out = call("_npi_split", [_np(ary, "split")], axis=axis, **split_args(indices_or_sections))
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
 def array_split(ary, indices_or_sections, axis=0):
     """``split`` allowing unequal sections (the first ones get one more element)."""
-    out = call("_npi_array_split", [_np(ary, "array_split")], axis=axis,
-               **_split_args(indices_or_sections))
+    ary = _np(ary, "array_split")
+    if isinstance(indices_or_sections, numbers.Integral) and indices_or_sections <= 0:
+        raise ValueError(f"array_split: number sections must be larger than 0, got "
+                         f"{indices_or_sections}")
+    out = call("_npi_split", [ary], axis=axis, **split_args(indices_or_sections))
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
@@ -501,11 +506,11 @@ def _broadcast_edge(value, a, axis):
 def dot(a, b, out=None):
     """Dot product (NumPy's rules for 0-d, 1-d, 2-d and N-d operands)."""
     if out is None and type(a) is type(b) is NP_CLASS[0]:  # the loop case: no conversions
-        return call_parsed(_DOT, [a, b], {})
+        return _DOT(a, b)
     return call("_np_dot", [_np(a, "dot"), _np(b, "dot")], out=out)
 
 
-_DOT = op_of("_np_dot")
+_DOT = direct2(op_of("_np_dot"))
 
 
 def vdot(a, b):
@@ -572,14 +577,18 @@ def einsum(*operands, **kwargs):
 def sort(a, axis=-1, kind=None, order=None):
     """Sorted copy along ``axis`` (flattened when None)."""
     if order is not None:
-        raise NotImplementedError("sort: order= names fields of NumPy structured arrays, which mx.np does not have (as MXNet 1.9.1); sort by a key array with np.argsort and np.take")
+        raise NotImplementedError("sort: order= names fields of NumPy structured arrays, "
+                                  "which mx.np does not have (as MXNet 1.9.1); sort by "
+                                  "a key array with np.argsort and np.take")
     return call("_npi_sort", [_np(a, "sort")], axis=axis)
 
 
 def argsort(a, axis=-1, kind=None, order=None):
     """Indices that sort ``a`` along ``axis`` (int64)."""
     if order is not None:
-        raise NotImplementedError("argsort: order= names fields of NumPy structured arrays, which mx.np does not have (as MXNet 1.9.1); sort by a key array with np.argsort and np.take")
+        raise NotImplementedError("argsort: order= names fields of NumPy structured arrays, "
+                                  "which mx.np does not have (as MXNet 1.9.1); sort by "
+                                  "a key array with np.argsort and np.take")
     return call("_npi_argsort", [_np(a, "argsort")], axis=axis)
 
 

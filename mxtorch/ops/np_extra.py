@@ -72,7 +72,8 @@ def _split(name, data, indices, axis, squeeze_axis, sections):
     ax = _axis(name, data.dim(), axis)
     points = _points(name, data.shape[ax], indices, sections)
     parts = [data.narrow(ax, lo, max(hi - lo, 0)) for lo, hi in zip(points[:-1], points[1:])]
-    return tuple(p.squeeze(ax) if squeeze_axis else p for p in parts)
+    parts = [p.squeeze(ax) if squeeze_axis else p for p in parts]
+    return parts[0] if len(parts) == 1 else tuple(parts)
 
 
 @defop("_npi_hsplit", inputs=("data",), num_outputs=_split_count, attrs=_SPLIT_ATTRS)
@@ -103,8 +104,8 @@ def np_hsplit_backward(*ograds, num_args, indices, axis, squeeze_axis, sections)
 def np_diag_indices_from(data):
     """Indices of the main diagonal of an n-d array with equal dims: ``(ndim, n)`` int64."""
     if data.dim() < 2 or len(set(data.shape)) != 1:
-        raise MXNetError(f"diag_indices_from: the input must be at least 2-d with all dims "
-                         f"equal, got shape {tuple(data.shape)}")
+        raise MXNetError(f"_npi_diag_indices_from: the input must be at least 2-d with all "
+                         f"dims equal, got shape {tuple(data.shape)}")
     n = data.shape[0]
     return torch.arange(n, device=data.device).expand(data.dim(), n).clone()
 

@@ -179,10 +179,10 @@ def np_qr(A, mode):  # noqa: N803 - MXNet's input name
     if A.dim() < 2:
         raise MXNetError(f"qr: expected an array of at least 2 dimensions, got shape "
                          f"{tuple(A.shape)}")
-    if mode == "raw":
-        h, tau = torch.geqrf(A)
+    if mode == "raw":  # LAPACK's Householder form has no gradient (as in NumPy's fallback)
+        h, tau = torch.geqrf(A.detach())
         return h.transpose(-1, -2).contiguous(), tau
-    q, r = torch.linalg.qr(A, mode="r" if mode == "r" else mode)
+    q, r = torch.linalg.qr(A, mode="complete" if mode == "complete" else "reduced")
     return r if mode == "r" else (q, r)
 
 

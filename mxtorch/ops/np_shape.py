@@ -47,7 +47,10 @@ def np_reshape(a, newshape, order):
     """NumPy reshape (one -1 allowed)."""
     if order != "C":
         raise MXNetError(f"reshape: order={order!r} is not supported; only 'C'")
-    return a.reshape(np_reshape_target("reshape", a.numel(), newshape))
+    try:
+        return a.reshape(newshape)  # torch accepts exactly NumPy's valid targets
+    except RuntimeError:
+        return a.reshape(np_reshape_target("reshape", a.numel(), newshape))  # names the error
 
 
 @defop("_np_transpose", inputs=("a",), attrs=(Attr("axes", OPT_SHAPE, None, "Permutation"),))
@@ -160,19 +163,35 @@ def _split_points(name, size, indices, sections):
 
 
 @defop("_npi_split", inputs=("data",), num_outputs=lambda at: (
-        at["sections"] if at["sections"] > 0 else len(at["indices"]) + 1),
-       attrs=(Attr("indices", SHAPE, doc="Split points (() with sections)"), Attr("axis", INT, 0),
-              Attr("squeeze_axis", BOOL, False), Attr("sections", INT, 0)))
+        at["sections"] if at["sections"] > 0 else len(at["indices"])),
+       attrs=(Attr("indices", SHAPE, doc="Start of every part (MXNet: the first is 0; () with "
+                                         "sections)"),
+              Attr("axis", INT, 0), Attr("squeeze_axis", BOOL, False), Attr("sections", INT, 0)))
 def np_split(data, indices, axis, squeeze_axis, sections):
-    """Split into ``sections`` equal parts or at ``indices`` along ``axis``."""
+    """Split along ``axis`` into ``sections`` parts (the first ``size % sections`` one longer,
+    as ``array_split``) or into parts starting at ``indices`` (MXNet 1.9.1's encoding:
+    ``np.split(x, [2, 5])`` is ``indices=(0, 2, 5)``)."""
     ax = _axis("split", data.dim(), axis)
     size = data.shape[ax]
-    points = _split_points("split", size, indices, sections)
+    if sections > MAX_PARTS or len(indices) > MAX_PARTS:
+        raise MXNetError(f"split: {max(sections, len(indices))} parts requested; an operator "
+                         f"gives at most {MAX_PARTS} outputs")
+    if sections > 0:
+        base, extra = divmod(size, sections)
+        points = [0]
+        for i in range(sections):
+            points.append(points[-1] + base + (1 if i < extra else 0))
+    else:
+        if not indices or indices[0] != 0:
+            raise MXNetError(f"split: indices {tuple(indices)} must start with 0 (each is the "
+                             "start of a part, as MXNet encodes np.split(x, [i, j]) as "
+                             "indices=(0, i, j))")
+        points = [min(max(int(i), 0), size) for i in indices] + [size]
     parts = []
     for lo, hi in zip(points[:-1], points[1:]):
         part = data.narrow(ax, lo, max(hi - lo, 0))
         parts.append(part.squeeze(ax) if squeeze_axis else part)
-    return tuple(parts)
+    return parts[0] if len(parts) == 1 else tuple(parts)
 
 
 @defop("_npi_array_split", inputs=("data",), num_outputs=lambda at: (
@@ -194,7 +213,8 @@ def np_array_split(data, indices, axis, sections):
             points.append(points[-1] + base + (1 if i < extra else 0))
     else:
         points = _split_points("array_split", size, indices, 0)
-    return tuple(data.narrow(ax, lo, max(hi - lo, 0)) for lo, hi in zip(points[:-1], points[1:]))
+    parts = [data.narrow(ax, lo, max(hi - lo, 0)) for lo, hi in zip(points[:-1], points[1:])]
+    return parts[0] if len(parts) == 1 else tuple(parts)
 
 
 @defop("_npi_tile", inputs=("A",), attrs=(Attr("reps", SHAPE),))

@@ -369,13 +369,22 @@ def fliplr(m):
 
 def _splitter(axis):
     def fn(ary, indices_or_sections):
-        if isinstance(indices_or_sections, int):
-            return _sym("_npi_split")(ary, indices=(), sections=indices_or_sections, axis=axis)
-        return _sym("_npi_split")(ary, indices=tuple(indices_or_sections), axis=axis)
+        from ...numpy._functions import split_args
+        return _sym("_npi_split")(ary, axis=axis, **split_args(indices_or_sections))
     return fn
 
 
 vsplit, hsplit, dsplit = _splitter(0), _splitter(1), _splitter(2)
+
+
+def split(ary, indices_or_sections, axis=0):
+    """Split a Symbol along ``axis`` into equal sections or at indices."""
+    return _splitter(axis)(ary, indices_or_sections)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """Split a Symbol along ``axis`` into nearly equal sections or at indices."""
+    return _splitter(axis)(ary, indices_or_sections)
 
 
 def row_stack(arrays):
@@ -495,7 +504,8 @@ def unravel_index(indices, shape, order="C"):
 
 
 for _name in ("ravel", "zeros_like", "ones_like", "empty_like", "flipud", "fliplr", "vsplit",
-              "hsplit", "dsplit", "row_stack", "append", "insert", "delete", "ediff1d",
+              "hsplit", "dsplit", "split", "array_split", "row_stack", "append", "insert",
+              "delete", "ediff1d",
               "nan_to_num", "polyval", "hanning", "hamming", "blackman", "diag_indices_from",
               "inner", "vdot", "shares_memory", "may_share_memory", "quantile", "percentile",
               "resize", "unravel_index"):
