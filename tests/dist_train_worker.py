@@ -79,6 +79,17 @@ def even(r, n):
             got = _train(net, trainer, lambda s: (r * local, (r + 1) * local), local, STEPS)
             out['even_%s_%s' % (name, uok)] = {
                 'maxdiff': _diff(got, want), 'first': float(got[0].ravel()[0])}
+            overlap = trainer._kvstore._overlap
+            out['overlapped_%s_%s' % (name, uok)] = overlap.taken if overlap else 0
+        # the same with the overlap switched off
+        os.environ['MXNET_KVSTORE_OVERLAP'] = '0'
+        net = _net(0)
+        trainer = mx.gluon.Trainer(net.collect_params(), name, params, kvstore='dist_sync')
+        got = _train(net, trainer, lambda s: (r * local, (r + 1) * local), local, STEPS)
+        del os.environ['MXNET_KVSTORE_OVERLAP']
+        out['even_%s_nooverlap' % name] = {
+            'maxdiff': _diff(got, want), 'first': float(got[0].ravel()[0])}
+        out['overlapped_%s_off' % name] = trainer._kvstore._overlap is not None
     return out
 
 

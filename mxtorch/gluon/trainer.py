@@ -365,6 +365,12 @@ class Trainer(object):
             else:
                 kv.pushpull(i, grads, out=out, priority=-i)
         if keys:
+            prepare = getattr(kv, '_overlap_prepare', None)
+            if prepare is not None and getattr(self, '_overlap_allreduce', True) and \
+                    all(len(v) == 1 for v in values):
+                # dist stores start these all-reduces during the next backward()
+                prepare(keys, [self._params[i].list_data()[0] for i in keys],
+                        [v[0] for v in values])
             kv.pushpull(keys, values, out=outs)
 
     def join(self, throw_on_early_termination=False):

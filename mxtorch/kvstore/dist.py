@@ -283,6 +283,7 @@ class DistKVStore(KVStore):
         self._warned_init = False
         self._buffers = {}
         self._wire = None       # 2bit compression on the wire (set_gradient_compression)
+        self._overlap = None    # all-reduces started during backward (dist_overlap)
         self._joinable = None   # set inside join()
         self._shadowing = False
         self._last_push = None  # (keys, [(shape, dtype, ctx)]) replayed by a joined worker
@@ -325,6 +326,12 @@ class DistKVStore(KVStore):
         (results of one bucket are views of one flat buffer)."""
         results = [None] * len(tensors)
         try:
+            if what == 'push' and self._overlap is not None:
+                got = self._overlap.take(list(keys), tensors)
+                if got is not None:
+                    self._last_keys = tuple(keys)
+                    _note_round(keys)
+                    return got
             self._notify_join()
             for idx in _buckets(tensors, BUCKET_BYTES):
                 parts = [tensors[i] for i in idx]
@@ -490,6 +497,23 @@ class DistKVStore(KVStore):
         if self._rank == 0:
             _write_atomic(fname, self._updater.get_states(dump_optimizer))
 
+    def _overlap_prepare(self, keys, datas, grads):
+        """Called by a Trainer before it pushes `keys`: (re)attach the gradient hooks that
+        start bucket all-reduces during the next backward (see ``dist_overlap``)."""
+        from .dist_overlap import Overlap, enabled
+        current = self._overlap
+        if self._world == 1 or self._wire is not None or not enabled() or \
+                self._joinable is not None:
+            if current is not None:
+                current.paused = True
+            return
+        if current is not None and current.current(keys, datas, grads):
+            current.paused = False
+            return
+        if current is not None:
+            current.active = False
+        self._overlap = Overlap(keys, datas, grads, BUCKET_BYTES)
+
     # ------------------------------------------------------------- uneven inputs
     def join(self, shadow=None, throw_on_early_termination=False):
         """A context for workers with different numbers of batches (e.g. MXNet's shorter
@@ -509,6 +533,8 @@ class DistKVStore(KVStore):
         """
         if self._world == 1:
             return contextlib.nullcontext(self)
+        if self._overlap is not None:
+            self._overlap.paused = True  # hooks would start collectives the join cannot see
         self._joinable = _StoreJoinable(self, shadow)
         return _JoinContext(self, Join([self._joinable], throw_on_early_termination=
                                        throw_on_early_termination))

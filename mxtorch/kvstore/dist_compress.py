@@ -5,8 +5,8 @@ Each worker adds its gradient to a per-key residual; elements of the residual at
 -threshold (added back), the others send 0 -- MXNet 1.9.1's numbers. The codes travel as
 2 bits per element (4 per byte; MXNet packs 16 per float32, the same density): one
 ``all_gather`` of the packed codes per dtype bucket replaces the float all-reduce, and every
-worker decodes and sums the N contributions (a sum of multiples of the threshold, exact for
-small N, equal to what MXNet's server sums).
+worker decodes and sums the N contributions (a count of thresholds times the threshold:
+MXNet's server adds the N values one by one, the same number up to the last bit for N > 3).
 """
 import torch
 import torch.distributed as dist
@@ -59,19 +59,19 @@ class TwoBitWire(object):
         t = self.threshold
         plus = residual >= t
         minus = residual <= -t
-        residual[plus] -= t
-        residual[minus] += t
+        residual.sub_(plus.to(flat.dtype) * t - minus.to(flat.dtype) * t)
         self._residuals[key] = residual
-        return plus.to(torch.uint8) * _PLUS + minus.to(torch.uint8) * _MINUS
+        return plus.to(torch.uint8) | (minus.to(torch.uint8) << 1)
 
     def decode_sum(self, gathered, numel, dtype):
-        """The sum over workers of the values coded in `gathered` (packed code tensors)."""
-        total = torch.zeros(numel, dtype=dtype)
-        t = self.threshold
+        """The sum over workers of the values coded in `gathered` (packed code tensors):
+        the count of +threshold minus the count of -threshold, times the threshold."""
+        count = None
         for packed in gathered:
             codes = unpack(packed, numel)
-            total += (codes == _PLUS).to(dtype) * t - (codes == _MINUS).to(dtype) * t
-        return total
+            step = (codes & 1).to(torch.int16) - (codes >> 1).to(torch.int16)
+            count = step if count is None else count.add_(step)
+        return count.to(dtype).mul_(self.threshold)
 
     def allreduce(self, keys, tensors, world):
         """The sums over workers of `tensors` (one bucket, one dtype) as one flat tensor."""
