@@ -12,6 +12,10 @@ and torchrun's (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``) vari
 (``-s`` is accepted and ignored). When a worker fails the others are killed and the launcher
 exits with the failed worker's status; it exits 0 when all succeed. ``torchrun`` works as
 well, without this launcher.
+
+``--launcher ssh -H hostfile`` (or just ``-H``) starts worker i on host i mod len(hosts) by
+ssh, with the variables exported in the remote command and rank 0 (the rendezvous) on the
+first host; ``--sync-dst-dir DIR`` copies the current directory there first (rsync).
 """
 import argparse
 import os
