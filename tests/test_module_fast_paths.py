@@ -145,3 +145,27 @@ def test_softmax_output_inference_checks_label_shape():
     out = nd.SoftmaxOutput(nd.array([[1.0, 2.0, 3.0]]), nd.array([0.0]))
     e = np.exp([1.0, 2.0, 3.0])
     np.testing.assert_allclose(out.asnumpy(), [e / e.sum()], rtol=1e-6)
+
+
+@pytest.mark.parametrize("normalization,multi", [("null", False), ("batch", False),
+                                                  ("null", True), ("batch", True)])
+def test_softmax_output_gradient_common_case(normalization, multi):
+    # p - onehot(trunc(label)) * grad_scale / norm; labels outside [0, classes) match no class
+    rng = np.random.RandomState(1)
+    shape, lshape = ((4, 5, 3), (4, 3)) if multi else ((6, 5), (6,))
+    x = rng.uniform(-2, 2, shape).astype("float32")
+    label = rng.randint(-2, 7, lshape).astype("float32") + 0.7
+    data = nd.array(x)
+    data.attach_grad()
+    with mx.autograd.record():
+        out = nd.SoftmaxOutput(data, nd.array(label), grad_scale=0.5, multi_output=multi,
+                               normalization=normalization)
+    out.backward()
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    cls = np.trunc(label).astype(int)
+    onehot = np.stack([(cls == k) for k in range(5)], axis=1).astype("float32")
+    rows, positions = shape[0], (shape[2] if multi else 1)
+    divisor = {"null": positions if multi else 1, "batch": rows * positions}[normalization]
+    np.testing.assert_allclose(data.grad.asnumpy(), (p - onehot) * 0.5 / divisor,
+                               rtol=1e-5, atol=1e-7)

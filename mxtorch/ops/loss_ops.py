@@ -73,6 +73,8 @@ def _softmax_output_grad(prob, label, head, cfg):
         return grad * head if cfg["out_grad"] else grad
     rows, classes, positions = prob.shape
     index = _class_index(label)
+    if not cfg["smooth_alpha"] and not cfg["use_ignore"] and cfg["normalization"] != "valid":
+        return _plain_softmax_grad(prob, index, head, cfg)
     in_range = (index >= 0) & (index < classes)
     alpha = cfg["smooth_alpha"]
     off_value = alpha / (classes - 1) if alpha and classes > 1 else 0.0
@@ -99,6 +101,24 @@ def _softmax_output_grad(prob, label, head, cfg):
         elif cfg["multi_output"]:
             divisor = float(positions)  # NOTE: MXNet's 'null' still divides by positions here
         grad = grad * (scale / divisor)
+    return grad * head if cfg["out_grad"] else grad
+
+
+def _plain_softmax_grad(prob, index, head, cfg):
+    """The common case (no smoothing, no ignored label, 'null'/'batch' normalization):
+    ``prob - onehot(label)``, a label outside the classes matching none; the same numbers as
+    the general path with fewer kernels."""
+    rows, classes, positions = prob.shape
+    classes_ids = torch.arange(classes, device=prob.device).reshape(1, classes, 1)
+    grad = prob - (index.unsqueeze(1) == classes_ids).to(prob.dtype)
+    divisor = 1.0
+    if cfg["normalization"] == "batch":
+        divisor = float(rows * positions) if cfg["multi_output"] else float(rows)
+    elif cfg["multi_output"]:
+        divisor = float(positions)  # NOTE: MXNet's 'null' still divides by positions here
+    factor = cfg["grad_scale"] / divisor
+    if factor != 1.0:
+        grad = grad * factor
     return grad * head if cfg["out_grad"] else grad
 
 
