@@ -116,3 +116,22 @@ def test_gen_atomic_symbol_keeps_op_and_attributes():
     assert atomic.list_attr()["state_size"] == "10"
     cat = mx.sym.Concat(data, p, dim=1, name="cat")._gen_atomic_symbol()
     assert len(cat.list_arguments()) == 2 and cat.list_attr()["dim"] == "1"
+
+
+def test_prelu_takes_slopes_that_broadcast_to_the_data():
+    # MXNet 1.9.1 (test_prelu): 2-d data with a full-shape gamma is an elementwise slope
+    x = mx.nd.array([[-1.0, 2.0], [-3.0, -4.0]])
+    gamma = mx.nd.array([[0.1, 0.2], [0.3, 0.4]])
+    x.attach_grad()
+    gamma.attach_grad()
+    with autograd.record():
+        y = mx.nd.LeakyReLU(x, gamma, act_type="prelu")
+    y.backward()
+    assert np.allclose(y.asnumpy(), [[-0.1, 2.0], [-0.9, -1.6]])
+    assert np.allclose(gamma.grad.asnumpy(), [[-1.0, 0.0], [-3.0, -4.0]])
+    assert np.allclose(x.grad.asnumpy(), [[0.1, 1.0], [0.3, 0.4]])
+    col = mx.nd.LeakyReLU(x, mx.nd.array([[0.5], [0.25]]), act_type="prelu")
+    assert np.allclose(col.asnumpy(), [[-0.5, 2.0], [-0.75, -1.0]])
+    s = mx.sym.LeakyReLU(mx.sym.var("x"), mx.sym.var("g"), act_type="prelu")
+    assert s.infer_shape(x=(3, 4), g=(3, 4))[0] == [(3, 4), (3, 4)]
+    assert s.infer_shape(x=(3, 4))[0] == [(3, 4), (4,)]

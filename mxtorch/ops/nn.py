@@ -157,6 +157,8 @@ def _leaky_shape(a, in_shapes):
     gamma = out[1] if len(out) > 1 else None
     if gamma is None or len(gamma) == 0 or (len(gamma) == 1 and gamma[0] == 0):
         gamma = (channels,)
+    elif _broadcasts_to(gamma, data):
+        pass  # NOTE: MXNet also takes slopes of data's rank that broadcast to it ((N, C) data)
     elif tuple(gamma) != (1,):  # one shared slope or one per channel
         gamma = fill_shape("LeakyReLU", "gamma", gamma, (channels,))
     if len(out) > 1:
@@ -164,7 +166,14 @@ def _leaky_shape(a, in_shapes):
     return out, None
 
 
+def _broadcasts_to(gamma, data):
+    """True for a slope shape of ``data``'s rank (>1) that broadcasts to it."""
+    return len(gamma) == len(data) > 1 and all(g in (1, d) for g, d in zip(gamma, data))
+
+
 def _prelu(data, gamma):
+    if gamma.dim() > 1 and _broadcasts_to(tuple(gamma.shape), tuple(data.shape)):
+        return torch.where(data > 0, data, data * gamma)
     if gamma.numel() != 1 and (data.dim() < 2 or gamma.numel() != data.shape[1]):
         raise ShapeError(f"LeakyReLU: input 'gamma' has shape {tuple(gamma.shape)}, expected "
                          f"one slope per channel of axis 1 or (1,) for data of shape "

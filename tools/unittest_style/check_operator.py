@@ -2491,7 +2491,7 @@ def test_index_copy_and_array_ops():
     xg[[0, 4, 2]] = 0
     assert same(x.grad.asnumpy(), xg)
     a = mx.nd.array([[1, 2], [3, 4]])
-    assert same(mx.nd.contrib.div_sqrt_dim(a).asnumpy(), a.asnumpy() / np.sqrt(2))
+    assert_almost_equal(mx.nd.contrib.div_sqrt_dim(a).asnumpy(), a.asnumpy() / np.sqrt(2), rtol=1e-6, atol=1e-7)
     arange = mx.nd.contrib.arange_like(a, axis=1)
     assert same(arange.asnumpy(), np.array([0, 1], dtype=np.float32))
     assert same(mx.nd.contrib.arange_like(a, start=1).asnumpy(),
