@@ -4,6 +4,8 @@ import numbers
 
 from . import _functions as F
 from . import _ufuncs as U
+from ..autograd import STATE as _RECORD
+from ..ndarray.ndarray import DEFERRED as _DEFERRED, _new
 from ._door import call, call_parsed, op_of
 
 _UNARY_METHODS = ("abs", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cbrt",
@@ -55,10 +57,27 @@ def _flatten(self, order="C"):
 
 
 def _whole(op_name):
-    """(op, parsed default attributes) of a reduction over all axes: ``x.sum()`` and friends
-    skip argument handling when called without arguments (the common case in loops)."""
+    """``run(x)``: the reduction ``op_name`` over all axes with default attributes.
+    ``x.sum()`` and friends skip argument handling when called without arguments (the common
+    case in loops); without gradients or tracing the compute runs directly."""
     op = op_of(op_name)
-    return op, op.parse_attrs({})
+    parsed = op.parse_attrs({})
+    compute = op.compute
+
+    def run(x):
+        t = x._t
+        if not (t.requires_grad or _RECORD.recording) and _DEFERRED[0] is None:
+            try:
+                r = compute(t, **parsed)
+            except Exception:  # noqa: BLE001 - call_parsed reports it naming the op
+                r = None
+            if r is not None and r._base is None and r is not t:
+                out = _new(type(x))
+                out._t = r
+                out._ctx = x._ctx
+                return out
+        return call_parsed(op, [x], parsed)
+    return run
 
 
 _SUM, _MEAN = _whole("_np_sum"), _whole("_npi_mean")
@@ -68,13 +87,13 @@ _MAX, _MIN = _whole("_np_max"), _whole("_np_min")
 def _sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None):
     if axis is None and dtype is None and out is None and initial is None and \
             keepdims is False:
-        return call_parsed(_SUM[0], [self], _SUM[1])
+        return _SUM(self)
     return F.sum(self, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, out=out)
 
 
 def _mean(self, axis=None, dtype=None, out=None, keepdims=False):
     if axis is None and dtype is None and out is None and keepdims is False:
-        return call_parsed(_MEAN[0], [self], _MEAN[1])
+        return _MEAN(self)
     return F.mean(self, axis, dtype, out, keepdims)
 
 
@@ -84,13 +103,13 @@ def _prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None):
 
 def _max(self, axis=None, out=None, keepdims=False):
     if axis is None and out is None and keepdims is False:
-        return call_parsed(_MAX[0], [self], _MAX[1])
+        return _MAX(self)
     return F.max(self, axis, keepdims, out)
 
 
 def _min(self, axis=None, out=None, keepdims=False):
     if axis is None and out is None and keepdims is False:
-        return call_parsed(_MIN[0], [self], _MIN[1])
+        return _MIN(self)
     return F.min(self, axis, keepdims, out)
 
 
