@@ -229,6 +229,14 @@ grad = net[1].weight.grad().asnumpy().copy()
 amp.unscale(trainer)
 out['unscale_ratio'] = float(np.abs(grad).sum() / np.abs(net[1].weight.grad().asnumpy()).sum())
 out['scale_after_unscale'] = trainer._scale
+x = mx.nd.array([[1.0, 2.0, 0.5]])
+x.attach_grad()
+with autograd.record():
+    y = mx.nd.SoftmaxOutput(x, mx.nd.array([1]))
+y.backward()
+plain = y.asnumpy() - np.array([[0.0, 1.0, 0.0]])
+out['softmax_grad_ratio'] = float((x.grad.asnumpy() / plain).mean())
+out['global_scale'] = amp.amp._state['scaler'].loss_scale
 print('RESULT' + json.dumps(out))
 """
 
@@ -260,6 +268,11 @@ def test_bfloat16_training_with_loss_scaling(child):
     assert child["scale_after_unscale"] == 1.0
     assert "amp.init()" in child["before_init"]
     assert "init_trainer" in child["no_scaler"]
+
+
+def test_loss_output_functions_scale_their_gradient(child):
+    # MXNet multiplies grad_scale of SoftmaxOutput & co by the (global) loss scale
+    assert child["softmax_grad_ratio"] == pytest.approx(child["global_scale"], rel=1e-5)
 
 
 def test_convert_bucketing_module():
