@@ -193,6 +193,11 @@ out['nd'] = {'fc': fc.dtype, 'softmax_of_fc': mx.nd.softmax(fc).dtype,
              'add_fc_fp32': mx.nd.elemwise_add(fc, mx.nd.ones((2, 4))).dtype,
              'add_fc_fc': mx.nd.elemwise_add(fc, fc).dtype, 'relu_fc': mx.nd.relu(fc).dtype}
 out['nd'] = {k: str(v) for k, v in out['nd'].items()}
+with mx.name.NameManager():
+    fluent = mx.sym.var('d').sum(axis=1).exp()
+out['fluent_sym'] = [n['op'] for n in json.loads(fluent.tojson(remove_amp_cast=False))['nodes']]
+out['fluent_nd'] = [str(fc.sum().dtype), str(fc.exp().dtype), str(fc.relu().dtype),
+                    str(fc.reshape((8,)).dtype)]
 mx.random.seed(0)
 net = gluon.nn.HybridSequential()
 net.add(gluon.nn.Dense(16, activation='relu'), gluon.nn.Dense(2))
@@ -257,6 +262,15 @@ def test_init_wraps_symbol_functions_like_mxnet(child):
 
 def test_init_wraps_ndarray_functions_like_mxnet(child):
     assert child["nd"] == FIX["after_init"]["nd_dtypes"]
+
+
+def test_init_wraps_fluent_methods_like_mxnet(child):
+    # MXNet 1.9.1 (bfloat16): amp_cast before sum and exp; sum/exp give float32, relu and the
+    # native reshape keep bfloat16
+    assert child["fluent_sym"] == ['null', 'amp_cast', 'sum', 'amp_cast', 'exp']
+    bf16 = "[('bfloat16', '<u2')]"
+    assert child["fluent_nd"] == ["<class 'numpy.float32'>", "<class 'numpy.float32'>", bf16,
+                                  bf16]
 
 
 def test_bfloat16_training_with_loss_scaling(child):

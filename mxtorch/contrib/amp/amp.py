@@ -223,9 +223,38 @@ def _wrap_operators(actions, target):
                     actions.get(canonical(row.scalar)), target))
 
 
+def _is_fluent(method):
+    return (getattr(method, '__doc__', None) or '').startswith('Fluent form')
+
+
+def _wrap_fluent_methods(actions):
+    """Fluent methods (``x.sum()``, ``s.exp()``) get the treatment of the op they run, as
+    MXNet's fluent methods call the wrapped ``op`` module functions."""
+    from ...ndarray._fluent import FLUENT
+    from ...ops import get_op
+    from ...symbol._fluent import _EXTRA
+    for method_name, op_name in dict(FLUENT, **_EXTRA).items():
+        try:
+            action = actions.get(get_op(op_name).name)
+        except (KeyError, MXNetError):
+            continue
+        if action in (None, 'widest'):
+            continue
+        if _is_fluent(vars(Symbol).get(method_name)):
+            setattr(Symbol, method_name, _symbol_operator(vars(Symbol)[method_name], actions))
+        if _is_fluent(vars(NDArray).get(method_name)):
+            setattr(NDArray, method_name, _ndarray_method(vars(NDArray)[method_name], action))
+
+
+def _ndarray_method(method, dtype):
+    def wrapped(self, *args, **kwargs):
+        return method(_cast(self, dtype), *[_cast(a, dtype) for a in args], **kwargs)
+    return _copy_meta(wrapped, method)
+
+
 def _symbol_operator(method, actions):
-    def wrapped(self, other):
-        out = method(self, other)
+    def wrapped(self, *args, **kwargs):
+        out = method(self, *args, **kwargs)
         if isinstance(out, Symbol) and out._outputs and out._outputs[0][0].op is not None:
             action = actions.get(out._outputs[0][0].op.name)
             if action == 'widest':
@@ -335,7 +364,9 @@ def init(target_dtype='float16', target_precision_ops=None, conditional_fp32_ops
     for module in (symbol, ndarray):
         _wrap_functions(module, target, lp_ops, cond, fp32)
         _wrap_loss_outputs(module, _state['scaler'], target)
-    _wrap_operators(_op_actions(target, lp_ops, fp32), target)
+    actions = _op_actions(target, lp_ops, fp32)
+    _wrap_operators(actions, target)
+    _wrap_fluent_methods(actions)
 
 
 def _check_trainer(optimizer_or_trainer):
