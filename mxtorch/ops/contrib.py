@@ -345,19 +345,23 @@ def _kl_at(h, start, stop, n_q):
     sliced[0] = 0
     p[0] = h[:start + 1].sum()
     p[-1] = h[stop - 1:].sum()
-    merged = len(sliced) // n_q
-    q = torch.zeros_like(sliced)
-    for j in range(n_q):
-        lo = j * merged
-        hi = len(sliced) if j == n_q - 1 else (j + 1) * merged
-        count = int((sliced[lo:hi] != 0).sum())
-        if count:
-            q[lo:hi] = torch.where(p[lo:hi] != 0, sliced[lo:hi].sum() / count, 0.0)
+    q = _spread_groups(sliced, p, len(sliced) // n_q, n_q)
     p, q = _smooth(p), _smooth(q)
     if p is None or q is None:
         return math.inf
     p, q = p / p.sum(), q / q.sum()
     return float((p * torch.log(p / q)).sum())
+
+
+def _spread_groups(sliced, p, merged, n_q):
+    """q: each of the n_q groups of ``merged`` bins (the last one takes the rest) spreads its
+    total evenly over its bins that are non-zero in ``sliced``, where ``p`` is non-zero."""
+    group = torch.arange(len(sliced)).div(merged, rounding_mode="floor").clamp_(max=n_q - 1)
+    totals = torch.zeros(n_q, dtype=sliced.dtype).index_add_(0, group, sliced)
+    nonzero = (sliced != 0).to(sliced.dtype)
+    counts = torch.zeros(n_q, dtype=sliced.dtype).index_add_(0, group, nonzero)
+    mean = torch.where(counts > 0, totals / counts.clamp(min=1), torch.zeros_like(totals))
+    return torch.where(p != 0, mean[group], torch.zeros_like(sliced))
 
 
 def _smooth(p, eps=0.0001):
