@@ -132,3 +132,23 @@ def test_dist_async_single_process(monkeypatch, tmp_path):
         kv.pull('missing', out=out)
     with pytest.raises(MXNetError, match='row_sparse_pull'):
         kv.row_sparse_pull('async_single', out=out, row_ids=mx.nd.array([0]))
+
+
+def test_wrapped_optimizer_forwards_and_pickles_as_the_inner_one():
+    import pickle
+    import mxtorch as mx
+    from mxtorch._shims._common import WrappedOptimizer
+    inner = mx.optimizer.SGD(learning_rate=0.3, momentum=0.9)
+    wrapped = WrappedOptimizer(inner, 0.5)
+    assert inner.rescale_grad == 0.5 and wrapped.learning_rate == 0.3
+    wrapped.lr_mult = {'w': 2.0}  # writes go to the wrapped optimizer
+    assert inner.lr_mult == {'w': 2.0}
+    updater = mx.optimizer.get_updater(wrapped)
+    w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+    updater(0, g, w)  # one process: the all-reduce is the identity
+    np.testing.assert_allclose(w.asnumpy(), [0.85, 0.85], rtol=1e-7)  # 1 - 0.3 * 0.5
+    back = pickle.loads(pickle.dumps(wrapped))
+    assert type(back) is mx.optimizer.SGD and back.lr == 0.3
+    fresh = mx.optimizer.get_updater(mx.optimizer.SGD())
+    fresh.set_states(updater.get_states(dump_optimizer=True))
+    assert type(fresh.optimizer) is mx.optimizer.SGD

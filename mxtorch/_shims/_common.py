@@ -39,9 +39,9 @@ class WrappedOptimizer(opt.Optimizer):
         else:
             setattr(self._optimizer, item, value)
 
-    def __getstate__(self):
-        return self._optimizer.__getstate__() if hasattr(self._optimizer, '__getstate__') \
-            else self._optimizer.__dict__
+    def __reduce_ex__(self, protocol):
+        # saved states hold the wrapped optimizer (files stay loadable by MXNet)
+        return self._optimizer.__reduce_ex__(1)
 
     def _reduce(self, index, grad):
         grads = list(grad) if isinstance(grad, (list, tuple)) else [grad]
