@@ -5,7 +5,6 @@ BytePS shims under ``python -m mxtorch.launch -n N``.
 
 Results go to OUTDIR/rank<R>.json.
 """
-import os
 import sys
 import warnings
 
@@ -17,7 +16,6 @@ import byteps.mxnet as bps
 
 from dist_kv_worker import BATCH, STEPS, _data, _module, _np, _write
 
-LOCAL = None
 
 
 def api(r, n):
