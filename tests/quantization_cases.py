@@ -20,10 +20,25 @@ CASES = {
     'branchy_naive_int8_smart': ('branchy', 'naive', 'int8', 'smart', [], []),
     'small_naive_auto_full_positive': ('small+', 'naive', 'auto', 'full', [], []),
     'small_naive_uint8_full_excluded_fc': ('small+', 'naive', 'uint8', 'full', ['fc0'], []),
+    'mulemb_none_int8_full': ('mulemb', 'none', 'int8', 'full', [], []),
+    'mulemb_none_int8_smart': ('mulemb', 'none', 'int8', 'smart', [], []),
+    'mulemb_naive_uint8_full': ('mulemb', 'naive', 'uint8', 'full', [], []),
     'branchy_naive_auto_full_excluded': ('branchy', 'naive', 'auto', 'full', ['conv1'],
                                          ['Flatten']),
 }
-SHAPES = {'small': (2, 1, 8, 8), 'small+': (2, 1, 8, 8), 'branchy': (2, 1, 9, 9)}
+SHAPES = {'small': (2, 1, 8, 8), 'small+': (2, 1, 8, 8), 'branchy': (2, 1, 9, 9),
+          'mulemb': (2, 1, 3, 3)}
+
+
+def _mulemb(mx):
+    data = mx.sym.var('data')
+    c0 = mx.sym.Convolution(data, num_filter=2, kernel=(1, 1), name='conv0')
+    c1 = mx.sym.Convolution(data, num_filter=2, kernel=(1, 1), name='conv1')
+    m = mx.sym.elemwise_mul(c0, c1, name='mul0')
+    fc0 = mx.sym.FullyConnected(m, num_hidden=2, name='fc0')
+    e = mx.sym.Embedding(mx.sym.var('ids'), input_dim=5, output_dim=4, name='emb0')
+    fc1 = mx.sym.FullyConnected(e, num_hidden=2, name='fc1')
+    return mx.sym.Group([fc0, fc1])
 
 
 def _small(mx):
@@ -53,12 +68,13 @@ def _branchy(mx):
 
 def build(mx, graph):
     """(symbol, arg_params, aux_params, input) of graph 'small' or 'branchy'."""
-    sym = _branchy(mx) if graph == 'branchy' else _small(mx)
+    sym = {'branchy': _branchy, 'mulemb': _mulemb}.get(graph, _small)(mx)
     low = 0 if graph == 'small+' else -1
     rng = np.random.RandomState(0)
-    arg_shapes, _, aux_shapes = sym.infer_shape(data=SHAPES[graph])
+    extra = {'ids': (2,)} if graph == 'mulemb' else {}
+    arg_shapes, _, aux_shapes = sym.infer_shape(data=SHAPES[graph], **extra)
     args = {k: mx.nd.array(rng.uniform(-1, 1, s)) for k, s in
-            zip(sym.list_arguments(), arg_shapes) if k not in ('data', 'softmax_label')}
+            zip(sym.list_arguments(), arg_shapes) if k not in ('data', 'softmax_label', 'ids')}
     auxs = {k: mx.nd.array(rng.uniform(0.5, 1, s)) for k, s in
             zip(sym.list_auxiliary_states(), aux_shapes)}
     calib = rng.uniform(low, 1, (6,) + SHAPES[graph][1:]).astype('float32')
@@ -79,14 +95,18 @@ def run_case(mx, name):
     q = mx.contrib.quantization
     calib_iter = None
     if calib_mode != 'none':
-        calib_iter = mx.io.NDArrayIter(mx.nd.array(calib), batch_size=2)
-    labels = None if graph == 'branchy' else ('softmax_label',)
+        calib_data = {'data': mx.nd.array(calib)}
+        if graph == 'mulemb':
+            calib_data['ids'] = mx.nd.array([0, 1, 2, 3, 4, 1])
+        calib_iter = mx.io.NDArrayIter(calib_data, batch_size=2)
+    labels = None if graph in ('branchy', 'mulemb') else ('softmax_label',)
     qsym, qargs, qauxs = q.quantize_model(
-        sym, args, auxs, ctx=mx.cpu(), label_names=labels, calib_mode=calib_mode,
+        sym, args, auxs, ctx=mx.cpu(), label_names=labels,
+        data_names=('data', 'ids') if graph == 'mulemb' else ('data',), calib_mode=calib_mode,
         calib_data=calib_iter, quantized_dtype=dtype, quantize_mode=mode,
         excluded_sym_names=ex_names, excluded_op_names=ex_ops)
-    inputs = dict(qargs, data=mx.nd.array(test))
-    if graph != 'branchy':
+    inputs = dict(qargs, data=mx.nd.array(test), ids=mx.nd.array([1, 3]))
+    if graph in ('small', 'small+'):
         inputs['softmax_label'] = mx.nd.zeros((test.shape[0],))
     internals = qsym.get_internals()
     names = internals.list_outputs()

@@ -23,10 +23,11 @@ _QUANTIZED = {
     'elemwise_add': ('_contrib_quantized_elemwise_add', 'support'),
     'elemwise_mul': ('_contrib_quantized_elemwise_mul', 'support'),
     'BatchNorm': ('_contrib_quantized_batch_norm', 'full'),
+    'Embedding': ('_contrib_quantized_embedding', 'full'),
 }
 _REQUANTIZED = {'Convolution', 'FullyConnected', 'elemwise_add', 'elemwise_mul'}
-_OFFLINE_INPUTS = {'Convolution': (1, 2), 'FullyConnected': (1, 2)}
-_FP32_INPUTS = {'BatchNorm': (1, 2, 3, 4)}
+_OFFLINE_INPUTS = {'Convolution': (1, 2), 'FullyConnected': (1, 2), 'Embedding': (1,)}
+_FP32_INPUTS = {'BatchNorm': (1, 2, 3, 4), 'Embedding': (0,)}
 _CALIBRATED_NODES = {'_contrib_quantized_batch_norm'}
 
 
