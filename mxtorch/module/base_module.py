@@ -268,8 +268,7 @@ class BaseModule:
         for epoch in range(begin_epoch, num_epoch):
             self._fit_epoch(epoch, train_data, eval_metric, batch_end_callback, monitor,
                             sparse_row_id_fn)
-            arg_params, aux_params = self.get_params()
-            self.set_params(arg_params, aux_params)
+            arg_params, aux_params = self._end_epoch_sync()
             if epoch_end_callback is not None:
                 for callback in _as_list(epoch_end_callback):
                     callback(epoch, self.symbol, arg_params, aux_params)
@@ -320,6 +319,12 @@ class BaseModule:
         for name, val in eval_name_vals:
             self.logger.info("Epoch[%d] Train-%s=%f", epoch, name, val)
         self.logger.info("Epoch[%d] Time cost=%.3f", epoch, time.time() - tic)
+
+    def _end_epoch_sync(self):
+        """fit's end of epoch: read the parameters and set them again (syncs devices)."""
+        arg_params, aux_params = self.get_params()
+        self.set_params(arg_params, aux_params)
+        return arg_params, aux_params
 
     # ---- symbol and shapes (subclasses provide) ----------------------------------------------
     @property

@@ -217,6 +217,15 @@ class Module(BaseModule):
         self._params_dirty = True
         self.params_initialized = True
 
+    def _end_epoch_sync(self):
+        """fit's end of epoch: the parameters averaged over the devices, written back to
+        every device (with one device and no kvstore the executors already hold exactly
+        these values, so nothing is written)."""
+        arg_params, aux_params = self.get_params()
+        if len(self._context) > 1 or self._kvstore:
+            self.set_params(arg_params, aux_params)
+        return arg_params, aux_params
+
     def _sync_params_from_devices(self):
         self._exec_group.get_params(self._arg_params, self._aux_params)
         if self._kvstore and self._update_on_kvstore:
@@ -354,7 +363,8 @@ class Module(BaseModule):
     def forward(self, data_batch, is_train=None):
         """Run forward on a DataBatch; a batch whose shapes differ from the bound ones
         reshapes the executors first (as MXNet does)."""
-        require(self, "forward", params=True)
+        if not (self.binded and self.params_initialized):
+            require(self, "forward", params=True)
         current = tuple(d.shape for d in self._data_shapes)
         if isinstance(data_batch, list):
             new_shapes = _merged_shapes(data_batch)
