@@ -250,3 +250,19 @@ def test_nd_np_op_doors_take_mxnet_signatures():
     _close(mx.nd.np.moveaxis(x, source=0, destination=1), x.T.asnumpy())
     _close(mx.nd.npx.reshape(x, newshape=(-1,)), onp.arange(6.))
     assert "input" in inspect.signature(mx.nd.npx.constraint_check).parameters
+
+
+def test_cv_codec_functions_on_mx_image():
+    import os
+    from mxtorch import recordio
+    rec_dir = os.path.join(os.path.dirname(__file__), "fixtures", "recordio")
+    rec = recordio.MXIndexedRecordIO(os.path.join(rec_dir, "images.idx"),
+                                     os.path.join(rec_dir, "images.rec"), "r")
+    _, body = recordio.unpack(rec.read_idx(rec.keys[0]))
+    img = I.cvimdecode(body)
+    assert isinstance(img, np.ndarray) and img.dtype == onp.uint8 and img.ndim == 3
+    same = I.cvimdecode(np.array(onp.frombuffer(body, onp.uint8), dtype="uint8"))
+    assert (same.asnumpy() == img.asnumpy()).all()
+    assert I.cvimdecode(body, flag=0).shape[-1] == 1
+    small = I.cvimresize(img, 5, 4)
+    assert isinstance(small, np.ndarray) and small.shape == (4, 5, img.shape[2])

@@ -37,3 +37,29 @@ for _short, _reg in EXTRA.items():
         __all__.append(_short)
 Custom = _make("Custom", _gen.ND_FUNCTIONS["Custom"])
 __all__ = sorted(set(__all__)) + ["Custom"]
+
+
+# MXNet's OpenCV codec operators (``_cvimdecode``...) as functions over ``mx.image``, which
+# decodes with the same library; they return mx.np arrays (no Symbol form: see _unsupported).
+def cvimdecode(buf=None, flag=1, to_rgb=True, out=None, name=None, **kwargs):  # noqa: ARG001
+    """Decode an encoded image (bytes or a uint8 array) to an (H, W, C) uint8 array."""
+    from ...image import imdecode
+    data = buf.asnumpy().tobytes() if hasattr(buf, "asnumpy") else buf
+    return as_np(imdecode(data, flag=flag, to_rgb=to_rgb, out=out))
+
+
+def cvimread(filename=None, flag=1, to_rgb=True, out=None, name=None, **kwargs):  # noqa: ARG001
+    """Read and decode an image file to an (H, W, C) uint8 array."""
+    from ...image import imread
+    return as_np(imread(filename, flag=flag, to_rgb=to_rgb, out=out))
+
+
+def cvimresize(src=None, w=None, h=None, interp=1, out=None, name=None,  # noqa: ARG001
+               **kwargs):
+    """Resize an (H, W, C) image to width ``w`` and height ``h``."""
+    from ...image import imresize
+    return as_np(imresize(src.as_nd_ndarray() if hasattr(src, "as_nd_ndarray") else src,
+                          w, h, interp=interp, out=out))
+
+
+__all__ += ["cvimdecode", "cvimread", "cvimresize"]
