@@ -14,6 +14,7 @@ MXNet rules encoded here (checked against 1.9.1):
 """
 import functools
 import math
+import threading
 
 import torch
 import torch.nn.functional as F
@@ -28,6 +29,18 @@ _DECONV = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 _MAXPOOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVGPOOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 _CHANNELS_LAST = ("NWC", "NHWC", "NDHWC")
+
+
+class _Format(threading.local):
+    """Set by the graph compiler (per thread) while it runs a graph that does better in
+    channels-last memory (NCHW nets with depthwise/grouped convolutions on the CPU, see
+    symbol/compiler.py): 2-d convolutions then take their data in that memory format and give
+    results in it. Only strides change, never the logical NCHW shape, and the compiler hands
+    back contiguous heads."""
+    memory = None
+
+
+MEMORY_FORMAT = _Format()
 
 
 def _geometry(op_name, kernel, stride, dilate, pad):
@@ -162,6 +175,8 @@ def convolution(data, weight, bias=None, *, kernel, stride, dilate, pad, num_fil
                          f"{num_filter} (num_filter) output channels first")
     if max(stride) > 1:
         stride = _fit_stride(stride, data.shape[2:], kernel, dilate, pad)
+    if MEMORY_FORMAT.memory is not None and nd == 2 and data.device.type == "cpu":
+        data = data.contiguous(memory_format=MEMORY_FORMAT.memory)
     out = _CONV[nd](data, weight, bias, stride, pad, dilate, num_group)
     return _to_channels_last(out, layout)
 

@@ -11,6 +11,7 @@ Module.
 """
 import torch
 
+from ..ops import conv as _conv
 from ..ops._invoke import invoke
 from .symbol import aux_variable_ids, topo_order
 
@@ -57,6 +58,7 @@ class CompiledGraph:
         self.head_slots = [slot[(id(n), i)] for n, i in symbol._outputs]
         self.num_slots = len(slot)
         self.output_names = symbol.list_outputs()
+        self.memory_format = _memory_format(self.steps)
         self._plan_release()
 
     def _plan_release(self):
@@ -74,6 +76,17 @@ class CompiledGraph:
             step.release = tuple(rel)
 
     def __call__(self, args, aux=(), is_train=False, monitor=None):
+        if self.memory_format is None:
+            return self._run(args, aux, is_train, monitor)
+        state = _conv.MEMORY_FORMAT
+        outer, state.memory = state.memory, self.memory_format
+        try:
+            heads = self._run(args, aux, is_train, monitor)
+        finally:
+            state.memory = outer
+        return [h if h is None or h.is_contiguous() else h.contiguous() for h in heads]
+
+    def _run(self, args, aux, is_train, monitor):
         vals = [None] * self.num_slots
         for s, t in zip(self.arg_slots, args):
             vals[s] = t
@@ -92,6 +105,18 @@ class CompiledGraph:
             for s in step.release:
                 vals[s] = None
         return [vals[s] for s in self.head_slots]
+
+
+def _memory_format(steps):
+    """``torch.channels_last`` for graphs with 2-d grouped (depthwise) NCHW convolutions,
+    whose CPU kernels run much faster in that memory format (MobileNet: ~25% per training
+    step); None otherwise (plain convolutions such as ResNet's measured slower in it)."""
+    for step in steps:
+        a = step.attrs
+        if step.op.name in ("Convolution", "Convolution_v1") and a.get("num_group", 1) > 1 \
+                and len(a.get("kernel", ())) == 2 and a.get("layout") in (None, "None", "NCHW"):
+            return torch.channels_last
+    return None
 
 
 def _resolve_unknown_dims(steps, op_nodes, entry_shapes):
