@@ -12,9 +12,9 @@ def test_ndarray_indexing():
     def test_getitem(np_array, index):
         np_index = index
         if isinstance(index, mx.nd.NDArray):
-            np_index = index.asnumpy()
+            np_index = index.asnumpy().astype(np.int64)
         if isinstance(index, tuple):
-            np_index = tuple([idx.asnumpy() if isinstance(idx, mx.nd.NDArray) else idx
+            np_index = tuple([idx.asnumpy().astype(np.int64) if isinstance(idx, mx.nd.NDArray) else idx
                               for idx in index])
         np_indexed_array = np_array[np_index]
         mx_array = mx.nd.array(np_array, dtype=np_array.dtype)
@@ -33,12 +33,12 @@ def test_ndarray_indexing():
             assert same(np_array, mx_array.asnumpy())
         np_index = index
         if isinstance(index, mx.nd.NDArray):
-            np_index = index.asnumpy()
+            np_index = index.asnumpy().astype(np.int64)
         if isinstance(index, tuple):
             np_index = []
             for idx in index:
                 if isinstance(idx, mx.nd.NDArray):
-                    np_index.append(idx.asnumpy())
+                    np_index.append(idx.asnumpy().astype(np.int64))
                 else:
                     np_index.append(idx)
             np_index = tuple(np_index)
