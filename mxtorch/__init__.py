@@ -51,6 +51,7 @@ from . import module, module as mod, executor_manager  # noqa: E402,F401
 from . import contrib  # noqa: E402,F401
 from . import rnn  # noqa: E402,F401 - mx.rnn (symbolic cells)
 from . import notebook, rtc  # noqa: E402,F401
+from . import onnx  # noqa: E402,F401 - mx.onnx (export; needs the onnx package)
 from . import torch as th  # noqa: E402,F401 - MXNet's Torch7-plugin bridge (no functions)
 del torch  # noqa: F821 - keep PyTorch's name free for `from mxtorch import *` (mx.torch: below)
 from . import gluon  # noqa: E402,F401  (last: gluon builds on everything above)
