@@ -55,21 +55,36 @@ def jobs(tmp_path_factory):
     ssh = subprocess.Popen([sys.executable, '-m', 'mxtorch.launch', '-n', '3', '-H', str(hosts),
                             '--port', str(launch._free_port()), sys.executable, str(script),
                             str(ssh_out)], env=env, stderr=subprocess.DEVNULL)
+    yield {'ssh': ssh, 'base': base, 'ssh_out': ssh_out, 'env': env, 'script': script,
+           'man_out': man_out}
+    if ssh.poll() is None:
+        ssh.kill()
+        ssh.wait()
+
+
+@pytest.fixture(scope='module')
+def manual(jobs):
+    """Started after the ssh job ended (fewer processes at once on a loaded machine)."""
+    jobs['ssh'].wait(300)
+    env, script, man_out = jobs['env'], jobs['script'], jobs['man_out']
     port = launch._free_port()
     common = dict(env, DMLC_PS_ROOT_URI='127.0.0.1', DMLC_PS_ROOT_PORT=str(port),
                   DMLC_NUM_WORKER='2', DMLC_NUM_SERVER='1')
+    logs = [open(str(jobs['base'] / ('%s.log' % role)), 'w+b') for role in ('scheduler',
+                                                                           'server')]
     roles = [subprocess.Popen([sys.executable, '-c', 'import mxnet; print("not reached")'],
-                              env=dict(common, DMLC_ROLE=role), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE) for role in ('scheduler', 'server')]
+                              env=dict(common, DMLC_ROLE=role), stdout=log, stderr=log)
+             for role, log in zip(('scheduler', 'server'), logs)]
     workers = [subprocess.Popen([sys.executable, str(script), str(man_out)],
                                 env=dict(common, DMLC_ROLE='worker', DMLC_WORKER_ID=str(r)),
                                 stderr=subprocess.DEVNULL) for r in range(2)]
-    yield {'ssh': ssh, 'roles': roles, 'workers': workers, 'base': base,
-           'ssh_out': ssh_out, 'man_out': man_out}
-    for p in [ssh] + roles + workers:
+    yield {'roles': roles, 'workers': workers, 'man_out': man_out, 'logs': logs}
+    for p in roles + workers:
         if p.poll() is None:
             p.kill()
             p.wait()
+    for log in logs:
+        log.close()
 
 
 def _read(out, n):
@@ -90,13 +105,18 @@ def test_ssh_launcher_with_hostfile(jobs):
     assert all('export MASTER_ADDR=localhost;' in line for line in log)
 
 
-def test_manual_dmlc_launch_scheduler_and_server_wait_and_exit(jobs):
-    assert [p.wait(240) for p in jobs['workers']] == [0, 0]
+def test_manual_dmlc_launch_scheduler_and_server_wait_and_exit(manual):
+    jobs = manual
+    assert [p.wait(300) for p in jobs['workers']] == [0, 0]
     start = time.time()
     codes = [p.wait(60) for p in jobs['roles']]
-    assert codes == [0, 0], [p.stderr.read()[-2000:] for p in jobs['roles']]
+    outputs = []
+    for log in jobs['logs']:
+        log.seek(0)
+        outputs.append(log.read())
+    assert codes == [0, 0], [o[-2000:] for o in outputs]
     assert time.time() - start < 30
-    assert all(b'not reached' not in p.stdout.read() for p in jobs['roles'])
+    assert all(b'not reached' not in o for o in outputs)
     assert [r['sum'] for r in _read(jobs['man_out'], 2)] == [[3.0, 3.0]] * 2
 
 

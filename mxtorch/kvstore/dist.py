@@ -93,6 +93,10 @@ def wait_for_job_end(env=None, poll=0.2):
     and return when every worker has finished or the rendezvous is gone (worker 0 exited).
     Raises :class:`DistKVStoreError` when no worker shows up within MXNET_KVSTORE_TIMEOUT."""
     env = os.environ if env is None else env
+    if 'DMLC_PS_ROOT_PORT' not in env:
+        raise MXNetError('KVStoreServer.run: a %s process needs DMLC_PS_ROOT_URI and '
+                         'DMLC_PS_ROOT_PORT (the workers\' rendezvous) to wait for the job'
+                         % env.get('DMLC_ROLE', 'server'))
     addr = env.get('DMLC_PS_ROOT_URI', '127.0.0.1')
     port = _env_int('DMLC_PS_ROOT_PORT', env)
     world = _env_int('DMLC_NUM_WORKER', env) if 'DMLC_NUM_WORKER' in env else 1
