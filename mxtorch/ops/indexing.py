@@ -28,9 +28,7 @@ def as_index(t):
     """Index tensor as int64, fractional values truncated toward zero (MXNet casts)."""
     if t.dtype == torch.int64:
         return t
-    if t.is_floating_point():
-        t = torch.trunc(t)
-    return t.to(torch.int64)
+    return t.to(torch.int64)  # a float -> int cast truncates toward zero (one kernel)
 
 
 def _concrete(t):
