@@ -324,6 +324,63 @@ def test_contrib_onnx(tmp_path):
     meta = mx.contrib.onnx.get_model_metadata(path)
     assert meta == {"input_tensor_data": [("data", (4, 3))],
                     "output_tensor_data": [("fc", (4, 2))]}
-    with pytest.raises(MXNetError, match="import_model.*not supported"):
-        mx.contrib.onnx.import_model(path)
     json.dumps(meta)  # plain Python values
+
+
+# ---- import (ONNX -> MXNet) -------------------------------------------------------------------
+def _roundtrip(tmp_path, sym, feeds, params):
+    path = mx.onnx.export_model(sym, params, [v.shape for v in feeds.values()], np.float32,
+                                str(tmp_path / "r.onnx"))
+    sym2, args, aux = mx.contrib.onnx.import_model(path)
+    want = _run_mx(sym, params, feeds)
+    got = _run_mx(sym2, {**args, **aux}, feeds)
+    assert len(got) == len(want) == len(sym)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=RTOL, atol=ATOL)
+    return sym2, args, aux
+
+
+@pytest.mark.parametrize("name", ["cnn"])
+def test_import_fixture_models(tmp_path, name):
+    prefix = os.path.join(MODELS, name)
+    if not os.path.exists(prefix + "-symbol.json"):
+        pytest.skip("MXNet fixture models are not next to this checkout")
+    io = np.load(prefix + "-io.npz")
+    path = mx.onnx.export_model(prefix + "-symbol.json", prefix + "-0000.params",
+                                [io["in/data"].shape], np.float32, str(tmp_path / "m.onnx"))
+    sym, args, aux = mx.contrib.onnx.import_model(path)
+    assert sorted(aux) == sorted(n for n in sym.list_auxiliary_states())
+    got = _run_mx(sym, {**args, **aux}, {"data": io["in/data"]})[0]
+    np.testing.assert_allclose(got, io["out/0"], rtol=RTOL, atol=1e-5)
+    net = mx.contrib.onnx.import_to_gluon(path, mx.cpu())
+    np.testing.assert_allclose(net(mx.nd.array(io["in/data"])).asnumpy(), io["out/0"],
+                               rtol=RTOL, atol=1e-5)
+
+
+def test_import_op_set(tmp_path):
+    y = mx.sym.var("y")
+    body = mx.sym.Group([
+        mx.sym.FullyConnected(D, num_hidden=3, flatten=False, name="fc"),
+        mx.sym.LeakyReLU(D, act_type="prelu", name="pr"), mx.sym.softmax(D, axis=1),
+        mx.sym.Reshape(D, shape=(0, -3)), mx.sym.expand_dims(D, axis=1),
+        mx.sym.slice_axis(D, axis=2, begin=1, end=3), mx.sym.mean(D, axis=1),
+        mx.sym.sum(D, axis=(1, 2), keepdims=True), D * 2 + 1, 1 - D, mx.sym.clip(D, -1, 1),
+        mx.sym.Concat(D, y, dim=2), mx.sym.transpose(D), mx.sym.LayerNorm(D, name="ln"),
+        mx.sym.LeakyReLU(D, act_type="gelu")])
+    rng = np.random.default_rng(0)
+    params = {"fc_weight": mx.nd.array(rng.standard_normal((3, 4))),
+              "fc_bias": mx.nd.array(rng.standard_normal(3)),
+              "pr_gamma": mx.nd.array([0.1, 0.2, 0.3]), "ln_gamma": mx.nd.ones(4) * 2,
+              "ln_beta": mx.nd.ones(4)}
+    _roundtrip(tmp_path, body, {"data": _x(2, 3, 4), "y": _x(2, 3, 4, seed=5)}, params)
+
+
+def test_import_unknown_op_names_it(tmp_path):
+    node = onnx.helper.make_node("Hardmax", ["x"], ["y"])
+    graph = onnx.helper.make_graph(
+        [node], "g", [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [2, 3])],
+        [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2, 3])])
+    path = str(tmp_path / "h.onnx")
+    onnx.save(onnx.helper.make_model(graph), path)
+    with pytest.raises(MXNetError, match=r"Hardmax.*supported: .*Conv"):
+        mx.contrib.onnx.import_model(path)
