@@ -85,20 +85,30 @@ def test_fixture_models_match_mxnet_outputs(tmp_path, name):
     np.testing.assert_allclose(got, io["out/0"], rtol=RTOL, atol=1e-5)
 
 
-def test_fixture_node_types_match_mxnet_export(tmp_path):
-    """MXNet 1.9.1's exporter turns the cnn fixture into these node types (captured)."""
-    prefix = os.path.join(MODELS, "cnn")
+NODE_TYPES = os.path.join(os.path.dirname(__file__), "fixtures", "onnx_mxnet_node_types.json")
+
+
+def _without_2d_flatten(ops):
+    """MXNet puts a Flatten before every Gemm; mxtorch skips it when the input is already 2-d
+    (after a Flatten)."""
+    return [op for i, op in enumerate(ops)
+            if not (op == "Flatten" and i + 1 < len(ops) and ops[i + 1] == "Gemm"
+                    and i > 0 and ops[i - 1] == "Flatten")]
+
+
+@pytest.mark.parametrize("name", ["cnn", "resnet18_v1_slim", "mobilenet0.25"])
+def test_fixture_node_types_match_mxnet_export(tmp_path, name):
+    """Node types equal MXNet 1.9.1's export (tools/onnx_reference_ops.py captured them)."""
+    prefix = os.path.join(MODELS, name)
     if not os.path.exists(prefix + "-symbol.json"):
         pytest.skip("MXNet fixture models are not next to this checkout")
+    with open(NODE_TYPES) as f:
+        ref = json.load(f)[name]
     path = mx.onnx.export_model(prefix + "-symbol.json", prefix + "-0000.params",
-                                [(2, 3, 16, 16)], onnx_file_path=str(tmp_path / "c.onnx"))
-    mxnet_ops = ["Conv", "BatchNormalization", "Relu", "MaxPool", "Identity", "Flatten",
-                 "Flatten", "Gemm"]
-    # MXNet flattens again before Gemm; a 2-d input needs no Flatten
-    assert _ops(onnx.load(path)) == [op for i, op in enumerate(mxnet_ops) if i != 6]
+                                [tuple(ref["in_shape"])], np.float32, str(tmp_path / "c.onnx"))
     model = onnx.load(path)
+    assert _ops(model) == _without_2d_flatten(ref["ops"])
     assert [i.name for i in model.graph.input] == ["data"]
-    assert [o.name for o in model.graph.output] == ["dense0_fwd"]
 
 
 def test_model_zoo_net(tmp_path):
