@@ -131,14 +131,32 @@ def _connect_store(addr, port, role):
             time.sleep(0.5)
 
 
+def _expected_watchers(env=None):
+    """How many scheduler/server processes a manual DMLC_* launch started: one scheduler
+    plus DMLC_NUM_SERVER servers when that is positive (mxtorch.launch sets it to 0)."""
+    env = os.environ if env is None else env
+    try:
+        servers = int(env.get('DMLC_NUM_SERVER', '0'))
+    except ValueError:
+        return 0
+    return 1 + servers if servers > 0 and env.get('DMLC_ROLE') == 'worker' else 0
+
+
 def _wait_for_watchers(limit=10.0):
     """On worker 0 at exit: give scheduler/server processes (manual DMLC_* launches) the
-    time to see that the job ended before the rendezvous store closes."""
+    time to see that the job ended before the rendezvous store closes. Roles that have not
+    connected yet (slow to start) are waited for up to MXNET_KVSTORE_TIMEOUT."""
     try:
         store = _raw_store()
-        deadline = time.time() + limit
-        while int(store.add(_WATCHED, 0)) < int(store.add(_WATCHERS, 0)) and \
-                time.time() < deadline:
+        start = time.time()
+        expected = _expected_watchers()
+        while True:
+            watchers = int(store.add(_WATCHERS, 0))
+            if int(store.add(_WATCHED, 0)) >= max(watchers, expected):
+                return
+            waited = time.time() - start
+            if waited > (timeout_seconds() if watchers < expected else limit):
+                return
             time.sleep(0.05)
     except Exception:  # no store: nothing to wait for
         pass

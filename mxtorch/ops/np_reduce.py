@@ -81,6 +81,8 @@ def _sum_dtype(x, dtype):
 def np_sum(a, axis, dtype, keepdims, initial):
     """Sum over ``axis`` (integer sums keep the dtype, bool sums are int64)."""
     if axis is None and not keepdims and initial is None and dtype is None and a.dim():
+        if a.is_floating_point():  # keeps its dtype; the dtype= argument costs ~0.3 us
+            return torch.sum(a)
         return torch.sum(a, dtype=torch.int64 if a.dtype == torch.bool else a.dtype)
     axes = norm_axes("sum", a.dim(), axis)
     target = _sum_dtype(a, dtype)
@@ -105,6 +107,9 @@ def np_prod(a, axis, dtype, keepdims, initial):
 @defop("_npi_mean", inputs=("a",), attrs=_red_attrs(initial=True), partial_shape=False)
 def np_mean(a, axis, dtype, keepdims, initial):
     """Mean over ``axis``; integer inputs give float32 (or ``dtype``)."""
+    if axis is None and dtype is None and not keepdims and a.dim() and a.numel() and \
+            a.dtype in _FLOATS:
+        return torch.mean(a)  # the whole array: the common case, in one call
     axes = norm_axes("mean", a.dim(), axis)
     target = NAME_TO_TORCH[dtype] if dtype else (a.dtype if a.dtype in _FLOATS
                                                 else torch.float32)
