@@ -72,6 +72,7 @@ def even(r, n):
         ref = _net(0)
         want = _train(ref, mx.gluon.Trainer(ref.collect_params(), name, params, kvstore=None),
                       lambda s: (0, BATCH), local, STEPS)
+        os.environ['MXNET_KVSTORE_OVERLAP'] = '1'  # opt-in
         for uok in (True, None, False):
             net = _net(0)
             trainer = mx.gluon.Trainer(net.collect_params(), name, params,

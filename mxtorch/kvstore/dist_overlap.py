@@ -8,7 +8,10 @@ first) starts its all-reduce as soon as its last gradient arrived. The store's n
 exactly these keys waits for those results instead of reducing again; buckets whose
 gradients never arrived are reduced then. Every worker must run the same graph (the same
 parameters get gradients in the same order), as for DDP. Off inside ``join()``, with several
-contexts per process, with gradient compression, and when ``MXNET_KVSTORE_OVERLAP=0``.
+contexts per process and with gradient compression. Opt-in: ``MXNET_KVSTORE_OVERLAP=1``
+(off by default: code that changes gradients between ``backward()`` and ``step()``, such as
+``clip_global_norm``, would be summed unchanged, and a pending all-reduce at exit was seen
+to abort a worker under load).
 """
 import os
 
@@ -19,8 +22,8 @@ __all__ = ['Overlap', 'enabled']
 
 
 def enabled():
-    """Whether overlap is switched on (env ``MXNET_KVSTORE_OVERLAP``, default 1)."""
-    return os.getenv('MXNET_KVSTORE_OVERLAP', '1') not in ('0', 'false', 'False', '')
+    """Whether overlap is switched on (env ``MXNET_KVSTORE_OVERLAP``, default 0)."""
+    return os.getenv('MXNET_KVSTORE_OVERLAP', '0') not in ('0', 'false', 'False', '')
 
 
 def _reverse_buckets(grads, limit):
