@@ -6,6 +6,7 @@ torch tensors in shared memory and are wrapped again in the main process without
 """
 import io
 import multiprocessing
+import multiprocessing.pool
 import multiprocessing.queues
 import os
 import pickle
@@ -369,6 +370,102 @@ def _thread_batches(loader):
 
 
 # --------------------------------------------------------------------------------------------
+# MXNet's pool protocol (``multiprocessing.Pool`` + ``_MultiWorkerIter``), which libraries
+# subclass for loaders of their own
+# --------------------------------------------------------------------------------------------
+
+_worker_dataset = None
+
+
+def _worker_initializer(dataset, active_shape=False, active_array=False):
+    """Pool initializer: keeps ``dataset`` for :func:`_worker_fn` in this worker process."""
+    global _worker_dataset
+    _worker_dataset = dataset
+    set_np(shape=active_shape, array=active_array)
+
+
+def _thread_worker_initializer(active_shape, active_array):
+    """Thread-pool initializer: the caller's NumPy semantics in this thread."""
+    set_np(shape=active_shape, array=active_array)
+
+
+def _worker_fn(samples, batchify_fn, dataset=None):
+    """Batchifies ``samples`` of the worker's dataset; returns the batch pickled (bytes),
+    NDArrays in shared memory."""
+    del dataset  # the pool initializer gave this process its dataset
+    batch = batchify_fn([_worker_dataset[i] for i in samples])
+    buf = io.BytesIO()
+    ForkingPickler(buf, pickle.HIGHEST_PROTOCOL).dump(batch)
+    return buf.getvalue()
+
+
+class _MultiWorkerIter(object):
+    """Iterates batches computed by ``worker_pool`` (a ``multiprocessing`` pool).
+
+    ``worker_fn(indices, batchify_fn, dataset)`` runs in the pool; process pools
+    (``dataset=None``) return pickled bytes, thread pools (``dataset`` given) the batch.
+    ``prefetch`` batches are requested ahead; subclasses may override ``_push_next``.
+    """
+
+    def __init__(self, worker_pool, batchify_fn, batch_sampler, pin_memory=False,
+                 pin_device_id=0, worker_fn=_worker_fn, prefetch=0, dataset=None,
+                 data_loader=None, timeout=120):
+        self._worker_pool = worker_pool
+        self._batchify_fn = batchify_fn
+        self._batch_sampler = batch_sampler
+        self._data_buffer = {}
+        self._rcvd_idx = 0
+        self._sent_idx = 0
+        self._iter = iter(self._batch_sampler)
+        self._worker_fn = worker_fn
+        self._pin_memory = pin_memory
+        self._pin_device_id = pin_device_id
+        self._dataset = dataset
+        self._data_loader = data_loader  # keeps the loader (and its pool) alive
+        self._timeout = timeout
+        for _ in range(prefetch):
+            self._push_next()
+
+    def __len__(self):
+        return len(self._batch_sampler)
+
+    def _push_next(self):
+        """Sends the next batch's indices to the pool."""
+        indices = next(self._iter, None)
+        if indices is None:
+            return
+        pending = self._worker_pool.apply_async(
+            self._worker_fn, (indices, self._batchify_fn, self._dataset))
+        self._data_buffer[self._sent_idx] = pending
+        self._sent_idx += 1
+
+    def __next__(self):
+        self._push_next()
+        if self._rcvd_idx == self._sent_idx:
+            if self._data_buffer:
+                raise MXNetError("DataLoader iterator: %d batches still pending at the end"
+                                 % len(self._data_buffer))
+            raise StopIteration
+        pending = self._data_buffer.pop(self._rcvd_idx)
+        try:
+            result = pending.get(self._timeout)
+        except multiprocessing.TimeoutError as err:
+            raise DataLoaderTimeoutError(
+                "DataLoader: no batch from the worker pool within timeout=%s seconds; raise "
+                "`timeout` if loading is just slow" % self._timeout) from err
+        batch = pickle.loads(result) if self._dataset is None else result
+        if self._pin_memory:
+            batch = _as_in_context(batch, context.cpu_pinned(self._pin_device_id))
+        self._rcvd_idx += 1
+        return batch
+
+    next = __next__
+
+    def __iter__(self):
+        return self
+
+
+# --------------------------------------------------------------------------------------------
 # MXNet's multiprocessing plumbing: NDArrays through queues and pipes in shared memory
 # --------------------------------------------------------------------------------------------
 
@@ -584,7 +681,7 @@ class DataLoader(object):
         pool, self._worker_pool = self._worker_pool, None
         if pool is None:
             return
-        if isinstance(pool, ThreadPool):
+        if isinstance(pool, multiprocessing.pool.Pool):  # threads, or a subclass's own pool
             pool.terminate()
             return
         it = getattr(pool, "_iterator", None)
