@@ -153,6 +153,41 @@ def test_2bit_pack_roundtrip():
     assert got.tolist() == [0.5, 0.0, 0.0, 0.5]  # residuals 0.6, 0.1, -0.2, 1.1
 
 
+def test_1bit_pack_and_residuals():
+    # MXNet 2.x 1bit: residual + grad > threshold sends +1 (residual -1), else -1 (residual +1)
+    import torch
+    from mxtorch.kvstore import dist_compress
+    bits = torch.tensor([1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1], dtype=torch.uint8)
+    packed = dist_compress.pack_bits(bits)
+    assert packed.numel() == 2
+    assert dist_compress.unpack_bits(packed, 11).tolist() == bits.tolist()
+    wire = dist_compress.OneBitWire(0.5)
+    grad = torch.tensor([0.3, 0.6, -0.7, 1.6])
+    assert wire.allreduce(['k'], [grad], world=1).tolist() == [-1.0, 1.0, -1.0, 1.0]
+    # residuals 1.3, -0.4, 0.3, 0.6 (+ grad: 1.6, 0.2, -0.4, 2.2)
+    assert wire.allreduce(['k'], [grad], world=1).tolist() == [1.0, -1.0, -1.0, 1.0]
+    # two workers' codes summed: 2 * (count of +1) - 2
+    both = wire.decode_sum([dist_compress.pack_bits(torch.tensor([1, 0, 1])),
+                            dist_compress.pack_bits(torch.tensor([1, 0, 0]))], 3, torch.float32)
+    assert both.tolist() == [2.0, -2.0, 0.0]
+
+
+def test_1bit_on_a_device_store_and_errors():
+    kv = mx.kv.create('device')
+    kv.set_gradient_compression({'type': '1bit', 'threshold': 0.5})
+    kv.init(0, mx.nd.zeros(4))
+    got = mx.nd.zeros(4)
+    for want in ([-1, 1, -1, 1], [1, -1, -1, 1]):
+        kv.push(0, mx.nd.array([0.3, 0.6, -0.7, 1.6]))
+        kv.pull(0, out=got)
+        assert got.asnumpy().tolist() == want
+    kv = mx.kv.create('dist_sync')
+    kv.set_gradient_compression({'type': '1bit', 'threshold': 0})  # 1bit allows 0
+    assert type(kv._wire).__name__ == 'OneBitWire'
+    with pytest.raises(MXNetError, match="Unknown type for gradient compression 3bit"):
+        kv.set_gradient_compression({'type': '3bit'})
+
+
 def test_differing_initial_weights_are_replaced_by_rank0s(semantics):
     first = semantics[0]['gluon_seeded']['params']
     for res in semantics[1:]:

@@ -100,6 +100,8 @@ def wait_for_job_end(env=None, poll=0.2):
     addr = env.get('DMLC_PS_ROOT_URI', '127.0.0.1')
     port = _env_int('DMLC_PS_ROOT_PORT', env)
     world = _env_int('DMLC_NUM_WORKER', env) if 'DMLC_NUM_WORKER' in env else 1
+    if world == 1:  # a single worker makes no process group: nothing to wait for
+        return 'single worker'
     store = _connect_store(addr, port, env.get('DMLC_ROLE'))
     keys = [_REPORT_PREFIX + str(r) for r in range(world)]
     try:
@@ -467,15 +469,17 @@ class DistKVStore(KVStore):
     def set_gradient_compression(self, compression_params):
         """Send gradients compressed: ``{'type': '2bit', 'threshold': 0.5}`` quantizes each
         worker's pushed sum (plus its residual) to -threshold, 0 or +threshold and sends 2
-        bits per element (MXNet's numbers; the local sum over devices is not compressed).
+        bits per element (MXNet's numbers; the local sum over devices is not compressed);
+        ``{'type': '1bit', 'threshold': t}`` (MXNet 2.x) sends +1 for elements above t, else
+        -1, one bit per element.
 
         Parameters
         ----------
         compression_params : dict
         """
-        from .dist_compress import TwoBitWire
+        from .dist_compress import make_wire
         super().set_gradient_compression(compression_params)
-        self._wire = TwoBitWire(self._compression.threshold)
+        self._wire = make_wire(self._compression)
         self._compression = None  # the wire compresses; the local merge stays exact
 
     @property

@@ -1,4 +1,5 @@
-"""MXNet's ``2bit`` gradient compression on the wire of the ``dist_sync`` stores.
+"""MXNet's ``2bit`` (1.x) and ``1bit`` (2.x) gradient compression on the wire of the
+``dist_sync`` stores.
 
 Each worker adds its gradient to a per-key residual; elements of the residual at or above
 ``threshold`` send +threshold (subtracted from the residual), at or below -threshold send
@@ -7,11 +8,16 @@ Each worker adds its gradient to a per-key residual; elements of the residual at
 ``all_gather`` of the packed codes per dtype bucket replaces the float all-reduce, and every
 worker decodes and sums the N contributions (a count of thresholds times the threshold:
 MXNet's server adds the N values one by one, the same number up to the last bit for N > 3).
+
+``1bit`` (MXNet 2.x): each element of the residual (plus the gradient) above ``threshold``
+sends +1 and loses 1, every other element sends -1 and gains 1; 1 bit per element (8 per
+byte), summed by every worker as (2 * count of +1 - N).
 """
 import torch
 import torch.distributed as dist
 
-__all__ = ['TwoBitWire', 'pack', 'unpack']
+__all__ = ['TwoBitWire', 'OneBitWire', 'make_wire', 'pack', 'unpack', 'pack_bits',
+           'unpack_bits']
 
 _PLUS, _MINUS = 1, 2
 
@@ -29,6 +35,30 @@ def unpack(packed, numel):
     """The first `numel` codes of `packed` (inverse of :func:`pack`)."""
     shifts = torch.tensor([0, 2, 4, 6], dtype=torch.uint8)
     return ((packed.view(-1, 1) >> shifts) & 3).view(-1)[:numel]
+
+
+def pack_bits(bits):
+    """bool/uint8 values in {0, 1} -> 8 per byte (the last byte zero-padded)."""
+    bits = bits.to(torch.uint8)
+    pad = (-bits.numel()) % 8
+    if pad:
+        bits = torch.cat([bits, bits.new_zeros(pad)])
+    shifts = torch.arange(8, dtype=torch.uint8)
+    return (bits.view(-1, 8) << shifts).sum(dim=1, dtype=torch.uint8)
+
+
+def unpack_bits(packed, numel):
+    """The first `numel` bits of `packed` (inverse of :func:`pack_bits`)."""
+    shifts = torch.arange(8, dtype=torch.uint8)
+    return ((packed.view(-1, 1) >> shifts) & 1).view(-1)[:numel]
+
+
+def make_wire(compression):
+    """The wire for a parsed compression setting (``.type`` '2bit' or '1bit', ``.threshold``)."""
+    kind = getattr(compression, 'type', '2bit')
+    if kind == '1bit':
+        return OneBitWire(compression.threshold)
+    return TwoBitWire(compression.threshold)
 
 
 class TwoBitWire(object):
@@ -78,6 +108,48 @@ class TwoBitWire(object):
         codes = torch.cat([self.encode(k, t) for k, t in zip(keys, tensors)])
         packed = pack(codes)
         numel = codes.numel()
+        if world == 1:
+            return self.decode_sum([packed], numel, tensors[0].dtype)
+        gathered = [torch.empty_like(packed) for _ in range(world)]
+        dist.all_gather(gathered, packed)
+        self.bytes_sent += packed.numel()
+        return self.decode_sum(gathered, numel, tensors[0].dtype)
+
+
+class OneBitWire(TwoBitWire):
+    """MXNet 2.x ``1bit`` compression: +1 above `threshold`, else -1, with residuals.
+
+    Parameters
+    ----------
+    threshold : float
+        Elements of residual + gradient strictly above it send +1 (MXNet's default 0.5).
+    """
+
+    def encode(self, key, tensor):
+        """The bits (1: +1, 0: -1) of `tensor` for `key`, updating the key's residual."""
+        flat = tensor.detach().reshape(-1).cpu()
+        residual = self._residuals.get(key)
+        if residual is None or residual.shape != flat.shape or residual.dtype != flat.dtype:
+            residual = torch.zeros_like(flat)
+        residual += flat
+        plus = residual > self.threshold
+        residual.sub_(plus.to(flat.dtype) * 2 - 1)
+        self._residuals[key] = residual
+        return plus.to(torch.uint8)
+
+    def decode_sum(self, gathered, numel, dtype):
+        """The sum over workers of the +/-1 values coded in `gathered` (packed bits)."""
+        count = None
+        for packed in gathered:
+            bits = unpack_bits(packed, numel).to(torch.int16)
+            count = bits if count is None else count.add_(bits)
+        return count.mul_(2).sub_(len(gathered)).to(dtype)
+
+    def allreduce(self, keys, tensors, world):
+        """The sums over workers of `tensors` (one bucket, one dtype) as one flat tensor."""
+        bits = torch.cat([self.encode(k, t) for k, t in zip(keys, tensors)])
+        packed = pack_bits(bits)
+        numel = bits.numel()
         if world == 1:
             return self.decode_sum([packed], numel, tensors[0].dtype)
         gathered = [torch.empty_like(packed) for _ in range(world)]

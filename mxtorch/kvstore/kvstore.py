@@ -32,11 +32,12 @@ class GradientCompression(object):
                                    '%s (expected a dict such as {"type": "2bit", '
                                    '"threshold": 0.5})' % type(params))
         kind = str(params.get('type', ''))
-        if kind != '2bit':
-            raise MXNetError("Unknown type for gradient compression %s (supported: '2bit')"
-                             % kind)
+        if kind not in ('2bit', '1bit'):
+            raise MXNetError("Unknown type for gradient compression %s (supported: '2bit', "
+                             "'1bit')" % kind)
+        self.type = kind
         self.threshold = float(params.get('threshold', 0.5))
-        if self.threshold <= 0:
+        if self.threshold <= 0 and kind == '2bit':
             raise MXNetError('set_gradient_compression: threshold must be positive, got %s'
                              % self.threshold)
         self.params = dict(params)
@@ -49,7 +50,10 @@ class GradientCompression(object):
             residual = nd.zeros(grad.shape, ctx=grad.context, dtype=grad.dtype)
         residual += grad
         t = self.threshold
-        sent = (residual >= t) * t - (residual <= -t) * t
+        if self.type == '1bit':  # MXNet 2.x: +1 above the threshold, else -1
+            sent = (residual > t) * 2 - 1
+        else:
+            sent = (residual >= t) * t - (residual <= -t) * t
         residual -= sent
         self._residuals[slot] = residual
         return sent
