@@ -169,3 +169,86 @@ def test_softmax_output_gradient_common_case(normalization, multi):
     divisor = {"null": positions if multi else 1, "batch": rows * positions}[normalization]
     np.testing.assert_allclose(data.grad.asnumpy(), (p - onehot) * 0.5 / divisor,
                                rtol=1e-5, atol=1e-7)
+
+
+def test_shared_rows_gives_views_only_inside_the_block():
+    src = nd.arange(12).reshape((6, 2))
+    it = mx.io.NDArrayIter(src, batch_size=2)
+    with mx.io.io.shared_rows(it) as shared:
+        assert shared
+        view = it.next().data[0]
+    view[:] = -1  # a view: the source sees it (only loops that never write may ask for views)
+    assert src.asnumpy()[:2].tolist() == [[-1, -1], [-1, -1]]
+    copy = it.next().data[0]
+    copy[:] = -2
+    assert src.asnumpy()[2:4].tolist() == [[4, 5], [6, 7]]
+    assert not it._share_rows
+    with mx.io.io.shared_rows(it, enable=False) as shared:
+        assert not shared and not it._share_rows
+
+    class Sub(mx.io.NDArrayIter):
+        pass
+    with mx.io.io.shared_rows(Sub(src, batch_size=2)) as shared:
+        assert not shared  # a subclass may hand its batches elsewhere: left alone
+
+
+def _fit_once(batch_end_callback=None, metric="acc"):
+    rng = np.random.RandomState(7)
+    x = rng.uniform(-1, 1, (10, 5)).astype("float32")
+    y = rng.randint(0, 3, 10).astype("float32")
+    src_x, src_y = nd.array(x), nd.array(y)
+    it = mx.io.NDArrayIter(src_x, src_y, batch_size=4)
+    mod = mx.mod.Module(_mlp(), context=mx.cpu())
+    mx.random.seed(3)
+    mod.fit(it, num_epoch=2, optimizer="sgd", eval_metric=metric,
+            optimizer_params={"learning_rate": 0.1, "momentum": 0.9},
+            initializer=mx.init.Xavier(), batch_end_callback=batch_end_callback)
+    np.testing.assert_array_equal(src_x.asnumpy(), x)
+    np.testing.assert_array_equal(src_y.asnumpy(), y)
+    return mod, it, x
+
+
+def test_fit_on_shared_rows_equals_fit_on_copies():
+    seen = []
+    fast, it, x = _fit_once()
+    slow, _, _ = _fit_once(batch_end_callback=lambda p: seen.append(p.nbatch))
+    assert seen == [0, 1, 2] * 2  # with a callback the batches are copies (they escape)
+    fast_args, slow_args = fast.get_params()[0], slow.get_params()[0]
+    for name in fast_args:
+        np.testing.assert_array_equal(fast_args[name].asnumpy(), slow_args[name].asnumpy())
+    # after the loop the bound inputs have their own storage again: writing them leaves the
+    # iterator's arrays alone
+    exe = fast._exec_group.execs[0]
+    exe.arg_dict["data"][:] = 5
+    exe.arg_dict["softmax_label"][:] = 1
+    np.testing.assert_array_equal(it.data[0][1].asnumpy(), x)
+    assert not it._share_rows
+
+
+def test_fit_with_a_user_metric_still_works():
+    class Count(mx.metric.EvalMetric):
+        def update(self, labels, preds):
+            labels[0][:] = 0  # a metric that writes its labels gets copies
+            self.sum_metric += 1
+            self.num_inst += 1
+    _fit_once(metric=Count("count"))
+
+
+def test_predict_outputs_stay_valid_and_unmerged_outputs_are_copies():
+    rng = np.random.RandomState(5)
+    x = rng.uniform(-1, 1, (12, 5)).astype("float32")
+    mod = _module(for_training=False)
+    it = mx.io.NDArrayIter(x, batch_size=4)
+    merged = mod.predict(it)
+    np.testing.assert_allclose(merged.asnumpy(), _reference_output(mod, x), rtol=1e-5,
+                               atol=1e-6)
+    parts = mod.predict(it, merge_batches=False)
+    assert len(parts) == 3
+    for k, (out,) in enumerate(parts):
+        np.testing.assert_allclose(out.asnumpy(), merged.asnumpy()[4 * k:4 * k + 4],
+                                   rtol=1e-6)
+    parts[0][0][:] = 0  # an unmerged output is the caller's own array
+    assert mod.get_outputs()[0].asnumpy().any()
+    single = mod.predict(mx.io.NDArrayIter(x[:4], batch_size=4))
+    single[:] = 0  # one batch merged is still a copy
+    assert mod.get_outputs()[0].asnumpy().any()

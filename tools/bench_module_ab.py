@@ -110,10 +110,11 @@ def main():
         import cProfile
         import pstats
         fn = pairs[args.profile][0]
+        mx_fit()  # binds and initialises the module
         fn()
-        prof = cProfile.Profile()
+        prof = cProfile.Profile(time.thread_time)
         prof.runcall(lambda: [fn() for _ in range(5)])
-        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+        pstats.Stats(prof).sort_stats(os.environ.get("SORT", "tottime")).print_stats(int(os.environ.get("NSTAT", "30")))
         return
     for name in args.only.split(","):
         mine, ref = pairs[name]

@@ -343,6 +343,36 @@ class PrefetchingIter(DataIter):
 _LAST_BATCH = ("pad", "discard", "roll_over")
 
 
+class shared_rows:  # noqa: N801 - used like a function: ``with shared_rows(it, ok):``
+    """Within the ``with`` block an ``NDArrayIter`` (that exact class) hands out batches
+    whose arrays are views of its rows instead of copies.
+
+    Only for loops whose batches never reach code that could write into them (Module's
+    ``fit``/``score``/``predict`` without callbacks); anything else is left as it is.
+
+    Parameters
+    ----------
+    data_iter : DataIter
+    enable : bool
+        False leaves the iterator alone.
+    """
+    __slots__ = ("_iter",)
+
+    def __init__(self, data_iter, enable=True):
+        self._iter = data_iter if enable and type(data_iter) is NDArrayIter and \
+            not data_iter._share_rows else None
+
+    def __enter__(self):
+        if self._iter is not None:
+            self._iter._share_rows = True
+        return self._iter is not None
+
+    def __exit__(self, *exc):
+        if self._iter is not None:
+            self._iter._share_rows = False
+        return False
+
+
 class NDArrayIter(DataIter):
     """Iterate over in-memory arrays (NDArray, numpy, h5py, CSRNDArray) in batches.
 
@@ -361,6 +391,8 @@ class NDArrayIter(DataIter):
     layout : str
         The position of 'N' is the batch axis.
     """
+
+    _share_rows = False
 
     def __init__(self, data, label=None, batch_size=1, shuffle=False, last_batch_handle="pad",
                  data_name="data", label_name="softmax_label", layout="NCHW"):
@@ -457,8 +489,10 @@ class NDArrayIter(DataIter):
     def _slice(self, value, start, end):
         if isinstance(value, NDArray):
             if self._axis == 0 and type(value) is NDArray and not value._t.requires_grad:
-                # the batch owns its rows (a copy, as MXNet's slice); one storage copy
-                return _wrap(value._t[start:end].clone(), value.context)
+                rows = value._t[start:end]
+                # the batch owns its rows (a copy, as MXNet's slice) unless a loop whose
+                # batches stay private asked for views (see ``shared_rows``)
+                return _wrap(rows if self._share_rows else rows.clone(), value.context)
             if self._axis == 0:
                 return value[start:end].copy()
             return value.slice_axis(axis=self._axis, begin=start, end=end)

@@ -15,6 +15,7 @@ from .. import metric, ndarray
 from ..context import cpu  # noqa: F401 - part of MXNet's module namespace
 from ..initializer import Uniform
 from ..io import DataBatch, DataDesc, DataIter  # noqa: F401
+from ..io.io import shared_rows
 from ..model import BatchEndParam
 
 
@@ -109,6 +110,13 @@ class _EpochProgress:
             sys.stderr.flush()
 
 
+def _package_metric(eval_metric):
+    """True for metrics of this package only (they read labels and outputs, never write)."""
+    if type(eval_metric).__module__ != metric.__name__:
+        return False
+    return all(_package_metric(m) for m in getattr(eval_metric, "metrics", ()))
+
+
 def _batches_per_epoch(data_iter):
     """How many batches an iterator yields per epoch, when it can tell cheaply."""
     num_data = getattr(data_iter, "num_data", None)
@@ -144,6 +152,23 @@ class BaseModule:
         self.forward(data_batch, is_train=True)
         self.backward()
 
+    # a class whose loops may run on batches that share the iterator's rows (see
+    # ``_private_batches``); subclasses must opt in themselves
+    _PRIVATE_BATCHES = False
+
+    def _private_batches(self, eval_metric=None, *hooks):
+        """True when a loop's batches reach no code that could write into them: a module
+        class that opted in (not a subclass), no callback, monitor or row-id function given
+        (``hooks``), and only this package's metrics."""
+        return type(self).__dict__.get("_PRIVATE_BATCHES", False) and \
+            all(h is None for h in hooks) and \
+            (eval_metric is None or _package_metric(eval_metric))
+
+    def _own_inputs(self):
+        """After a loop on shared rows: give the bound input arrays their own storage
+        (modules that opt into ``_PRIVATE_BATCHES`` implement it)."""
+        raise NotImplementedError()
+
     def score(self, eval_data, eval_metric, num_batch=None, batch_end_callback=None,
               score_end_callback=None, reset=True, epoch=0, sparse_row_id_fn=None):
         """Run prediction on ``eval_data`` and evaluate ``eval_metric``.
@@ -159,22 +184,26 @@ class BaseModule:
             eval_metric = metric.create(eval_metric)
         eval_metric.reset()
         actual_num_batch = 0
-        for nbatch, eval_batch in enumerate(eval_data):
-            if num_batch is not None and nbatch == num_batch:
-                break
-            self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
-            self.forward(eval_batch, is_train=False)
-            if isinstance(eval_batch, list):
-                self.update_metric(eval_metric, [eb.label for eb in eval_batch],
-                                   pre_sliced=True)
-            else:
-                self.update_metric(eval_metric, eval_batch.label)
-            if batch_end_callback is not None:
-                params = BatchEndParam(epoch=epoch, nbatch=nbatch, eval_metric=eval_metric,
-                                       locals=locals())
-                for callback in _as_list(batch_end_callback):
-                    callback(params)
-            actual_num_batch += 1
+        private = self._private_batches(eval_metric, batch_end_callback, sparse_row_id_fn)
+        with shared_rows(eval_data, private) as shared:
+            for nbatch, eval_batch in enumerate(eval_data):
+                if num_batch is not None and nbatch == num_batch:
+                    break
+                self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
+                self.forward(eval_batch, is_train=False)
+                if isinstance(eval_batch, list):
+                    self.update_metric(eval_metric, [eb.label for eb in eval_batch],
+                                       pre_sliced=True)
+                else:
+                    self.update_metric(eval_metric, eval_batch.label)
+                if batch_end_callback is not None:
+                    params = BatchEndParam(epoch=epoch, nbatch=nbatch, eval_metric=eval_metric,
+                                           locals=locals())
+                    for callback in _as_list(batch_end_callback):
+                        callback(params)
+                actual_num_batch += 1
+        if shared:
+            self._own_inputs()
         if score_end_callback:
             params = BatchEndParam(epoch=epoch, nbatch=actual_num_batch,
                                    eval_metric=eval_metric, locals=locals())
@@ -196,6 +225,15 @@ class BaseModule:
             outputs = [out[0:out.shape[0] - pad] for out in self.get_outputs()]
             yield outputs, nbatch, eval_batch
 
+    def _batch_outputs(self, pad, merged):
+        """This batch's outputs without its padded rows, as arrays the next forward leaves
+        alone (``merged``: only until the concatenation at the end of predict)."""
+        outputs = self.get_outputs()
+        if merged and self._private_batches():
+            # the executor gives every forward new output storage: views are enough
+            return [out[0:out.shape[0] - pad] if pad else out.detach() for out in outputs]
+        return [out[0:out.shape[0] - pad].copy() if pad else out.copy() for out in outputs]
+
     def predict(self, eval_data, num_batch=None, merge_batches=True, reset=True,
                 always_output_list=False, sparse_row_id_fn=None):
         """Run prediction and collect the outputs.
@@ -216,15 +254,15 @@ class BaseModule:
         if reset:
             eval_data.reset()
         output_list = []
-        for nbatch, eval_batch in enumerate(eval_data):
-            if num_batch is not None and nbatch == num_batch:
-                break
-            self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
-            self.forward(eval_batch, is_train=False)
-            pad = eval_batch.pad or 0
-            outputs = [out[0:out.shape[0] - pad].copy() if pad else out.copy()
-                       for out in self.get_outputs()]
-            output_list.append(outputs)
+        with shared_rows(eval_data, self._private_batches(None, sparse_row_id_fn)) as shared:
+            for nbatch, eval_batch in enumerate(eval_data):
+                if num_batch is not None and nbatch == num_batch:
+                    break
+                self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
+                self.forward(eval_batch, is_train=False)
+                output_list.append(self._batch_outputs(eval_batch.pad or 0, merge_batches))
+        if shared:
+            self._own_inputs()
         if not output_list:
             return output_list
         if not merge_batches:
@@ -285,6 +323,17 @@ class BaseModule:
         tic = time.time()
         eval_metric.reset()
         progress = _EpochProgress(epoch, _batches_per_epoch(train_data))
+        private = self._private_batches(eval_metric, batch_end_callback, monitor,
+                                        sparse_row_id_fn)
+        with shared_rows(train_data, private) as shared:
+            self._fit_batches(epoch, train_data, eval_metric, batch_end_callback, monitor,
+                              sparse_row_id_fn, progress)
+        if shared:
+            self._own_inputs()
+        self.logger.info("Epoch[%d] Time cost=%.3f", epoch, time.time() - tic)
+
+    def _fit_batches(self, epoch, train_data, eval_metric, batch_end_callback, monitor,
+                     sparse_row_id_fn, progress):
         data_iter = iter(train_data)
         next_batch = next(data_iter)
         nbatch, end_of_batch, eval_name_vals = 0, False, []
@@ -318,7 +367,6 @@ class BaseModule:
         progress.close()
         for name, val in eval_name_vals:
             self.logger.info("Epoch[%d] Train-%s=%f", epoch, name, val)
-        self.logger.info("Epoch[%d] Time cost=%.3f", epoch, time.time() - tic)
 
     def _end_epoch_sync(self):
         """fit's end of epoch: read the parameters and set them again (syncs devices)."""

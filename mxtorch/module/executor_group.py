@@ -345,6 +345,13 @@ class DataParallelExecutorGroup:
                     part = src.slice_axis(axis=axis, begin=islice.start, end=islice.stop)
                 exe.feed(dst, part)
 
+    def own_inputs(self):
+        """Give every data/label array its own storage again (after loops that fed them
+        rows shared with an iterator)."""
+        for per_input in self.data_arrays + (self.label_arrays or []):
+            for exe, (_, dst) in zip(self.execs, per_input):
+                exe._unborrow(dst)
+
     def get_output_shapes(self):
         """(name, shape) of each output, the batch axis summed over devices."""
         outputs = self.execs[0].outputs

@@ -430,6 +430,11 @@ class Module(BaseModule):
         require(self, "set_states", params=True)
         self._exec_group.set_states(states, value)
 
+    _PRIVATE_BATCHES = True  # fit/score/predict may run on rows shared with an NDArrayIter
+
+    def _own_inputs(self):
+        self._exec_group.own_inputs()
+
     def update_metric(self, eval_metric, labels, pre_sliced=False):
         """Accumulate ``eval_metric`` over the last forward's outputs."""
         self._exec_group.update_metric(eval_metric, labels, pre_sliced)
