@@ -46,10 +46,10 @@ def while_loop(cond, func, loop_vars, max_iterations=None):
     if max_iterations is None:
         raise MXNetError("while_loop: max_iterations is required")
     loop_vars, vars_list = _as_list(loop_vars)
-    steps = []
+    steps, out_list = [], True
     while len(steps) < max_iterations and _truth(cond(*loop_vars)):
         outs, new_vars = func(*loop_vars)
-        outs, _ = _as_list(outs)
+        outs, out_list = _as_list([] if outs is None else outs)
         new_vars, _ = _as_list(new_vars)
         if len(new_vars) != len(loop_vars):
             raise MXNetError(f"while_loop: func returned {len(new_vars)} loop variables, "
@@ -66,7 +66,8 @@ def while_loop(cond, func, loop_vars, max_iterations=None):
                         dtype=out.dtype)
             padded.append(ND_FUNCTIONS["Concat"](out, pad, dim=0))
         outputs = padded
-    return outputs, _regroup(loop_vars, vars_list)
+    # as in MXNet: a body returning one NDArray (not a list) gives one stacked NDArray
+    return _regroup(outputs, out_list) if outputs else [], _regroup(loop_vars, vars_list)
 
 
 def cond(pred, then_func, else_func):

@@ -12,3 +12,4 @@ from . import graph  # noqa: F401,E402 - DGL graph ops (after sparse: reuses its
 from . import _sparse_grad  # noqa: F401,E402 - gradient storage types (after sparse)
 from . import np_elemwise, np_reduce, np_shape, np_creation, np_linalg, np_random, np_npx  # noqa: F401,E402,E501 - mx.np's _npi_* ops
 from . import np_extra  # noqa: F401,E402 - more _npi_* ops (insert/delete, windows...)
+from . import control_flow  # noqa: F401,E402 - _foreach/_while_loop/_cond (subgraph nodes)

@@ -25,9 +25,6 @@ _add(["_CachedOp", "_CachedOpThreadSafe", "_CrossDeviceCopy", "_NoGradient", "_N
       "_Native", "_broadcast_backward", "_split_v2_backward", "_CustomFunction"], _INTERNAL)
 
 
-_add(["_foreach", "_while_loop", "_cond"],
-     "symbolic control-flow (subgraph) operators are not supported yet; "
-     "mx.nd.contrib.foreach/while_loop/cond run the same loops imperatively")
 _add(["_imdecode", "_cvimdecode", "_cvimread", "_cvimresize", "_cvcopyMakeBorder"],
      "OpenCV image codec kernels; use mx.image.imdecode / imread / imresize / "
      "copyMakeBorder, which run OpenCV directly")

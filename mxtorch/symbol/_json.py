@@ -92,8 +92,15 @@ def _node_json(node, index):
     out["inputs"] = [[index[id(c)], i, entry_version(node, pos) if pos in aux else 0]
                      for pos, (c, i) in enumerate(node.inputs)]
     if node.subgraphs:
-        out["subgraphs"] = [json.loads(to_json(s)) for s in node.subgraphs]
+        out["subgraphs"] = [_subgraph_json(s) for s in node.subgraphs]
     return out
+
+
+def _subgraph_json(symbol):
+    """A subgraph as MXNet nests it in a node: without the top-level version attrs."""
+    graph = json.loads(to_json(symbol))
+    graph.pop("attrs", None)
+    return graph
 
 
 def _dump(graph):

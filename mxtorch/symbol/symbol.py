@@ -50,6 +50,9 @@ class Node:
         """The op's parsed attributes (cached)."""
         if self._parsed is None:
             self._parsed = self.op.parse_attrs(self.attrs, node=self.name, strict=strict)
+        if self.subgraphs and self._parsed.get("subgraphs") is None:  # control-flow nodes
+            from ._subgraph import runners
+            self._parsed = dict(self._parsed, subgraphs=runners(self.subgraphs))
         return self._parsed
 
     def num_outputs(self):
@@ -582,6 +585,8 @@ def attr_string(op, key, value):
         return dtype_name(value)
     if spec is not None and spec.kind.name == "Context":
         return str(value)
+    if spec is not None and isinstance(value, (type, _np.dtype)):  # e.g. dtype=np.float32
+        return spec.kind.format(spec.kind.parse(value))
     return str(_plain(value))
 
 
@@ -604,7 +609,9 @@ def create(op, hint, inputs, raw, name=None, attr=None):
     parsed = op.parse_attrs(attrs)
     attrs.update(hidden)
     name = NameManager.current.get(name, hint)
-    attrs.update(AttrScope.current.get(attr))
+    # NOTE: MXNet stores an op's `attr` values as text (str(value)), unlike var()'s.
+    attrs.update(AttrScope.current.get(
+        {k: v if isinstance(v, str) else str(v) for k, v in attr.items()} if attr else attr))
     entries = []
     if op.variadic:
         names = op.input_names(parsed, len(inputs))
