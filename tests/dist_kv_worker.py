@@ -310,6 +310,22 @@ def timeout(out_dir):
     return res
 
 
+def join_mismatch(out_dir):
+    """Inside join() rank 0 pushes while rank 1 calls barrier: both raise at once."""
+    kv = mx.kv.create('dist_sync')
+    kv.init('w', mx.nd.ones((4,)))
+    start = time.time()
+    try:
+        with kv.join():
+            if kv.rank == 0:
+                kv.push('w', mx.nd.ones((4,)))
+            else:
+                kv.barrier()
+        return {'error': None}
+    except mx.base.MXNetError as err:
+        return {'error': str(err), 'type': type(err).__name__, 'seconds': time.time() - start}
+
+
 def _write(out_dir, rank, res):
     path = os.path.join(out_dir, 'rank%d.json' % rank)
     with open(path + '.tmp', 'w') as f:

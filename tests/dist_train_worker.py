@@ -130,6 +130,33 @@ def kv_join(r, n):
     return {'kv_join': w.asnumpy().tolist()}
 
 
+def kv_join_init_barrier(r, n):
+    """Inside join(), workers still in the block init keys, barrier and push keys the
+    ones that left never pushed; the ones that left store the keys and add zeros."""
+    kv = mx.kv.create('dist_sync')
+    kv.set_optimizer(mx.optimizer.SGD(learning_rate=1.0))
+    kv.init('a', mx.nd.zeros((3,)))
+    with kv.join():
+        for _ in range(n - r):  # rank r leaves after n - r pushes
+            kv.push('a', mx.nd.ones((3,)))
+        if r == 0:  # alone in the block
+            kv.init('late', mx.nd.ones((2, 2)) * 7)
+            kv.barrier()
+            kv.push('late', mx.nd.ones((2, 2)))
+            kv.push('a', mx.nd.ones((3,)))
+    with kv.join():  # now rank 0 leaves first: rank 1's values initialise the new key
+        if r > 0:
+            kv.init('late2', mx.nd.ones((4,)) * 10 * r)
+            kv.push('late2', mx.nd.ones((4,)))
+            kv._barrier()
+    out = {}
+    for key, shape in (('a', (3,)), ('late', (2, 2)), ('late2', (4,))):
+        got = mx.nd.zeros(shape)
+        kv.pull(key, out=got)
+        out[key] = got.asnumpy().ravel().tolist()
+    return {'kv_join_init_barrier': out}
+
+
 def module(r, n):
     """Module with Adam on dist_sync (rescale_grad 1/(batch x workers))."""
     def run(kvstore, lo, hi, seed):
@@ -217,6 +244,7 @@ def main():
     res.update(even(r, n))
     res.update(uneven(r, n))
     res.update(kv_join(r, n))
+    res.update(kv_join_init_barrier(r, n))
     res.update(module(r, n))
     res['seconds'] = time.time() - started
     extra_step(r, n, out_dir, res)

@@ -54,12 +54,14 @@ def _die(out):
 @pytest.fixture(scope='module')
 def runs(tmp_path_factory):
     """All multi-process scenarios, started together (imports dominate their time)."""
-    dirs = {name: str(tmp_path_factory.mktemp(name)) for name in ('semantics', 'timeout', 'die')}
+    dirs = {name: str(tmp_path_factory.mktemp(name))
+            for name in ('semantics', 'timeout', 'die', 'join_mismatch')}
     started = time.time()
     procs = {'semantics': [_launch('semantics', dirs['semantics'])],
              'timeout': [_launch('timeout', dirs['timeout'], '--env', 'MXNET_KVSTORE_TIMEOUT=2',
                                  '--env', 'WORKER1_SLEEP=8')],
-             'die': _die(dirs['die'])}
+             'die': _die(dirs['die']),
+             'join_mismatch': [_launch('join_mismatch', dirs['join_mismatch'])]}
     yield {name: (procs[name], dirs[name], started) for name in procs}
     for group in procs.values():
         for p in group:
@@ -212,6 +214,16 @@ def test_timeout_raises_and_launcher_kills_the_rest(runs):
     assert 'survived' not in res  # rank 0, sleeping 60 s after its error, was killed
     assert res['error'] is not None and "'w'" in res['error'] and 'rank 0' in res['error']
     assert res['seconds'] < 7
+
+
+def test_join_rounds_that_differ_raise_on_every_worker(runs):
+    # inside join(), rank 0 pushes while rank 1 calls barrier: both raise, naming both
+    procs, out, _ = runs['join_mismatch']
+    assert _codes(procs) == [0]
+    for res in _results(out, range(N)):
+        assert res['type'] == 'DistKVStoreError', res
+        assert 'rank 0 push' in res['error'] and 'rank 1 barrier' in res['error']
+        assert res['seconds'] < 30  # one announcement round, not a timeout (60 s)
 
 
 def test_single_worker_without_environment(monkeypatch):

@@ -57,6 +57,17 @@ def test_store_join_adds_zeros_for_workers_that_left(ranks):
         assert res['kv_join'] == [-6.0] * 3
 
 
+def test_store_join_serves_init_and_barrier_of_the_others(ranks):
+    # 'a': rank r pushes n - r ones, then rank 0 alone once more: -(3 + 2 + 1 + 1);
+    # 'late': rank 0 alone initialises 7 and pushes 1 (the others store it, add zeros);
+    # 'late2': ranks 1 and 2 initialise (rank 1's 10 wins: rank 0 left) and push 1 each
+    for res in ranks:
+        got = res['kv_join_init_barrier']
+        assert got['a'] == [-7.0] * 3
+        assert got['late'] == [6.0] * 4
+        assert got['late2'] == [8.0] * 4
+
+
 def test_extra_step_names_the_other_ranks_and_last_key(ranks):
     err = ranks[0]['extra']['error']
     assert err is not None and "'last_w'" in err and 'rank 0 of 3' in err

@@ -16,6 +16,7 @@ after ``MXNET_KVSTORE_TIMEOUT`` seconds (default 60) and failures raise
 import atexit
 import contextlib
 import datetime
+import hashlib
 import json
 import os
 import time
@@ -27,11 +28,16 @@ from torch.distributed.algorithms.join import Join, Joinable, JoinHook
 
 from ..base import MXNetError
 from ..ndarray import NDArray, zeros as nd_zeros
+from ..context import cpu
 from .kvstore import KVStore, _write_atomic
 
 __all__ = ['DistKVStore', 'DistKVStoreError', 'BUCKET_BYTES', 'timeout_seconds']
 
 BUCKET_BYTES = 25 * 1024 * 1024
+
+# the operations of a round inside join(), announced to the workers that left the block
+_LEFT, _PUSH, _BARRIER, _INIT = 0, 1, 2, 3
+_ROUND_NAMES = {_LEFT: 'left join()', _PUSH: 'push', _BARRIER: 'barrier', _INIT: 'init'}
 
 
 class DistKVStoreError(MXNetError, RuntimeError):
@@ -310,7 +316,7 @@ class DistKVStore(KVStore):
         self._overlap = None    # all-reduces started during backward (dist_overlap)
         self._joinable = None   # set inside join()
         self._shadowing = False
-        self._last_push = None  # (keys, [(shape, dtype, ctx)]) replayed by a joined worker
+        self._last_push = None  # the keys of the last push (replayed by a joined worker)
 
     # ------------------------------------------------------------- collectives
     def _fail(self, what, keys, err):
@@ -344,7 +350,7 @@ class DistKVStore(KVStore):
             torch.cat([p.reshape(-1) for p in parts], out=buf)
         return buf
 
-    def _collective(self, tensors, keys, what):
+    def _collective(self, tensors, keys, what, notify=True):
         """New tensors holding the sum over workers (``what='push'``) or rank 0's values
         (``'init'``) of `tensors`, reduced bucket by bucket; `tensors` are left unchanged
         (results of one bucket are views of one flat buffer)."""
@@ -356,7 +362,8 @@ class DistKVStore(KVStore):
                     self._last_keys = tuple(keys)
                     _note_round(keys)
                     return got
-            self._notify_join()
+            if what == 'push' or notify:
+                self._notify_join(_PUSH if what == 'push' else _INIT, keys)
             for idx in _buckets(tensors, BUCKET_BYTES):
                 parts = [tensors[i] for i in idx]
                 device = parts[0].device
@@ -400,27 +407,61 @@ class DistKVStore(KVStore):
         values = [vals[0].copyto(self._store_context(vals[0])) for _, vals in pairs]
         dense = [v.tostype('default') if v.stype != 'default' else v for v in values]
         keys = [k for k, _ in pairs]
-        got = self._collective([d._t for d in dense], keys, 'init')
-        if self._rank:
-            self._warn_differing(keys, [d._t for d in dense], got)
-        for k, v, t in zip(keys, values, got):
-            d = NDArray(t, ctx=v.context)
-            self._store[k] = d if v.stype == 'default' else d.tostype(v.stype)
-            if isinstance(k, str):
-                self._str_order.setdefault(k, len(self._str_order))
+        src = None
+        try:
+            src = self._notify_join(_INIT, keys)
+        except Exception as err:
+            self._fail('init', keys, err)
+        if src is None:
+            got = self._collective([d._t for d in dense], keys, 'init', notify=False)
+        else:  # inside join() with workers that left: they store the keys too
+            got = self._init_from(src, keys, [d._t for d in dense],
+                                  [v.stype for v in values])
+        if self._rank != (src or 0):
+            self._warn_differing(keys, [d._t for d in dense], got, src or 0)
+        self._keep(keys, [v.context for v in values], [v.stype for v in values], got)
         self._barrier()
 
-    def _warn_differing(self, keys, mine, dense):
-        """Warn once when this worker's initial values differ from rank 0's."""
+    def _keep(self, keys, contexts, stypes, tensors):
+        for k, ctx, stype, t in zip(keys, contexts, stypes, tensors):
+            d = NDArray(t, ctx=ctx)
+            self._store[k] = d if stype == 'default' else d.tostype(stype)
+            if isinstance(k, str):
+                self._str_order.setdefault(k, len(self._str_order))
+
+    def _init_from(self, src, keys, tensors, stypes):
+        """Inside join() with workers that left: the initial values of the lowest rank still
+        in the block (rank 0 when it is), sent as one object to every worker (the ones that
+        left do not know the keys' shapes). Returns the tensors on this worker."""
+        box = [(list(keys), [t.detach().cpu() for t in tensors], list(stypes))
+               if self._rank == src else None]
+        try:
+            dist.broadcast_object_list(box, src=src)
+        except Exception as err:
+            self._fail('init', keys, err)
+        _note_round(keys)
+        return [t.to(mine.device) for t, mine in zip(box[0][1], tensors)]
+
+    def _serve_init(self, src):
+        """A worker that left join(): store the keys that the others initialise."""
+        box = [None]
+        dist.broadcast_object_list(box, src=src)
+        keys, tensors, stypes = box[0]
+        self._check_key_type(isinstance(keys[0], str), 'init')
+        self._keep(keys, [cpu()] * len(keys), stypes, tensors)
+        _note_round(keys)
+
+    def _warn_differing(self, keys, mine, dense, src=0):
+        """Warn once when this worker's initial values differ from rank `src`'s."""
         if self._warned_init:
             return
         for k, own, got in zip(keys, mine, dense):
             if not torch.equal(own, got):
                 self._warned_init = True
                 warnings.warn('kvstore %s: worker rank %d started key %r from a value that '
-                              'differs from rank 0\'s; rank 0\'s value is used on every worker '
-                              '(seed every worker alike to silence this)'
-                              % (self.type, self._rank, k), stacklevel=3)
+                              'differs from rank %d\'s; rank %d\'s value is used on every '
+                              'worker (seed every worker alike to silence this)'
+                              % (self.type, self._rank, k, src, src), stacklevel=3)
                 return
 
     def push(self, key, value, priority=0):
@@ -439,8 +480,7 @@ class DistKVStore(KVStore):
         """
         rounds = [(k, self._local_sum(k, vals), self._stored(k, 'push'))
                   for k, vals in self._grouped(self._pairs(key, value, 'push'))]
-        self._last_push = ([k for k, _, _ in rounds],
-                           [(stored.shape, stored.dtype, stored.context) for _, _, stored in rounds])
+        self._last_push = [k for k, _, _ in rounds]
         got = self._collective([t for _, t, _ in rounds], [k for k, _, _ in rounds], 'push')
         for (k, _, stored), t in zip(rounds, got):
             merged = NDArray(t, ctx=stored.context)
@@ -497,7 +537,7 @@ class DistKVStore(KVStore):
         if self._world == 1:
             return
         try:
-            self._notify_join()
+            self._notify_join(_BARRIER, ())
             dist.barrier()
         except Exception as err:
             self._fail('barrier', [], err)
@@ -544,10 +584,13 @@ class DistKVStore(KVStore):
     def join(self, shadow=None, throw_on_early_termination=False):
         """A context for workers with different numbers of batches (e.g. MXNet's shorter
         last epoch on some workers), on torch's ``Join``. A worker that leaves the block
-        keeps answering the push rounds of the others with zero contributions (replaying
-        its last push, or calling `shadow()`), so every worker applies the same updates;
-        the block ends on every worker when the last one leaves it. Inside the block the
-        other workers may only push (``init``/``barrier`` of theirs would time out).
+        keeps answering the rounds of the others: their pushes with zero contributions
+        (zeros of the pushed keys, or a call of `shadow()`), so every worker applies the
+        same updates; their ``init`` (storing the keys too: the values of the lowest rank
+        still in the block, rank 0 while it is there) and their ``barrier``. The block
+        ends on every worker when the last one leaves it. Workers in the block that issue
+        different operations or keys in a round raise :class:`DistKVStoreError` naming
+        what each rank did.
 
         Parameters
         ----------
@@ -565,27 +608,77 @@ class DistKVStore(KVStore):
         return _JoinContext(self, Join([self._joinable], throw_on_early_termination=
                                        throw_on_early_termination))
 
-    def _notify_join(self):
-        """Tell the join context of a new round (one tiny all-reduce; only inside join())."""
-        if self._joinable is not None and not self._shadowing:
-            Join.notify_join_context(self._joinable)
+    def _notify_join(self, kind, keys):
+        """Inside join(): tell the join context of a new round and every worker what it is
+        (a push or an init of `keys`, or a barrier), so workers that left the block can
+        take part. Returns the lowest rank still in the block when some have left (else
+        None); raises when the workers in the block disagree."""
+        if self._joinable is None or self._shadowing:
+            return None
+        Join.notify_join_context(self._joinable)
+        kinds, hashes = self._announce(kind, _keys_hash(keys))
+        active = [r for r, k in enumerate(kinds) if k != _LEFT]
+        if len(active) == self._world:
+            return None
+        if kind == _PUSH and \
+                any(h not in (0, hashes[active[0]]) for h, k in zip(hashes, kinds) if k == _LEFT):
+            dist.broadcast_object_list([list(keys)], src=active[0])  # to workers that left
+        return active[0]
+
+    def _announce(self, kind, keys_hash):
+        """Every worker's (operation, hash of its keys) in this round inside join(): one
+        all-reduce of 2 x num_workers integers. Raises when the workers in the block differ."""
+        v = torch.zeros(2 * self._world, dtype=torch.int64)
+        v[self._rank], v[self._world + self._rank] = kind, keys_hash
+        dist.all_reduce(v)
+        kinds, hashes = v[:self._world].tolist(), v[self._world:].tolist()
+        inside = [(k, h) for k, h in zip(kinds, hashes) if k != _LEFT]
+        if len(set(inside)) > 1:
+            raise DistKVStoreError(
+                'kvstore %s: inside join() the workers do not run the same operation on the '
+                'same keys in round %d: %s. Workers in the block must issue the same sequence '
+                'of init/push/barrier calls' % (self.type, _PROGRESS['round'] + 1, ', '.join(
+                    'rank %d %s' % (r, _ROUND_NAMES[k]) + (' (keys #%x)' % h if h else '')
+                    for r, (k, h) in enumerate(zip(kinds, hashes)))))
+        return kinds, hashes
 
     def _shadow_round(self, shadow):
-        """Take part in one round of the workers still inside join() with zeros."""
+        """Take part, as a worker that left join(), in one round of the workers still in
+        the block: a push with zeros, an init (storing the keys) or a barrier."""
         self._shadowing = True
         try:
-            if shadow is not None:
+            # 0: a Trainer step answers; 1: no push to replay (the others send their keys)
+            mine = 0 if shadow is not None else \
+                _keys_hash(self._last_push) if self._last_push else 1
+            kinds, hashes = self._announce(_LEFT, mine)
+            src = next(r for r, k in enumerate(kinds) if k != _LEFT)
+            kind = kinds[src]
+            if kind == _BARRIER:
+                dist.barrier()
+                _note_round(['<barrier>'])
+            elif kind == _INIT:
+                self._serve_init(src)
+            elif shadow is not None:
                 shadow()
-                return
-            if self._last_push is None:
-                raise DistKVStoreError('kvstore %s: worker rank %d left join() before its first '
-                                       'push; it cannot answer the others\' pushes'
-                                       % (self.type, self._rank))
-            keys, layout = self._last_push
-            zeros = [nd_zeros(shape, ctx=ctx, dtype=dtype) for shape, dtype, ctx in layout]
-            self.push(keys, zeros)
+            elif mine == hashes[src]:
+                self._push_zeros(self._last_push)
+            else:  # the others push other keys than this worker's last push: ask which
+                box = [None]
+                dist.broadcast_object_list(box, src=src)
+                self._push_zeros(box[0])
         finally:
             self._shadowing = False
+
+    def _push_zeros(self, keys):
+        """This worker's part of the others' push of `keys`: zeros of the keys' shapes."""
+        missing = [k for k in keys if k not in self._store]
+        if missing:
+            raise DistKVStoreError('kvstore %s: worker rank %d left join() and cannot answer '
+                                   'the others\' push of keys %s it never initialised'
+                                   % (self.type, self._rank, missing[:8]))
+        stored = [self._store[k] for k in keys]
+        self.push(list(keys), [nd_zeros(v.shape, ctx=v.context, dtype=v.dtype)
+                               for v in stored])
 
     def _send_command_to_servers(self, head, body):
         """Commands for parameter servers: there are none, so they are accepted and ignored
@@ -646,6 +739,14 @@ class _JoinContext(object):
             return False
         finally:
             self._kv._joinable = None
+
+
+def _keys_hash(keys):
+    """A nonzero 62-bit fingerprint of a key list (0 stands for no keys)."""
+    if not keys:
+        return 0
+    digest = hashlib.sha1(repr(list(keys)).encode()).digest()
+    return (int.from_bytes(digest[:8], 'little') >> 2) | 1
 
 
 def create_dist(name):
