@@ -134,6 +134,27 @@ def test_dist_async_single_process(monkeypatch, tmp_path):
         kv.row_sparse_pull('async_single', out=out, row_ids=mx.nd.array([0]))
 
 
+def test_dist_async_row_sparse_single_process(monkeypatch):
+    # row_sparse keys on the server: sparse pushes update only their rows (SGD lr 1),
+    # row_sparse_pull returns the requested rows, a dense pull the whole value
+    for name in ('RANK', 'WORLD_SIZE', 'DMLC_NUM_WORKER'):
+        monkeypatch.delenv(name, raising=False)
+    import mxtorch as mx
+    kv = mx.kv.create('dist_async')
+    kv.init('async_rsp', mx.nd.ones((5, 2)).tostype('row_sparse'))
+    kv.set_optimizer(mx.optimizer.SGD(learning_rate=1.0))
+    grad = mx.nd.sparse.row_sparse_array((mx.nd.ones((2, 2)) * 3,
+                                          mx.nd.array([1, 3], dtype='int64')), shape=(5, 2))
+    kv.push('async_rsp', grad)
+    out = mx.nd.sparse.zeros('row_sparse', (5, 2))
+    kv.row_sparse_pull('async_rsp', out=out, row_ids=mx.nd.array([3, 0, 3], dtype='int64'))
+    assert out.indices.asnumpy().tolist() == [0, 3]
+    assert out.data.asnumpy().tolist() == [[1.0, 1.0], [-2.0, -2.0]]
+    dense = mx.nd.zeros((5, 2))
+    kv.pull('async_rsp', out=dense, ignore_sparse=False)
+    assert dense.asnumpy()[:, 0].tolist() == [1.0, -2.0, 1.0, -2.0, 1.0]
+
+
 def test_wrapped_optimizer_forwards_and_pickles_as_the_inner_one():
     import pickle
     import mxtorch as mx

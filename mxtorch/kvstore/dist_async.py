@@ -10,7 +10,10 @@ worker reaches it through ``torch.distributed.rpc`` (TensorPipe). As in MXNet 1.
 - ``pull`` returns the server's current value, after this worker's own earlier pushes of
   that key have been applied (other workers' pushes may or may not have arrived);
 - the server needs an optimizer (``set_optimizer``; MXNet's server aborts with "Updater needs
-  to be set for async mode"; here ``push`` raises).
+  to be set for async mode"; here ``push`` raises);
+- row_sparse keys: pushes of row_sparse gradients travel as their rows (data and indices)
+  and the optimizer applies them as row_sparse gradients; ``row_sparse_pull`` fetches only
+  the requested rows; ``pull`` into a dense array gives the whole value.
 
 The RPC rendezvous is at the process group's address on port ``MXNET_KVSTORE_RPC_PORT``
 (default: the group's port + 1). Calls time out after ``MXNET_KVSTORE_TIMEOUT`` seconds and
@@ -22,14 +25,17 @@ import pickle
 import threading
 import warnings
 
+import numpy as np
+import torch
 import torch.distributed.rpc as rpc
 
 from .. import optimizer as opt
 from ..base import MXNetError
 from ..ndarray import NDArray
+from ..ndarray import sparse as _sparse
 from .dist import (DistKVStore, DistKVStoreError, _drop_group, timeout_seconds,
                    world_from_env)
-from .kvstore import _write_atomic
+from .kvstore import _copy_into, _write_atomic
 
 __all__ = ['AsyncKVStore']
 
@@ -47,7 +53,24 @@ def _srv_init(key, value):
         _TABLE[key] = NDArray(value.clone())
 
 
+def _wire_value(arr):
+    """A pushed NDArray as it travels: a tensor, or ('row_sparse', data, indices, shape)."""
+    if arr.stype == 'row_sparse':
+        return ('row_sparse', arr.data._t.detach().cpu(), arr.indices._t.detach().cpu(),
+                tuple(arr.shape))
+    return (arr.tostype('default') if arr.stype != 'default' else arr)._t.detach().cpu()
+
+
+def _from_wire(value):
+    if isinstance(value, tuple):
+        _, data, indices, shape = value
+        return _sparse.row_sparse_array((NDArray(data), NDArray(indices)), shape=shape,
+                                        dtype=NDArray(data).dtype)
+    return NDArray(value)
+
+
 def _srv_push(key, value):
+    value = _from_wire(value)
     with _LOCK:
         if _UPDATER[0] is None:
             raise MXNetError('kvstore dist_async: the server has no optimizer (Updater needs '
@@ -57,7 +80,7 @@ def _srv_push(key, value):
         if stored is None:
             raise MXNetError('KVStore.push: key %r has not been initialized on the '
                              'dist_async server' % (key,))
-        _UPDATER[0](key, NDArray(value), stored)
+        _UPDATER[0](key, value, stored)
 
 
 def _srv_pull(key):
@@ -67,6 +90,16 @@ def _srv_pull(key):
             raise MXNetError('KVStore.pull: key %r has not been initialized on the '
                              'dist_async server' % (key,))
         return stored._t.clone()
+
+
+def _srv_pull_rows(key, rows):
+    """The rows `rows` (sorted unique int64 indices) of `key`'s value."""
+    with _LOCK:
+        stored = _TABLE.get(key)
+        if stored is None:
+            raise MXNetError('KVStore.row_sparse_pull: key %r has not been initialized on the '
+                             'dist_async server' % (key,))
+        return stored._t.index_select(0, rows.to(stored._t.device)).clone()
 
 
 def _srv_set_optimizer(blob):
@@ -180,11 +213,9 @@ class AsyncKVStore(DistKVStore):
                 raise MXNetError('KVStore.init: duplicate init of key %r. Please double check '
                                  'if you called kv.init or kv.broadcast with this key multiple '
                                  'times' % (k,))
-            if vals[0].stype != 'default':
-                raise MXNetError('kvstore dist_async: key %r: only dense values are supported'
-                                 % (k,))
             if self._rank == 0:
-                self._call(_srv_init, 'init', [k], k, vals[0]._t.detach().cpu())
+                dense = vals[0].tostype('default') if vals[0].stype != 'default' else vals[0]
+                self._call(_srv_init, 'init', [k], k, dense._t.detach().cpu())
             self._store[k] = vals[0].copy()  # shape, dtype and context of the key
             if isinstance(k, str):
                 self._str_order.setdefault(k, len(self._str_order))
@@ -207,7 +238,7 @@ class AsyncKVStore(DistKVStore):
         for k, vals in self._grouped(self._pairs(key, value, 'push')):
             stored = self._stored(k, 'push')
             merged = self._merge(k, vals, stored, 'push')
-            fut = self._call(_srv_push, 'push', [k], k, merged._t.detach().cpu(), wait=False)
+            fut = self._call(_srv_push, 'push', [k], k, _wire_value(merged), wait=False)
             if fut is not None:
                 self._pending.setdefault(k, []).append(fut)
 
@@ -229,6 +260,8 @@ class AsyncKVStore(DistKVStore):
             self._settle(k)
             value = self._call(_srv_pull, 'pull', [k], k)
             current = NDArray(value.to(stored._t.device), ctx=stored.context)
+            if stored.stype != 'default':
+                current = current.tostype(stored.stype)
             self._store[k] = current
             for o in outs:
                 self._copy_out(k, current, o, ignore_sparse, 'pull')
@@ -238,10 +271,24 @@ class AsyncKVStore(DistKVStore):
         self.push(key, value, priority)
         self.pull(key, value if out is None else out, priority, ignore_sparse=False)
 
-    def row_sparse_pull(self, key, out=None, priority=0, row_ids=None):
-        """Not supported on dist_async (dense keys only)."""
-        raise MXNetError('kvstore dist_async: row_sparse_pull is not supported (dense keys '
-                         'only); use dist_sync')
+    def _pull_rows(self, key, stored, out, row_ids):
+        """Fetch the rows `row_ids` of row_sparse `key` from the server into `out` (after
+        this worker's own earlier pushes of the key were applied)."""
+        if stored.stype != 'row_sparse':
+            return super()._pull_rows(key, stored, out, row_ids)
+        rows = np.unique(row_ids.asnumpy().astype(np.int64))
+        if rows.size and (rows[0] < 0 or rows[-1] >= stored.shape[0]):
+            raise MXNetError('KVStore.row_sparse_pull: row_ids of key %r must lie in [0, %d), '
+                             'got %s' % (key, stored.shape[0], rows.tolist()))
+        if out.stype != 'row_sparse' or out.shape != stored.shape:
+            return super()._pull_rows(key, stored, out, row_ids)  # its errors
+        self._settle(key)
+        data = self._call(_srv_pull_rows, 'row_sparse_pull', [key], key,
+                          torch.from_numpy(rows))
+        got = _sparse.row_sparse_array(
+            (NDArray(data.to(stored._t.device)), NDArray(torch.from_numpy(rows))),
+            shape=stored.shape, ctx=stored.context, dtype=stored.dtype)
+        _copy_into(got, out)
 
     @property
     def _optimizer_sent(self):
