@@ -94,6 +94,36 @@ def even(r, n):
     return out
 
 
+def overlap_clip(r, n):
+    """Overlap on, clip_global_norm between backward and step on rank 0 only (every other
+    step): the changed bucket is reduced again on every worker, so the parameters equal
+    the same training with the overlap off."""
+    local, got, out = BATCH // n, {}, {}
+    x, y = _data(STEPS)
+    loss_fn = mx.gluon.loss.L2Loss()
+    for flag in ('1', '0'):
+        os.environ['MXNET_KVSTORE_OVERLAP'] = flag
+        net = _net(0)
+        trainer = mx.gluon.Trainer(net.collect_params(), 'sgd', OPTIMIZERS['sgd'],
+                                   kvstore='dist_sync')
+        for step in range(20):
+            with mx.autograd.record():
+                loss = loss_fn(net(mx.nd.array(x[step, r * local:(r + 1) * local])),
+                               mx.nd.array(y[step, r * local:(r + 1) * local]))
+            loss.backward()
+            if r == 0 and step % 2 == 0:
+                mx.gluon.utils.clip_global_norm(
+                    [p.grad() for p in net.collect_params().values()], 0.01)
+            trainer.step(local)
+        got[flag] = _params(net)
+        overlap = trainer._kvstore._overlap
+        if flag == '1':
+            out = {'taken': overlap.taken, 'rereduced': overlap.rereduced}
+    del os.environ['MXNET_KVSTORE_OVERLAP']
+    out['maxdiff'] = _diff(got['1'], got['0'])
+    return {'overlap_clip': out}
+
+
 def uneven(r, n):
     """Rank r has STEPS_U - r batches; under trainer.join() the ones that ran out add zero
     gradients: equal to one process on the shards of the ranks that still have data."""
@@ -242,6 +272,7 @@ def main():
     res = {'n': n}
     started = time.time()
     res.update(even(r, n))
+    res.update(overlap_clip(r, n))
     res.update(uneven(r, n))
     res.update(kv_join(r, n))
     res.update(kv_join_init_barrier(r, n))

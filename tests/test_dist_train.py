@@ -42,6 +42,15 @@ def test_allreduce_overlaps_backward(ranks):
             assert res['overlapped_%s_off' % opt] is False
 
 
+def test_overlap_sends_again_gradients_changed_before_step(ranks):
+    # rank 0 clips its gradients on steps 2, 4, ..., 18 (step 0 has no overlap yet): the one
+    # bucket is reduced again on every worker; parameters equal those without overlap
+    for res in ranks:
+        got = res['overlap_clip']
+        assert got['taken'] == 19 and got['rereduced'] == 9, got
+        assert got['maxdiff'] <= 1e-6, got
+
+
 @pytest.mark.parametrize('case', CASES)
 def test_three_workers_equal_one_process(ranks, case):
     # float32 sums in another order: <= 1e-6 after 50 steps (12 uneven steps for join)

@@ -260,6 +260,8 @@ def _drop_group(state='stopped'):
     interpreter does not wait on it at exit; first publish this worker's progress."""
     try:
         if dist.is_initialized():
+            from .dist_overlap import drain_all
+            drain_all(wait=state == 'finished')  # no gloo work pending when the group goes
             _publish(state)
             if state == 'finished' and dist.get_rank() == 0:
                 _wait_for_watchers()
@@ -615,7 +617,9 @@ class DistKVStore(KVStore):
         None); raises when the workers in the block disagree."""
         if self._joinable is None or self._shadowing:
             return None
-        Join.notify_join_context(self._joinable)
+        work = Join.notify_join_context(self._joinable)
+        if work is not None:
+            work.wait()  # no handle left pending
         kinds, hashes = self._announce(kind, _keys_hash(keys))
         active = [r for r, k in enumerate(kinds) if k != _LEFT]
         if len(active) == self._world:

@@ -6,7 +6,10 @@ the parameters' autograd leaves count the gradients as ``backward()`` delivers t
 bucket (keys of one dtype, <= 25 MB, in reverse key order: the last layers' gradients come
 first) starts its all-reduce as soon as its last gradient arrived. The store's next push of
 exactly these keys waits for those results instead of reducing again; buckets whose
-gradients never arrived are reduced then. Every worker must run the same graph (the same
+gradients never arrived are reduced then, and buckets whose gradients were written or
+replaced after they were sent (on any worker, e.g. by ``clip_global_norm`` between
+``backward()`` and ``step()``) are reduced again: the sum is of the gradients at push time.
+Every worker must run the same graph (the same
 parameters get gradients in the same order), as for DDP. Off inside ``join()``, with several
 contexts per process and with gradient compression. Opt-in: ``MXNET_KVSTORE_OVERLAP=1``
 (off by default: code that changes gradients between ``backward()`` and ``step()``, such as
@@ -14,11 +17,30 @@ contexts per process and with gradient compression. Opt-in: ``MXNET_KVSTORE_OVER
 to abort a worker under load).
 """
 import os
+import weakref
 
 import torch
 import torch.distributed as dist
 
-__all__ = ['Overlap', 'enabled']
+__all__ = ['Overlap', 'enabled', 'drain_all']
+
+_LIVE = weakref.WeakSet()  # every Overlap whose hooks may still start all-reduces
+
+
+def drain_all(wait=True):
+    """Stop every Overlap (its hooks start nothing more) and wait for the all-reduces its
+    hooks started that no push collected (``wait=False``: just drop them). Called before
+    the process group is destroyed, so no gloo work is pending when the group goes."""
+    for overlap in list(_LIVE):
+        overlap.active = False
+        if wait:
+            for works in overlap.works.values():
+                for work, _ in works:
+                    try:
+                        work.wait()
+                    except Exception:  # a peer is gone: nothing left to wait for
+                        pass
+        overlap._reset()
 
 
 def enabled():
@@ -63,13 +85,16 @@ class Overlap(object):
         self.active = True
         self.paused = False
         self.taken = 0  # pushes answered from all-reduces started during backward
+        self.rereduced = 0  # buckets sent again because their gradients changed
         self._reset()
+        _LIVE.add(self)
         for pos, leaf in enumerate(self.leaves):
             leaf.register_post_accumulate_grad_hook(self._hook(pos))
 
     def _reset(self):
         self.arrived = [0] * len(self.buckets)
         self.works = {}
+        self.stamps = {}  # bucket -> [(gradient tensor, its version when sent)]
 
     def current(self, keys, datas, grads):
         """Whether this object still fits `keys` and the parameters' leaves."""
@@ -87,9 +112,28 @@ class Overlap(object):
         return arrived
 
     def _launch(self, b):
-        flat = torch.cat([self.grads[pos]._t.detach().reshape(-1).cpu()
-                          for pos in self.buckets[b]])
+        grads = [self.grads[pos]._t for pos in self.buckets[b]]
+        flat = torch.cat([g.detach().reshape(-1).cpu() for g in grads])
+        self.stamps[b] = [(g, g._version) for g in grads]
         self.works.setdefault(b, []).append((dist.all_reduce(flat, async_op=True), flat))
+
+    def _changed(self, b):
+        """Whether a gradient of bucket `b` was replaced or written since it was sent (e.g.
+        by ``clip_global_norm`` between ``backward()`` and ``step()``)."""
+        return any(self.grads[pos]._t is not g or g._version != version
+                   for pos, (g, version) in zip(self.buckets[b], self.stamps[b]))
+
+    def _rereduce_changed(self):
+        """Send again the buckets whose gradients changed on any worker since their
+        all-reduce started (one small all-reduce of flags decides it for every worker)."""
+        flags = torch.tensor([int(self._changed(b)) for b in range(len(self.buckets))],
+                             dtype=torch.int32)
+        dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+        for b in flags.nonzero().view(-1).tolist():
+            for work, _ in self.works[b]:
+                work.wait()
+            self._launch(b)
+            self.rereduced += 1
 
     def take(self, keys, tensors):
         """The summed tensors for a push of `keys` (None if this push is not the one the
@@ -101,6 +145,7 @@ class Overlap(object):
                 self._launch(b)
         results = [None] * len(self.keys)
         try:
+            self._rereduce_changed()
             for b, bucket in enumerate(self.buckets):
                 for work, _ in self.works[b]:
                     work.wait()
