@@ -75,3 +75,47 @@ def test_dataloader_clean_terminates_a_process_pool_set_by_a_subclass():
     loader._worker_pool = pool
     loader.clean()
     assert loader._worker_pool is None and pool._state != "RUN"
+
+
+def test_op_attr_values_are_stored_as_text():
+    # gluoncv's FeatureExpander: mx.sym.Convolution(..., attr={'__init__': Xavier(...)});
+    # MXNet 1.9.1 keeps str(value) on the node and on the variables it creates
+    init = mx.init.Xavier(rnd_type="gaussian", factor_type="out", magnitude=2)
+    d = mx.sym.var("d")
+    y = mx.sym.Convolution(d, num_filter=2, kernel=(1, 1), name="c", attr={"__init__": init})
+    assert y.attr("__init__") == str(init)
+    w = mx.sym.Convolution(d, num_filter=2, kernel=(1, 1), name="c2",
+                           attr={"__lr_mult__": 2.0}).get_internals()["c2_weight"]
+    assert w.list_attr()["__lr_mult__"] == "2.0" and w.list_attr()["lr_mult"] == "2.0"
+    assert mx.sym.relu(d, attr={"__x__": True}).list_attr() == {"__x__": "True"}
+    assert mx.sym.FullyConnected(d, num_hidden=2, attr={"__x__": (1, 2)}).attr("__x__") == \
+        "(1, 2)"
+    with pytest.raises(ValueError):  # variables and scopes still want strings, as in MXNet
+        mx.sym.var("v", attr={"__x__": 3})
+    with pytest.raises(ValueError):
+        mx.AttrScope(__x__=1)
+
+
+def test_symbol_block_over_op_with_object_attr_initializes():
+    init = mx.init.Xavier(rnd_type="gaussian", factor_type="out", magnitude=2)
+    y = mx.sym.Convolution(mx.sym.var("d"), num_filter=2, kernel=(1, 1), no_bias=True,
+                           name="c", attr={"__init__": init})
+    blk = mx.gluon.SymbolBlock(mx.sym.BatchNorm(y, name="bn"), mx.sym.var("d"))
+    blk.initialize()
+    assert blk(mx.nd.ones((1, 3, 2, 2))).shape == (1, 2, 2, 2)
+
+
+def test_batchnorm_fix_gamma_gradient_stays_zero_under_nan():
+    # MXNet 1.9.1: gamma.grad [0, 0, 0], beta.grad [nan, 4, inf], gamma reset to ones
+    x = mx.nd.array(np.arange(12, dtype="float32").reshape(2, 3, 2, 1))
+    g, b = mx.nd.array([2., 3., 4.]), mx.nd.zeros(3)
+    for arr in (x, g, b):
+        arr.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.BatchNorm(x, g, b, mx.nd.zeros(3), mx.nd.ones(3), fix_gamma=True)
+        z = (y * mx.nd.array([[[[np.nan]], [[1.]], [[np.inf]]]])).sum()
+    z.backward()
+    assert g.grad.asnumpy().tolist() == [0.0, 0.0, 0.0]
+    beta = b.grad.asnumpy()
+    assert np.isnan(beta[0]) and beta[1] == 4.0 and np.isposinf(beta[2])
+    assert g.asnumpy().tolist() == [1.0, 1.0, 1.0]

@@ -60,7 +60,10 @@ def _gamma_for(gamma, fix_gamma):
     with torch.no_grad():
         gamma.fill_(1)
     if gamma.requires_grad and torch.is_grad_enabled():
-        return gamma * 0 + 1  # keeps gamma in the graph so it receives a zero gradient
+        # keeps gamma in the graph with an exactly zero gradient (a select, unlike gamma * 0 + 1,
+        # stays zero when the incoming gradient holds NaN or inf, as in MXNet)
+        return torch.where(torch.zeros((), dtype=torch.bool, device=gamma.device), gamma,
+                           torch.ones_like(gamma))
     return gamma.detach()
 
 
