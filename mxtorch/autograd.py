@@ -131,14 +131,16 @@ _VALID_REQS = ("write", "add", "null")
 
 
 class GradInfo:
-    """An attached array's gradient buffer (an NDArray), its grad_req and storage type."""
-    __slots__ = ("buffer", "req", "fresh", "stype", "__weakref__")
+    """An attached array's gradient buffer (an NDArray), its grad_req and storage type; for
+    a sparse array, also its dense leaf and the stored data that leaf was made from."""
+    __slots__ = ("buffer", "req", "fresh", "stype", "dense", "dense_of", "__weakref__")
 
     def __init__(self, buffer, req):
         self.buffer = buffer
         self.req = req
         self.fresh = False
         self.stype = buffer.stype if buffer is not None else "default"
+        self.dense = self.dense_of = None
 
 
 def _make_hook(info, parts_of=None):
@@ -185,34 +187,35 @@ def _can_adopt(g, target):
 
 
 def _attach_sparse(array, grad_req, buffer):
-    """A sparse array's leaf is its stored data: its gradient has the array's structure
-    (stored rows or entries, zeros included)."""
-    from .ndarray.sparse import _set_parts
-    from .ops._registry import SparseParts
-    p = array._parts()
-    leaf = p.data.detach()
+    """A sparse array differentiates through its dense value, as in MXNet: every position
+    gets a gradient (not only the stored ones), stored in the buffer's storage type. While
+    recording, operators on it run on that dense leaf (MXNet's storage fallback)."""
     info = GradInfo(buffer, grad_req)
-    if grad_req != "null":
-        _check_differentiable(leaf)
-        leaf.requires_grad_(True)
-        leaf.register_post_accumulate_grad_hook(_make_hook(info, _parts_maker(p)))
-    _set_parts(array, SparseParts(p.stype, p.shape, leaf, p.aux))
     array._ag = info
+    if grad_req != "null":
+        _check_differentiable(array._parts().data)
+        dense_leaf(array)
 
 
-def _parts_maker(p):
-    """Gradient of a sparse array's data -> SparseParts with the array's structure (only
-    the rows a sparse-gradient rule kept, when torch's gradient is a sparse COO tensor)."""
-    from .ops._registry import SparseParts
-
-    def parts_of(g):
-        if g.is_sparse and p.stype == "row_sparse":
-            g = g.coalesce()
-            keep = g.indices()[0]
-            return SparseParts(p.stype, p.shape, g.values().detach(), (p.aux[0][keep],))
-        g = g.to_dense() if g.is_sparse else g
-        return SparseParts(p.stype, p.shape, g.detach(), p.aux)
-    return parts_of
+def dense_leaf(array):
+    """The dense autograd leaf of an attached sparse array (None if it has none); made again
+    when the array's stored values were replaced since (in-place writes, updates)."""
+    info = getattr(array, "_ag", None)
+    if info is None:
+        return None
+    data = array._sd
+    if info.buffer is None:  # a recorded sparse result: its dense value, while unchanged
+        return info.dense if info.dense_of is data else None
+    if info.req == "null":
+        return None
+    if info.dense is None or info.dense_of is not data:
+        from .ndarray.sparse import kernels
+        with torch.no_grad():
+            leaf = kernels.to_dense(array._parts()).detach()
+        leaf.requires_grad_(True)
+        leaf.register_post_accumulate_grad_hook(_make_hook(info))
+        info.dense, info.dense_of = leaf, data
+    return info.dense
 
 
 def _check_differentiable(t):
@@ -535,19 +538,26 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     return [_grad_array(v, t, r) for v, t, r in zip(variables, leaves, results)]
 
 
+def keep_dense_value(array, dense):
+    """A sparse result recorded from the dense value ``dense``: later operators and backward
+    read that value, so gradients reach every position (not only the stored ones)."""
+    info = GradInfo(None, "null")
+    info.dense, info.dense_of = dense, array._sd
+    array._ag = info
+
+
 def _leaf_of(v):
-    """The autograd leaf of an attached array (a sparse array's is its stored data)."""
-    return v._parts().data if getattr(v, "_sparse", False) else v._t
+    """The autograd leaf of an attached array (a sparse array's is its dense value)."""
+    if getattr(v, "_sparse", False):
+        leaf = dense_leaf(v)
+        return v._parts().data if leaf is None else leaf
+    return v._t
 
 
 def _grad_array(v, leaf, r):
     """The NDArray ``autograd.grad`` returns for variable ``v`` from torch's result ``r``."""
     from .ndarray.ndarray import _wrap
     r = torch.zeros_like(leaf) if r is None else r
-    if getattr(v, "_sparse", False):
-        from .ops._registry import SparseParts
-        p = v._parts()
-        r = SparseParts(p.stype, p.shape, r.to_dense() if r.is_sparse else r, p.aux)
     info = getattr(v, "_ag", None)
     stype = info.stype if info is not None else "default"
     if stype != "default":

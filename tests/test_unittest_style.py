@@ -135,3 +135,61 @@ def test_prelu_takes_slopes_that_broadcast_to_the_data():
     s = mx.sym.LeakyReLU(mx.sym.var("x"), mx.sym.var("g"), act_type="prelu")
     assert s.infer_shape(x=(3, 4), g=(3, 4))[0] == [(3, 4), (3, 4)]
     assert s.infer_shape(x=(3, 4))[0] == [(3, 4), (4,)]
+
+
+# ---- sparse variables under autograd (MXNet 1.9.1 values) -----------------------------------
+
+_A = np.array([[0, 1, 0], [2, 0, 0]], dtype="float32")
+_B = np.array([[1, 0, 0], [3, 0, 4]], dtype="float32")
+
+
+def _sparse_var(value, stype):
+    arr = mx.nd.array(value)
+    arr = arr.tostype(stype) if stype != "default" else arr
+    arr.attach_grad(stype=stype)
+    return arr
+
+
+@pytest.mark.parametrize("lst,rst", [("csr", "csr"), ("row_sparse", "row_sparse"),
+                                     ("default", "csr"), ("csr", "default"),
+                                     ("row_sparse", "default")])
+@pytest.mark.parametrize("op", ["elemwise_add", "elemwise_sub", "elemwise_mul"])
+def test_sparse_variables_get_dense_value_gradients(op, lst, rst):
+    # MXNet: the gradient of the dense value (every position), in the buffer's stype
+    a, b = _sparse_var(_A, lst), _sparse_var(_B, rst)
+    with autograd.record():
+        y = getattr(mx.nd, op)(a, b)
+    y.backward()
+    ones = np.ones_like(_A)
+    want = {"elemwise_add": (ones, ones), "elemwise_sub": (ones, -ones),
+            "elemwise_mul": (_B, _A)}[op]
+    assert (a.grad.stype, b.grad.stype) == (lst, rst)
+    assert same(a.grad.asnumpy(), want[0]) and same(b.grad.asnumpy(), want[1])
+
+
+def test_sparse_retain_square_and_scalar_grads():
+    v = np.array([[0, 1], [2, 0], [0, 0]], dtype="float32")
+    a = _sparse_var(v, "row_sparse")
+    with autograd.record():
+        y = mx.nd.sparse.retain(a, mx.nd.array([0, 2], dtype="int64"))
+    y.backward()
+    assert same(a.grad.asnumpy(), np.array([[1, 1], [0, 0], [1, 1]], dtype="float32"))
+    with autograd.record():
+        y = mx.nd.sparse.square(a) + a
+    y.backward()
+    assert y.stype == "row_sparse" and same(a.grad.asnumpy(), 2 * v + 1)
+    c = mx.nd.array(v).tostype("csr")
+    c.attach_grad()
+    with autograd.record():
+        y = c * 2
+    y.backward()
+    assert c.grad.stype == "csr" and same(c.grad.asnumpy(), np.full((3, 2), 2, "float32"))
+
+
+def test_sparse_variable_updated_in_place_still_differentiates():
+    a = _sparse_var(_A, "csr")
+    a[:] = mx.nd.array(_B).tostype("csr")  # new stored values: a fresh dense leaf
+    with autograd.record():
+        y = a * a
+    y.backward()
+    assert same(a.grad.asnumpy(), 2 * _B)

@@ -76,7 +76,12 @@ class BaseSparseNDArray(NDArray):
     # ---- storage -------------------------------------------------------------------------
     @property
     def _t(self):
-        """The dense value (storage fallback: built from the parts on each access)."""
+        """The dense value (storage fallback: built from the parts on each access; an array
+        with attach_grad() gives its dense autograd leaf)."""
+        if getattr(self, "_ag", None) is not None:
+            leaf = autograd.dense_leaf(self)
+            if leaf is not None:
+                return leaf
         return kernels.to_dense(self._parts())
 
     @_t.setter
@@ -444,6 +449,11 @@ def sparse_apply(op, arrays, attrs, out=None):
         want = "default"
     ctx = arrays[0]._ctx if arrays else current_context()
     result = NotImplemented
+    if STATE.recording and any(a._sparse and autograd.dense_leaf(a) is not None
+                               for a in arrays):
+        # an attached sparse input differentiates through its dense value (every position
+        # gets a gradient, as in MXNet): the dense kernel on dense values
+        return _fallback(op, arrays, attrs, out, want, ctx)
     if op.sparse_compute is not None:
         inputs = [a._parts() if a._sparse else a._t for a in arrays]
         if STATE.recording and op.grad_stype is not None:  # MXNet's sparse gradient rows
@@ -479,6 +489,10 @@ def _fallback(op, arrays, attrs, out, want, ctx):
     """MXNet's storage fallback: dense values in, the dense kernel, ``want`` out."""
     from .ndarray import _apply_dense
     dense_in = [_wrap(a._t, a._ctx) if a._sparse else a for a in arrays]
+    if STATE.recording and op.grad_stype is not None:
+        # attached sparse inputs: MXNet's gradient rows of the op (their stored rows...)
+        tensors = autograd.sparse_grad_inputs(op, arrays, [d._t for d in dense_in], attrs)
+        dense_in = [_wrap(t, a._ctx) if a._sparse else a for a, t in zip(arrays, tensors)]
     mutated = [i for i, a in enumerate(arrays) if a._sparse and op.mutate]
     if want == "default" and not mutated:
         return _apply_dense(op, dense_in, attrs, out)
@@ -488,7 +502,10 @@ def _fallback(op, arrays, attrs, out, want, ctx):
     if not isinstance(result, NDArray):
         return _deliver_list(result, out)
     value = result._t if want == "default" else kernels.from_dense(want, result._t)
-    return _deliver(value, ctx, out, op)
+    delivered = _deliver(value, ctx, out, op)
+    if out is None and want != "default" and STATE.recording and result._t.requires_grad:
+        autograd.keep_dense_value(delivered, result._t)
+    return delivered
 
 
 def _conform(result, want):
