@@ -252,3 +252,48 @@ def test_predict_outputs_stay_valid_and_unmerged_outputs_are_copies():
     single = mod.predict(mx.io.NDArrayIter(x[:4], batch_size=4))
     single[:] = 0  # one batch merged is still a copy
     assert mod.get_outputs()[0].asnumpy().any()
+
+
+@pytest.mark.parametrize("attrs,label_kind", [
+    ({}, "hard"), ({"normalization": "batch", "grad_scale": 0.5}, "hard"),
+    ({"normalization": "valid", "use_ignore": True, "ignore_label": 1}, "hard"),
+    ({"smooth_alpha": 0.1}, "hard"), ({"multi_output": True}, "multi"), ({}, "soft")])
+def test_softmax_head_gradient_equals_its_autograd_node(attrs, label_kind):
+    # training executors differentiate a SoftmaxOutput head with the op's own rule (no
+    # autograd node); a monitored executor still runs the node: the gradients are identical
+    rng = np.random.RandomState(2)
+    data = mx.sym.var("data")
+    fc = mx.sym.FullyConnected(data, num_hidden=12 if label_kind == "multi" else 4,
+                               name="fc")
+    if label_kind == "multi":
+        fc = mx.sym.reshape(fc, shape=(0, 4, 3))
+    net = mx.sym.SoftmaxOutput(fc, name="softmax", **attrs)
+    x = rng.uniform(-1, 1, (6, 5)).astype("float32")
+    label = {"hard": rng.randint(0, 4, (6,)), "multi": rng.randint(0, 4, (6, 3)),
+             "soft": rng.dirichlet(np.ones(4), 6)}[label_kind].astype("float32")
+    w = rng.uniform(-1, 1, (12 if label_kind == "multi" else 4, 5)).astype("float32")
+    grads = []
+    for monitored in (False, True):
+        exe = net.simple_bind(mx.cpu(), data=(6, 5), softmax_label=label.shape,
+                              grad_req={"fc_weight": "write", "fc_bias": "write",
+                                        "softmax_label": "write"})
+        exe.arg_dict["fc_weight"][:] = w
+        exe.arg_dict["fc_bias"][:] = 0.1
+        if monitored:
+            exe.set_monitor_callback(lambda name, arr: None)
+        exe.forward(is_train=True, data=x, softmax_label=label)
+        assert (exe._loss_saved is None) == monitored  # which path ran
+        exe.backward(out_grads=[nd.ones(exe.outputs[0].shape) * 3])  # ignored: out_grad off
+        first = {k: v.asnumpy() for k, v in exe.grad_dict.items() if v is not None}
+        exe.backward()  # a second backward gives the same gradients
+        for k, v in exe.grad_dict.items():
+            if v is not None:
+                np.testing.assert_array_equal(v.asnumpy(), first[k])
+        grads.append((first, exe.outputs[0].asnumpy()))
+    (fast, out_fast), (node, out_node) = grads
+    np.testing.assert_array_equal(out_fast, out_node)
+    assert sorted(fast) == ["fc_bias", "fc_weight", "softmax_label"]
+    for k in fast:
+        np.testing.assert_array_equal(fast[k], node[k])
+    assert not fast["softmax_label"].any()  # the label's gradient is zero, as in MXNet
+    assert fast["fc_weight"].any()

@@ -12,6 +12,7 @@ Module.
 import torch
 
 from ..ops import conv as _conv
+from ..ops import loss_ops as _loss
 from ..ops._invoke import invoke
 from .symbol import aux_variable_ids, topo_order
 
@@ -60,6 +61,8 @@ class CompiledGraph:
         self.output_names = symbol.list_outputs()
         self.memory_format = _memory_format(self.steps)
         self._plan_release()
+        self.loss_head = _loss_head(self.steps, self.head_slots) \
+            if self.memory_format is None else None
 
     def _plan_release(self):
         """Drop each intermediate after its last use so inference keeps little memory alive."""
@@ -86,13 +89,19 @@ class CompiledGraph:
             state.memory = outer
         return [h if h is None or h.is_contiguous() else h.contiguous() for h in heads]
 
-    def _run(self, args, aux, is_train, monitor):
+    def _run(self, args, aux, is_train, monitor, steps=None):
         vals = [None] * self.num_slots
         for s, t in zip(self.arg_slots, args):
             vals[s] = t
         for s, t in zip(self.aux_slots, aux):
             vals[s] = t
-        for step in self.steps:
+        if steps is not None:  # a training run that stops before the loss head
+            self._steps(vals, steps, is_train, None)
+            return vals
+        return self._steps(vals, self.steps, is_train, monitor)
+
+    def _steps(self, vals, steps, is_train, monitor):
+        for step in steps:
             result = invoke(step.op, [vals[i] for i in step.inputs], step.attrs, is_train,
                             step.name)
             if step.single:
@@ -105,6 +114,51 @@ class CompiledGraph:
             for s in step.release:
                 vals[s] = None
         return [vals[s] for s in self.head_slots]
+
+
+def _loss_head(steps, head_slots):
+    """The last step when the graph's only head is a SoftmaxOutput that ignores its head
+    gradient (``out_grad`` False, MXNet's default): training can then differentiate from the
+    head's data with the op's own gradient rule, without an autograd node for the head."""
+    if len(head_slots) != 1 or not steps:
+        return None
+    last = steps[-1]
+    if last.op.name != "SoftmaxOutput" or last.attrs.get("out_grad") or \
+            last.outputs != [head_slots[0]]:
+        return None
+    return last
+
+
+def run_loss_head(graph, args, aux, is_train):
+    """Training run of a graph with a ``loss_head``: every step but the head with autograd,
+    the head (same checks and values) without. Returns ``(heads, saved)``; ``saved`` is what
+    :func:`loss_gradients` needs."""
+    head = graph.loss_head
+    outer = torch.is_grad_enabled()
+    torch._C._set_grad_enabled(True)
+    try:
+        vals = graph._run(args, aux, is_train, None, graph.steps[:-1])
+        data, label = [vals[i] for i in head.inputs]
+        torch._C._set_grad_enabled(False)
+        out = invoke(head.op, [data, label], head.attrs, is_train, head.name)
+    finally:
+        torch._C._set_grad_enabled(outer)
+    return [out], (data, label, out)
+
+
+def loss_gradients(graph, saved, leaves):
+    """The leaves' gradients for a run of :func:`run_loss_head`: SoftmaxOutput's gradient of
+    its data (``loss_ops``' rule, the numbers of its autograd node), back-propagated."""
+    data, label, out = saved
+    a = graph.loss_head.attrs
+    prob = _loss._softmax_view(out, a["multi_output"], a["preserve_shape"])
+    soft = label.shape == data.shape
+    target = label if soft else _loss._hard_labels(label, prob, a["multi_output"],
+                                                    a["preserve_shape"])
+    with torch.no_grad():
+        grad = _loss._softmax_output_grad(prob, target, None,
+                                          dict(a, soft=soft, full_label=label))
+    return gradients([data], leaves, [grad.reshape(data.shape)])
 
 
 def _memory_format(steps):
@@ -139,19 +193,29 @@ def run(graph, args, aux, is_train, need_grad, monitor=None):
 def make_leaves(tensors, wanted):
     """Fresh leaf views (shared storage) that require grad, for the positions in ``wanted``.
 
-    Integer arguments (indices, labels) are not differentiated: their gradient arrays get
-    zeros, which is what MXNet computes for index inputs."""
-    return [t.detach().requires_grad_(True) if w and t.is_floating_point() else t
-            for t, w in zip(tensors, wanted)]
+    Integer arguments get a float64 ``_mx_shadow`` leaf: MXNet differentiates through
+    casts of them (ops/elemwise.py); index inputs of other ops still get zero gradients."""
+    return [(t.detach().requires_grad_(True) if t.is_floating_point() else _shadowed(t))
+            if w else t for t, w in zip(tensors, wanted)]
+
+
+def _shadowed(t):
+    view = t.detach()
+    view._mx_shadow = t.detach().double().requires_grad_(True)
+    return view
 
 
 def gradients(heads, leaves, head_grads):
-    """d(sum heads*head_grads)/d leaves; None for leaves the heads do not depend on."""
+    """d(sum heads*head_grads)/d leaves; None for leaves the heads do not depend on
+    (integer heads and leaves differentiate through their float64 shadows)."""
+    heads = [h if h.requires_grad else getattr(h, "_mx_shadow", h) for h in heads]
+    leaves = [getattr(leaf, "_mx_shadow", leaf) for leaf in leaves]
     pairs = [(h, g) for h, g in zip(heads, head_grads) if h.requires_grad]
     if not pairs:
         return [None] * len(leaves)
     hs, gs = zip(*pairs)
-    gs = [torch.ones_like(h) if g is None else g for h, g in zip(hs, gs)]
+    gs = [torch.ones_like(h) if g is None else g if g.dtype == h.dtype else g.to(h.dtype)
+          for h, g in zip(hs, gs)]
     live = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]  # not integer leaves
     found = torch.autograd.grad(hs, [leaves[i] for i in live], gs, retain_graph=True,
                                 allow_unused=True) if live else ()

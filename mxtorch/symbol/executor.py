@@ -85,6 +85,7 @@ class Executor:
                             self._out_stypes)]
         self._heads = None
         self._leaves = None
+        self._loss_saved = None
         self._last_is_train = None
         self._monitor = None
         self._monitor_all = False
@@ -210,11 +211,17 @@ class Executor:
         tensors = [a._t for a in self.arg_arrays]
         aux = [a._t for a in self.aux_arrays]
         monitor = self._monitor_hook() if self._monitor is not None else None
+        self._loss_saved = None
         if need_grad:
             leaves = compiler.make_leaves(tensors, self._grad_mask)
             fed = keep_gradient_rows(self._row_rules, leaves, self.arg_arrays) \
                 if self._row_rules else leaves
-            heads = compiler.run(self._graph, fed, aux, is_train, True, monitor)
+            if monitor is None and getattr(self._graph, "loss_head", None) is not None:
+                # a SoftmaxOutput head: its gradient comes from its own rule in backward
+                heads, self._loss_saved = compiler.run_loss_head(self._graph, fed, aux,
+                                                                 is_train)
+            else:
+                heads = compiler.run(self._graph, fed, aux, is_train, True, monitor)
             self._leaves, self._heads = leaves, heads
         else:
             heads = compiler.run(self._graph, tensors, aux, is_train, False, monitor)
@@ -255,7 +262,11 @@ class Executor:
                     raise MXNetError(f"backward: out_grads[{i}] has shape {tuple(g.shape)}, "
                                      f"but output {i} has shape {tuple(head.shape)}")
         wanted = self._wanted
-        results = compiler.gradients(self._heads, [self._leaves[i] for i in wanted], grads)
+        leaves = [self._leaves[i] for i in wanted]
+        if self._loss_saved is not None:  # the head ignores head gradients (out_grad False)
+            results = compiler.loss_gradients(self._graph, self._loss_saved, leaves)
+        else:
+            results = compiler.gradients(self._heads, leaves, grads)
         owned = compiler.Ownership(grads)
         for i, value in zip(wanted, results):
             target = self.grad_arrays[i]
