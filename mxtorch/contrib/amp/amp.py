@@ -440,7 +440,15 @@ from ._convert import (convert_symbol, convert_model, convert_hybrid_block,  # n
                        convert_bucketing_module)
 
 
+# MXNet's module-level flags, read by libraries (gluonnlp's attention masks)
+_FLAGS = {'_amp_initialized': 'initialized', '_amp_loss_scale_initialized': 'scaler_used'}
+
+
 def __getattr__(name):
+    if name in _FLAGS:
+        return _state[_FLAGS[name]]
+    if name == '_loss_scaler':
+        return _state['scaler']
     if name == 'trainer':   # gluon.trainer, imported late (gluon builds on this package)
         from ...gluon import trainer
         return trainer
