@@ -440,9 +440,16 @@ def _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, e
         g = grad.to(mean.dtype) * scale.to(mean.dtype)
     if clip_gradient >= 0:
         g.clamp_(-clip_gradient, clip_gradient)
-    _adam_moments(g.to(mean.dtype), mean, var, beta1, beta2)
-    step = torch.div(mean, var.sqrt().add_(epsilon)).mul_(lr).add_(weight, alpha=wd)
-    return torch.add(weight, step, alpha=-eta)
+    if write_grad:
+        # MXNet's single-precision AdamW is an expression template: (1-beta2) * (g*g)
+        g = g.to(mean.dtype)
+        mean.mul_(beta1).add_(g * _one_minus_f32(beta1))
+        var.mul_(beta2).add_(g.square() * _one_minus_f32(beta2))
+    else:
+        _adam_moments(g.to(mean.dtype), mean, var, beta1, beta2)
+    # eta * (lr * mean / (sqrt(var) + eps) + wd * weight), each product rounded on its own
+    step = (mean * lr).div_(var.sqrt().add_(epsilon)).add_(weight * wd)
+    return weight - step.mul_(eta)
 
 
 _ADAMW_ATTRS = (_LR, _BETA1, _BETA2, Attr("epsilon", FLOAT, 1e-8, "Term added to the denominator"),
