@@ -422,13 +422,16 @@ def attach(array, grad_req, buffer):
         _attach_sparse(array, grad_req, buffer)
         return
     leaf = array._t.detach()
-    if grad_req != "null":
-        _check_differentiable(leaf)
+    info = GradInfo(buffer, grad_req)
+    if grad_req != "null" and not (leaf.is_floating_point() or leaf.is_complex()):
+        # MXNet differentiates integer arrays too: a float64 shadow holds the graph (see
+        # ops/elemwise.py _carry_gradient); its gradient is cast into the integer buffer
+        shadow = leaf.double().requires_grad_(True)
+        shadow.register_post_accumulate_grad_hook(_make_hook(info))
+        leaf._mx_shadow = shadow
+    elif grad_req != "null":
         leaf.requires_grad_(True)
-        info = GradInfo(buffer, grad_req)
         leaf.register_post_accumulate_grad_hook(_make_hook(info))
-    else:
-        info = GradInfo(buffer, grad_req)
     array._t = leaf
     array._ag = info
 
@@ -462,9 +465,16 @@ def mark_recorded(result):
             t._mx_recorded = True
 
 
+def carried(t):
+    """The tensor holding ``t``'s graph: an integer tensor's float64 shadow, if it has one."""
+    if t.requires_grad:
+        return t
+    return getattr(t, "_mx_shadow", t)
+
+
 def _head_tensors(heads, head_grads):
     heads = _as_list(heads)
-    tensors = [h._t for h in heads]
+    tensors = [carried(h._t) for h in heads]
     for i, t in enumerate(tensors):
         if getattr(t, "_mx_freed", False):
             raise MXNetError(
@@ -483,7 +493,8 @@ def _head_tensors(heads, head_grads):
         if len(head_grads) != len(tensors):
             raise MXNetError(f"backward: {len(tensors)} heads but {len(head_grads)} head_grads")
         grads = [None if g is None else g._t for g in head_grads]
-    grads = [torch.ones_like(t) if g is None else g for t, g in zip(tensors, grads)]
+    grads = [torch.ones_like(t) if g is None else g if g.dtype == t.dtype else g.to(t.dtype)
+             for t, g in zip(tensors, grads)]
     keep = [i for i, t in enumerate(tensors) if t.requires_grad]  # others give zero gradients
     return [tensors[i] for i in keep], [grads[i] for i in keep]
 
@@ -551,13 +562,15 @@ def _leaf_of(v):
     if getattr(v, "_sparse", False):
         leaf = dense_leaf(v)
         return v._parts().data if leaf is None else leaf
-    return v._t
+    return carried(v._t)
 
 
 def _grad_array(v, leaf, r):
     """The NDArray ``autograd.grad`` returns for variable ``v`` from torch's result ``r``."""
     from .ndarray.ndarray import _wrap
     r = torch.zeros_like(leaf) if r is None else r
+    if leaf is not v._t and not getattr(v, "_sparse", False):  # an integer's shadow
+        r = r.to(v._t.dtype)
     info = getattr(v, "_ag", None)
     stype = info.stype if info is not None else "default"
     if stype != "default":

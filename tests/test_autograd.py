@@ -167,6 +167,12 @@ def test_training_flag_reaches_operators():
     np.testing.assert_array_equal(kept.asnumpy(), x.asnumpy())
 
 
-def test_integer_arrays_cannot_have_gradients():
-    with pytest.raises(MXNetError, match="floating-point"):
-        nd.array([1, 2], dtype="int32").attach_grad()
+def test_integer_arrays_have_gradients_through_casts():
+    # MXNet 1.9.1: an integer gradient buffer; Cast's gradient is the cast-back gradient
+    x = nd.array([1, 2], dtype="int32")
+    x.attach_grad()
+    assert x.grad.dtype == np.int32
+    with ag.record():
+        y = x.astype("float32") * 3
+    y.backward()
+    assert x.grad.asnumpy().tolist() == [3, 3]

@@ -193,3 +193,47 @@ def test_sparse_variable_updated_in_place_still_differentiates():
         y = a * a
     y.backward()
     assert same(a.grad.asnumpy(), 2 * _B)
+
+
+# ---- gradients through integer arrays (MXNet 1.9.1: Cast's gradient is the cast gradient) --
+
+_X = np.array([[-7.6, 3.2, 9.9], [0.4, -0.6, 250.7]])
+
+
+@pytest.mark.parametrize("src", [np.int32, np.uint8, np.float16, np.float32])
+@pytest.mark.parametrize("dst", [np.int32, np.float16, np.float32])
+def test_symbolic_cast_gradient_is_cast_back(src, dst):
+    x = mx.sym.Variable("x", dtype=src)
+    exe = mx.sym.Cast(x, dtype=dst).simple_bind(ctx=mx.cpu(), x=(2, 3))
+    exe.arg_arrays[0][:] = _X
+    exe.forward(is_train=True)
+    exe.backward([mx.nd.array(_X, dtype=dst)])
+    assert exe.outputs[0].dtype == dst and exe.grad_arrays[0].dtype == src
+    assert same(exe.grad_arrays[0].asnumpy(), _X.astype(dst).astype(src))
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8"])
+def test_integer_variable_gradient_through_cast(dtype):
+    x = mx.nd.array([1, 2, 3], dtype=dtype)
+    x.attach_grad()
+    with autograd.record():
+        y = x.astype("float32") * 2
+    y.backward()
+    assert x.grad.dtype == np.dtype(dtype) and x.grad.asnumpy().tolist() == [2, 2, 2]
+    with autograd.record():
+        z = mx.nd.cast(x, dtype="float16") + 1
+    (g,) = autograd.grad(z, [x])
+    assert g.dtype == np.dtype(dtype) and g.asnumpy().tolist() == [1, 1, 1]
+
+
+def test_float_through_integer_cast_and_back():
+    x = mx.nd.array([1.5, 2.7, 3])
+    x.attach_grad()
+    with autograd.record():
+        z = x.astype("int32").astype("float32") * 3
+    z.backward()
+    assert x.grad.asnumpy().tolist() == [3, 3, 3]
+    with autograd.record():
+        y = x.astype("int32")
+    y.backward()  # an integer head: ones, cast back
+    assert x.grad.asnumpy().tolist() == [1, 1, 1]

@@ -244,10 +244,30 @@ def smooth_l1(data, scalar):
 def _cast(data, dtype):
     target = NAME_TO_TORCH[dtype]
     if target == data.dtype:
-        return data.clone() if not data.requires_grad else data * 1
-    if not target.is_floating_point and target != torch.bool and data.is_floating_point():
-        data = torch.trunc(data)  # float -> int truncates toward zero
-    return data.to(target)
+        out = data.clone() if not data.requires_grad else data * 1
+    elif not target.is_floating_point and target != torch.bool and data.is_floating_point():
+        out = torch.trunc(data).to(target)  # float -> int truncates toward zero
+    else:
+        out = data.to(target)
+    if not (out.is_floating_point() and data.is_floating_point()) and torch.is_grad_enabled():
+        out = _carry_gradient(data, out)
+    return out
+
+
+def _carry_gradient(data, out):
+    """MXNet differentiates through integer arrays (Cast's gradient is the cast gradient).
+    Torch cannot, so an integer tensor in a recorded graph carries a float64 ``_mx_shadow``
+    holding its graph: int -> float casts continue from the shadow, casts to int pass it on."""
+    if data.is_floating_point():
+        shadow = data.double() if data.requires_grad else None
+    else:
+        shadow = getattr(data, "_mx_shadow", None)
+    if shadow is None:
+        return out
+    if out.is_floating_point():
+        return out + (shadow - shadow.detach()).to(out.dtype)
+    out._mx_shadow = shadow
+    return out
 
 
 @defop("Cast", shape_rule="same", aliases=("cast",), inputs=("data",), attrs=(Attr("dtype", DTYPE, doc="Output type"),))
