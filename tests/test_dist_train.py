@@ -77,6 +77,18 @@ def test_store_join_serves_init_and_barrier_of_the_others(ranks):
         assert got['late2'] == [8.0] * 4
 
 
+def test_trainer_join_before_first_step_raises_clearly(monkeypatch):
+    # a worker that never stepped cannot follow the others' optimizer (no rescale, states)
+    import mxtorch as mx
+    from mxtorch.gluon.trainer import TrainerError
+    net = mx.gluon.nn.Dense(2, in_units=3)
+    net.initialize()
+    trainer = mx.gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1},
+                               kvstore='dist_sync')
+    with pytest.raises(TrainerError, match='left the block before its first step'):
+        trainer._shadow_step()
+
+
 def test_extra_step_names_the_other_ranks_and_last_key(ranks):
     err = ranks[0]['extra']['error']
     assert err is not None and "'last_w'" in err and 'rank 0 of 3' in err

@@ -303,6 +303,8 @@ class Trainer(object):
             self._kvstore.row_sparse_pull(idx, out=out, row_ids=row_id, priority=-idx)
 
     def _check_and_rescale_grad(self, scale):
+        if not isinstance(scale, (int, float)) and getattr(scale, 'size', None) == 1:
+            scale = float(scale)  # batch_size given as a 1-element array (e.g. a token count)
         if self._update_on_kvstore and self._distributed and self._kv_initialized:
             if self._optimizer.rescale_grad != scale:
                 raise UserWarning('Possible change in the `batch_size` from previous `step` '
@@ -395,6 +397,12 @@ class Trainer(object):
 
     def _shadow_step(self):
         """One step with zero gradients (the part of a worker that ran out of batches)."""
+        if not self._kv_initialized:
+            kv = self._kvstore_params['kvstore']
+            raise TrainerError('Trainer.join(): worker rank %s left the block before its first '
+                               'step, so its optimizer cannot follow the others\' updates; give '
+                               'every worker at least one batch'
+                               % getattr(kv, 'rank', '?'))
         for param in self._params:
             if param.grad_req == 'null':
                 continue
