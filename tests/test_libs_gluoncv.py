@@ -119,3 +119,19 @@ def test_batchnorm_fix_gamma_gradient_stays_zero_under_nan():
     beta = b.grad.asnumpy()
     assert np.isnan(beta[0]) and beta[1] == 4.0 and np.isposinf(beta[2])
     assert g.asnumpy().tolist() == [1.0, 1.0, 1.0]
+
+
+def test_imresize_bicubic_uint8_rounds_like_mxnet():
+    # gluoncv's presets resize with interp=2; MXNet 1.9.1's values (newer OpenCV: 3 differ)
+    img = np.array([[37, 235, 140, 72, 255, 137, 203, 133], [79, 192, 144, 129, 204, 71, 237, 252],
+                    [134, 25, 178, 20, 254, 101, 146, 212], [139, 252, 234, 156, 157, 142, 50, 68],
+                    [215, 215, 233, 241, 247, 222, 96, 86], [141, 233, 137, 7, 63, 61, 22, 57]],
+                   dtype=np.uint8)[:, :, None]
+    want = [[51, 236, 98, 169, 174, 195, 147], [100, 138, 128, 166, 111, 183, 255],
+            [134, 145, 163, 131, 157, 84, 132], [204, 240, 250, 245, 239, 112, 77],
+            [153, 226, 92, 42, 84, 34, 58]]
+    src = mx.nd.array(img, dtype="uint8")
+    got = mx.image.imresize(src, 7, 5, interp=2)
+    assert got.dtype == np.uint8 and got.shape == (5, 7, 1)
+    assert got.asnumpy()[:, :, 0].tolist() == want
+    assert mx.nd.image.resize(src, size=(7, 5), interp=2).asnumpy()[:, :, 0].tolist() == want
