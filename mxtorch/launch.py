@@ -227,6 +227,8 @@ def remote_command(command):
     mxnet`` redirection: ``python X.py ...`` and ``python -m M ...`` run through
     ``python -m mxtorch run`` (other commands rely on the exported PYTHONPATH)."""
     if isinstance(command, str):
+        if any(c in command for c in ';&|<>()$`\n'):  # shell syntax: left as written
+            return command
         words = shlex.split(command) if command.strip() else []
         if len(words) < 2 or not _is_python(words[0]) or not _plain_run(words[1:]):
             return command

@@ -167,6 +167,7 @@ def test_remote_command_forwards_the_mxnet_alias():
         'python -m mxtorch run x.py'
     assert launch.remote_command(['python', '-c', 'print(1)']) == "python -c 'print(1)'"
     assert launch.remote_command('bash run.sh') == 'bash run.sh'
+    assert launch.remote_command('python a.py && echo $HOME') == 'python a.py && echo $HOME'
     assert os.path.exists(os.path.join(launch.ALIAS_DIR, 'mxnet.py'))
     line = launch.ssh_commands(['python', 't.py'], 1, [('h', None)], 9, {'PYTHONPATH': '/u'})[0]
     assert 'export PYTHONPATH=%s:/u;' % launch.ALIAS_DIR in line[-1]

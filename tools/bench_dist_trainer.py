@@ -7,13 +7,15 @@ Run from the repository root (both sides run in the same worker processes, alter
         .venv/bin/python tools/bench_dist_trainer.py [--steps 60] [--rounds 3]
 
 Model: an MLP 784-512-512-10 (~0.67 M parameters), batch 32 per worker, SGD momentum.
-mxtorch: ``gluon.Trainer(kvstore='dist_sync')`` (forward, backward, ``step``). torch: the same
+mxtorch: ``gluon.Trainer(kvstore='dist_sync')`` (forward, backward, ``step``), with the
+all-reduce overlap off (the default) and on (``MXNET_KVSTORE_OVERLAP=1``). torch: the same
 layers in ``DistributedDataParallel`` (gloo) and ``torch.optim.SGD``. Rank 0 prints the median
 ms per step of each side per round and the ratio mxtorch / DDP; also the 2bit-compressed
 Trainer. On one machine the collective costs little next to the compute, so the ratio mostly
 shows per-step Python overhead; overlap and scaling need a real cluster.
 """
 import argparse
+import os
 import statistics
 import time
 
@@ -42,7 +44,15 @@ def _time_steps(step, steps):
     return statistics.median(times[5:]) * 1e3
 
 
-def mxtorch_side(rank, steps, compression=None):
+def mxtorch_side(rank, steps, compression=None, overlap=False):
+    os.environ['MXNET_KVSTORE_OVERLAP'] = '1' if overlap else '0'
+    try:
+        return _mxtorch_steps(rank, steps, compression)
+    finally:
+        del os.environ['MXNET_KVSTORE_OVERLAP']
+
+
+def _mxtorch_steps(rank, steps, compression):
     net = mx.gluon.nn.HybridSequential()
     for units in SIZES[1:-1]:
         net.add(mx.gluon.nn.Dense(units, activation='relu'))
@@ -99,13 +109,16 @@ def main():
         dist.barrier()
         theirs = ddp_side(rank, args.steps)
         dist.barrier()
+        overlapped = mxtorch_side(rank, args.steps, overlap=True)
+        dist.barrier()
         twobit = mxtorch_side(rank, args.steps, {'type': '2bit', 'threshold': 0.01})
-        rows.append((ours, theirs, twobit))
+        rows.append((ours, theirs, overlapped, twobit))
     if rank == 0:
         print('workers %d, torch threads %d' % (kv.num_workers, torch.get_num_threads()))
-        for ours, theirs, twobit in rows:
-            print('mxtorch Trainer %.2f ms/step, torch DDP %.2f ms/step: ratio %.2f; '
-                  '2bit Trainer %.2f ms/step' % (ours, theirs, ours / theirs, twobit))
+        for ours, theirs, overlapped, twobit in rows:
+            print('mxtorch Trainer %.2f ms/step, torch DDP %.2f ms/step: ratio %.2f; with '
+                  'overlap %.2f ms/step (ratio %.2f); 2bit Trainer %.2f ms/step'
+                  % (ours, theirs, ours / theirs, overlapped, overlapped / theirs, twobit))
 
 
 if __name__ == '__main__':
