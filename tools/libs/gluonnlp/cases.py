@@ -700,3 +700,223 @@ def bpttbatchify(env):
     out['discard'] = [[d.asnumpy(), l.asnumpy()] for d, l in
                       bf2(corpus)]
     return out
+
+
+@case()
+def metrics_and_init(env):
+    mx, nlp = env.mx, env.nlp
+    acc = nlp.metric.MaskedAccuracy()
+    acc.update([mx.nd.array([1, 2, 3, 4])], [mx.nd.array(floats((4, 5)))],
+               [mx.nd.array([1, 1, 0, 1])])
+    lnl = nlp.metric.LengthNormalizedLoss()
+    lnl.update([mx.nd.array(floats((3,))), mx.nd.array([2, 3, 4])],
+               [mx.nd.array(floats((3,), 9))])
+    # float(): numpy 1 sums python floats and float32 scalars to float64, numpy 2 to float32
+    out = {'acc': float(acc.get()[1]), 'lnl': float(lnl.get()[1])}
+    dense = mx.gluon.nn.Dense(4, in_units=3, bias_initializer=nlp.initializer.HighwayBias(
+        nonlinear_transform_bias=0.5, transform_gate_bias=-1.0))
+    dense.initialize()
+    out['highway_bias'] = dense.bias.data().asnumpy()
+    try:  # needs scipy in the interpreter
+        tn = nlp.initializer.TruncNorm(stdev=0.02)
+        d2 = mx.gluon.nn.Dense(50, in_units=40, weight_initializer=tn)
+        d2.initialize()
+        w = d2.weight.data().asnumpy()
+        out['trunc'] = [w.shape, bool(np.abs(w).max() <= 0.04), str(w.dtype)]
+    except ImportError:
+        out['trunc'] = 'no scipy'
+    return out
+
+
+@case()
+def dataloader_buckets(env):
+    mx, nlp = env.mx, env.nlp
+    rs = np.random.RandomState(3)
+    data = [(list(rs.randint(0, 9, n)), int(n)) for n in rs.randint(1, 12, 30)]
+    ds = mx.gluon.data.SimpleDataset(data)
+    lengths = ds.transform(lambda x, n: n, lazy=False)
+    sampler = nlp.data.FixedBucketSampler(lengths, batch_size=4, num_buckets=3, shuffle=False)
+    fn = nlp.data.batchify.Tuple(nlp.data.batchify.Pad(pad_val=0), nlp.data.batchify.Stack())
+    out = {}
+    for workers in (0, 2):
+        dl = mx.gluon.data.DataLoader(ds, batch_sampler=sampler, batchify_fn=fn,
+                                      num_workers=workers)
+        out['w%d' % workers] = [[x.asnumpy(), n.asnumpy()] for x, n in dl]
+    sdl = nlp.data.ShardedDataLoader(ds, batch_sampler=sampler, batchify_fn=fn, num_workers=0)
+    out['sharded'] = [[x.asnumpy(), n.asnumpy()] for x, n in sdl]
+    return out
+
+
+@case()
+def nmt_beam_search(env):
+    """Translate with BeamSearchSampler over NMTModel.decode_step (as GluonNLP's scripts do)."""
+    mx, nlp = env.mx, env.nlp
+    src, tgt = small_vocab(nlp, 20), small_vocab(nlp, 18)
+    enc, dec, one = nlp.model.transformer.get_transformer_encoder_decoder(
+        num_layers=1, units=8, hidden_size=16, num_heads=2, dropout=0.0,
+        max_src_length=30, max_tgt_length=30)
+    net = nlp.model.translation.NMTModel(src_vocab=src, tgt_vocab=tgt, encoder=enc,
+                                         decoder=dec, one_step_ahead_decoder=one,
+                                         share_embed=False, embed_size=8, tie_weights=False,
+                                         prefix='nmt_')
+    s = mx.nd.array(ints((2, 5), len(src)))
+    sl = mx.nd.array([5, 3])
+    t = mx.nd.array(ints((2, 4), len(tgt), seed=4))
+    env.share(net, 'nmt', s, t, sl, mx.nd.array([4, 2]))
+    enc_out = net.encode(s, valid_length=sl)[0]
+    states = net.decoder.init_state_from_encoder(enc_out, sl)
+    def decode_logprob(step_input, st):
+        outputs, st, _ = net.decode_step(step_input, st)
+        return mx.nd.log_softmax(outputs), st
+
+    bs = nlp.model.BeamSearchSampler(beam_size=3, decoder=decode_logprob,
+                                     eos_id=tgt[tgt.eos_token],
+                                     scorer=nlp.model.BeamSearchScorer(alpha=1.0, K=5.0),
+                                     max_length=8)
+    samples, scores, lens = bs(mx.nd.full((2,), tgt[tgt.bos_token]), states)
+    return {'samples': samples.asnumpy(), 'scores': scores.asnumpy(), 'lens': lens.asnumpy()}
+
+
+@case()
+def bert_attention_outputs(env):
+    mx, nlp = env.mx, env.nlp
+    enc = nlp.model.BERTEncoder(num_layers=2, units=8, hidden_size=16, max_length=10,
+                                num_heads=2, dropout=0.0, output_attention=True,
+                                output_all_encodings=True, activation='relu')
+    x = mx.nd.array(floats((6, 2, 8)))  # (length, batch, units)
+    vl = mx.nd.array([6, 2])
+    env.share(enc, 'bert_att', x, None, vl)
+    out = {'imp': flat(enc(x, None, vl))}
+    enc.hybridize(static_alloc=True, static_shape=True)
+    out['hyb'] = flat(enc(x, None, vl))
+    out['hyb2'] = flat(enc(x * 2, None, vl))
+    roberta = nlp.model.RoBERTaModel(
+        nlp.model.BERTEncoder(num_layers=1, units=8, hidden_size=16, max_length=10,
+                              num_heads=2, dropout=0.0), vocab_size=20, units=8, embed_size=8,
+        use_decoder=False)
+    cls = nlp.model.RoBERTaClassifier(roberta, num_classes=3, dropout=0.0)
+    tok = mx.nd.array(ints((2, 6), 20))
+    env.share(cls, 'roberta_cls', tok, vl)
+    out['roberta_cls'] = env.run_fwd(cls, 'roberta_cls', tok, vl)
+    return out
+
+
+@case()
+def bert_grad_hybrid(env):
+    """Gradients of every parameter of a small BERT (imperative and hybridized)."""
+    mx, nlp = env.mx, env.nlp
+    enc = nlp.model.BERTEncoder(num_layers=2, units=8, hidden_size=16, max_length=10,
+                                num_heads=2, dropout=0.0)
+    net = nlp.model.BERTModel(enc, vocab_size=20, token_type_vocab_size=2, units=8,
+                              embed_size=8, use_decoder=True, use_classifier=True)
+    tok, types, vlen = _bert_inputs(mx, 20)
+    mpos = mx.nd.array([[1, 2], [0, 3]])
+    env.share(net, 'bert_grad', tok, types, vlen, mpos)
+    out = {}
+    for mode in ('imp', 'hyb'):
+        if mode == 'hyb':
+            net.hybridize()
+        with mx.autograd.record():
+            seq, pooled, cls, dec = net(tok, types, vlen, mpos)
+            l = (seq ** 2).sum() + (pooled * 3).sum() + cls.sum() + (dec ** 2).mean()
+        l.backward()
+        out[mode] = [p.grad().asnumpy() for p in net.collect_params().values()
+                     if p.grad_req != 'null']
+    return out
+
+
+@case()
+def multi_context_clip(env):
+    """Parameters on two CPU contexts: global-norm clipping and a Trainer step."""
+    mx, nlp = env.mx, env.nlp
+    ctxs = [mx.cpu(0), mx.cpu(1)]
+    net = mx.gluon.nn.Dense(3, in_units=4)
+    x = mx.nd.array(floats((4, 4)))
+    env.share(net, 'mc_net', x)
+    net.collect_params().reset_ctx(ctxs)
+    xs = mx.gluon.utils.split_and_load(x, ctxs)
+    with mx.autograd.record():
+        ls = [(net(xi) ** 2).sum() * 5 for xi in xs]
+    for l in ls:
+        l.backward()
+    params = net.collect_params().values()
+    norm = nlp.utils.grad_global_norm(params)
+    total = nlp.utils.clip_grad_global_norm(params, 1.0, check_isfinite=False)
+    tr = mx.gluon.Trainer(net.collect_params(), 'bertadam', {'learning_rate': 0.01})
+    tr.step(4)
+    return {'norm': float(norm.asscalar()), 'total': float(total.asscalar()),
+            'grads': [g.asnumpy() for p in params for g in p.list_grad()],
+            'w': [w.asnumpy() for w in net.weight.list_data()]}
+
+
+@case(tol=(2e-3, 2e-3))
+def bertadam_fp16(env):
+    """BERTAdam with float16 weights and multi_precision (mp_adamw / multi_mp_adamw)."""
+    mx, nlp = env.mx, env.nlp
+    out = {}
+    for agg in ('1', '4'):
+        os.environ['MXNET_OPTIMIZER_AGGREGATION_SIZE'] = agg
+        # MXNet's CPU FullyConnected has no float16 kernel: element-wise losses only
+        params = mx.gluon.ParameterDict('fp16%s_' % agg)
+        for i, shape in enumerate(((4, 5), (5,), (3, 2))):
+            params.get('p%d' % i, shape=shape)
+        params.initialize(mx.init.Uniform(0.5))
+        rs = np.random.RandomState(5)
+        for p in params.values():
+            p.set_data(mx.nd.array(rs.uniform(-1, 1, p.shape)))
+        params.setattr('dtype', 'float16')
+        tr = mx.gluon.Trainer(params, 'bertadam',
+                              {'learning_rate': 0.01, 'multi_precision': True, 'wd': 0.01})
+        for _ in range(2):
+            with mx.autograd.record():
+                l = [((p.data() * p.data()) * 3).sum() for p in params.values()]
+            mx.autograd.backward(l)
+            tr.step(3)
+        net = params
+        out[agg] = [p.data().asnumpy() for p in net.values()]
+    os.environ.pop('MXNET_OPTIMIZER_AGGREGATION_SIZE')
+    return out
+
+
+@case()
+def samplers_extra(env):
+    nlp = env.nlp
+    lengths = [(3, 4), (9, 2), (12, 12), (4, 5), (7, 1), (20, 3), (1, 1), (15, 9), (8, 8)]
+    fb = nlp.data.FixedBucketSampler(lengths, batch_size=2, num_buckets=3, shuffle=False,
+                                     use_average_length=True, ratio=0.5)
+    single = [a for a, _ in lengths]
+    sp = nlp.data.SplitSampler(len(single), num_parts=3, part_index=1)
+    cw = nlp.data.FixedBucketSampler(single, batch_size=3, num_buckets=2, shuffle=False,
+                                     bucket_scheme=nlp.data.LinearWidthBucket())
+    return {'fixed2d': list(fb), 'split_len': len(sp), 'linear': list(cw),
+            'bucket_keys': [list(map(int, k)) if isinstance(k, tuple) else int(k)
+                            for k in fb._bucket_keys]}
+
+
+@case()
+def data_files(env):
+    """CorpusDataset / TSVDataset / streams over local files, vocab JSON round trips."""
+    mx, nlp = env.mx, env.nlp
+    d = '/tmp/gnlp_drv/data_%s' % env.backend
+    os.makedirs(d, exist_ok=True)
+    for i in range(2):
+        with open(os.path.join(d, 'c%d.txt' % i), 'w') as f:
+            f.write('the cat sat\non the mat %d\n\nend of file\n' % i)
+    with open(os.path.join(d, 't.tsv'), 'w') as f:
+        f.write('id\ttext\tlabel\n1\thello world\t0\n2\tgood bye\t1\n')
+    corpus = nlp.data.CorpusDataset(os.path.join(d, 'c0.txt'), bos='<bos>', eos='<eos>')
+    tsv = nlp.data.TSVDataset(os.path.join(d, 't.tsv'), num_discard_samples=1,
+                              field_indices=[2, 1])
+    stream = nlp.data.SimpleDatasetStream(nlp.data.CorpusDataset,
+                                          os.path.join(d, 'c*.txt'), skip_empty=False)
+    vocab = nlp.Vocab(nlp.data.count_tokens([t for s in corpus for t in s]))
+    bptt = nlp.data.batchify.StreamBPTTBatchify(vocab, seq_len=3, batch_size=2,
+                                                last_batch='keep')
+    flat_stream = nlp.data.SimpleDatasetStream(nlp.data.CorpusDataset,
+                                               os.path.join(d, 'c*.txt'),
+                                               eos='<eos>')
+    batches = [[x.asnumpy(), y.asnumpy()] for x, y in bptt(flat_stream)]
+    v2 = nlp.Vocab.from_json(vocab.to_json())
+    return {'corpus': [list(s) for s in corpus], 'tsv': [list(s) for s in tsv],
+            'stream': [[list(s) for s in ds] for ds in stream], 'bptt': batches,
+            'vocab_rt': v2.idx_to_token == vocab.idx_to_token}
