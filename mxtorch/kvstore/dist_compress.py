@@ -53,6 +53,30 @@ def unpack_bits(packed, numel):
     return ((packed.view(-1, 1) >> shifts) & 1).view(-1)[:numel]
 
 
+def _table(width, value):
+    """int16 [256, 8 // width]: the values `value(code)` of the codes packed in each byte."""
+    per_byte = 8 // width
+    table = torch.empty(256, per_byte, dtype=torch.int16)
+    for byte in range(256):
+        for j in range(per_byte):
+            table[byte, j] = value((byte >> (width * j)) & ((1 << width) - 1))
+    return table
+
+
+_TWO_BIT = _table(2, lambda code: {_PLUS: 1, _MINUS: -1}.get(code, 0))
+_ONE_BIT = _table(1, lambda bit: 1 if bit else -1)
+
+
+def _sum_codes(gathered, numel, table):
+    """The sum over workers of the code values in `gathered` (packed tensors), as int16:
+    one table lookup per byte and worker."""
+    count = None
+    for packed in gathered:
+        values = table.index_select(0, packed.long()).view(-1)[:numel]
+        count = values if count is None else count.add_(values)
+    return count
+
+
 def make_wire(compression):
     """The wire for a parsed compression setting (``.type`` '2bit' or '1bit', ``.threshold``)."""
     kind = getattr(compression, 'type', '2bit')
@@ -89,19 +113,14 @@ class TwoBitWire(object):
         t = self.threshold
         plus = residual >= t
         minus = residual <= -t
-        residual.sub_(plus.to(flat.dtype) * t - minus.to(flat.dtype) * t)
+        residual.sub_(plus.to(flat.dtype), alpha=t).add_(minus.to(flat.dtype), alpha=t)
         self._residuals[key] = residual
-        return plus.to(torch.uint8) | (minus.to(torch.uint8) << 1)
+        return plus.view(torch.uint8) | (minus.view(torch.uint8) << 1)
 
     def decode_sum(self, gathered, numel, dtype):
         """The sum over workers of the values coded in `gathered` (packed code tensors):
         the count of +threshold minus the count of -threshold, times the threshold."""
-        count = None
-        for packed in gathered:
-            codes = unpack(packed, numel)
-            step = (codes & 1).to(torch.int16) - (codes >> 1).to(torch.int16)
-            count = step if count is None else count.add_(step)
-        return count.to(dtype).mul_(self.threshold)
+        return _sum_codes(gathered, numel, _TWO_BIT).to(dtype).mul_(self.threshold)
 
     def allreduce(self, keys, tensors, world):
         """The sums over workers of `tensors` (one bucket, one dtype) as one flat tensor."""
@@ -133,17 +152,13 @@ class OneBitWire(TwoBitWire):
             residual = torch.zeros_like(flat)
         residual += flat
         plus = residual > self.threshold
-        residual.sub_(plus.to(flat.dtype) * 2 - 1)
+        residual.sub_(torch.where(plus, 1.0, -1.0))  # exactly -1 / +1, as MXNet
         self._residuals[key] = residual
-        return plus.to(torch.uint8)
+        return plus.view(torch.uint8)
 
     def decode_sum(self, gathered, numel, dtype):
         """The sum over workers of the +/-1 values coded in `gathered` (packed bits)."""
-        count = None
-        for packed in gathered:
-            bits = unpack_bits(packed, numel).to(torch.int16)
-            count = bits if count is None else count.add_(bits)
-        return count.mul_(2).sub_(len(gathered)).to(dtype)
+        return _sum_codes(gathered, numel, _ONE_BIT).to(dtype)
 
     def allreduce(self, keys, tensors, world):
         """The sums over workers of `tensors` (one bucket, one dtype) as one flat tensor."""
