@@ -430,8 +430,11 @@ def mp_lamb_update_phase2(weight, g, r1, r2, weight32, lr, lower_bound, upper_bo
 
 
 def _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, eta,
-                clip_gradient, write_grad=False):
-    """One AdamW step from a tensor ``scale`` (``rescale_grad``); returns the new weight."""
+                clip_gradient, write_grad=False, lerp=False):
+    """One AdamW step from a tensor ``scale`` (``rescale_grad``); returns the new weight.
+
+    ``lerp`` selects the moment formula of MXNet's multi-weight kernels.
+    """
     if write_grad:
         # NOTE: the single-precision kernel leaves the rescaled, clipped gradient in ``grad``
         # (MXNet does this; the mp_ and multi_ kernels do not).
@@ -440,13 +443,17 @@ def _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, e
         g = grad.to(mean.dtype) * scale.to(mean.dtype)
     if clip_gradient >= 0:
         g.clamp_(-clip_gradient, clip_gradient)
-    if write_grad:
-        # MXNet's single-precision AdamW is an expression template: (1-beta2) * (g*g)
-        g = g.to(mean.dtype)
+    g = g.to(mean.dtype)
+    if lerp:
+        # MXNet's multi-weight kernels: beta*(mean - g) + g and beta*(var - g*g) + g*g
+        g2 = g * g
+        mean.sub_(g).mul_(beta1).add_(g)
+        var.sub_(g2).mul_(beta2).add_(g2)
+    else:
+        # the single-weight ops (_adamw_update, _mp_adamw_update):
+        # beta*mean + (1-beta)*g and beta*var + (1-beta)*(g*g), each product rounded
         mean.mul_(beta1).add_(g * _one_minus_f32(beta1))
         var.mul_(beta2).add_(g.square() * _one_minus_f32(beta2))
-    else:
-        _adam_moments(g.to(mean.dtype), mean, var, beta1, beta2)
     # eta * (lr * mean / (sqrt(var) + eps) + wd * weight), each product rounded on its own
     step = (mean * lr).div_(var.sqrt().add_(epsilon)).add_(weight * wd)
     return weight - step.mul_(eta)
@@ -563,7 +570,10 @@ def _foreach_sgd(weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gr
             m.mul_(momentum)
             if d:
                 _sub_scaled_(m, w, d)
-            _sub_scaled_(m, g, _f32_mul(lr, rescale_grad))
+            if m.dtype in _ADDCMUL_EXACT and g.dtype is m.dtype:  # _sub_scaled_ inline
+                m.addcmul_(g, _unit(m), value=-_f32_mul(lr, rescale_grad))
+            else:
+                _sub_scaled_(m, g, _f32_mul(lr, rescale_grad))
             w.add_(m)
         return weights
     if moms is not None:
@@ -677,7 +687,7 @@ def _multi_adamw(op, size, mp):
             weight, grad, mean, var = group[:4]
             master = group[4] if mp else weight
             new = _adamw_step(master, grad, mean, var, scale, lrs[i], beta1, beta2, epsilon,
-                              wds[i], etas[i], clip_gradient)
+                              wds[i], etas[i], clip_gradient, lerp=True)
             if mp:
                 master.copy_(new)
             outs.append(new.to(weight.dtype))

@@ -186,8 +186,12 @@ def _resolve_unknown_dims(steps, op_nodes, entry_shapes):
 
 def run(graph, args, aux, is_train, need_grad, monitor=None):
     """Run ``graph`` with torch's grad mode set for ``need_grad``."""
-    with torch.set_grad_enabled(need_grad):
+    outer = torch.is_grad_enabled()
+    torch._C._set_grad_enabled(need_grad)  # inline: the context manager costs ~1.6 us
+    try:
         return graph(args, aux, is_train, monitor)
+    finally:
+        torch._C._set_grad_enabled(outer)
 
 
 def make_leaves(tensors, wanted):
