@@ -109,7 +109,7 @@ def _foreach(*inputs, num_args, num_outputs, num_out_data, in_state_locs, in_dat
 
 def _foreach_shapes(attrs, shapes):
     """Shapes through the body: data slices drop axis 0; states in = states out."""
-    body = attrs["subgraphs"][0]
+    (body,) = _runners("_foreach", attrs["subgraphs"], 1)
     locs_d, locs_s = attrs["in_data_locs"], attrs["in_state_locs"]
     datas, states, remains = _foreach_groups(shapes, locs_d, locs_s)
     sub = [None] * len(body.input_names)
@@ -131,7 +131,7 @@ def _foreach_shapes(attrs, shapes):
 
 
 def _foreach_types(attrs, dtypes):
-    body = attrs["subgraphs"][0]
+    (body,) = _runners("_foreach", attrs["subgraphs"], 1)
     locs_d, locs_s = attrs["in_data_locs"], attrs["in_state_locs"]
     groups = _foreach_groups(dtypes, locs_d, locs_s)
     sub = [None] * len(body.input_names)
@@ -203,7 +203,7 @@ def _padded(func, steps, current, func_input_locs, num_out_data, rows, is_train)
 
 
 def _while_shapes(attrs, shapes):
-    func = attrs["subgraphs"][1]
+    func = _runners("_while_loop", attrs["subgraphs"], 2)[1]
     locs = attrs["func_input_locs"]
     shapes = list(shapes)
     sub_in, sub_out = func.infer_shape([shapes[i] or None for i in locs])
@@ -224,7 +224,7 @@ def _while_shapes(attrs, shapes):
 
 
 def _while_types(attrs, dtypes):
-    func = attrs["subgraphs"][1]
+    func = _runners("_while_loop", attrs["subgraphs"], 2)[1]
     locs = attrs["func_input_locs"]
     sub_in, sub_out = func.infer_type([dtypes[i] for i in locs])
     dtypes = list(dtypes)
@@ -264,6 +264,7 @@ def _cond(*inputs, num_args, num_outputs, cond_input_locs, then_input_locs, else
 
 
 def _cond_shapes(attrs, shapes):
+    _runners("_cond", attrs["subgraphs"], 3)
     shapes = list(shapes)
     outs = [None] * attrs["num_outputs"]
     for g, locs in zip(attrs["subgraphs"], (attrs["cond_input_locs"], attrs["then_input_locs"],
@@ -278,6 +279,7 @@ def _cond_shapes(attrs, shapes):
 
 
 def _cond_types(attrs, dtypes):
+    _runners("_cond", attrs["subgraphs"], 3)
     dtypes = list(dtypes)
     outs = [None] * attrs["num_outputs"]
     for k, (g, locs) in enumerate(zip(attrs["subgraphs"], (
