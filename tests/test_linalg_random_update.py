@@ -626,8 +626,11 @@ def test_multi_adamw_and_lamb_match_single_kernels():
         want = nd._internal._adamw_update(arr(g[0]), arr(g[1]), means[1][i], vars_[1][i],
                                           arr([0.5]), lr=lrs[i], wd=wds[i], eta=etas[i],
                                           clip_gradient=0.3)
-        np.testing.assert_allclose(outs[i].asnumpy(), want.asnumpy(), rtol=1e-6)
-        np.testing.assert_allclose(means[0][i].asnumpy(), means[1][i].asnumpy(), rtol=1e-6)
+        # MXNet's multi kernel computes beta*(m-g)+g, the single one beta*m+(1-beta)*g:
+        # equal up to float32 rounding (atol for moments that nearly cancel)
+        np.testing.assert_allclose(outs[i].asnumpy(), want.asnumpy(), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(means[0][i].asnumpy(), means[1][i].asnumpy(), rtol=1e-6,
+                                   atol=1e-7)
     # LAMB in one call == phase1 + norms + phase2
     arrays, refs = [], []
     for g in groups:

@@ -9,16 +9,34 @@ OUT = 'tests/fixtures/libs/gluonnlp/'
 
 
 def adamw():
-    """One single-precision _adamw_update step (the kernel BERTAdam uses)."""
+    """One step of each AdamW kernel BERTAdam uses (single, multi, mp, multi_mp)."""
     rs = np.random.RandomState(0)
     w, g = (rs.uniform(-1, 1, (256,)).astype('float32') for _ in range(2))
     v0 = rs.uniform(0, 1e-3, (256,)).astype('float32')
     m0 = rs.uniform(0, 1e-2, (256,)).astype('float32')
-    wa, m, v = mx.nd.array(w), mx.nd.array(m0), mx.nd.array(v0)
-    mx.nd.contrib.adamw_update(wa, mx.nd.array(g), m, v, mx.nd.full((1,), 0.5), lr=1, wd=0.01,
-                               eta=0.1, beta1=0.9, beta2=0.999, epsilon=1e-6, out=wa)
-    np.savez(OUT + 'adamw.npz', w=w, g=g, m0=m0, v0=v0, w1=wa.asnumpy(), m1=m.asnumpy(),
-             v1=v.asnumpy())
+    res = dict(w=w, g=g, m0=m0, v0=v0)
+    kw = dict(beta1=0.9, beta2=0.999, epsilon=1e-6)
+    for kind in ('single', 'multi', 'mp', 'multi_mp'):
+        mp = kind.endswith('mp')
+        m, v, w32 = mx.nd.array(m0), mx.nd.array(v0), mx.nd.array(w)
+        wa = w32.astype('float16') if mp else mx.nd.array(w)
+        ga = mx.nd.array(g).astype('float16') if mp else mx.nd.array(g)
+        sc = mx.nd.full((1,), 0.5)
+        if kind == 'single':
+            mx.nd.contrib.adamw_update(wa, ga, m, v, sc, lr=1, wd=0.01, eta=0.1, out=wa, **kw)
+        elif kind == 'mp':
+            mx.nd.contrib.mp_adamw_update(wa, ga, m, v, w32, sc, lr=1, wd=0.01, eta=0.1,
+                                          out=wa, **kw)
+        elif kind == 'multi':
+            mx.nd.contrib.multi_adamw_update([wa], [ga], [m], [v], sc, lrs=[1.0], wds=[0.01],
+                                             etas=[0.1], size=1, out=[wa], **kw)
+        else:
+            mx.nd.contrib.multi_mp_adamw_update([wa], [ga], [m], [v], [w32], sc, lrs=[1.0],
+                                                wds=[0.01], etas=[0.1], size=1, out=[wa],
+                                                **kw)
+        res.update({kind + '_w': (w32 if mp else wa).asnumpy(), kind + '_m': m.asnumpy(),
+                    kind + '_v': v.asnumpy()})
+    np.savez(OUT + 'adamw.npz', **res)
 
 
 if __name__ == '__main__':
