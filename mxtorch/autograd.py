@@ -149,7 +149,20 @@ def _make_hook(info, parts_of=None):
     def deliver(leaf):
         g = leaf.grad
         leaf.grad = None
-        if g is None or info.req == "null":
+        if g is None:
+            return
+        req = info.req
+        if req == "write" and parts_of is None and type(g) is _Tensor and not g.requires_grad \
+                and g._base is None and info.stype == "default":
+            # the common case, inlined: a dense fresh gradient the buffer can take over
+            target = info.buffer._t
+            if g.layout is _STRIDED and g.dtype == target.dtype and g.shape == target.shape \
+                    and g.is_contiguous() and g.device == target.device \
+                    and target._base is None and target.is_contiguous():
+                info.buffer._t = g
+                info.fresh = True
+                return
+        if req == "null":
             return
         if parts_of is not None:
             g = parts_of(g)
@@ -172,6 +185,10 @@ def _make_hook(info, parts_of=None):
                     target.copy_(g)
         info.fresh = True
     return deliver
+
+
+_Tensor = torch.Tensor
+_STRIDED = torch.strided
 
 
 def _can_adopt(g, target):

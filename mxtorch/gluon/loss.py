@@ -189,6 +189,12 @@ class SoftmaxCrossEntropyLoss(Loss):
     def hybrid_forward(self, F, pred, label, sample_weight=None):
         if not self._from_logits:
             pred = F.log_softmax(pred, axis=self._axis)
+        if self._sparse_label and F is ndarray and sample_weight is None and \
+                self._weight is None and self._batch_axis == 0 and len(pred.shape) == 2 \
+                and self._axis in (1, -1):
+            # imperative (N, C) case: the batch mean over the one picked entry is the entry
+            # itself (x / 1, bit for bit, gradient too), so it is skipped
+            return -F.pick(pred, label, axis=self._axis, keepdims=False)
         if self._sparse_label:
             loss = -F.pick(pred, label, axis=self._axis, keepdims=True)
         else:

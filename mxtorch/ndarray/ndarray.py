@@ -500,10 +500,18 @@ def _out_is_input(out, arrays):
         return True
     if type(out) not in (list, tuple) or not out or out[0] is not arrays[0]:
         return False
-    ids = [id(a) for a in arrays]
-    positions = [ids.index(id(o)) if id(o) in ids else -1 for o in out]
-    step = positions[1] if len(positions) > 1 else 1
-    return step > 0 and positions == list(range(0, step * len(out), step))
+    if len(out) == 1:
+        return True
+    first = {}  # each array's first position among the inputs
+    for i, a in enumerate(arrays):
+        first.setdefault(id(a), i)
+    step = first.get(id(out[1]), -1)
+    if step <= 0:
+        return False
+    for k, o in enumerate(out):
+        if first.get(id(o), -1) != k * step:
+            return False
+    return True
 
 
 def apply_op(op, arrays, attrs, out=None):
@@ -574,13 +582,13 @@ def _apply_dense(op, arrays, attrs, out=None):
                 return out
             return _write_out(out, result, op)
         return _wrap(result, ctx)
-    results = [_wrap(r, ctx) for r in result]
     if out is not None:
         outs = out if isinstance(out, (list, tuple)) else [out]
-        for o, r in zip(outs, results):
-            _write_out(o, r._t, op)
+        for o, r in zip(outs, result):
+            if type(o) is not NDArray or o._t is not r:  # in-place kernels wrote o already
+                _write_out(o, r, op)
         return out
-    return results
+    return [_wrap(r, ctx) for r in result]
 
 
 def _fresh(result, inputs):

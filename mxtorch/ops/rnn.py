@@ -95,11 +95,12 @@ def _torch_weights(params, attrs, input_size):
     """Views of the flat vector, in torch's order: per layer and direction w_ih, w_hh, b_ih,
     b_hh (and w_hr with projection)."""
     layout = param_layout(attrs, input_size)
-    views, offset = {}, 0
-    for name, shape in layout:
-        size = math.prod(shape)
-        views[name] = params[offset:offset + size].view(shape)
-        offset += size
+    sizes = [math.prod(shape) for _, shape in layout]
+    rest = params.shape[0] - sum(sizes)
+    # one split, not a slice per weight: its backward assembles the flat gradient once,
+    # where each slice's backward would fill and copy a whole zero vector
+    pieces = params.split(sizes + [rest] if rest > 0 else sizes)
+    views = {name: piece.view(shape) for (name, shape), piece in zip(layout, pieces)}
     dirs = 2 if attrs["bidirectional"] else 1
     order = ["i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias"]
     if attrs["projection_size"]:

@@ -28,6 +28,7 @@ from ..ndarray import (sgd_update, sgd_mom_update, adam_update, rmsprop_update,
                        mp_lamb_update_phase1, mp_lamb_update_phase2)
 from ..ndarray.contrib import multi_lamb_update, multi_mp_lamb_update
 from ..ndarray import sparse
+from ..ndarray.ndarray import apply_op
 from ..random import normal
 from ..util import is_np_array
 
@@ -43,6 +44,47 @@ _FP16_WARNING = ("Accumulating with float16 in optimizer can lead to poor accura
 
 def _flatten_list(nested_list):
     return [item for sublist in nested_list for item in sublist]
+
+
+class _ParsedUpdate:
+    """Runs a (multi-weight) update operator like its nd function, with its attributes
+    parsed once per distinct set of values: optimizers call the same kernel with the same
+    ``lrs``/``wds`` lists step after step, and list-valued attributes defeat the nd door's
+    per-call plans. Anything but plain dense NDArrays goes through the nd function."""
+
+    _MAX = 64
+
+    def __init__(self, fn, op_name):
+        self.fn = fn
+        self.op_name = op_name
+        self.op = None
+        self.parsed = {}
+
+    def __call__(self, *arrays, **raw):
+        out = raw.pop('out')
+        for a in arrays:
+            if type(a) is not NDArray or a._sparse:
+                return self.fn(*arrays, out=out, **raw)
+        key = tuple((k, type(v), tuple(v) if type(v) is list else v) for k, v in raw.items())
+        try:
+            attrs = self.parsed[key]
+        except TypeError:  # unhashable attribute values: the nd function parses them
+            return self.fn(*arrays, out=out, **raw)
+        except KeyError:
+            if self.op is None:
+                from ..ops import get_op
+                self.op = get_op(self.op_name)
+            attrs = self.op.parse_attrs(raw)
+            if len(self.parsed) >= self._MAX:
+                self.parsed.clear()
+            self.parsed[key] = attrs
+        return apply_op(self.op, list(arrays), attrs, out)
+
+
+_multi_sgd_mom = _ParsedUpdate(multi_sgd_mom_update, 'multi_sgd_mom_update')
+_multi_sgd = _ParsedUpdate(multi_sgd_update, 'multi_sgd_update')
+_multi_mp_sgd_mom = _ParsedUpdate(multi_mp_sgd_mom_update, 'multi_mp_sgd_mom_update')
+_multi_mp_sgd = _ParsedUpdate(multi_mp_sgd_update, 'multi_mp_sgd_update')
 
 
 def _aggregation_size(default):
@@ -403,15 +445,14 @@ class SGD(Optimizer):
         common = dict(out=weights, num_weights=len(weights), lrs=lrs, wds=wds, **kwargs)
         if not multi_precision:
             if self.momentum > 0:
-                multi_sgd_mom_update(*_flatten_list(zip(weights, grads, states)), **common)
+                _multi_sgd_mom(*_flatten_list(zip(weights, grads, states)), **common)
             else:
-                multi_sgd_update(*_flatten_list(zip(weights, grads)), **common)
+                _multi_sgd(*_flatten_list(zip(weights, grads)), **common)
         elif self.momentum > 0:
-            multi_mp_sgd_mom_update(*_flatten_list(zip(weights, grads, *zip(*states))),
-                                    **common)
+            _multi_mp_sgd_mom(*_flatten_list(zip(weights, grads, *zip(*states))), **common)
         else:
-            multi_mp_sgd_update(*_flatten_list(zip(weights, grads, list(zip(*states))[1])),
-                                **common)
+            _multi_mp_sgd(*_flatten_list(zip(weights, grads, list(zip(*states))[1])),
+                          **common)
 
     def update(self, index, weight, grad, state):
         self._update_impl(index, weight, grad, state, multi_precision=False)
