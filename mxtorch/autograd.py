@@ -211,12 +211,12 @@ def _attach_sparse(array, grad_req, buffer):
     array._ag = info
     if grad_req != "null":
         _check_differentiable(array._parts().data)
-        dense_leaf(array)
 
 
-def dense_leaf(array):
-    """The dense autograd leaf of an attached sparse array (None if it has none); made again
-    when the array's stored values were replaced since (in-place writes, updates)."""
+def dense_leaf(array, create=True):
+    """The dense autograd leaf of an attached sparse array (None if it has none), made on
+    first use while recording (``create``) and again when the array's stored values were
+    replaced since (in-place writes, updates)."""
     info = getattr(array, "_ag", None)
     if info is None:
         return None
@@ -226,6 +226,8 @@ def dense_leaf(array):
     if info.req == "null":
         return None
     if info.dense is None or info.dense_of is not data:
+        if not create:
+            return None
         from .ndarray.sparse import kernels
         with torch.no_grad():
             leaf = kernels.to_dense(array._parts()).detach()

@@ -79,7 +79,7 @@ class BaseSparseNDArray(NDArray):
         """The dense value (storage fallback: built from the parts on each access; an array
         with attach_grad() gives its dense autograd leaf)."""
         if getattr(self, "_ag", None) is not None:
-            leaf = autograd.dense_leaf(self)
+            leaf = autograd.dense_leaf(self, create=STATE.recording)
             if leaf is not None:
                 return leaf
         return kernels.to_dense(self._parts())
