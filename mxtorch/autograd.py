@@ -484,6 +484,48 @@ def mark_recorded(result):
             t._mx_recorded = True
 
 
+def graph_freed(t):
+    """Whether a backward without ``retain_graph`` already ran through the graph that computed
+    tensor ``t``. MXNet clears that graph, so its arrays act as constants from then on."""
+    if getattr(t, "_mx_freed", False):
+        return True
+    stack, visited = [t.grad_fn], 0
+    while stack and visited < 64:   # the nearest node that saved a tensor tells
+        node = stack.pop()
+        if node is None:
+            continue
+        visited += 1
+        state = _saved_state(node)
+        if state is not None:
+            return state
+        stack.extend(n for n, _ in node.next_functions)
+    return False
+
+
+def release_cleared(arrays):
+    """Make arrays whose graph a backward already cleared constants, in place (MXNet's view of
+    them); other arrays are left alone."""
+    for a in arrays:
+        t = getattr(a, "_t", None)
+        if t is not None and t.grad_fn is not None and graph_freed(t):
+            a._t = t.detach()
+
+
+def _saved_state(node):
+    """True: the node's saved tensors were freed; False: intact; None: it saved none."""
+    names = ["saved_tensors"] if hasattr(type(node), "saved_tensors") else [
+        n for n in dir(node) if n.startswith("_saved_")]
+    for name in names:
+        try:
+            value = getattr(node, name)
+        except RuntimeError:
+            return True
+        if isinstance(value, torch.Tensor) or (
+                isinstance(value, tuple) and value and isinstance(value[0], torch.Tensor)):
+            return False
+    return None
+
+
 def carried(t):
     """The tensor holding ``t``'s graph: an integer tensor's float64 shadow, if it has one."""
     if t.requires_grad:

@@ -327,6 +327,8 @@ class Parameter:
                 init = default_init if init is None else init
                 data = ndarray.zeros(shape=self.shape, dtype=self.dtype, ctx=cpu(),
                                      stype=self._stype)
+                if is_np_array():  # MXNet hands initializers mx.np arrays in NumPy mode
+                    data = data.as_np_ndarray()
                 initializer.create(default_init)(
                     initializer.InitDesc(self.name, {'__init__': init}), data)
             self._init_impl(data, ctx)

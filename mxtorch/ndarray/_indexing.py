@@ -34,7 +34,7 @@ def _index_tensor(value, device):
 
 
 def _is_advanced(item):
-    return isinstance(item, (NDArray, list, np.ndarray, torch.Tensor)) and not (
+    return isinstance(item, (NDArray, list, range, np.ndarray, torch.Tensor)) and not (
         isinstance(item, np.ndarray) and item.ndim == 0)
 
 

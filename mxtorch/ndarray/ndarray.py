@@ -263,6 +263,8 @@ class NDArray:
 
     def detach(self):
         """The same values, cut from the recorded graph."""
+        if self._t.grad_fn is not None:  # a backward cleared its graph: MXNet sees a constant
+            autograd.release_cleared((self,))
         return _wrap(self._t.detach(), self._ctx)
 
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):

@@ -9,9 +9,10 @@ both ways.
 """
 import re
 
-from ... import ndarray, symbol
+from ... import autograd, ndarray, symbol
 from ...util import is_np_array
 from ..block import HybridBlock
+from ..nn._np_compat import np_aware
 from ..parameter import tensor_types  # noqa: F401 - MXNet's module namespace
 from . import rnn_cell  # noqa: F401
 
@@ -142,6 +143,8 @@ class _RNNLayer(HybridBlock):
                 states = self.begin_state(0, func=symbol.zeros)
         if isinstance(states, (ndarray.NDArray, symbol.Symbol)):
             states = [states]
+        if autograd.is_recording():  # states from a step whose graph backward cleared
+            autograd.release_cleared(states)
         if self._use_sequence_length:
             return super().__call__(inputs, states, sequence_length, **kwargs)
         return super().__call__(inputs, states, **kwargs)
@@ -159,6 +162,7 @@ class _RNNLayer(HybridBlock):
                 p.shape = (self._gates * self._hidden_size, ni)
             ni = step
 
+    @np_aware
     def hybrid_forward(self, F, inputs, states, sequence_length=None, **kwargs):
         if F is ndarray:
             self._check_states(inputs, states)

@@ -702,7 +702,7 @@ def _lenet(act='sigmoid', bn=False):
 
 @case
 def lenet_train_ch6():
-    Xtr, ytr = _images(64, 0)
+    Xtr, ytr = _images(80, 0)   # train_ch6 needs >= 5 batches
     Xte, yte = _images(32, 1)
     train_iter = d2l.load_array((Xtr, ytr), 16, is_train=False)
     test_iter = d2l.load_array((Xte, yte), 16, is_train=False)
@@ -1511,3 +1511,340 @@ def utilities():
                         d2l.astype(np.ones(2), 'int32'), d2l.linspace(0, 1, 3),
                         d2l.rand(2, 3).shape, d2l.to(np.ones(2), npx.cpu())],
             'workers': d2l.get_dataloader_workers()}
+
+
+# ----------------------------------------------------------------------------------------- ch10 decoders
+class Seq2SeqAttentionDecoder(d2l.AttentionDecoder):
+    def __init__(self, vocab_size, embed_size, num_hiddens, num_layers, dropout=0, **kwargs):
+        super().__init__(**kwargs)
+        self.attention = d2l.AdditiveAttention(num_hiddens, dropout)
+        self.embedding = nn.Embedding(vocab_size, embed_size)
+        self.rnn = rnn.GRU(num_hiddens, num_layers, dropout=dropout)
+        self.dense = nn.Dense(vocab_size, flatten=False)
+
+    def init_state(self, enc_outputs, enc_valid_lens, *args):
+        outputs, hidden_state = enc_outputs
+        return (outputs.swapaxes(0, 1), hidden_state, enc_valid_lens)
+
+    def forward(self, X, state):
+        enc_outputs, hidden_state, enc_valid_lens = state
+        X = self.embedding(X).swapaxes(0, 1)
+        outputs, self._attention_weights = [], []
+        for x in X:
+            query = np.expand_dims(hidden_state[0][-1], axis=1)
+            context = self.attention(query, enc_outputs, enc_outputs, enc_valid_lens)
+            x = np.concatenate((context, np.expand_dims(x, axis=1)), axis=-1)
+            out, hidden_state = self.rnn(x.swapaxes(0, 1), hidden_state)
+            outputs.append(out)
+            self._attention_weights.append(self.attention.attention_weights)
+        outputs = self.dense(np.concatenate(outputs, axis=0))
+        return outputs.swapaxes(0, 1), [enc_outputs, hidden_state, enc_valid_lens]
+
+    @property
+    def attention_weights(self):
+        return self._attention_weights
+
+
+class DecoderBlock(nn.Block):
+    def __init__(self, num_hiddens, ffn_num_hiddens, num_heads, dropout, i, **kwargs):
+        super().__init__(**kwargs)
+        self.i = i
+        self.attention1 = d2l.MultiHeadAttention(num_hiddens, num_heads, dropout)
+        self.addnorm1 = d2l.AddNorm(dropout)
+        self.attention2 = d2l.MultiHeadAttention(num_hiddens, num_heads, dropout)
+        self.addnorm2 = d2l.AddNorm(dropout)
+        self.ffn = d2l.PositionWiseFFN(ffn_num_hiddens, num_hiddens)
+        self.addnorm3 = d2l.AddNorm(dropout)
+
+    def forward(self, X, state):
+        enc_outputs, enc_valid_lens = state[0], state[1]
+        if state[2][self.i] is None:
+            key_values = X
+        else:
+            key_values = np.concatenate((state[2][self.i], X), axis=1)
+        state[2][self.i] = key_values
+        if autograd.is_training():
+            batch_size, num_steps, _ = X.shape
+            dec_valid_lens = np.tile(np.arange(1, num_steps + 1, ctx=X.ctx), (batch_size, 1))
+        else:
+            dec_valid_lens = None
+        X2 = self.attention1(X, key_values, key_values, dec_valid_lens)
+        Y = self.addnorm1(X, X2)
+        Y2 = self.attention2(Y, enc_outputs, enc_outputs, enc_valid_lens)
+        Z = self.addnorm2(Y, Y2)
+        return self.addnorm3(Z, self.ffn(Z)), state
+
+
+class TransformerDecoder(d2l.AttentionDecoder):
+    def __init__(self, vocab_size, num_hiddens, ffn_num_hiddens, num_heads, num_layers,
+                 dropout, **kwargs):
+        super().__init__(**kwargs)
+        self.num_hiddens = num_hiddens
+        self.num_layers = num_layers
+        self.embedding = nn.Embedding(vocab_size, num_hiddens)
+        self.pos_encoding = d2l.PositionalEncoding(num_hiddens, dropout)
+        self.blks = nn.Sequential()
+        for i in range(num_layers):
+            self.blks.add(DecoderBlock(num_hiddens, ffn_num_hiddens, num_heads, dropout, i))
+        self.dense = nn.Dense(vocab_size, flatten=False)
+
+    def init_state(self, enc_outputs, enc_valid_lens, *args):
+        return [enc_outputs, enc_valid_lens, [None] * self.num_layers]
+
+    def forward(self, X, state):
+        X = self.pos_encoding(self.embedding(X) * math.sqrt(self.num_hiddens))
+        self._attention_weights = [[None] * len(self.blks) for _ in range(2)]
+        for i, blk in enumerate(self.blks):
+            X, state = blk(X, state)
+            self._attention_weights[0][i] = blk.attention1.attention.attention_weights
+            self._attention_weights[1][i] = blk.attention2.attention.attention_weights
+        return self.dense(X), state
+
+    @property
+    def attention_weights(self):
+        return self._attention_weights
+
+
+def _nmt_iter(num_steps=6):
+    _fra_eng()
+    text = d2l.preprocess_nmt(d2l.read_data_nmt())
+    source, target = d2l.tokenize_nmt(text)
+    _, src_vocab, tgt_vocab = d2l.load_data_nmt(8, num_steps)
+    arrays = d2l.build_array_nmt(source, src_vocab, num_steps) + \
+        d2l.build_array_nmt(target, tgt_vocab, num_steps)
+    return d2l.load_array(arrays, 8, is_train=False), src_vocab, tgt_vocab
+
+
+def _translate(net, src_vocab, tgt_vocab, attention=True):
+    res = []
+    for eng, fra in zip(['go .', 'i see you .'], ['va !', 'je vois tu !']):
+        translation, weights = d2l.predict_seq2seq(net, eng, src_vocab, tgt_vocab, 6,
+                                                   d2l.try_gpu(), attention)
+        res.append([translation, d2l.bleu(translation, fra, k=1), len(weights)])
+    return res
+
+
+@case
+def attention_seq2seq():
+    encoder = d2l.Seq2SeqEncoder(vocab_size=10, embed_size=8, num_hiddens=16, num_layers=2)
+    encoder.initialize(Det())
+    decoder = Seq2SeqAttentionDecoder(vocab_size=10, embed_size=8, num_hiddens=16, num_layers=2)
+    decoder.initialize(Det())
+    X = np.zeros((4, 7))
+    state = decoder.init_state(encoder(X), None)
+    output, state = decoder(X, state)
+    out = {'forward': [output, state[1], decoder.attention_weights[-1]]}
+    data_iter, src_vocab, tgt_vocab = _nmt_iter()
+    net = d2l.EncoderDecoder(d2l.Seq2SeqEncoder(len(src_vocab), 16, 16, 1),
+                             Seq2SeqAttentionDecoder(len(tgt_vocab), 16, 16, 1))
+    d2l.train_seq2seq(net, data_iter, 0.005, 6, tgt_vocab, d2l.try_gpu())
+    out['loose_params'] = params_of(net)
+    out['preds'] = _translate(net, src_vocab, tgt_vocab)
+    return out
+
+
+@case
+def transformer_seq2seq():
+    data_iter, src_vocab, tgt_vocab = _nmt_iter()
+    encoder = d2l.TransformerEncoder(len(src_vocab), 16, 32, 4, 2, 0.0)
+    decoder = TransformerDecoder(len(tgt_vocab), 16, 32, 4, 2, 0.0)
+    net = d2l.EncoderDecoder(encoder, decoder)
+    net.initialize(Det())
+    X, X_valid_len, Y, _ = next(iter(data_iter))
+    with autograd.record():
+        Y_hat, state = net(X, Y, X_valid_len)
+    out = {'forward': [Y_hat, decoder.attention_weights[0][1]]}
+    d2l.train_seq2seq(net, data_iter, 0.005, 5, tgt_vocab, d2l.try_gpu())
+    out['loose_params'] = params_of(net)[:6]
+    out['preds'] = _translate(net, src_vocab, tgt_vocab)
+    enc_w = d2l.reshape(d2l.concat(net.encoder.attention_weights, 0), (2, 4, -1, 6))
+    out['enc_attention'] = enc_w
+    return out
+
+
+@case
+def beam_search():
+    """Beam search (book 9.8) over a Seq2Seq model's decoder, written as users would."""
+    data_iter, src_vocab, tgt_vocab = _nmt_iter()
+    net = d2l.EncoderDecoder(d2l.Seq2SeqEncoder(len(src_vocab), 16, 16, 1),
+                             Seq2SeqDecoder(len(tgt_vocab), 16, 16, 1))
+    d2l.train_seq2seq(net, data_iter, 0.01, 5, tgt_vocab, d2l.try_gpu())
+    src = src_vocab['i see you .'.split()] + [src_vocab['<eos>']]
+    enc_X = np.expand_dims(np.array(d2l.truncate_pad(src, 6, src_vocab['<pad>'])), axis=0)
+    state = net.decoder.init_state(net.encoder(enc_X, np.array([len(src)])))
+    beams = [([tgt_vocab['<bos>']], 0.0, state)]
+    for _ in range(4):
+        cand = []
+        for seq, score, st in beams:
+            Y, st2 = net.decoder(np.array([[seq[-1]]]), st)
+            logp = npx.log_softmax(Y.reshape(-1))
+            top = npx.topk(logp, k=2, ret_typ='both')
+            for v, i in zip(top[0].asnumpy().tolist(), top[1].asnumpy().astype('int64').tolist()):
+                cand.append((seq + [i], score + v, st2))
+        beams = sorted(cand, key=lambda c: -c[1])[:2]
+    return {'beams': [[tgt_vocab.to_tokens(s[1:]), sc] for s, sc, _ in beams]}
+
+
+# ----------------------------------------------------------------------------------------- ch15/16
+def _imdb():
+    import tarfile
+    r = rs(34)
+    pos = 'great good wonderful excellent love fun superb'.split()
+    neg = 'bad awful boring terrible hate dull worst'.split()
+    common = 'the movie film plot acting was and it a of'.split()
+    os.makedirs('../data', exist_ok=True)
+    with tarfile.open('../data/aclImdb_v1.tar.gz', 'w:gz') as tar:
+        for split in ('train', 'test'):
+            for label, words in (('pos', pos), ('neg', neg)):
+                for k in range(12):
+                    text = ' '.join(r.choice(words + common, r.randint(5, 14)))
+                    data = text.encode()
+                    info = tarfile.TarInfo(f'aclImdb/{split}/{label}/{k}_1.txt')
+                    info.size = len(data)
+                    info.mtime = 0
+                    tar.addfile(info, io.BytesIO(data))
+    register('aclImdb', '../data/aclImdb_v1.tar.gz')
+
+
+class BiRNN(nn.Block):
+    def __init__(self, vocab_size, embed_size, num_hiddens, num_layers, **kwargs):
+        super().__init__(**kwargs)
+        self.embedding = nn.Embedding(vocab_size, embed_size)
+        self.encoder = rnn.LSTM(num_hiddens, num_layers=num_layers, bidirectional=True,
+                                input_size=embed_size)
+        self.decoder = nn.Dense(2)
+
+    def forward(self, inputs):
+        embeddings = self.embedding(inputs.T)
+        outputs = self.encoder(embeddings)
+        encoding = np.concatenate((outputs[0], outputs[-1]), axis=1)
+        return self.decoder(encoding)
+
+
+class TextCNN(nn.Block):
+    def __init__(self, vocab_size, embed_size, kernel_sizes, num_channels, **kwargs):
+        super().__init__(**kwargs)
+        self.embedding = nn.Embedding(vocab_size, embed_size)
+        self.constant_embedding = nn.Embedding(vocab_size, embed_size)
+        self.dropout = nn.Dropout(0)
+        self.decoder = nn.Dense(2)
+        self.pool = nn.GlobalMaxPool1D()
+        self.convs = nn.Sequential()
+        for c, k in zip(num_channels, kernel_sizes):
+            self.convs.add(nn.Conv1D(c, k, activation='relu'))
+
+    def forward(self, inputs):
+        embeddings = np.concatenate((self.embedding(inputs), self.constant_embedding(inputs)),
+                                    axis=2)
+        embeddings = embeddings.transpose(0, 2, 1)
+        encoding = np.concatenate([np.squeeze(self.pool(conv(embeddings)), axis=-1)
+                                   for conv in self.convs], axis=1)
+        return self.decoder(self.dropout(encoding))
+
+
+@case
+def sentiment():
+    _imdb()
+    shuffled, _, vocab = d2l.load_data_imdb(8, num_steps=12)
+    data_dir = '../data/aclImdb'
+    train_data = d2l.read_imdb(data_dir, True)
+    test_data = d2l.read_imdb(data_dir, False)
+    order = sorted(range(len(train_data[0])), key=lambda i: train_data[0][i])
+    tr_tok = d2l.tokenize([train_data[0][i] for i in order])
+    te_tok = d2l.tokenize(sorted(test_data[0]))
+    te_lab = [test_data[1][test_data[0].index(t)] for t in sorted(test_data[0])]
+    feats = lambda toks: np.array([d2l.truncate_pad(vocab[l], 12, vocab['<pad>']) for l in toks])
+    train_iter = d2l.load_array((feats(tr_tok), np.array([train_data[1][i] for i in order])), 4,
+                                is_train=False)   # train_ch13 needs >= 5 batches
+    test_iter = d2l.load_array((feats(te_tok), np.array(te_lab)), 8, is_train=False)
+    out = {'vocab': [len(vocab), vocab.idx_to_token[:8]], 'nbatch': len(shuffled)}
+    devices = d2l.try_all_gpus()
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    net = BiRNN(len(vocab), 8, 8, 1)
+    net.initialize(Det(), ctx=devices)
+    trainer = gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.01})
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        d2l.train_ch13(net, train_iter, test_iter, loss, trainer, 3, devices)
+    out['birnn'] = [_numbers(buf.getvalue()), d2l.predict_sentiment(net, vocab, 'great movie'),
+                    d2l.predict_sentiment(net, vocab, 'awful plot')]
+    net = TextCNN(len(vocab), 8, [3, 4], [6, 6])
+    net.initialize(Det())
+    net.embedding.weight.set_data(arr(rs(35).normal(0, 1, (len(vocab), 8))))
+    net.constant_embedding.weight.set_data(arr(rs(36).normal(0, 1, (len(vocab), 8))))
+    net.constant_embedding.collect_params().setattr('grad_req', 'null')
+    trainer = gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.01})
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        d2l.train_ch13(net, train_iter, test_iter, loss, trainer, 3, devices)
+    out['textcnn'] = [_numbers(buf.getvalue()),  # (kernel 4 needs >= 4 tokens)
+                      d2l.predict_sentiment(net, vocab, 'great movie and fun plot'),
+                      net.constant_embedding.weight.data()[:2], net.decoder.weight.data()]
+    return out
+
+
+def _png(path, array):
+    from PIL import Image
+    Image.fromarray(onp.asarray(array, dtype='uint8')).save(path, format='PNG')
+
+
+@case
+def bananas():
+    r = rs(37)
+    base = '../data/banana-detection'
+    rows = {}
+    for split in ('bananas_train', 'bananas_val'):
+        os.makedirs(f'{base}/{split}/images', exist_ok=True)
+        lines = ['img_name,label,xmin,ymin,xmax,ymax']
+        for k in range(6):
+            _png(f'{base}/{split}/images/{k}.png', r.randint(0, 255, (32, 32, 3)))
+            x0, y0 = r.randint(0, 16, 2)
+            lines.append(f'{k}.png,0,{x0},{y0},{x0 + 12},{y0 + 10}')
+        rows[split] = lines
+        with open(f'{base}/{split}/label.csv', 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+    with zipfile.ZipFile('../data/banana-detection.zip', 'w') as z:
+        for split in rows:
+            z.write(f'{base}/{split}/label.csv', f'banana-detection/{split}/label.csv')
+            for k in range(6):
+                z.write(f'{base}/{split}/images/{k}.png', f'banana-detection/{split}/images/{k}.png')
+    register('banana-detection', '../data/banana-detection.zip')
+    images, labels = d2l.read_data_bananas(True)
+    out = {'images': [images[0], images[5][:3, :3], len(images)], 'labels': labels}
+    train_iter, val_iter = d2l.load_data_bananas(4)
+    batch = next(iter(val_iter))
+    out['val_batch'] = [batch[0].shape, batch[0][0, :, :2, :2], batch[1]]
+    out['nbatch'] = [len(train_iter), len(val_iter)]
+    return out
+
+
+@case
+def kaggle_folders():
+    r = rs(38)
+    data_dir = '../data/cifar_tiny'
+    os.makedirs(f'{data_dir}/train', exist_ok=True)
+    os.makedirs(f'{data_dir}/test', exist_ok=True)
+    lines = ['id,label']
+    for k in range(1, 13):
+        label = ['cat', 'dog', 'frog'][k % 3]
+        lines.append(f'{k},{label}')
+        _png(f'{data_dir}/train/{k}.png', r.randint(0, 255, (8, 8, 3)))
+    for k in range(1, 4):
+        _png(f'{data_dir}/test/{k}.png', r.randint(0, 255, (8, 8, 3)))
+    with open(f'{data_dir}/trainLabels.csv', 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    labels = d2l.read_csv_labels(f'{data_dir}/trainLabels.csv')
+    n_valid = d2l.reorg_train_valid(data_dir, labels, 0.25)
+    d2l.reorg_test(data_dir)
+    from mxnet.gluon.data.vision import transforms
+    tr = transforms.Compose([transforms.ToTensor(),
+                             transforms.Normalize([0.4914, 0.4822, 0.4465], [0.2023, 0.1994, 0.2010])])
+    ds = {folder: gluon.data.vision.ImageFolderDataset(
+        os.path.join(data_dir, 'train_valid_test', folder), flag=1)
+        for folder in ['train', 'valid', 'train_valid', 'test']}
+    out = {'labels': sorted(labels.items()), 'n_valid': n_valid,
+           'sizes': {k: len(v) for k, v in ds.items()}, 'synsets': ds['train'].synsets}
+    loader = gluon.data.DataLoader(ds['train'].transform_first(tr), 4, shuffle=False,
+                                   last_batch='keep')
+    out['batches'] = [[X, y] for X, y in loader]
+    return out

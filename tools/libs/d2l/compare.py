@@ -70,7 +70,8 @@ def compare_sides(out):
         elif not r['ok'] and not g['ok']:
             same = r['error'] == g['error']
             cases[name] = {'status': 'pass' if same else 'fail',
-                           'detail': None if same else f"{r['error']} vs {g['error']}: {g['message']}"}
+                           'detail': f"both raise {r['error']}: {r['message'][:200]}" if same
+                           else f"{r['error']} vs {g['error']}: {g['message']}"}
         else:
             bad = g if r['ok'] else r
             side = 'mxtorch' if r['ok'] else 'oracle'

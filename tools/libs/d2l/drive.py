@@ -3,7 +3,7 @@
 Needs the oracle (~/mxref, real MXNet 1.9.1) and d2l 0.17.6 with its import-time dependencies in
 /work/libs/d2l/site (see tools/libs/d2l/README.md). Not run by CI.
 
-    python tools/libs/d2l/drive.py all [OUTDIR] [-k SUBSTR]
+    python tools/libs/d2l/drive.py all [OUTDIR] [-k SUBSTR[,SUBSTR...]]
 
 runs every case under the oracle and under mxtorch (``mxtorch.compat.install()``), each in its own
 process, and writes OUTDIR/report.json (per case: pass/fail and the first differences).
@@ -43,8 +43,9 @@ def _main_all(out, pattern):
     report['seconds'] = times
     print({k: report[k] for k in ('passed', 'failed', 'total', 'seconds')})
     for name, r in report['cases'].items():
-        if r['status'] != 'pass':
-            print('FAIL', name, str(r.get('detail'))[:400])
+        if r['status'] != 'pass' or r.get('detail'):
+            print('FAIL' if r['status'] != 'pass' else 'SAME-ERROR', name,
+                  str(r.get('detail'))[:400])
 
 
 def _run_side(side, out, pattern):
@@ -59,7 +60,7 @@ def _run_side(side, out, pattern):
     import cases
     results = {}
     for name, fn in cases.CASES.items():
-        if pattern and pattern not in name:
+        if pattern and not any(p in name for p in pattern.split(',')):
             continue
         t0 = time.time()
         try:
