@@ -200,7 +200,12 @@ def test_dynamic_unroll_and_variational_dropout_match_unroll():
     var = VariationalDropoutCell(base, drop_inputs=0.5, drop_states=0.5, drop_outputs=0.5)
     same, _ = var.unroll(5, x, layout="TNC", merge_outputs=True)  # not training: identity
     np.testing.assert_allclose(same.asnumpy(), plain.asnumpy(), rtol=1e-6, atol=1e-7)
+    # the output mask is shared over time: with (2, 3) masks too few entries for a stable
+    # fraction, so the training check uses a wide cell (64 x 32 mask entries)
+    wide = VariationalDropoutCell(rnn.LSTMCell(32, input_size=2), drop_outputs=0.5)
+    wide.initialize()
     with autograd.record():
-        dropped, _ = var.unroll(5, x, layout="TNC", merge_outputs=True)
+        dropped, _ = wide.unroll(5, nd.random.uniform(shape=(5, 64, 2)), layout="TNC",
+                                 merge_outputs=True)
     zero_frac = float((dropped.asnumpy() == 0).mean())
-    assert 0.2 < zero_frac < 0.95
+    assert 0.4 < zero_frac < 0.6
