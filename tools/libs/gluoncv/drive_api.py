@@ -26,6 +26,12 @@ if MODE == "mxtorch":
     _real, torch.__version__ = torch.__version__, "1.13.0"  # see drive_models.py
     import gluoncv  # noqa: F401
     torch.__version__ = _real
+    import numpy
+    # NOTE: gluoncv's R-CNN anchors, hrnet and track transforms use np.float/np.int, gone
+    # since NumPy 1.24 (mxtorch runs on NumPy 2): give them back for the driver only.
+    for _alias, _type in (("float", float), ("int", int), ("bool", bool), ("object", object)):
+        if not hasattr(numpy, _alias):
+            setattr(numpy, _alias, _type)
 
 import numpy as np  # noqa: E402
 import mxnet as mx  # noqa: E402

@@ -28,6 +28,12 @@ if MODE == "mxtorch":
     _real, torch.__version__ = torch.__version__, "1.13.0"
     import gluoncv  # noqa: F401
     torch.__version__ = _real
+    import numpy
+    # NOTE: gluoncv's R-CNN anchors, hrnet and track transforms use np.float/np.int, gone
+    # since NumPy 1.24 (mxtorch runs on NumPy 2): give them back for the driver only.
+    for _alias, _type in (("float", float), ("int", int), ("bool", bool), ("object", object)):
+        if not hasattr(numpy, _alias):
+            setattr(numpy, _alias, _type)
 
 import numpy as np  # noqa: E402
 import mxnet as mx  # noqa: E402
@@ -53,8 +59,8 @@ CASES = {
     "mobilenetv2_0.25": ({}, (1, 3, 64, 64)),
     "mobilenetv3_small": ({}, (1, 3, 64, 64)),
     "shufflenet_v2": ({}, (1, 3, 64, 64)),
-    "squeezenet1.1": ({}, (1, 3, 64, 64)),
-    "densenet121": ({}, (1, 3, 64, 64)),
+    "squeezenet1.1": ({}, (1, 3, 224, 224)),
+    "densenet121": ({}, (1, 3, 224, 224)),
     "vgg11_bn": ({}, (1, 3, 32, 32)),
     "alexnet": ({}, (1, 3, 224, 224)),
     "googlenet": ({}, (1, 3, 224, 224)),
@@ -79,15 +85,15 @@ CASES = {
     "faster_rcnn_fpn_resnet50_v1b_coco": (NOBASE, (1, 3, 128, 128)),
     "mask_rcnn_resnet18_v1b_coco": (NOBASE, (1, 3, 128, 128)),
     "fcn_resnet50_voc": (NOBASE, (1, 3, 64, 64)),
-    "psp_resnet50_ade": (NOBASE, (1, 3, 64, 64)),
-    "deeplab_resnet50_ade": (NOBASE, (1, 3, 64, 64)),
-    "danet_resnet50_citys": (NOBASE, (1, 3, 64, 64)),
+    "psp_resnet50_ade": (dict(NOBASE, crop_size=64, base_size=72), (1, 3, 64, 64)),
+    "deeplab_resnet50_ade": (dict(NOBASE, crop_size=64, base_size=72), (1, 3, 64, 64)),
+    "danet_resnet50_citys": (dict(NOBASE, crop_size=64, base_size=72), (1, 3, 64, 64)),
     "icnet_resnet50_citys": (NOBASE, (1, 3, 96, 96)),
     "fastscnn_citys": (NOBASE, (1, 3, 128, 128)),
     "simple_pose_resnet18_v1b": (NOBASE, (1, 3, 64, 48)),
     "mobile_pose_mobilenetv3_small": (NOBASE, (1, 3, 64, 48)),
     "alpha_pose_resnet101_v1b_coco": (NOBASE, (1, 3, 64, 48)),
-    "resnet18_v1b_kinetics400": (NOBASE, (1, 3, 64, 64)),
+    "resnet18_v1b_kinetics400": (dict(NOBASE, feat_ext=True), None),
     "i3d_resnet50_v1_kinetics400": (NOBASE, (1, 3, 8, 64, 64)),
     "slowfast_4x16_resnet50_kinetics400": (NOBASE, (1, 3, 36, 64, 64)),
     "r2plus1d_resnet18_kinetics400": (NOBASE, (1, 3, 8, 64, 64)),
@@ -113,6 +119,21 @@ def _ref_path(name, what):
     return os.path.join(REF, "%s%s" % (name, what))
 
 
+def _randomize(net):
+    """Random values of realistic scale in every parameter (NumPy, seeded): zero-initialised
+    heads (detection predictors) would otherwise give constant outputs."""
+    rs = np.random.RandomState(1)
+    for pname, param in sorted(net.collect_params().items()):
+        shape = param.shape
+        if pname.endswith(("gamma", "running_var", "moving_var")):
+            value = rs.uniform(0.5, 1.5, shape)
+        elif pname.endswith(("beta", "mean", "bias")) or len(shape) < 2:
+            value = rs.normal(0, 0.1, shape)
+        else:
+            value = rs.normal(0, np.sqrt(2.0 / max(1, int(np.prod(shape[1:])))), shape)
+        param.set_data(mx.nd.array(value, dtype=param.dtype))
+
+
 def oracle(name):
     mx.random.seed(0)
     np.random.seed(0)
@@ -121,8 +142,15 @@ def oracle(name):
     try:
         net.initialize(mx.init.Xavier(magnitude=2.0))
         net(x)
-    except ValueError:  # a vector parameter without an init of its own
-        net.initialize(mx.init.Uniform(0.1), force_reinit=True)
+    except ValueError:  # SymbolBlock parameters (FeatureExpander) have no init of their own
+        for pname, param in net.collect_params().items():
+            if param.init is None and pname.endswith(("gamma", "running_var", "moving_var")):
+                param.init = mx.init.One()
+            elif param.init is None and pname.endswith(("beta", "mean", "bias")):
+                param.init = mx.init.Zero()
+        net.initialize(mx.init.Xavier(magnitude=2.0), force_reinit=True)
+        net(x)
+    _randomize(net)
     t0 = time.time()
     imp = _flat(net(x))
     t_imp = time.time() - t0
