@@ -141,12 +141,26 @@ def install():
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     sys.modules[ALIAS] = mxtorch
+    _name_classes(ALIAS)
+
+
+# Value classes that libraries serialize by qualified name (gluonts' serde writes a predictor's
+# ctx as "<module>.Context"): while the alias is installed they carry MXNet's module name, so
+# such files load in real MXNet too (pickle and importlib still find them through the alias).
+_MXNET_NAMED = (("context", "Context"),)
+
+
+def _name_classes(top):
+    for module, name in _MXNET_NAMED:
+        klass = getattr(importlib.import_module(f"{TARGET}.{module}"), name)
+        klass.__module__ = f"{top}.{module}"
 
 
 def uninstall():
     """Undo ``install``: forget the hook and every ``mxnet*`` alias in ``sys.modules``."""
     while _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
+    _name_classes(TARGET)
     tops = (ALIAS,) + tuple(SHIMS)
     for name in [n for n in sys.modules if n.split(".")[0] in tops]:
         module = sys.modules[name]

@@ -79,6 +79,15 @@ def _formats_compatible(stored, given):
     return long_[:len(short)] == short and all(f == -1 for f in long_[len(short):])
 
 
+def _leaves(args):
+    """The non-list leaves of nested lists/tuples, in order."""
+    for a in args:
+        if isinstance(a, (list, tuple)):
+            yield from _leaves(a)
+        else:
+            yield a
+
+
 def _inspect_inputs(args):
     """(has_symbol, has_ndarray, contexts in order of appearance) of nested inputs."""
     if len(args) == 1 and type(args[0]) is NDArray:  # one array: most layer calls
@@ -87,10 +96,9 @@ def _inspect_inputs(args):
         ctx = args[0]._ctx
         if all(a._ctx == ctx for a in args):
             return False, True, [ctx]
-    flat, _ = _flatten(list(args), "input")
     has_sym = has_nd = False
     contexts = []
-    for a in flat:
+    for a in _leaves(args):  # other leaves (bools, ints...) reach hybrid_forward unchanged
         if isinstance(a, Symbol):
             has_sym = True
         elif isinstance(a, NDArray):

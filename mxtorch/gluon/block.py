@@ -635,7 +635,7 @@ def _sibling_exists(module):
 
 # HybridBlock and SymbolBlock live in their own modules (they import Block from here)
 if _sibling_exists('_hybrid'):
-    from ._hybrid import HybridBlock  # noqa: E402
+    from ._hybrid import HybridBlock, _flatten, _regroup  # noqa: E402,F401 - MXNet's helpers
 else:  # pragma: no cover - only while the hybrid module is not part of the tree
     class HybridBlock(Block):
         """Stand-in used only when ``gluon/_hybrid.py`` is absent."""

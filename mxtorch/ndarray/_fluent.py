@@ -24,7 +24,18 @@ def _method(op_name, method_name):
     return method
 
 
+def _broadcast_like(self, other):
+    """Broadcast to ``other``'s shape. Unlike the ``nd.broadcast_like`` operator, MXNet's method
+    is ``broadcast_to(other.shape)``: a lower-rank array gains leading axes."""
+    return self.broadcast_to(other.shape)
+
+
+# methods MXNet writes in Python rather than as the operator of the same name
+_PYTHON_METHODS = {"broadcast_like": _broadcast_like}
+
+
 def install(cls):
     for method_name, op_name in FLUENT.items():
         if method_name not in cls.__dict__:
-            setattr(cls, method_name, _method(op_name, method_name))
+            setattr(cls, method_name, _PYTHON_METHODS.get(method_name)
+                    or _method(op_name, method_name))

@@ -92,6 +92,12 @@ class EnumKind(Kind):
 
     def parse(self, value):
         text = value if isinstance(value, str) else str(value)
+        if isinstance(value, (type, np.dtype)):  # dtype choices given as np.float32 (MXNet too)
+            from .._torch.dtypes import dtype_name
+            try:
+                text = dtype_name(value)
+            except (TypeError, ValueError, KeyError):
+                pass
         if text not in self.choices:
             raise ValueError(f"expected one of {self.name}, got {value!r}")
         return text

@@ -63,6 +63,9 @@ class OpDef:
         in some modes (bilinear UpSampling takes ``data, weight``); default ``arg0, arg1...``.
     infer_shape : ``(attrs, in_shapes) -> (in_shapes, out_shapes_or_None)``; only for ops that
         must fill unknown input shapes or whose rules torch cannot express.
+    infer_input_from_output : ``(attrs, in_shapes, out_shapes) -> in_shapes`` (legacy spelling,
+        0 = unknown dim): fills unknown input dims from known output shapes, MXNet's backward
+        rule of ``Reshape`` and ``_rnn_param_concat`` (a nested fused RNN learns its input width).
     infer_type : ``(attrs, in_dtypes) -> (in_dtypes, out_dtypes)``; default: run on meta tensors.
     same_dtype : input names that must share one dtype (MXNet never promotes); default all.
     train_aware : compute takes ``is_train=`` (Dropout, BatchNorm...).
@@ -103,6 +106,7 @@ class OpDef:
     num_args: str = None
     variadic_names: Callable = None
     infer_shape: Callable = None
+    infer_input_from_output: Callable = None
     infer_type: Callable = None
     same_dtype: Any = None
     train_aware: bool = False
@@ -142,7 +146,8 @@ class OpDef:
         """Parse a mapping of attribute values (Python values or MXNet strings).
 
         With ``strict=False`` (files written by other MXNet versions) unknown attributes are
-        dropped instead of rejected.
+        dropped instead of rejected; so are they for ops that declare no attributes at all
+        (MXNet's parameterless ops ignore them: ``broadcast_mul(a, b, axis=-1)``).
         """
         parsed = dict(self.defaults)
         attr_map = self.attr_map
@@ -154,8 +159,8 @@ class OpDef:
                 if self.extra_attrs:
                     parsed[key] = value if isinstance(value, str) else str(value)
                     continue
-                if not strict:
-                    continue
+                if not strict or not attr_map:
+                    continue  # MXNet: an op without parameters ignores any (broadcast_mul(axis=))
                 raise AttributeParseError(
                     f"{self._where(node)}: unknown attribute {key!r}={value!r}; valid attributes "
                     f"are {sorted(attr_map) or 'none'}")

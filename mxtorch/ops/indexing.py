@@ -143,7 +143,31 @@ def one_hot(indices, depth, on_value, off_value, dtype):
     return values[hit.to(torch.int64)]
 
 
-@defop("where", inputs=("condition", "x", "y"), same_dtype=("x", "y"))
+def _merge_dims(*shapes):
+    """One shape from several of one rank, unknown (0) dims taken from the others."""
+    known = [s for s in shapes if s is not None]
+    if not known or any(len(s) != len(known[0]) for s in known):
+        return None
+    return tuple(next((d for d in dims if d), 0) for dims in zip(*known))
+
+
+def _where_shape(attrs, in_shapes):
+    """MXNet's rule: with a complete condition, x, y and the output share one shape (dims
+    merged), and a same-rank condition is part of it; a 1-D one needs x/y's first dim."""
+    cond, x, y = in_shapes
+    if not cond or not all(cond):
+        return in_shapes, None
+    same_rank = len(cond) == len((x or y) or cond)
+    shape = _merge_dims(x, y, cond if same_rank else None)
+    if shape is None:
+        return in_shapes, None
+    if not same_rank:
+        if len(cond) != 1 or not shape or shape[0] != cond[0]:
+            return in_shapes, None  # MXNet fails here; the compute reports a real mismatch
+    return [cond, shape, shape], [shape]
+
+
+@defop("where", inputs=("condition", "x", "y"), same_dtype=("x", "y"), infer_shape=_where_shape)
 def where(condition, x, y):
     """``x`` where condition is non-zero, else ``y``; a 1-D condition picks whole rows."""
     if x.shape != y.shape:

@@ -347,10 +347,29 @@ def _concat_infer_shape(attrs, in_shapes):
     return in_shapes, [tuple(first)]
 
 
+def _concat_from_output(attrs, in_shapes, out_shapes):
+    """MXNet's backward rule: the other dims come from the output, and the inputs of unknown
+    size along ``dim`` share what the known ones leave of the output's equally (a
+    bidirectional layer's l/r weights)."""
+    out = out_shapes[0]
+    axis = attrs["dim"] % len(out)
+    filled = [None if s is None or len(s) != len(out) else
+              tuple(o if (k != axis and not d) else d for k, (d, o) in enumerate(zip(s, out)))
+              for s in in_shapes]
+    unknown = [i for i, s in enumerate(filled) if s is None or not s[axis]]
+    if unknown:
+        left = out[axis] - sum(s[axis] for j, s in enumerate(filled) if j not in unknown)
+        share = left // len(unknown)
+        for i in unknown if share > 0 else ():
+            base = filled[i] if filled[i] is not None else out
+            filled[i] = tuple(share if k == axis else d for k, d in enumerate(base))
+    return [f if f is not None else s for f, s in zip(filled, in_shapes)]
+
+
 @defop("_rnn_param_concat", inputs=VARIADIC, num_args="num_args",
        attrs=(Attr("num_args", INT, doc="Number of inputs"),
               Attr("dim", INT, 1, "Axis to concatenate along")),
-       infer_shape=_concat_infer_shape)
+       infer_shape=_concat_infer_shape, infer_input_from_output=_concat_from_output)
 def rnn_param_concat(*data, num_args, dim):
     """Concatenate RNN parameter arrays along ``dim`` (gluon's fused-RNN weight packing)."""
     if len(data) != num_args:

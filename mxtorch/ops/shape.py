@@ -148,12 +148,23 @@ def _reshape_shape(a, in_shapes):
     return [data], [out]
 
 
+def _reshape_from_output(a, in_shapes, out_shapes):
+    """MXNet's backward rule: one unknown data dim follows from the output's element count."""
+    data, out = in_shapes[0], out_shapes[0]
+    if data is None or sum(1 for d in data if not d) != 1:
+        return in_shapes
+    rest = math.prod(d for d in data if d)
+    if math.prod(out) % rest:
+        return in_shapes
+    return [tuple(math.prod(out) // rest if not d else d for d in data)]
+
+
 @defop("Reshape", aliases=("reshape",), inputs=("data",),
        attrs=(Attr("shape", SHAPE, (), "Target shape with special codes 0/-1/-2/-3/-4"),
               Attr("reverse", BOOL, False, "Apply the special codes from the right"),
               Attr("target_shape", SHAPE, (), "Deprecated: use shape"),
               Attr("keep_highest", BOOL, False, "Deprecated: use shape")),
-       infer_shape=_reshape_shape)
+       infer_shape=_reshape_shape, infer_input_from_output=_reshape_from_output)
 def reshape(data, shape, reverse, target_shape, keep_highest):
     """Reshape ``data``; the element count must not change (MXNet's codes are supported)."""
     codes = _reshape_codes(data.shape, shape, target_shape, keep_highest)

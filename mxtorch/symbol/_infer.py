@@ -153,6 +153,8 @@ class GraphInference:
         before = self._snapshot(in_keys + out_keys)
         names = node.input_names()
         ruled = op.infer_shape is not None and self._rule(node, in_keys, out_keys, names)
+        if op.infer_input_from_output is not None:
+            self._rule_from_output(node, in_keys, out_keys, names)
         if getattr(op, "shape_rule", None) == "same":
             self._tie(node, in_keys + out_keys, names)
         if op.name in _BATCH_FROM_OUTPUT and in_keys and not self.np_shape:
@@ -191,6 +193,19 @@ class GraphInference:
         for j, (key, shape) in enumerate(zip(out_keys, outs)):
             self._set_shape(key, shape, node, f"output {j}")
         return any(s is not None for s in outs)  # the rule decided the outputs: no probing
+
+    def _rule_from_output(self, node, in_keys, out_keys, names):
+        """Unknown input dims from complete outputs (the op's ``infer_input_from_output``)."""
+        ins = [self.shape.get(k) for k in in_keys]
+        outs = [self.shape.get(k) for k in out_keys]
+        if all(_known(s) for s in ins) or not all(_known(s) for s in outs):
+            return
+        if self.np_shape and any(0 in s for s in ins + outs if s is not None):
+            return  # real zero-size dims would read as unknown in the legacy spelling
+        new_ins = node.op.infer_input_from_output(node.parsed(), [_to_rule(s) for s in ins],
+                                                  [_to_rule(s) for s in outs])
+        for key, name, shape in zip(in_keys, names, new_ins):
+            self._set_shape(key, _from_rule(shape), node, f"input {name!r}")
 
     @staticmethod
     def _call_rule(node, shapes):
