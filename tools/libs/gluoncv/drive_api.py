@@ -402,7 +402,8 @@ def _run(name):
     try:
         return {"ok": CASES[name]()}
     except Exception as err:
-        return {"error": "%s: %s" % (type(err).__name__, str(err)[:300]),
+        kind = "MXNetError" if isinstance(err, mx.base.MXNetError) else type(err).__name__
+        return {"error": "%s: %s" % (kind, str(err)[:300]),
                 "trace": traceback.format_exc()[-2500:]}
 
 
