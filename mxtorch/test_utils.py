@@ -10,6 +10,8 @@ use files already on disk and download only what is missing, as MXNet's do.
 As in MXNet (whose module has no ``__all__``), ``from mxnet.test_utils import *`` also gives
 ``mx``, ``np``, ``os``, ``sys`` and the other modules MXNet-era test suites use unqualified.
 """
+import importlib
+import importlib.util
 import bz2
 import errno  # noqa: F401 - part of MXNet's module namespace
 import gzip  # noqa: F401
@@ -37,14 +39,10 @@ from .runtime import Features  # noqa: F401
 from .symbol.symbol import Symbol  # noqa: F401
 from .util import get_cuda_compute_capability, getenv, setenv, use_np  # noqa: F401
 
-try:  # MXNet's module imports these third-party packages; mxtorch does not need them
-    import requests  # noqa: F401
-except ImportError:
-    pass
-try:
-    import scipy.stats as ss  # noqa: F401
-except ImportError:
-    pass
+# MXNet's module imports requests and scipy.stats (as ``ss``); mxtorch does not need them and
+# they cost ~0.6 s at import, so they resolve on first use (``__getattr__``) when installed
+_THIRD_PARTY = {name: module for name, module in (("requests", "requests"), ("ss", "scipy.stats"))
+                if importlib.util.find_spec(module.split(".")[0]) is not None}
 
 __all__ = [
     "default_context", "set_default_context", "default_device", "set_default_device",
@@ -74,13 +72,16 @@ __all__ = [
     "get_cuda_compute_capability", "getenv", "setenv", "use_np", "mx", "np", "npt", "rnd",
     "bz2", "errno", "gzip", "json", "logging", "numbers", "os", "platform", "struct", "sys",
     "time", "traceback", "zipfile",
-] + [name for name in ("requests", "ss") if name in globals()]
+] + list(_THIRD_PARTY)
 
 
 def __getattr__(name):
     """``npt``/``rnd`` (numpy.testing/numpy.random, imported on first use: they are slow to
     import) and ``np_symbol``
     (MXNet's NumPy-style Symbol class) once ``mx.np``'s symbols exist."""
+    if name in _THIRD_PARTY:
+        value = globals()[name] = importlib.import_module(_THIRD_PARTY[name])
+        return value
     if name == "npt":
         import numpy.testing
         return numpy.testing

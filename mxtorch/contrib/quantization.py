@@ -25,10 +25,20 @@ from ..ndarray import load as nd_load, save as nd_save
 from ..symbol import Symbol, load as sym_load, load_json, Group
 from ._quantize_graph import quantize_symbol_json, calibrate_json
 
-try:  # MXNet exposes scipy.stats here (entropy calibration no longer needs it)
-    from scipy import stats
-except ImportError:  # pragma: no cover - scipy is optional
-    stats = None
+
+
+def __getattr__(name):
+    """``stats``: MXNet exposes scipy.stats here (None without scipy). Entropy calibration no
+    longer needs it, and importing it costs ~0.5 s, so it resolves on first use."""
+    if name == "stats":
+        global stats
+        try:
+            from scipy import stats
+        except ImportError:  # pragma: no cover - scipy is optional
+            stats = None
+        return stats
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _DTYPES = ('int8', 'uint8', 'auto')
 
@@ -685,3 +695,7 @@ def quantize_net(network, quantized_dtype='auto', quantize_mode='full', exclude_
                            data_shapes=data_shapes, calib_mode=calib_mode,
                            num_calib_examples=num_calib_examples, ctx=ctx,
                            LayerOutputCollector=None, logger=logger)
+
+
+# star-imports take MXNet's public globals, ``stats`` included (resolved by ``__getattr__``)
+__all__ = [name for name in list(globals()) if not name.startswith("_")] + ["stats"]
