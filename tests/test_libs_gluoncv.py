@@ -135,3 +135,32 @@ def test_imresize_bicubic_uint8_rounds_like_mxnet():
     assert got.dtype == np.uint8 and got.shape == (5, 7, 1)
     assert got.asnumpy()[:, :, 0].tolist() == want
     assert mx.nd.image.resize(src, size=(7, 5), interp=2).asnumpy()[:, :, 0].tolist() == want
+
+
+def test_batchnorm_train_gradients_few_values_near_eps_float64():
+    # YOLOv3 (batch 1) normalises 2x2 maps whose variance is below eps; in float64 the whole
+    # training step equals MXNet's (compat/gluoncv.md). Expected: MXNet 1.9.1, rtol 1e-10.
+    x = np.array([[[[0.1, 0.1003], [0.0998, 0.1001]], [[1.0, -1.0], [0.5, 0.25]]]])
+    head = np.array([[[[0.3, -0.2], [0.5, 0.1]], [[-0.4, 0.2], [0.7, -0.1]]]])
+    xa = mx.nd.array(x, dtype="float64")
+    g = mx.nd.array([0.7, 1.3], dtype="float64")
+    b = mx.nd.array([0.1, -0.2], dtype="float64")
+    for arr in (xa, g, b):
+        arr.attach_grad()
+    with mx.autograd.record(train_mode=True):
+        y = mx.nd.BatchNorm(xa, g, b, mx.nd.zeros(2, dtype="float64"),
+                            mx.nd.ones(2, dtype="float64"), fix_gamma=False, eps=1e-5)
+    y.backward(mx.nd.array(head, dtype="float64"))
+    expect = {
+        "y": [0.08894996992245495, 0.15525015038773143, 0.04474984961226859,
+              0.11105003007754506, 1.2334260913249855, -2.2950073642442095,
+              0.3513177274326867, -0.08973645451346267],
+        "x": [27.574134362459105, -82.62052142456415, 71.57049134701786, -16.52410428491283,
+              -0.6511144566888653, -0.16118480698040435, 1.1473738471336175,
+              -0.33507458346434765],
+        "gamma": [-0.05840730183845857, -0.4749814267112377],
+        "beta": [0.7, 0.3999999999999999],
+    }
+    got = {"y": y, "x": xa.grad, "gamma": g.grad, "beta": b.grad}
+    for key, want in expect.items():
+        np.testing.assert_allclose(got[key].asnumpy().ravel(), want, rtol=1e-10, atol=1e-12)

@@ -5,8 +5,12 @@
     PYTHONPATH=/work/libs/gluoncv/site:tools/libs/gluoncv .venv/bin/python \
         tools/libs/gluoncv/bisect_yolo.py mxtorch
 
-Captures the loss inputs (predictions, targets), their gradients, and parameter gradients
-of one step of drive_api.train_yolo, and prints the max relative difference per array.
+Each run stores, for one step of drive_api.train_yolo, every block output (fwd*), the loss
+inputs (arg*), their gradients (lossgrad*) and all parameter gradients (pgrad*) into
+/tmp/gcvb/<mode>_<dtype>_<size>.npz (env YOLO_DTYPE=float32|float64, YOLO_SIZE=64).
+Compare two runs (max |a-b| / max |b| per array; YOLO_KEYS=prefix filters)::
+
+    PYTHONPATH=... python tools/libs/gluoncv/bisect_yolo.py cmp A.npz B.npz
 """
 import os
 import sys
