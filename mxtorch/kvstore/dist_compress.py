@@ -117,6 +117,11 @@ class TwoBitWire(object):
         self._residuals[key] = residual
         return plus.view(torch.uint8) | (minus.view(torch.uint8) << 1)
 
+    @staticmethod
+    def pack_codes(codes):
+        """Two bits per element on the wire."""
+        return pack(codes)
+
     def decode_sum(self, gathered, numel, dtype):
         """The sum over workers of the values coded in `gathered` (packed code tensors):
         the count of +threshold minus the count of -threshold, times the threshold."""
@@ -125,7 +130,7 @@ class TwoBitWire(object):
     def allreduce(self, keys, tensors, world):
         """The sums over workers of `tensors` (one bucket, one dtype) as one flat tensor."""
         codes = torch.cat([self.encode(k, t) for k, t in zip(keys, tensors)])
-        packed = pack(codes)
+        packed = self.pack_codes(codes)
         numel = codes.numel()
         if world == 1:
             return self.decode_sum([packed], numel, tensors[0].dtype)
@@ -160,14 +165,8 @@ class OneBitWire(TwoBitWire):
         """The sum over workers of the +/-1 values coded in `gathered` (packed bits)."""
         return _sum_codes(gathered, numel, _ONE_BIT).to(dtype)
 
-    def allreduce(self, keys, tensors, world):
-        """The sums over workers of `tensors` (one bucket, one dtype) as one flat tensor."""
-        bits = torch.cat([self.encode(k, t) for k, t in zip(keys, tensors)])
-        packed = pack_bits(bits)
-        numel = bits.numel()
-        if world == 1:
-            return self.decode_sum([packed], numel, tensors[0].dtype)
-        gathered = [torch.empty_like(packed) for _ in range(world)]
-        dist.all_gather(gathered, packed)
-        self.bytes_sent += packed.numel()
-        return self.decode_sum(gathered, numel, tensors[0].dtype)
+    @staticmethod
+    def pack_codes(bits):
+        """One bit per element on the wire."""
+        return pack_bits(bits)
+
