@@ -48,6 +48,15 @@ def kv_semantics(kv, r, n):
     vals = [mx.nd.ones((5,)) * (k + r) for k in keys]
     kv.pushpull(keys, vals)
     out['pushpull_many'] = [v.asnumpy()[0].item() for v in vals]
+    # the batched path (rank 0: one array per key) meets the general path (rank 1: two
+    # arrays per key) in the same buckets: float32 and float64 keys interleaved
+    mixed = list(range(300, 310))
+    kv.init(mixed, [mx.nd.zeros((3,), dtype='float64' if k % 2 else 'float32')
+                    for k in mixed])
+    grads = [mx.nd.ones((3,), dtype='float64' if k % 2 else 'float32') * k for k in mixed]
+    outs = [mx.nd.zeros((3,), dtype='float64' if k % 2 else 'float32') for k in mixed]
+    kv.pushpull(mixed, [[g] if r == 0 else [g / 2, g / 2] for g in grads], out=outs)
+    out['mixed_paths'] = [o.asnumpy().tolist() for o in outs]
     kv.init(200, mx.nd.zeros((3,), dtype='float64'))
     v64 = mx.nd.array([1, 2, 3], dtype='float64') * (r + 1)
     res = mx.nd.zeros((3,), dtype='float64')

@@ -96,6 +96,7 @@ def test_kv_many_keys_dtypes_broadcast_rowsparse(semantics):
     for res in semantics:
         # key k: rank 0 pushes k, rank 1 pushes k+1
         assert res['pushpull_many'] == [2.0 * k + 1 for k in range(100, 140)]
+        assert res['mixed_paths'] == [[2.0 * k] * 3 for k in range(300, 310)]
         assert res['pushpull_f64'] == [3.0, 6.0, 9.0]
         assert res['broadcast'] == [[0.0, 1.0, 2.0, 3.0]] * 2
         assert res['row_sparse_pull'] == [[0, 0], [3, 2], [0, 0], [3, 2]]

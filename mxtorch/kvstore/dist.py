@@ -26,9 +26,11 @@ import torch
 import torch.distributed as dist
 from torch.distributed.algorithms.join import Join, Joinable, JoinHook
 
+from .. import autograd
 from ..base import MXNetError
 from ..ndarray import NDArray, zeros as nd_zeros
 from ..context import cpu
+from . import dist_batch
 from .kvstore import KVStore, _write_atomic
 
 __all__ = ['DistKVStore', 'DistKVStoreError', 'BUCKET_BYTES', 'timeout_seconds']
@@ -319,6 +321,7 @@ class DistKVStore(KVStore):
         self._joinable = None   # set inside join()
         self._shadowing = False
         self._last_push = None  # the keys of the last push (replayed by a joined worker)
+        self._plans = {}        # key tuple -> dist_batch.Plan (the batched list form)
 
     # ------------------------------------------------------------- collectives
     def _fail(self, what, keys, err):
@@ -480,6 +483,10 @@ class DistKVStore(KVStore):
         priority : int, optional
             Scheduling priority (accepted; operations run in call order).
         """
+        if dist_batch.push(self, key, value) is None:
+            self._push_general(key, value)
+
+    def _push_general(self, key, value):
         rounds = [(k, self._local_sum(k, vals), self._stored(k, 'push'))
                   for k, vals in self._grouped(self._pairs(key, value, 'push'))]
         self._last_push = [k for k, _, _ in rounds]
@@ -488,9 +495,58 @@ class DistKVStore(KVStore):
             merged = NDArray(t, ctx=stored.context)
             if self._updater is not None:
                 self._updater(k, merged, stored)
+            elif type(stored) is NDArray and stored._t.dtype == t.dtype:
+                with torch.no_grad():  # in place: `t` may be a reused buffer's view
+                    stored._t.copy_(t)
             else:
                 self._store[k] = merged if stored.stype == 'default' \
                     else merged.tostype(stored.stype)
+
+    def pull(self, key, out=None, priority=0, ignore_sparse=True):
+        """Copy the stored values of `key` into `out`.
+
+        Parameters
+        ----------
+        key : str, int, or list of str or int
+            The keys.
+        out : NDArray, list of NDArray, or list of list of NDArray
+            Arrays receiving the values (several per key to fill every device's copy).
+        priority : int, optional
+            Scheduling priority (ignored).
+        ignore_sparse : bool, default True
+            Leave row_sparse outputs of row_sparse keys unchanged (use `row_sparse_pull`).
+        """
+        if out is None or not self._pull_batched(key, out, None):
+            super().pull(key, out, priority, ignore_sparse)
+
+    def _pull_batched(self, key, out, plan):
+        """Pull through ``dist_batch`` (`plan`: the key list's Plan, if known); False when
+        the general path must handle the call."""
+        if autograd.is_recording():
+            return False
+        form = dist_batch.as_list(key, out)
+        if form is None:
+            return False
+        plan = plan or dist_batch.plan_for(self, form[0])
+        return plan is not None and dist_batch.pull(plan, form[1])
+
+    def pushpull(self, key, value, out=None, priority=0):
+        """Push `value` (summed per key and over the workers, updated if an optimizer is
+        set) and pull the result into `out`, or back into `value` when `out` is None.
+
+        Parameters
+        ----------
+        key : str, int, or list of str or int
+        value : NDArray, list of NDArray, or list of list of NDArray
+        out : NDArray, list of NDArray, or list of list of NDArray, optional
+        priority : int, optional
+        """
+        done = dist_batch.push(self, key, value)
+        if done is None:
+            self._push_general(key, value)
+        target = value if out is None else out
+        if done is None or not self._pull_batched(key, target, done):
+            KVStore.pull(self, key, target, priority, ignore_sparse=False)
 
     def _local_sum(self, key, vals):
         """The tensor of this worker's contribution to `key` (may be a pushed array's own

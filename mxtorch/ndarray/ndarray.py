@@ -284,7 +284,11 @@ class NDArray:
             raise TypeError(f"reshape got unexpected arguments {sorted(kwargs)}")
         target = infer_reshape(self._t.shape, tuple(int(d) for d in shape), reverse,
                                op_name="NDArray.reshape")
-        return _wrap(_run1(lambda t: t.reshape(target), self._t), self._ctx)
+        result = _wrap(_run1(lambda t: t.reshape(target), self._t), self._ctx)
+        if DEFERRED[0] is not None:  # traced / recorded as the Reshape operator
+            from ..ops import get_op
+            DEFERRED[0](get_op("Reshape"), [self._t], {"shape": target}, result._t)
+        return result
 
     def reshape_like(self, *args, **kwargs):
         return _call("reshape_like", self, *args, **kwargs)
@@ -467,7 +471,7 @@ def _assign(target, value):
     if STATE.recording and (dst.requires_grad or value.requires_grad):
         # Recorded in-place writes would corrupt torch's graph; rebind instead (identity kept).
         new = value.to(dst.dtype).expand(dst.shape).clone() if value.shape != dst.shape \
-            else value.to(dst.dtype)
+            else value.to(dst.dtype, copy=True)  # never an alias of the source
         target._t = new
         return
     with _no_grad():
