@@ -1,14 +1,12 @@
 """Fast paths of the training step give what the general paths give (v0.14 speed):
 the optimizers' parsed-once multi-weight update calls, the nd door's ``out=`` alias test and
-in-place multi-output writes, the gradient hook's inlined adoption, and the opt-in oneDNN
-linear with weights packed once per version."""
+in-place multi-output writes, the gradient hook's inlined adoption."""
 import numpy as np
 import pytest
 import torch
 
 import mxtorch as mx
 from mxtorch.ndarray.ndarray import _out_is_input
-from mxtorch.ops import nn as ops_nn
 from mxtorch.optimizer import optimizer as opt_mod
 
 
@@ -131,31 +129,6 @@ def test_gradient_hook_keeps_buffer_identity_for_views():
         y = (x * 3).sum()
     y.backward()
     assert np.array_equal(buf.asnumpy(), [[0, 0], [3, 3], [3, 3], [0, 0]])
-
-
-@pytest.mark.skipif(getattr(getattr(torch.ops, "mkldnn", None), "_linear_pointwise", None)
-                    is None or not torch.backends.mkldnn.is_available(),
-                    reason="torch without oneDNN")
-def test_onednn_linear_packed_once_per_weight_version(monkeypatch):
-    monkeypatch.setattr(ops_nn, "_MKLDNN_LINEAR", torch.ops.mkldnn._linear_pointwise)
-    monkeypatch.setattr(ops_nn, "_MKLDNN_MIN_WORK", 1)
-    rng = np.random.RandomState(0)
-    x = mx.nd.array(rng.uniform(-1, 1, (16, 32)).astype("float32"))
-    w = mx.nd.array(rng.uniform(-1, 1, (8, 32)).astype("float32"))
-    b = mx.nd.array(rng.uniform(-1, 1, (8,)).astype("float32"))
-    for scale in (1.0, 2.0):
-        if scale != 1.0:
-            w[:] = w * scale  # in place: the packed copy must be made again
-        out = mx.nd.FullyConnected(x, w, b, num_hidden=8).asnumpy()
-        ref = x.asnumpy().astype("float64") @ w.asnumpy().T.astype("float64") + b.asnumpy()
-        assert np.allclose(out, ref, rtol=1e-5, atol=1e-5)
-    entry = ops_nn._PACKED.get(w._t)
-    assert entry is not None and entry[0] == w._t._version
-    w.attach_grad()  # gradients needed: F.linear (oneDNN's op has no autograd formula)
-    with mx.autograd.record():
-        y = mx.nd.FullyConnected(x, w, b, num_hidden=8).sum()
-    y.backward()
-    assert np.allclose(w.grad.asnumpy(), np.tile(x.asnumpy().sum(0), (8, 1)), rtol=1e-5)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])

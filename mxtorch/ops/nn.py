@@ -13,7 +13,6 @@ MXNet rules encoded here (checked against 1.9.1):
 - ``Embedding`` clips indices into [0, input_dim-1] and truncates fractional ones.
 """
 import math
-import os
 
 import torch
 import torch.nn.functional as F
@@ -67,49 +66,11 @@ def prod(dims):
 # FullyConnected
 # --------------------------------------------------------------------------------------------
 
-# NOTE: torch's oneDNN inner product (no autograd formula) against MKL sgemm behind F.linear,
-# on the 2-core AVX-512 CI machine, float32, batch 128 (bench mlp.py's layers):
-# - weights reordered per call (`_linear_pointwise(x, w)`): MLP inference ~12% slower at 2
-#   threads (981 vs 870 us per batch, 2026-12-03), ~7% slower at 1 thread;
-# - weights reordered once into oneDNN's blocked layout and reused while the weight's version
-#   is unchanged: 784x512 and 512x512 layers ~2% faster at 1 thread (thread CPU time, loaded
-#   machine), 512x10 slower (hence the work threshold). Not measured on a quiet machine with
-#   2 threads, so it stays opt-in: MXTORCH_ONEDNN_LINEAR=1. Only used when no gradient is
-#   needed (inference); on any failure F.linear runs instead.
-_MKLDNN_LINEAR = getattr(getattr(torch.ops, "mkldnn", None), "_linear_pointwise", None) \
-    if torch.backends.mkldnn.is_available() and os.environ.get("MXTORCH_ONEDNN_LINEAR") == "1" \
-    else None
-_MKLDNN_REORDER = getattr(getattr(torch.ops, "mkldnn", None), "_reorder_linear_weight", None)
-_MKLDNN_MIN_WORK = 1 << 23
-_PACKED = None  # weight tensor -> (its version, packed weight), made on first use
-
-
-def _packed_weight(weight, batch):
-    """``weight`` in oneDNN's blocked layout, reordered again only after it changed."""
-    global _PACKED
-    if _PACKED is None:
-        from torch.utils.weak import WeakIdKeyDictionary
-        _PACKED = WeakIdKeyDictionary()
-    entry = _PACKED.get(weight)
-    if entry is not None and entry[0] == weight._version:
-        return entry[1]
-    packed = _MKLDNN_REORDER(weight, batch) if _MKLDNN_REORDER is not None else weight
-    _PACKED[weight] = (weight._version, packed)
-    return packed
-
-
-def _linear(x, weight, bias):
-    if (_MKLDNN_LINEAR is not None and x.dtype == torch.float32 and x.device.type == "cpu"
-            and x.dim() == 2 and x.numel() * weight.shape[0] >= _MKLDNN_MIN_WORK
-            and not (torch.is_grad_enabled() and (x.requires_grad or weight.requires_grad or (
-                bias is not None and bias.requires_grad)))
-            and weight.dtype == torch.float32 and weight.is_contiguous()
-            and (bias is None or bias.dtype == torch.float32)):
-        try:
-            return _MKLDNN_LINEAR(x, _packed_weight(weight, x.shape[0]), bias, "none", [], "")
-        except (RuntimeError, TypeError):
-            pass  # F.linear gives the proper error or result
-    return F.linear(x, weight, bias)
+# NOTE: FullyConnected runs F.linear (MKL sgemm here). torch's oneDNN inner product
+# (`torch.ops.mkldnn._linear_pointwise`, no autograd formula) was tried for inference on the
+# 2-core AVX-512 CI machine, float32, batch 128 (bench mlp.py's layers): with weights
+# reordered per call 7-12% slower; with weights packed once per weight version ~2% faster at
+# 1 thread but 6-12% slower at 2 quiet threads (3 pairs, 2026-12-03). Removed (v0.15).
 
 
 def _fc_inputs(a):
@@ -141,7 +102,7 @@ def fully_connected(data, weight, bias=None, *, num_hidden, no_bias, flatten):
         raise ShapeError(f"FullyConnected: input 'weight' has shape {tuple(weight.shape)}, "
                          f"expected {(num_hidden, data.shape[-1])} (num_hidden, input_dim) for "
                          f"data of shape {tuple(data.shape)}")
-    return _linear(data, weight, bias)
+    return F.linear(data, weight, bias)
 
 
 # --------------------------------------------------------------------------------------------
