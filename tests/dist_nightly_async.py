@@ -29,6 +29,23 @@ def check(name, got, want):
     CHECKS.append(name)
 
 
+def compressed(nworker):
+    """2bit compression on dist_async (MXNet 1.9.1 accepts it; its server applies the
+    decoded pushes): each worker's pushes 0.3, 0.3, 0.7, -1.2, 0.1 send 0, +0.5, +0.5, -0.5,
+    0 with threshold 0.5 (the residual keeps the rest), so the key gains 0.5 per worker
+    (MXNet 1.9.1, 2 workers, SGD learning rate 1: -1.0)."""
+    kv = mx.kv.create('dist_async')  # a second store: the first one's pushes are uncompressed
+    kv.set_gradient_compression({'type': '2bit', 'threshold': 0.5})
+    kv.init('c', mx.nd.zeros(SHAPE))
+    kv.set_optimizer(mx.optimizer.create('test', rescale_grad=1.0))
+    for v in (0.3, 0.3, 0.7, -1.2, 0.1):
+        kv.push('c', mx.nd.ones(SHAPE) * v)
+    kv.barrier()
+    out = mx.nd.zeros(SHAPE)
+    kv.pull('c', out=out)
+    check('2bit pushes on dist_async', out, 0.5 * nworker)
+
+
 def main():
     kv = mx.kv.create('dist_async')
     rank, nworker = kv.rank, kv.num_workers
@@ -74,6 +91,7 @@ def main():
     dense = mx.nd.zeros(RSP_SHAPE)
     kv.pull('9', out=dense, ignore_sparse=False)
     check('dense pull of a row_sparse key', dense, want)
+    compressed(nworker)
     kv.barrier()
     if len(sys.argv) > 1:
         with open(os.path.join(sys.argv[1], 'async_rank%d.json' % rank), 'w') as f:

@@ -244,6 +244,28 @@ def test_single_worker_without_environment(monkeypatch):
     assert isinstance(kv, AsyncKVStore) and (kv.rank, kv.num_workers) == (0, 1)
 
 
+def test_2bit_on_dist_async_one_worker(monkeypatch):
+    # MXNet 1.9.1 dist_async accepts 2bit (2 workers each pushing these values with SGD
+    # lr 1 end at -1.0 there: 0.5 per worker); pushpull with compression raises in MXNet
+    # ("Compression not supported with PushPull") and works here (compat/dist.md)
+    for name in ('RANK', 'WORLD_SIZE', 'DMLC_NUM_WORKER'):
+        monkeypatch.delenv(name, raising=False)
+    kv = mx.kv.create('dist_async')
+    kv.set_gradient_compression({'type': '2bit', 'threshold': 0.5})
+    kv.set_optimizer(mx.optimizer.SGD(learning_rate=1.0, rescale_grad=1.0))
+    kv.init(3, mx.nd.zeros((8,)))
+    for v in (0.3, 0.3, 0.7, -1.2, 0.1):
+        kv.push(3, mx.nd.ones((8,)) * v)
+    out = mx.nd.zeros((8,))
+    kv.pull(3, out=out)
+    assert out.asnumpy().tolist() == [-0.5] * 8
+    assert kv._wire.bytes_sent == 5 * 2  # 8 elements: 2 bytes of codes per push
+    kv.pushpull(3, mx.nd.ones((8,)) * 0.9, out=out)  # residual -0.3 + 0.9: sends 0.5
+    assert out.asnumpy().tolist() == [-1.0] * 8
+    with pytest.raises(MXNetError, match='threshold must be positive'):
+        kv.set_gradient_compression({'type': '2bit', 'threshold': 0})
+
+
 def test_world_from_env():
     assert dist.world_from_env({}) is None
     assert dist.world_from_env({'RANK': '1', 'WORLD_SIZE': '4', 'MASTER_ADDR': 'h',

@@ -57,5 +57,6 @@ def test_nightly_dist_async(jobs):
     assert code == 0, err[-3000:]
     res = _checks(out, 'async')
     for r in res:
-        assert r['workers'] == N and len(r['checks']) == 12
+        assert r['workers'] == N and len(r['checks']) == 13
         assert 'dense pull of a row_sparse key' in r['checks']
+        assert '2bit pushes on dist_async' in r['checks']
