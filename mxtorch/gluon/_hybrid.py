@@ -463,6 +463,10 @@ class HybridBlock(Block):
         return _regroup(out, self._out_format)
 
     def __call__(self, *args, **kwargs):
+        if len(args) == 1 and not kwargs and type(args[0]) is NDArray and \
+                _direct_call(type(self)) and not self._forward_pre_hooks and \
+                not self._forward_hooks:  # the common layer call: one array, no hooks
+            return self._call_one(args[0])
         if not self._is_v2():
             return super().__call__(*args, **kwargs)
         try:
@@ -490,6 +494,18 @@ class HybridBlock(Block):
         for hook in self._forward_hooks.values():
             hook(self, args, out)
         return out
+
+    def _call_one(self, x):
+        """``forward(x)`` for one plain NDArray (what ``forward`` does, without its checks)."""
+        if self._active:
+            return self._call_cached_op(x)
+        ctx = x._ctx
+        try:
+            params = {k: p.data(ctx) for k, p in self._reg_params.items()}
+        except DeferredInitializationError:
+            return self.forward(x)
+        with ctx:
+            return self.hybrid_forward(ndarray, x, **params)
 
     def forward(self, x, *args):
         """Run the block on NDArrays (eagerly, or compiled when hybridized) or compose it on
@@ -614,6 +630,17 @@ class HybridBlock(Block):
         for child in self._children.values():
             if isinstance(child, HybridBlock):
                 child.register_op_hook(callback, monitor_all)
+
+
+_DIRECT = {}
+
+
+def _direct_call(cls):
+    """True for 1.x blocks whose ``forward`` is HybridBlock's (``_call_one`` may stand in)."""
+    direct = _DIRECT.get(cls)
+    if direct is None:
+        direct = _DIRECT[cls] = cls.forward is HybridBlock.forward and not cls._is_v2()
+    return direct
 
 
 def _in_block(block, err, data):

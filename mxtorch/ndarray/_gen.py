@@ -193,6 +193,7 @@ def _make_general(op):
     def op_function(*args, **kwargs):
         if len(args) > n_in:  # attributes given positionally: sort them with nd_call
             return nd_call(op, args, kwargs)
+        out = kwargs.pop("out", None) if "out" in kwargs else None
         try:
             key = _plan_key(kwargs)
             plan = plans[key]
@@ -213,7 +214,9 @@ def _make_general(op):
                     break
             else:
                 if len(arrays) == k and (len(args) == k or _all_none(args[k:])):
-                    return apply_op(op, arrays, attrs)
+                    return apply_op(op, arrays, attrs, out)
+        if out is not None:
+            kwargs["out"] = out
         return nd_call(op, args, kwargs)
     return op_function
 

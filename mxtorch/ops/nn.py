@@ -12,6 +12,7 @@ MXNet rules encoded here (checked against 1.9.1):
   values by 1/(1-p) and ``axes`` share one mask value along the listed axes.
 - ``Embedding`` clips indices into [0, input_dim-1] and truncates fractional ones.
 """
+import dataclasses
 import math
 
 import torch
@@ -20,7 +21,7 @@ import torch.nn.functional as F
 from ..base import AttributeParseError, MXNetError, ShapeError
 from .._torch.dtypes import NAME_TO_TORCH
 from ._attrs import BOOL, FLOAT, INT, OPT_BOOL, OPT_DTYPE, OPT_FLOAT, SHAPE, Enum
-from ._registry import Attr, defop
+from ._registry import REGISTRY, Attr, defop
 
 # --------------------------------------------------------------------------------------------
 # shared shape helpers
@@ -124,6 +125,23 @@ _ACTIVATIONS = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh
 def activation(data, act_type):
     """Element-wise activation: relu, sigmoid, tanh, softrelu (log(1+e^x)) or softsign."""
     return _ACTIVATIONS[act_type](data)
+
+
+_ACTIVATIONS_INTO = {"relu": torch.relu_, "sigmoid": torch.sigmoid_, "tanh": torch.tanh_}
+
+
+def _activation_into_data(data, act_type):
+    """``Activation`` with ``out=data``: overwrites ``data`` unless autograd tracks it (the
+    nd door then writes the result into ``out`` as for any op)."""
+    into = _ACTIVATIONS_INTO.get(act_type)
+    if into is None or not data.is_floating_point() or (
+            data.requires_grad and torch.is_grad_enabled()):
+        return _ACTIVATIONS[act_type](data)
+    return into(data)
+
+
+REGISTRY["Activation"].out_alias = dataclasses.replace(
+    REGISTRY["Activation"], compute=_activation_into_data, mutate=("data",))
 
 
 def _leaky_inputs(a):

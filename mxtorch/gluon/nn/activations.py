@@ -3,7 +3,9 @@
 Every layer calls one ``F`` operator in ``hybrid_forward``, so it runs eagerly with ``F = nd``
 and traces to a graph with ``F = sym``.
 """
-from ... import initializer
+from ... import autograd, initializer
+from ... import ndarray as nd
+from ...ndarray import ndarray as _nd
 from ...util import is_np_array  # noqa: F401  (MXNet's module namespace)
 from ..block import HybridBlock
 from ._np_compat import np_aware
@@ -31,6 +33,16 @@ class Activation(HybridBlock):
     @np_aware
     def hybrid_forward(self, F, x):
         return F.Activation(x, act_type=self._act_type, name='fwd')
+
+    def _overwrite(self, F, x):
+        """``self(x)`` for ``x`` that nothing else holds (the fresh output of the layer owning
+        this activation): eagerly, with no hooks and nothing recording or tracing, the result
+        is written into ``x`` (``out=x``: one array and a kernel's memory traffic less)."""
+        if F is not nd or type(x) is not nd.NDArray or type(self) is not Activation or \
+                self._active or self._forward_pre_hooks or self._forward_hooks or \
+                autograd.is_recording() or _nd.DEFERRED[0] is not None:
+            return self(x)
+        return F.Activation(x, act_type=self._act_type, name='fwd', out=x)
 
     def __repr__(self):
         return f'{type(self).__name__}({self._act_type})'

@@ -153,7 +153,7 @@ class Dense(HybridBlock):
                                    num_hidden=self._units, flatten=self._flatten, name='fwd')
         except MXNetError as err:
             raise _name_layer(self, err)
-        return out if self.act is None else self.act(out)
+        return out if self.act is None else self.act._overwrite(F, out)
 
     def __repr__(self):
         units, in_units = self.weight.shape

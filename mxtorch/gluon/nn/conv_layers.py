@@ -96,7 +96,7 @@ class _Conv(HybridBlock):
                 out = op(x, weight, bias, name='fwd', **self._kwargs)
         except MXNetError as err:
             raise _name_layer(self, err)
-        return out if self.act is None else self.act(out)
+        return out if self.act is None else self.act._overwrite(F, out)
 
     def infer_shape(self, *args):
         """Infers the weight shape from the input (after checking the input's rank)."""
