@@ -478,6 +478,33 @@ class NDArrayIter(DataIter):
             raise StopIteration
         return DataBatch(data=data, label=label, pad=self.getpad(), index=None)
 
+    def _plain_rows(self):
+        """True when every array is a plain dense NDArray batched along axis 0 (its batches
+        can be views of its rows)."""
+        return self._axis == 0 and all(type(v) is NDArray and not v._t.requires_grad
+                                       for _, v in self.data + self.label)
+
+    def _row_batches(self):
+        """Yield ``(data tensors, label tensors, pad)`` per batch, moving the cursor and
+        ending the epoch exactly as :meth:`next` does; complete batches of plain arrays are
+        views of the rows (only for loops whose batches no user code sees, as
+        ``shared_rows``), any other batch comes from :meth:`next`."""
+        plain = self._plain_rows()
+        size, total = self.batch_size, self.num_data
+        while True:
+            start = self.cursor + size
+            if plain and 0 <= start and start + size <= total:
+                self.cursor = start
+                end = start + size
+                yield ([v._t[start:end] for _, v in self.data],
+                       [v._t[start:end] for _, v in self.label], 0)
+                continue
+            try:
+                batch = self.next()
+            except StopIteration:
+                return
+            yield [a._t for a in batch.data], [a._t for a in batch.label], batch.pad
+
     def _getdata(self, data_source, start=None, end=None):
         if start is None and end is None:
             raise ValueError("NDArrayIter._getdata: give start or end")

@@ -234,6 +234,30 @@ class BaseModule:
             return [out[0:out.shape[0] - pad] if pad else out.detach() for out in outputs]
         return [out[0:out.shape[0] - pad].copy() if pad else out.copy() for out in outputs]
 
+    def _fit_rows(self, train_data, eval_metric, progress):
+        """A faster loop over one epoch for the cases a module knows (batches no user code
+        sees); False: run the general loop."""
+        return False
+
+    def _predict_rows(self, eval_data, num_batch, sparse_row_id_fn):
+        """A faster predict loop for the cases a module knows (merged outputs, views of the
+        batches' outputs); None: run the general loop."""
+        return None
+
+    def _predict_batches(self, eval_data, num_batch, merge_batches, sparse_row_id_fn):
+        """predict's general loop: each batch's outputs without its padded rows."""
+        output_list = []
+        with shared_rows(eval_data, self._private_batches(None, sparse_row_id_fn)) as shared:
+            for nbatch, eval_batch in enumerate(eval_data):
+                if num_batch is not None and nbatch == num_batch:
+                    break
+                self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
+                self.forward(eval_batch, is_train=False)
+                output_list.append(self._batch_outputs(eval_batch.pad or 0, merge_batches))
+        if shared:
+            self._own_inputs()
+        return output_list
+
     def predict(self, eval_data, num_batch=None, merge_batches=True, reset=True,
                 always_output_list=False, sparse_row_id_fn=None):
         """Run prediction and collect the outputs.
@@ -253,16 +277,11 @@ class BaseModule:
                              f"{type(eval_data).__name__}")
         if reset:
             eval_data.reset()
-        output_list = []
-        with shared_rows(eval_data, self._private_batches(None, sparse_row_id_fn)) as shared:
-            for nbatch, eval_batch in enumerate(eval_data):
-                if num_batch is not None and nbatch == num_batch:
-                    break
-                self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
-                self.forward(eval_batch, is_train=False)
-                output_list.append(self._batch_outputs(eval_batch.pad or 0, merge_batches))
-        if shared:
-            self._own_inputs()
+        output_list = self._predict_rows(eval_data, num_batch, sparse_row_id_fn) \
+            if merge_batches else None
+        if output_list is None:
+            output_list = self._predict_batches(eval_data, num_batch, merge_batches,
+                                                sparse_row_id_fn)
         if not output_list:
             return output_list
         if not merge_batches:
@@ -326,8 +345,13 @@ class BaseModule:
         private = self._private_batches(eval_metric, batch_end_callback, monitor,
                                         sparse_row_id_fn)
         with shared_rows(train_data, private) as shared:
-            self._fit_batches(epoch, train_data, eval_metric, batch_end_callback, monitor,
-                              sparse_row_id_fn, progress)
+            if private and self._fit_rows(train_data, eval_metric, progress):
+                progress.close()
+                for name, val in eval_metric.get_global_name_value():
+                    self.logger.info("Epoch[%d] Train-%s=%f", epoch, name, val)
+            else:
+                self._fit_batches(epoch, train_data, eval_metric, batch_end_callback, monitor,
+                                  sparse_row_id_fn, progress)
         if shared:
             self._own_inputs()
         self.logger.info("Epoch[%d] Time cost=%.3f", epoch, time.time() - tic)

@@ -11,9 +11,11 @@ from ..io import DataDesc
 from ..model import (_create_kvstore, _initialize_kvstore, _update_params,
                      _update_params_on_kvstore, load_checkpoint)
 from ..ndarray import zeros
+from ..ndarray.ndarray import _wrap
 from ..ndarray.utils import _atomic_write
 from .base_module import (BaseModule, ModuleStateError, _check_input_names,  # noqa: F401
                           _parse_data_desc, require)
+from ._fast import DenseSGDStep, row_plan
 from .executor_group import DataParallelExecutorGroup
 
 
@@ -88,6 +90,7 @@ class Module(BaseModule):
         self._updater = None
         self._preload_opt_states = None
         self._grad_req = None
+        self._sgd_step = DenseSGDStep()
         self._exec_group = None
         self._data_shapes = None
         self._label_shapes = None
@@ -402,10 +405,21 @@ class Module(BaseModule):
         if self._update_on_kvstore:
             _update_params_on_kvstore(group.param_arrays, group.grad_arrays, self._kvstore,
                                       group.param_names)
-        else:
+        elif self._kvstore or len(self._context) != 1 or not self._dense_step(group):
             _update_params(group.param_arrays, group.grad_arrays, updater=self._updater,
                            num_device=len(self._context), kvstore=self._kvstore,
                            param_names=group.param_names)
+
+    def _dense_step(self, group):
+        """One device, no kvstore: the updater's call for the common case (see
+        ``DenseSGDStep``); False when it does not apply."""
+        keys, grads, weights = [], [], []
+        for index, (weight, grad) in enumerate(zip(group.param_arrays, group.grad_arrays)):
+            if grad[0] is not None:
+                keys.append(index)
+                grads.append(grad[0])
+                weights.append(weight[0])
+        return bool(keys) and self._sgd_step(self._updater, keys, grads, weights)
 
     def get_outputs(self, merge_multi_context=True):
         """The outputs of the last forward (merged over devices by default)."""
@@ -434,6 +448,53 @@ class Module(BaseModule):
 
     def _own_inputs(self):
         self._exec_group.own_inputs()
+
+    def _fit_rows(self, train_data, eval_metric, progress):
+        """fit's loop over an exact NDArrayIter on one device (no callback, monitor or
+        row-id function: see ``_private_batches``): each batch's rows go to the executor's
+        forward_backward directly, then ``update`` and ``update_metric`` as in the general
+        loop. False when the case does not apply (nothing done)."""
+        plan = row_plan(self, self._exec_group, train_data, None)
+        if plan is None or not self.for_training:
+            return False
+        exe, data_idx, label_idx = plan
+        nbatch = 0
+        for data, label, _ in train_data._row_batches():
+            fed = list(zip(data_idx, data))
+            if label_idx and label:
+                fed += zip(label_idx, label)
+            exe.forward_backward(fed)
+            self.update()
+            self.update_metric(eval_metric, [_wrap(t, exe._ctx) for t in label])
+            nbatch += 1
+            progress.show(nbatch)
+        if not nbatch:
+            raise StopIteration  # as the general loop's first next() on an empty iterator
+        return True
+
+    def _predict_rows(self, eval_data, num_batch, sparse_row_id_fn):
+        """predict's loop over an exact NDArrayIter on one device: the compiled graph runs
+        on views of the iterator's rows (no DataBatch, no per-batch feeding); afterwards the
+        executor holds the last batch and its outputs, as after the general loop. None when
+        the case does not apply (the general loop runs)."""
+        group = self._exec_group
+        plan = row_plan(self, group, eval_data, sparse_row_id_fn)
+        if plan is None:
+            return None
+        exe, data_idx, label_idx = plan
+        outputs, fed, heads = [], [], None
+        for nbatch, (data, label, pad) in enumerate(eval_data._row_batches()):
+            if num_batch is not None and nbatch == num_batch:
+                break
+            fed = list(zip(data_idx, data))
+            if label_idx and label:
+                fed += zip(label_idx, label)
+            heads = exe.run_inputs(fed)
+            outputs.append([_wrap(h[0:h.shape[0] - pad] if pad else h, exe._ctx)
+                            for h in heads])
+        if heads is not None:
+            exe.keep_inputs(fed, heads)
+        return outputs
 
     def update_metric(self, eval_metric, labels, pre_sliced=False):
         """Accumulate ``eval_metric`` over the last forward's outputs."""

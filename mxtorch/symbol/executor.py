@@ -201,6 +201,39 @@ class Executor:
             else converted.contiguous()
         self._borrowed.discard(id(target))
 
+    def run_inputs(self, fed, is_train=False):
+        """The head tensors of a forward without gradients whose arguments at the indices of
+        ``fed`` (``[(index, tensor)]``) are those tensors; the executor itself (bound arrays,
+        outputs) is left as it was. Module.predict's loop; see :meth:`keep_inputs`."""
+        tensors = [a._t for a in self.arg_arrays]
+        for i, t in fed:
+            tensors[i] = t
+        return compiler.run(self._graph, tensors, [a._t for a in self.aux_arrays], is_train,
+                            False)
+
+    def forward_backward(self, fed):
+        """``forward(is_train=True)`` then ``backward()``, the arguments at the indices of
+        ``fed`` (``[(index, tensor)]``) taking those tensors as :meth:`feed` takes a batch's
+        arrays it can share (same dtype, shape and device, contiguous: the caller checks)."""
+        for i, t in fed:
+            target = self.arg_arrays[i]
+            target._t = t
+            self._borrowed.add(id(target))
+        self._run(True, bool(self._wanted))
+        self._last_is_train = True
+        self.backward()
+
+    def keep_inputs(self, fed, heads, is_train=False):
+        """Leave the executor as ``forward(is_train)`` on the inputs ``fed`` would have: their
+        bound arrays hold copies of them and ``outputs`` are ``heads``."""
+        for i, t in fed:
+            target = self.arg_arrays[i]
+            target._t = t.clone() if t.is_contiguous() else t.contiguous()
+            self._borrowed.discard(id(target))
+        self._loss_saved = self._leaves = self._heads = None
+        self._set_outputs(heads)
+        self._last_is_train = is_train
+
     def _unborrow(self, target):
         """Give ``target`` its own storage again before it is written in place."""
         if id(target) in self._borrowed:
