@@ -58,8 +58,7 @@ def _normalize(key, shape, device):
         size = shape[axis]
         if isinstance(item, slice):
             if item.step is not None and item.step < 0:
-                idx = torch.arange(size, device=device)[_positive_slice(item, size)]
-                out.append(idx)
+                out.append(item)  # torch has no negative steps: the NumPy-rule path flips
                 advanced = True
             elif item.step == 0:
                 raise ValueError("slice step cannot be zero")
@@ -81,9 +80,105 @@ def _normalize(key, shape, device):
 
 
 def _positive_slice(s, size):
-    """Negative-step slice as indices (torch has no negative steps)."""
+    """A slice with a negative step as (positive slice, True): the same elements in reverse
+    order, so selecting with it and flipping the axis gives NumPy's result."""
     start, stop, step = s.indices(size)
-    return list(range(start, stop, step))
+    count = len(range(start, stop, step))
+    if count == 0:
+        return slice(0, 0), False
+    last = start + (count - 1) * step
+    return slice(last, start + 1, -step), True
+
+
+def _adv_parts(item, axis):
+    """Index tensors an advanced item gives and how many source axes it consumes."""
+    if isinstance(item, int):
+        return [torch.tensor(item, dtype=torch.int64)], 1
+    if item.dtype == torch.bool:
+        return list(torch.nonzero(item, as_tuple=True)), max(item.dim(), 1)
+    return [item], 1
+
+
+def numpy_index(t, tkey):
+    """``t[tkey]`` by NumPy's rules for keys torch gets wrong: negative steps, and integer
+    or array indices mixed with slices/None (integers then count as advanced indices; the
+    broadcast index dims go first unless all advanced indices are adjacent)."""
+    items = list(tkey)
+    if Ellipsis in items:
+        pos = items.index(Ellipsis)
+        used = sum(1 for k in items if k is not None and k is not Ellipsis and not (
+            isinstance(k, torch.Tensor) and k.dtype == torch.bool))
+        used += sum(max(k.dim(), 1) for k in items
+                    if isinstance(k, torch.Tensor) and k.dtype == torch.bool)
+        items[pos:pos + 1] = [slice(None)] * (t.dim() - used)
+    basic, flips, adv, layout, axis = [], [], [], [], 0
+    for item in items:
+        if item is None:
+            layout.append("N")
+            continue
+        if isinstance(item, slice):
+            if item.step is not None and item.step < 0:
+                item, flip = _positive_slice(item, t.shape[axis])
+                if flip:
+                    flips.append(axis)
+            basic.append(item)
+            layout.append("S")
+            axis += 1
+            continue
+        parts, width = _adv_parts(item, axis)
+        for j, part in enumerate(parts):
+            adv.append((axis + j, part.to(t.device)))
+        basic.extend([slice(None)] * width)
+        if not layout or layout[-1] != "A":
+            layout.append("A")
+        axis += width
+    view = t[tuple(basic)]
+    if flips:
+        view = view.flip(flips)
+    if not adv:
+        return _add_new_axes(view, layout, 0)
+    dims = [d for d, _ in adv]
+    rest = [d for d in range(view.dim()) if d not in dims]
+    out = view.permute(dims + rest)[tuple(i for _, i in adv)]
+    n_adv = out.dim() - len(rest)
+    if layout.count("A") > 1:  # separated advanced indices: their dims go first
+        layout = ["A"] + [k for k in layout if k != "A"]
+    before = layout[:layout.index("A")].count("S")
+    if before:
+        out = torch.movedim(out, list(range(n_adv)), list(range(before, before + n_adv)))
+    return _add_new_axes(out, layout, n_adv)
+
+
+def _add_new_axes(out, layout, n_adv):
+    """Insert the ``None`` axes of ``layout`` ('S' one axis, 'A' the n_adv index axes)."""
+    pos = 0
+    for k in layout:
+        if k == "N":
+            out = out.unsqueeze(pos)
+        pos += n_adv if k == "A" else 1
+    return out
+
+
+def _needs_numpy_rule(tkey):
+    """Whether torch's own indexing would differ from NumPy's for ``tkey``."""
+    has_tensor = any(isinstance(k, torch.Tensor) for k in tkey)
+    if any(isinstance(k, slice) and k.step is not None and k.step < 0 for k in tkey):
+        return True
+    if not has_tensor:
+        return False
+    return any(isinstance(k, int) for k in tkey) or (None in tkey) or _split_advanced(tkey)
+
+
+def _split_advanced(tkey):
+    seen, gap = False, False
+    for k in tkey:
+        if isinstance(k, torch.Tensor):
+            if seen and gap:
+                return True
+            seen = True
+        elif seen:
+            gap = True
+    return False
 
 
 def getitem(array, key):
@@ -103,7 +198,7 @@ def getitem(array, key):
     tkey, advanced = _normalize(key, t.shape, t.device)
 
     def select():
-        r = t[tkey]
+        r = numpy_index(t, tkey) if advanced and _needs_numpy_rule(tkey) else t[tkey]
         if r.dim() == 0 and not _MODE.np_shape:
             r = r.reshape(1)
         if not advanced and not r.is_contiguous():
@@ -153,7 +248,9 @@ def setitem(array, key, value):
     else:
         if t.dim() == 0:
             raise IndexError("cannot index a 0-d array")
-        tkey, _ = _normalize(key, t.shape, t.device)
+        tkey, advanced = _normalize(key, t.shape, t.device)
+        if advanced and _needs_numpy_rule(tkey):
+            return _setitem_flat(array, key, tkey, value)
     try:
         if value is None:  # MXNet assigns NaN
             value = float("nan")
@@ -184,3 +281,35 @@ def setitem(array, key, value):
     except (RuntimeError, ValueError) as err:
         raise MXNetError(f"cannot assign a value of shape {tuple(np.shape(value))} to index "
                          f"{key!r} of an array of shape {array.shape}: {err}") from err
+
+
+def _setitem_flat(array, key, tkey, value):
+    """``array[key] = value`` for keys torch indexes differently from NumPy: the flat
+    positions NumPy's rule selects (``numpy_index`` of an index grid) are written."""
+    t = array._t
+    grid = torch.arange(t.numel(), device=t.device).reshape(t.shape)
+    where = numpy_index(grid, tkey)
+    if value is None:
+        value = float("nan")
+    if isinstance(value, (int, float, bool, np.generic)) and not isinstance(value, np.ndarray):
+        scalar = float(value) if t.is_floating_point() else _int_scalar(value, t.dtype)
+        v = torch.tensor(scalar, dtype=t.dtype, device=t.device)
+    else:
+        v = _value_tensor(value, t)
+    try:
+        v = torch.broadcast_to(v, where.shape).reshape(-1)
+    except RuntimeError as err:
+        raise MXNetError(f"cannot assign a value of shape {tuple(v.shape)} to index {key!r} of "
+                         f"an array of shape {array.shape} (selection shape "
+                         f"{tuple(where.shape)})") from err
+    flat = where.reshape(-1)
+    if (STATE.recording and (t.requires_grad or v.requires_grad)) or not t.is_contiguous():
+        new = t.reshape(-1).index_put((flat,), v).reshape(t.shape)
+        if STATE.recording:
+            array._t = new
+        else:
+            with _no_grad():
+                _assign(array, new)
+        return
+    with _no_grad():
+        t.view(-1)[flat] = v

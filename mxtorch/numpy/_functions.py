@@ -129,14 +129,9 @@ def cumsum(a, axis=None, dtype=None, out=None):
 def average(a, axis=None, weights=None, returned=False, out=None):
     """Weighted average over ``axis``; with ``returned`` also the sum of weights."""
     a = _np(a, "average")
-    if weights is None:
-        avg = mean(a, axis=axis, out=out)
-        if returned:
-            n = a.size if axis is None else onp.prod([a.shape[i] for i in (
-                (axis,) if isinstance(axis, int) else axis)])
-            return avg, full_like_scalar(avg, n)
-        return avg
-    avg, total = call("_npi_average", [a, _np(weights, "average")], axis=axis)
+    inputs = [a] if weights is None else [a, _np(weights, "average")]
+    avg, total = call("_npi_average", inputs, axis=axis, returned=returned,
+                      weighted=weights is not None)
     if out is not None:
         out[...] = avg
         avg = out
@@ -693,7 +688,7 @@ def searchsorted(a, v, side="left", sorter=None):
     if sorter is not None:
         a = take(a, sorter)
     scalar = is_scalar(v)
-    r = call("_npi_searchsorted", [a, _np(v, "searchsorted", dtype=a.dtype)], side=side)
+    r = call("_npi_searchsorted", [a, to_np(v, "searchsorted", dtype=a.dtype)], side=side)
     return r.item() if scalar else r
 
 

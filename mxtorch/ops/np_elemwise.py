@@ -123,10 +123,14 @@ def around(x, decimals):
 
 
 def _arith(fn):
-    """Arithmetic; torch has no bool subtraction/power: those compute in int64 (MXNet)."""
+    """Arithmetic; torch has no bool subtraction/power: bool operands compute in the other
+    operand's dtype (int64 when both are bool; bool ** bool stays bool, as MXNet)."""
     def compute(a, b):
-        if a.dtype == torch.bool and b.dtype == torch.bool and fn in (torch.sub, _power):
-            a, b = a.to(torch.int64), b.to(torch.int64)
+        if fn in (torch.sub, _power) and torch.bool in (a.dtype, b.dtype):
+            both = a.dtype == b.dtype
+            other = torch.int64 if both else (b.dtype if a.dtype == torch.bool else a.dtype)
+            out = fn(a.to(other), b.to(other))
+            return out.to(torch.bool) if both and fn is _power else out
         return fn(a, b)
     return compute
 

@@ -5,6 +5,7 @@ integer dtypes (bool sums give int64); ``mean`` of integers is float32; ``argmax
 give int64; max/min of a zero-size reduction is an error naming the op.
 """
 import ast
+import math
 
 import torch
 
@@ -236,22 +237,31 @@ def np_any(data, axis, keepdims):
     return _logical(torch.any, data, axis, keepdims)
 
 
-@defop("_npi_average", inputs=("a", "weights"), attrs=(
+@defop("_npi_average", inputs=lambda at: ("a", "weights") if at["weighted"] else ("a",),
+       all_inputs=("a", "weights"), attrs=(
         Attr("axis", AXES, None, "Axes to average"),
         Attr("returned", BOOL, False, "Also return the sum of weights"),
         Attr("weighted", BOOL, True, "Whether weights are given")),
        num_outputs=2, same_dtype=())
-def np_average(a, weights, axis, returned, weighted):
-    """Weighted average over ``axis`` and the sum of the weights."""
+def np_average(a, weights=None, *, axis, returned, weighted):
+    """Weighted average over ``axis`` and the sum of the weights (the element count when
+    ``weighted`` is False and no weights input is given)."""
     x = a if a.dtype in _FLOATS else a.to(torch.float32)
     axes = norm_axes("average", x.dim(), axis)
+    if not axes:
+        return x.clone(), (weights.to(x.dtype).clone() if weighted else torch.ones_like(x))
+    if not weighted:  # MXNet's sum of weights: the element count, one number
+        count = math.prod(x.shape[i] for i in axes)
+        return torch.mean(x, dim=axes), torch.tensor(float(count), dtype=x.dtype,
+                                                     device=x.device)
     w = weights.to(x.dtype)
-    if w.shape != x.shape:
-        if w.dim() != 1 or len(axes) != 1 or w.shape[0] != x.shape[axes[0]]:
-            raise MXNetError(f"average: weights of shape {tuple(w.shape)} do not match data "
-                             f"of shape {tuple(x.shape)} along axis {axis}")
-        shape = [1] * x.dim()
-        shape[axes[0]] = w.shape[0]
-        w = w.reshape(shape).expand_as(x)
-    total = torch.sum(w, dim=axes) if axes else w.clone()
-    return torch.sum(x * w, dim=axes) / total if axes else x.clone(), total
+    if w.shape == x.shape:
+        total = torch.sum(w, dim=axes)
+        return torch.sum(x * w, dim=axes) / total, total
+    if w.dim() != 1 or len(axes) != 1 or w.shape[0] != x.shape[axes[0]]:
+        raise MXNetError(f"average: weights of shape {tuple(w.shape)} do not match data "
+                         f"of shape {tuple(x.shape)} along axis {axis}")
+    shape = [1] * x.dim()
+    shape[axes[0]] = w.shape[0]
+    total = torch.sum(w)  # 1-d weights: their sum, one number (MXNet; NumPy broadcasts it)
+    return torch.sum(x * w.reshape(shape), dim=axes) / total, total

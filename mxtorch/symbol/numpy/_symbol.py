@@ -392,6 +392,15 @@ def row_stack(arrays):
     return _sym("_npi_vstack")(*arrays)
 
 
+def average(a, axis=None, weights=None, returned=False, out=None):  # noqa: ARG001
+    """Weighted average over ``axis`` (one ``_npi_average`` node; without ``weights`` the node
+    has a single input and ``weighted=False``); with ``returned`` also the sum of weights."""
+    weighted = weights is not None
+    node = _sym("_npi_average")(*((a, weights) if weighted else (a,)), axis=axis,
+                                returned=returned, weighted=weighted)
+    return [node[0], node[1]] if returned else node[0]
+
+
 def append(arr, values, axis=None):
     """``values`` appended to ``arr`` along ``axis`` (flattened when None)."""
     return _sym("_npi_concatenate")(arr, values, axis=axis)
