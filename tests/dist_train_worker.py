@@ -147,6 +147,29 @@ def uneven(r, n):
     return out
 
 
+def zero_batch(r, n):
+    """Rank r has max(0, 4 - 2r) batches: the last rank has none at all (it leaves join()
+    before its first step and follows the others' steps with zero gradients and their
+    gradient scale); equal to one process on the shards that still have data."""
+    local, out = BATCH // n, {}
+    mine = max(0, 4 - 2 * r)
+    for name, uok in (('sgd', None), ('adam', False)):
+        params = OPTIMIZERS[name]
+        ref = _net(0)
+        want = _train(ref, mx.gluon.Trainer(ref.collect_params(), name, params, kvstore=None),
+                      lambda s: [(q * local, (q + 1) * local) for q in range(n)
+                                 if s < max(0, 4 - 2 * q)], local, 4)
+        # the rank without batches starts elsewhere: it must take rank 0's initial weights
+        net = _net(1 if mine == 0 else 0)
+        trainer = mx.gluon.Trainer(net.collect_params(), name, params,
+                                   kvstore='dist_sync', update_on_kvstore=uok)
+        with trainer.join():
+            _train(net, trainer, lambda s: (r * local, (r + 1) * local)
+                   if s < mine else None, local, 4)
+        out['zero_batch_%s_%s' % (name, uok)] = _diff(_params(net), want)
+    return out
+
+
 def kv_join(r, n):
     """Store-level join(): rank r pushes n - r times; the ones that left add zeros."""
     kv = mx.kv.create('dist_sync')
@@ -274,6 +297,7 @@ def main():
     res.update(even(r, n))
     res.update(overlap_clip(r, n))
     res.update(uneven(r, n))
+    res.update(zero_batch(r, n))
     res.update(kv_join(r, n))
     res.update(kv_join_init_barrier(r, n))
     res.update(module(r, n))

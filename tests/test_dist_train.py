@@ -77,16 +77,42 @@ def test_store_join_serves_init_and_barrier_of_the_others(ranks):
         assert got['late2'] == [8.0] * 4
 
 
-def test_trainer_join_before_first_step_raises_clearly(monkeypatch):
-    # a worker that never stepped cannot follow the others' optimizer (no rescale, states)
+def test_worker_without_batches_follows_the_others(ranks):
+    # rank 2 had no batch at all: it took rank 0's initial weights and the others' steps
+    for res in ranks:
+        for case in ('zero_batch_sgd_None', 'zero_batch_adam_False'):
+            assert res[case] <= 1e-6, (case, res[case])
+
+
+def test_trainer_join_before_first_step_with_deferred_shapes_raises_clearly():
+    # a worker that never stepped and never ran forward cannot know the parameters' shapes
     import mxtorch as mx
     from mxtorch.gluon.trainer import TrainerError
-    net = mx.gluon.nn.Dense(2, in_units=3)
+    net = mx.gluon.nn.Dense(2)
     net.initialize()
     trainer = mx.gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1},
                                kvstore='dist_sync')
-    with pytest.raises(TrainerError, match='left the block before its first step'):
-        trainer._shadow_step()
+    with pytest.raises(TrainerError, match='before its first step while parameters .* '
+                                           'deferred shapes.*run one forward pass'):
+        trainer._shadow_step(0.25)
+
+
+def test_shadow_step_before_first_step_takes_weights_and_scale():
+    # what a worker without batches does at the others' first push: the keys the others
+    # initialised (served into its store while it shadowed) become its weights
+    import mxtorch as mx
+    net = mx.gluon.nn.Dense(2, in_units=3)
+    net.initialize()
+    kv = mx.kv.create('dist_sync')
+    trainer = mx.gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1,
+                                                             'momentum': 0.9}, kvstore=kv)
+    idx = trainer._param2idx
+    kv.init([idx[net.weight.name], idx[net.bias.name]],
+            [mx.nd.ones((2, 3)) * 0.5, mx.nd.ones((2,)) * -1])
+    trainer._shadow_step(0.25)  # a zero-gradient step: weights stay rank 0's
+    assert trainer._optimizer.rescale_grad == 0.25
+    assert net.weight.data().asnumpy().tolist() == [[0.5] * 3] * 2
+    assert net.bias.data().asnumpy().tolist() == [-1.0, -1.0]
 
 
 def test_extra_step_names_the_other_ranks_and_last_key(ranks):

@@ -393,16 +393,16 @@ class Trainer(object):
         if not hasattr(kv, 'join'):
             import contextlib
             return contextlib.nullcontext(self)
-        return kv.join(self._shadow_step, throw_on_early_termination)
+        return kv.join(self._shadow_step, throw_on_early_termination,
+                       share=lambda: self._optimizer.rescale_grad)
 
-    def _shadow_step(self):
-        """One step with zero gradients (the part of a worker that ran out of batches)."""
+    def _shadow_step(self, rescale_grad=None):
+        """One step with zero gradients (the part of a worker that ran out of batches), with
+        the gradient scale of the others' step when given."""
+        if rescale_grad is not None:
+            self._optimizer.rescale_grad = rescale_grad
         if not self._kv_initialized:
-            kv = self._kvstore_params['kvstore']
-            raise TrainerError('Trainer.join(): worker rank %s left the block before its first '
-                               'step, so its optimizer cannot follow the others\' updates; give '
-                               'every worker at least one batch'
-                               % getattr(kv, 'rank', '?'))
+            self._join_without_step()
         for param in self._params:
             if param.grad_req == 'null':
                 continue
@@ -411,6 +411,28 @@ class Trainer(object):
                 data._fresh_grad = True
         self._allreduce_grads()
         self._update(ignore_stale_grad=True)
+
+    def _join_without_step(self):
+        """Set up the store of a worker that left join() before its first step (it had no
+        batch): the others' first step stored rank 0's initial weights here, which become
+        this worker's weights."""
+        kv = self._kvstore_params['kvstore']
+        deferred = [p.name for p in self._params if p._deferred_init]
+        if deferred:
+            raise TrainerError(
+                'Trainer.join(): worker rank %s left the block before its first step while '
+                'parameters %s still have deferred shapes, so it cannot take part in the '
+                'others\' steps. Initialise them before the block (give the layers their input '
+                'sizes, or run one forward pass), or give every worker at least one batch'
+                % (getattr(kv, 'rank', '?'), deferred[:4]))
+        self._init_kvstore()
+        stored = getattr(self._kvstore, '_store', {})
+        for param in self._params_to_init:
+            idx = self._param2idx[param.name]
+            if idx in stored:
+                self._kvstore.pull(idx, param.list_data(), ignore_sparse=False)
+        self._params_to_init = [p for p in self._params_to_init
+                                if self._param2idx[p.name] not in stored]
 
     def update(self, batch_size, ignore_stale_grad=False):
         """Apply the optimizer to the parameters (after :meth:`allreduce_grads`); not

@@ -40,6 +40,7 @@ BUCKET_BYTES = 25 * 1024 * 1024
 # the operations of a round inside join(), announced to the workers that left the block
 _LEFT, _PUSH, _BARRIER, _INIT = 0, 1, 2, 3
 _ROUND_NAMES = {_LEFT: 'left join()', _PUSH: 'push', _BARRIER: 'barrier', _INIT: 'init'}
+_SHARE = 2  # announced by a worker that left and answers with shadow(share()); key hashes are odd
 
 
 class DistKVStoreError(MXNetError, RuntimeError):
@@ -639,7 +640,7 @@ class DistKVStore(KVStore):
         self._overlap = Overlap(keys, datas, grads, BUCKET_BYTES)
 
     # ------------------------------------------------------------- uneven inputs
-    def join(self, shadow=None, throw_on_early_termination=False):
+    def join(self, shadow=None, throw_on_early_termination=False, share=None):
         """A context for workers with different numbers of batches (e.g. MXNet's shorter
         last epoch on some workers), on torch's ``Join``. A worker that leaves the block
         keeps answering the rounds of the others: their pushes with zero contributions
@@ -657,12 +658,17 @@ class DistKVStore(KVStore):
             passes a step with zero gradients, so its local optimizer states follow too).
         throw_on_early_termination : bool, default False
             Raise on every worker as soon as one leaves the block, instead.
+        share : callable, optional
+            With `shadow`: for each push round of the others, the lowest rank still in the
+            block sends ``share()`` (a picklable object, e.g. a Trainer's gradient scale) to
+            the workers that left, which call ``shadow(shared)`` (a worker that had no batch
+            at all learns the scale of the others' steps that way).
         """
         if self._world == 1:
             return contextlib.nullcontext(self)
         if self._overlap is not None:
             self._overlap.paused = True  # hooks would start collectives the join cannot see
-        self._joinable = _StoreJoinable(self, shadow)
+        self._joinable = _StoreJoinable(self, shadow, share)
         return _JoinContext(self, Join([self._joinable], throw_on_early_termination=
                                        throw_on_early_termination))
 
@@ -680,9 +686,13 @@ class DistKVStore(KVStore):
         active = [r for r, k in enumerate(kinds) if k != _LEFT]
         if len(active) == self._world:
             return None
-        if kind == _PUSH and \
-                any(h not in (0, hashes[active[0]]) for h, k in zip(hashes, kinds) if k == _LEFT):
+        left = [h for h, k in zip(hashes, kinds) if k == _LEFT]
+        if kind == _PUSH and any(h not in (0, _SHARE, hashes[active[0]]) for h in left):
             dist.broadcast_object_list([list(keys)], src=active[0])  # to workers that left
+        if kind == _PUSH and _SHARE in left:
+            share = self._joinable.share
+            dist.broadcast_object_list([share() if share is not None else None],
+                                       src=active[0])
         return active[0]
 
     def _announce(self, kind, keys_hash):
@@ -707,8 +717,10 @@ class DistKVStore(KVStore):
         the block: a push with zeros, an init (storing the keys) or a barrier."""
         self._shadowing = True
         try:
-            # 0: a Trainer step answers; 1: no push to replay (the others send their keys)
-            mine = 0 if shadow is not None else \
+            # 0: a Trainer step answers (_SHARE: after receiving the others' share());
+            # 1: no push to replay (the others send their keys)
+            share = self._joinable.share
+            mine = (_SHARE if share is not None else 0) if shadow is not None else \
                 _keys_hash(self._last_push) if self._last_push else 1
             kinds, hashes = self._announce(_LEFT, mine)
             src = next(r for r, k in enumerate(kinds) if k != _LEFT)
@@ -718,6 +730,10 @@ class DistKVStore(KVStore):
                 _note_round(['<barrier>'])
             elif kind == _INIT:
                 self._serve_init(src)
+            elif shadow is not None and share is not None:
+                box = [None]
+                dist.broadcast_object_list(box, src=src)
+                shadow(box[0])
             elif shadow is not None:
                 shadow()
             elif mine == hashes[src]:
@@ -760,10 +776,11 @@ class _StoreHook(JoinHook):
 class _StoreJoinable(Joinable):
     """The torch ``Joinable`` of a DistKVStore inside :meth:`DistKVStore.join`."""
 
-    def __init__(self, kv, shadow):
+    def __init__(self, kv, shadow, share=None):
         super().__init__()
         self.kv = kv
         self.shadow = shadow
+        self.share = share
 
     def join_hook(self, **kwargs):
         return _StoreHook(self)
