@@ -56,6 +56,14 @@ _STORAGE_TYPE_ID_TO_STR = {v: k for k, v in _STORAGE_TYPE_STR_TO_ID.items()}
 _STORAGE_AUX_TYPES = {"row_sparse": [np.int64], "csr": [np.int64, np.int64]}
 
 
+class DenseOnlyError(NotSupportedForSparseNDArray, NotSupportedError):
+    """A dense-only NDArray method called on a sparse array: MXNet's
+    ``NotSupportedForSparseNDArray`` (also a ``NotSupportedError``), with a message saying what
+    to do instead."""
+
+    def __init__(self, message):  # pylint: disable=super-init-not-called
+        MXNetError.__init__(self, message)
+
 class BaseSparseNDArray(NDArray):
     """An NDArray stored in a sparse format (see CSRNDArray and RowSparseNDArray)."""
     __slots__ = ("_sd", "_sa", "_ss", "_safe")
@@ -180,14 +188,14 @@ class BaseSparseNDArray(NDArray):
                                 "it); use x.shape or x.data.size")
 
     def reshape(self, *shape, **kwargs):
-        raise NotSupportedError(f"reshape is not supported for {type(self).__name__}; convert "
-                                f"first: x.tostype('default').reshape(...)")
+        raise DenseOnlyError(f"reshape is not supported for {type(self).__name__}; convert "
+                             f"first: x.tostype('default').reshape(...)")
 
     def _at(self, idx):
-        raise NotSupportedError(f"integer indexing is not supported for {type(self).__name__}")
+        raise DenseOnlyError(f"integer indexing is not supported for {type(self).__name__}")
 
     def _slice(self, start, stop):
-        raise NotSupportedError(f"slicing is not supported for {type(self).__name__}")
+        raise DenseOnlyError(f"slicing is not supported for {type(self).__name__}")
 
     def __repr__(self):
         shape = "x".join(str(d) for d in self.shape)

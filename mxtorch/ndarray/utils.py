@@ -64,6 +64,8 @@ def array(source_array, ctx=None, dtype=None):
         try:
             host = np.asarray(source_array, dtype=None if TORCH_TO_NAME[target] == "bfloat16"
                               else np_dtype(target))
+        except OverflowError:  # NumPy 2 refuses [-7] as uint8; MXNet (NumPy 1) wraps it
+            host = np.asarray(source_array).astype(np_dtype(target))
         except (TypeError, ValueError) as err:
             raise TypeError(f"cannot create an NDArray from {type(source_array).__name__}: "
                             f"{err}") from err

@@ -64,14 +64,14 @@ class _Rcbrt(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x):
-        root = _cbrt_value(x)
-        ctx.save_for_backward(x, root)
-        return 1.0 / root
+        out = 1.0 / _cbrt_value(x)
+        ctx.save_for_backward(x, out)  # the saved output keeps create_graph gradients exact
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, root = ctx.saved_tensors
-        return -grad / (3 * x * root)
+        x, out = ctx.saved_tensors
+        return -grad * out / (3 * x)
 
 
 class _Gammaln(torch.autograd.Function):
@@ -216,12 +216,21 @@ def ones_like(data):
        attrs=(Attr("a_min", FLOAT, doc="Minimum value"), Attr("a_max", FLOAT, doc="Maximum value")))
 def clip(data, a_min, a_max):
     """Clip values into [a_min, a_max]; the gradient is zero outside the range."""
-    if not data.is_floating_point():
-        a_min, a_max = int(a_min), int(a_max)
+    if not data.is_floating_point() and data.dtype != torch.bool:
+        return _int_clip(data, a_min, a_max)
     if a_min > a_max:  # MXNet: x > a_max gives a_max, else x < a_min gives a_min
         high, low = torch.full_like(data, a_max), torch.full_like(data, a_min)
         return torch.where(data > a_max, high, torch.where(data < a_min, low, data))
     return torch.clamp(data, a_min, a_max)
+
+
+def _int_clip(data, a_min, a_max):
+    """Integer clip as MXNet: the input is compared with the float bounds and a value beyond
+    one becomes that bound converted to the input type (C cast)."""
+    value = data.double()
+    bound = torch.tensor([a_min, a_max], dtype=torch.float64, device=data.device)
+    low, high = int_from_float(bound, data.dtype).unbind()
+    return torch.where(value > a_max, high, torch.where(value < a_min, low, data))
 
 
 @defop("hard_sigmoid", shape_rule="same", inputs=("data",),
@@ -372,8 +381,34 @@ def _mod_scalar(data, s):
     return torch.remainder(data, s)
 
 
+def int_from_float(value, dtype):
+    """Convert float ``value`` to integer ``dtype`` as MXNet's C++ cast does on x86: truncation;
+    NaN and values outside int32 (int64 for int64) become that type's minimum; narrower types
+    keep the low bits of the int32 value."""
+    wide = torch.int64 if dtype == torch.int64 else torch.int32
+    low = float(torch.iinfo(wide).min)
+    bad = ~((value >= low) & (value < -low))
+    out = torch.trunc(value).masked_fill(bad, 0).to(wide).masked_fill(bad, int(low))
+    return out if wide == dtype else out.to(dtype)
+
+
+def _int_power(base, exponent, dtype):
+    """MXNet's power on integer arrays: evaluated in float32, then cast back (so 3 ** 40 on
+    int64 is the int64 minimum and negative exponents truncate toward zero)."""
+    as_float = [v.float() if torch.is_tensor(v) else float(v) for v in (base, exponent)]
+    return int_from_float(torch.pow(*as_float), dtype)
+
+
 def _power(lhs, rhs):
-    return torch.pow(lhs, rhs)
+    if lhs.is_floating_point() or lhs.dtype == torch.bool:
+        return torch.pow(lhs, rhs)
+    return _int_power(lhs, rhs, lhs.dtype)
+
+
+def _power_scalar(data, s):
+    if data.is_floating_point() or data.dtype == torch.bool:
+        return torch.pow(data, s)
+    return _int_power(data, s, data.dtype)
 
 
 def _as_input_dtype(fn):
@@ -502,18 +537,31 @@ def add_n(*args, num_args):
 
 
 def _scalar_for(data, scalar):
-    """The scalar as MXNet applies it: truncated to int for integer arrays."""
+    """The scalar as MXNet applies it: converted to the array's type, so for integer arrays
+    truncated and wrapped into range (C cast: NaN, inf and values beyond int32/int64 become
+    that type's minimum; uint8 sees -2.5 as 254 and 300 as 44)."""
     if data.is_floating_point():
         return scalar
     if data.dtype == torch.bool:
         return bool(scalar)
-    return int(scalar) if math.isfinite(scalar) else scalar
+    bits = torch.iinfo(data.dtype).bits
+    wide = 64 if bits == 64 else 32
+    if math.isfinite(scalar) and -2.0 ** (wide - 1) <= scalar < 2.0 ** (wide - 1):
+        value = int(scalar)
+    else:
+        value = -2 ** (wide - 1)
+    value %= 2 ** bits
+    signed = data.dtype != torch.uint8
+    return value - 2 ** bits if signed and value >= 2 ** (bits - 1) else value
 
 
 def _rdiv(data, s):
-    if data.is_floating_point():
-        return s / data
-    return torch.div(torch.full_like(data, s), data, rounding_mode="trunc")
+    if data.is_floating_point():  # a true division (torch's ``s / x`` multiplies by 1/x)
+        return torch.div(torch.tensor(s, dtype=data.dtype, device=data.device), data)
+    if data.dtype == torch.bool:
+        return torch.div(torch.full_like(data, s), data, rounding_mode="trunc")
+    # MXNet divides in floating point and casts back: s / 0 is the int32/int64 minimum
+    return int_from_float(torch.div(float(s), data.double()), data.dtype)
 
 
 def _rmod(data, s):
@@ -521,7 +569,9 @@ def _rmod(data, s):
 
 
 def _rpower(data, s):
-    return torch.pow(s, data)
+    if data.is_floating_point() or data.dtype == torch.bool:
+        return torch.pow(s, data)
+    return _int_power(s, data, data.dtype)
 
 
 _SCALAR = {
@@ -534,7 +584,7 @@ _SCALAR = {
     "_rdiv_scalar": (_rdiv, ("_RDivScalar",)),
     "_mod_scalar": (_mod_scalar, ("_ModScalar",)),
     "_rmod_scalar": (_rmod, ("_RModScalar",)),
-    "_power_scalar": (lambda x, s: torch.pow(x, s), ("_PowerScalar",)),
+    "_power_scalar": (_power_scalar, ("_PowerScalar",)),
     "_rpower_scalar": (_rpower, ("_RPowerScalar",)),
     "_maximum_scalar": (lambda x, s: torch.clamp(x, min=s), ("_MaximumScalar",)),
     "_minimum_scalar": (lambda x, s: torch.clamp(x, max=s), ("_MinimumScalar",)),

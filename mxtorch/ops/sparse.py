@@ -456,6 +456,37 @@ def _mul_kernel(op):
 _table(("elemwise_mul",), _mul_rule, _mul_kernel)
 
 
+def _union_kernel(fn):
+    """``fn`` of two same-stype sparse arrays over the union of their stored rows (row_sparse)
+    or entries (csr; zero results are not stored). Unstored positions are 0 in both, so for
+    ``maximum``/``minimum`` they stay 0, as MXNet's storage rule assumes."""
+    def factory(op):
+        def kernel(inputs, out, **attrs):
+            a, b = inputs
+            if not (_is_sparse(a) and _is_sparse(b) and a.stype == b.stype):
+                return NotImplemented
+            _check_same_shape(op.name, inputs)
+            if a.stype == RSP:
+                rows = torch.unique(torch.cat([a.aux[0], b.aux[0]]), sorted=True)
+                return SparseParts(RSP, a.shape, fn(_rows_on(a, rows), _rows_on(b, rows)),
+                                   (rows,))
+            ka, kb = _csr_keys(a), _csr_keys(b)
+            keys = torch.unique(torch.cat([ka, kb]), sorted=True)
+            va = torch.zeros(keys.numel(), dtype=a.data.dtype, device=a.data.device)
+            vb = torch.zeros_like(va)
+            va[torch.searchsorted(keys, ka)] = a.data
+            vb[torch.searchsorted(keys, kb)] = b.data
+            data = fn(va, vb)
+            keep = data != 0
+            return _csr_from_keys(a.shape, keys[keep], data[keep])
+        return kernel
+    return factory
+
+
+_table(("_maximum",), _same_sparse_rule, _union_kernel(torch.maximum))
+_table(("_minimum",), _same_sparse_rule, _union_kernel(torch.minimum))
+
+
 def _broadcast_rule(vector_only):
     def rule(attrs, stypes):
         return CSR if stypes == [CSR, DNS] or stypes == (CSR, DNS) else DNS
