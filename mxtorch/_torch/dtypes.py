@@ -47,12 +47,21 @@ def to_torch_dtype(dtype, default=torch.float32):
         return _CACHE[dtype]
     except (KeyError, TypeError):
         pass
+    if _carries_dtype(dtype):  # an array given as dtype means its dtype (NumPy 1.x rule)
+        return to_torch_dtype(dtype.dtype, default)
     result = _resolve(dtype)
     try:
         _CACHE[dtype] = result
     except TypeError:
         pass
     return result
+
+
+def _carries_dtype(obj):
+    """True for an object other than a NumPy array whose `.dtype` names its dtype (MXNet
+    arrays: NumPy 1.x reads that attribute in np.dtype(obj); NumPy 2 only for np.dtype values)."""
+    return (not isinstance(obj, (str, type, np.dtype, torch.dtype, np.ndarray))
+            and hasattr(obj, "dtype"))
 
 
 def _resolve(dtype):

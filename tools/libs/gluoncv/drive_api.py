@@ -217,7 +217,9 @@ def nn_bbox_coders():
         out["enc." + k] = v
     for k, v in _both(coder.MultiClassEncoder(), samples, matches, refs[:, :, 4]).items():
         out["mcenc." + k] = v
-    _put(out, "sigenc", list(coder.SigmoidClassEncoder()(samples)))
+    # NOTE: SigmoidClassEncoder takes NumPy samples (its docstring); given an NDArray, MXNet
+    # 1.9.1 builds a 32-d object array (no __array__; COMPAT.md) where mxtorch gives values.
+    _put(out, "sigenc", list(coder.SigmoidClassEncoder()(samples.asnumpy())))
     return out
 
 
@@ -323,10 +325,43 @@ def losses():
 
 def _set_params(net, rs):
     for name, p in sorted(net.collect_params().items()):
+        if isinstance(p, gluon.Constant):  # anchors/offsets: part of the model, keep them
+            continue
         if name.endswith("running_var") or name.endswith("gamma"):
             p.set_data(nd.array(rs.uniform(0.5, 1.5, p.shape)))
         else:
             p.set_data(nd.array(rs.normal(0, 0.05, p.shape)))
+
+
+# NOTE: the training steps run in float64. With random weights, batch 1-2 and small inputs,
+# training-mode BatchNorm normalises a handful of values per channel whose variance is near
+# eps, which magnifies float32 rounding: MXNet's own float32 gradients are off from its float64
+# ones by up to ~60% there (compat/gluoncv.md), so only float64 gives a meaningful comparison.
+# Only step 0 (losses, every gradient through the updated parameters) is compared: later steps
+# are chaotic (hard-negative ranks, YOLO's IoU ignore mask): perturbing MXNet's own parameters
+# by 1e-6 after step 0 changes its step-1 gradients by >100%. Their losses are kept as "info."
+# entries (reported, not counted).
+TRAIN_DTYPE = os.environ.get("GCV_TRAIN_DTYPE", "float64")
+
+
+class _Float32Loss(object):
+    """gluoncv's SSD/YOLOv3 losses mix in float32 constants (argsort ranks, normalisers):
+    while active, a loss class gets float32 inputs (the network stays in TRAIN_DTYPE)."""
+
+    def __init__(self, cls):
+        self.cls, self.orig = cls, cls.__call__
+
+    def __enter__(self):
+        orig = self.orig
+
+        def call(blk, *args):
+            return orig(blk, *[a.astype("float32") if isinstance(a, nd.NDArray) else
+                               [b.astype("float32") for b in a] if isinstance(a, list) else a
+                               for a in args])
+        self.cls.__call__ = call
+
+    def __exit__(self, *exc):
+        self.cls.__call__ = self.orig
 
 
 @case
@@ -341,25 +376,31 @@ def train_ssd():
     with autograd.train_mode():
         _, _, anchors = net(x)
     _set_params(net, rs)
+    net.cast(TRAIN_DTYPE)
+    x = x.astype(TRAIN_DTYPE)
     gt = nd.array(np.stack([_boxes(rs, 3, 96, 96) for _ in range(2)]))
     target = SSDTargetGenerator(negative_mining_ratio=-1)  # as SSDDefaultTrainTransform's
+    cls_t, box_t, _ = target(anchors.astype("float32"), None, gt[:, :, :4], gt[:, :, 4:5])
     mbox = gloss.SSDMultiBoxLoss()
     trainer = gluon.Trainer(net.collect_params(), "sgd",
-                            {"learning_rate": 0.01, "momentum": 0.9, "wd": 5e-4})
-    out = {}
+                            {"learning_rate": 1e-4, "momentum": 0.9, "wd": 5e-4})
+    out = {"cls_t": cls_t, "box_t": box_t}
     for step in range(3):
-        with autograd.record():
-            cls_preds, box_preds, anchors = net(x)
-            with autograd.pause():  # targets are data (gluoncv makes them in its transform)
-                cls_t, box_t, _ = target(anchors, None, gt[:, :, :4], gt[:, :, 4:5])
+        with autograd.record(), _Float32Loss(type(mbox)):
+            cls_preds, box_preds, _ = net(x)
             sum_loss, cls_loss, box_loss = mbox(cls_preds, box_preds, cls_t, box_t)
         autograd.backward(sum_loss)
         trainer.step(1)
-        _put(out, "loss%d" % step, [sum_loss, cls_loss, box_loss])
+        _put(out, ("info.loss%d" if step else "loss%d") % step, [sum_loss, cls_loss, box_loss])
+        if not step:
+            out["params0"] = _param_vector(net)
+    return {k: _np(v) for k, v in out.items()}
+
+
+def _param_vector(net):
+    """Every parameter, running statistic and constant, flattened in name order."""
     params = net.collect_params()
-    out["param_sums"] = np.array([float(params[k].data().sum().asscalar())
-                                  for k in sorted(params)])
-    return out
+    return np.concatenate([params[k].data().asnumpy().ravel() for k in sorted(params)])
 
 
 @case
@@ -372,26 +413,37 @@ def train_yolo():
     x = nd.array(rs.uniform(-1, 1, (1, 3, 64, 64)))
     net(x)
     _set_params(net, rs)
+    net.cast(TRAIN_DTYPE)
+    x = x.astype(TRAIN_DTYPE)
     gt = _boxes(rs, 2, 64, 64)
-    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.01})
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 1e-4})
     out = {}
-    gt_boxes = nd.array(gt[None, :, :4])
-    gt_ids = nd.array(gt[None, :, 4:5])
+    gt_boxes = nd.array(gt[None, :, :4], dtype=TRAIN_DTYPE)
+    gt_ids = nd.array(gt[None, :, 4:5], dtype=TRAIN_DTYPE)
     for step in range(2):
-        with autograd.record():
-            losses = net(x, gt_boxes, *_yolo_targets(net, x, gt_boxes, gt_ids))
+        targets = [t.astype(TRAIN_DTYPE) for t in _yolo_targets(net, x, gt_boxes, gt_ids)]
+        with autograd.record(), _Float32Loss(type(net._loss)):
+            losses = net(x, gt_boxes, *targets)
             total = sum(losses)
         total.backward()
         trainer.step(1)
-        _put(out, "loss%d" % step, losses)
+        _put(out, ("info.loss%d" if step else "loss%d") % step, losses)
+        if not step:
+            out["params0"] = _param_vector(net)
     return out
 
 
 def _yolo_targets(net, x, gt_boxes, gt_ids):
     """Dense YOLOv3 targets from gluoncv's prefetch generator (as its train transform)."""
     from gluoncv.model_zoo.yolo.yolo_target import YOLOV3PrefetchTargetGenerator
+    # NOTE: a training-mode forward moves BatchNorm statistics on mxtorch (and MXNet GPU) but
+    # not on MXNet's CPU build, which moves them in backward (compat/nn.md): keep them.
+    stats = {k: p.data().copy() for k, p in net.collect_params().items()
+             if k.endswith(("running_mean", "running_var"))}
     with autograd.pause(), autograd.train_mode():
         _, anchors, offsets, feat_maps, _, _, _, _ = net(x)
+    for k, value in stats.items():
+        net.collect_params()[k].set_data(value)
     gen = YOLOV3PrefetchTargetGenerator(num_class=len(net.classes))
     return gen(x, feat_maps, anchors, offsets, gt_boxes, gt_ids, None)
 
@@ -407,8 +459,16 @@ def _run(name):
                 "trace": traceback.format_exc()[-2500:]}
 
 
-def _compare(got, ref):
-    bad = []
+# NOTE: arrays made by OpenCV itself (CenterNet's val transform calls cv2.warpAffine): the two
+# interpreters have different OpenCV builds (4.8 in the oracle venv, 5.x with NumPy 2) whose
+# bilinear warps round some uint8 values differently by 1, i.e. up to 1/255/0.224 = 0.0175
+# after normalisation (a 60x40 image: 138 of 7680 values).
+ATOL = {"presets_detection/center_val.0": 0.018}
+
+
+def _compare(got, ref, case=""):
+    """(failures, informational differences) between two dicts of named arrays."""
+    bad, info = [], []
     for key in sorted(set(got) | set(ref)):
         if key not in got or key not in ref:
             bad.append("%s: only in %s" % (key, "mxtorch" if key in got else "mxnet"))
@@ -417,13 +477,14 @@ def _compare(got, ref):
         if g.shape != r.shape:
             bad.append("%s: shape %s vs %s" % (key, g.shape, r.shape))
         elif g.dtype.kind in "biuf" and r.dtype.kind in "biuf":
-            if not np.allclose(g.astype("f8"), r.astype("f8"), rtol=1e-4, atol=1e-5,
-                               equal_nan=True):
+            if not np.allclose(g.astype("f8"), r.astype("f8"), rtol=1e-4, equal_nan=True,
+                               atol=ATOL.get("%s/%s" % (case, key), 1e-5)):
                 d = np.abs(g.astype("f8") - r.astype("f8"))
-                bad.append("%s: max|diff| %.3g" % (key, np.nanmax(d)))
+                (info if key.startswith("info.") else bad).append(
+                    "%s: max|diff| %.3g" % (key, np.nanmax(d)))
         elif not np.array_equal(g, r):
             bad.append("%s: differs" % key)
-    return bad
+    return bad, info
 
 
 def main():
@@ -450,8 +511,10 @@ def main():
         res = _run(name)
         mine = {k.split("/", 1)[1]: v for k, v in ref.items() if k.startswith(name + "/")}
         if "ok" in res and name not in ref_err:
-            bad = _compare(res["ok"], mine)
+            bad, info = _compare(res["ok"], mine, name)
             report[name] = {"pass": not bad, "arrays": len(mine), "diffs": bad}
+            if info:
+                report[name]["info"] = info
         elif "ok" not in res and name in ref_err:
             same = res["error"].split(":")[0] == ref_err[name].split(":")[0]
             report[name] = {"pass": same, "error": res["error"], "mxnet_error": ref_err[name]}

@@ -124,6 +124,8 @@ def _randomize(net):
     heads (detection predictors) would otherwise give constant outputs."""
     rs = np.random.RandomState(1)
     for pname, param in sorted(net.collect_params().items()):
+        if isinstance(param, mx.gluon.Constant):  # anchors/offsets: part of the model
+            continue
         shape = param.shape
         if pname.endswith(("gamma", "running_var", "moving_var")):
             value = rs.uniform(0.5, 1.5, shape)
