@@ -50,12 +50,19 @@ def _key_value_pairs(keys, vals, who):
                len(vals) if isinstance(vals, (list, tuple)) else type(vals).__name__))
     pairs, use_str = [], None
     for k, v in zip(keys, vals):
-        (pair,), is_str = _key_value_pairs(k, v, who)
+        kind = type(k)
+        if kind is not int and kind is not str:  # the general rules (and their errors)
+            _check_key(k, who)
+        group = list(v) if isinstance(v, (list, tuple)) else [v]
+        for one in group:
+            if not isinstance(one, NDArray):
+                _check_value(one, who, k)
+        is_str = kind is str or (kind is not int and isinstance(k, string_types))
         if use_str is not None and is_str != use_str:
             raise KVStoreArgumentError("%s: inconsistent types of keys detected (%r): use all "
                                        "int or all str keys" % (who, list(keys)))
         use_str = is_str
-        pairs.append(pair)
+        pairs.append((k, group))
     return pairs, bool(use_str)
 
 
