@@ -122,7 +122,7 @@ def test_plan_reused_and_python_cost_small(kv, monkeypatch):
     assert [v.asnumpy()[0] for v in vals] == [1.0] * 100
 
 
-@pytest.mark.parametrize('case', ['uninit', 'shape', 'dtype', 'mixed', 'count'])
+@pytest.mark.parametrize('case', ['uninit', 'shape', 'dtype', 'mixed', 'count', 'unhashable'])
 def test_errors_are_mxnets(kv, case):
     kv.init([0, 1], [mx.nd.zeros((2,)), mx.nd.zeros((3,))])
     kv.pushpull([0, 1], [mx.nd.ones((2,)), mx.nd.ones((3,))])  # plan made
@@ -133,9 +133,11 @@ def test_errors_are_mxnets(kv, case):
                                           mx.nd.ones((3,), dtype='float64')]),
         'mixed': lambda: kv.push([0, 'x'], [mx.nd.ones((2,)), mx.nd.ones((3,))]),
         'count': lambda: kv.push([0, 1], [mx.nd.ones((2,))]),
+        'unhashable': lambda: kv.pushpull([0, [1]], [mx.nd.ones((2,)), mx.nd.ones((3,))]),
     }
     words = {'uninit': 'key 9 has not been initialized', 'shape': '(4,)',
-             'dtype': 'float64', 'mixed': 'inconsistent types of keys', 'count': '2 keys'}
+             'dtype': 'float64', 'mixed': 'inconsistent types of keys', 'count': '2 keys',
+             'unhashable': 'unexpected type for keys'}
     with pytest.raises(MXNetError, match=words[case]):
         calls[case]()
     out = [mx.nd.zeros((2,)), mx.nd.zeros((3,))]

@@ -98,7 +98,10 @@ def plan_for(kv, keys):
     """The current Plan of `keys` on `kv` (made when needed), or None for key lists the
     general path must handle (unknown, duplicate, mixed-type or sparse keys)."""
     plans = kv._plans
-    plan = plans.get(keys)
+    try:
+        plan = plans.get(keys)
+    except TypeError:  # an unhashable key: the general path raises MXNet's error
+        return None
     if plan is not None:
         return plan if plan.current(kv._store) else _replan(kv, keys)
     return _replan(kv, keys)
@@ -108,8 +111,9 @@ def _replan(kv, keys):
     plans, store = kv._plans, kv._store
     want = str if kv._key_type == 'str' else int
     if not keys or len(set(keys)) != len(keys) or \
-            any(type(k) is not want or k not in store or type(store[k]) is not NDArray
-                for k in keys):
+            any(type(k) is not want or k not in store or type(store[k]) is not NDArray or
+                (kv._world > 1 and store[k]._t.device.type != 'cpu') for k in keys):
+        # (the general path moves device values to the CPU for gloo)
         plans.pop(keys, None)
         return None
     if len(plans) >= _MAX_PLANS:
