@@ -193,3 +193,109 @@ def test_binary_promotion_table():
             if r.dtype != onp.dtype(want):
                 bad.append((a, op, b, str(r.dtype), want))
     assert not bad
+
+
+# --- hybridized F.np functions with NumPy's signatures and Python scalars (MXNet 1.9.1) ------
+class _Expr(HybridBlock):
+    def __init__(self, expr):
+        super(_Expr, self).__init__()
+        self._expr = expr
+
+    def hybrid_forward(self, F, x):
+        return eval(self._expr, {"F": F, "x": x})  # noqa: S307 - expressions from the table
+
+
+X22 = onp.array([[1.0, 2.0], [3.0, 4.0]], dtype="float32")
+# expression -> value from MXNet 1.9.1 (imperative and hybridized agree there)
+HYBRID_CASES = {
+    "F.np.add(x, 2)": [[3, 4], [5, 6]],
+    "F.np.maximum(x, 2.5)": [[2.5, 2.5], [3, 4]],
+    "F.np.power(2, x)": [[2, 4], [8, 16]],
+    "F.np.subtract(1, x)": [[0, -1], [-2, -3]],
+    "F.np.true_divide(1, x)": [[1, 0.5], [1 / 3, 0.25]],
+    "F.np.mod(x, 3)": [[1, 2], [0, 1]],
+    "F.np.equal(x, 1)": [[True, False], [False, False]],
+    "F.np.less(1, x)": [[False, True], [True, True]],
+    "F.np.greater_equal(2, x)": [[True, True], [False, False]],
+    "F.np.hypot(x, 2)": onp.hypot(X22, 2).tolist(),
+    "F.np.arctan2(x, 1.0)": onp.arctan2(X22, 1.0).tolist(),
+    "F.np.ldexp(x, 2)": [[4, 8], [12, 16]],
+    "F.np.copysign(x, -1)": [[-1, -2], [-3, -4]],
+    "F.np.lcm(x.astype('int32'), 4)": [[4, 4], [12, 4]],
+    "F.np.bitwise_and(x.astype('int32'), 1)": [[1, 0], [1, 0]],
+    "F.np.where(x > 1, x, 0)": [[0, 2], [3, 4]],
+    "F.np.where(x > 1, 7, x)": [[1, 7], [7, 7]],
+    "F.np.swapaxes(x, axis1=0, axis2=1)": [[1, 3], [2, 4]],
+    "F.np.tensordot(x, x, axes=1)": [[7, 10], [15, 22]],
+    "F.np.tensordot(x, x, axes=([0], [1]))": [[7, 15], [10, 22]],
+    "F.np.tensordot(x, x, 2)": 30.0,
+    "F.np.einsum('ij,jk->ik', x, x)": [[7, 10], [15, 22]],
+    "F.np.einsum('ii', x)": 5.0,
+    "F.np.full((2,), 3) + x[0]": [4, 5],
+    "F.np.pad(x, ((1, 0), (0, 1)), constant_values=9)": [[9, 9, 9], [1, 2, 9], [3, 4, 9]],
+    "F.np.atleast_1d(x[0, 0])": [1.0],
+    "F.np.atleast_2d(x[0])": [[1, 2]],
+    "F.np.sort(x[::-1], axis=0, kind='stable')": [[1, 2], [3, 4]],
+    "F.np.argsort(x[::-1], axis=0)": [[1, 1], [0, 0]],
+    "F.np.diff(x, axis=0)": [[2, 2]],
+    "F.np.bincount(x.astype('int64').reshape(-1), minlength=6)": [0, 1, 1, 1, 1, 0],
+    "F.np.bincount(x.astype('int64')[0], x[1])": [0, 3, 4],
+    "F.np.linspace(0, 1, 3, axis=0) + x[0, 0]": [1, 1.5, 2],
+    "F.np.histogram(x, bins=3, range=(1, 4))[0]": [1, 1, 2],
+    "F.np.zeros((2,), order='C') + x[0]": [1, 2],
+    "F.np.average(x, axis=0)": [2, 3],
+    "F.np.percentile(x, 50, axis=(0, 1), keepdims=True)": [[2.5]],
+    # _Symbol methods keep NumPy semantics (x[i] is a row, not output i)
+    "x.astype('int32')[1]": [3, 4],
+    "x.clip(1.5, 3)[0]": [1.5, 2],
+    "x.repeat(2)[:3]": [1, 1, 2],
+    "x.swapaxes(0, 1)[0]": [1, 3],
+    "x.argsort(axis=0)[0]": [0, 0],
+    "x.argmin(axis=1)": [0, 0],
+    "(x * 0.6).round()[1]": [2, 2],
+}
+
+
+@pytest.mark.parametrize("expr", sorted(HYBRID_CASES))
+def test_hybridized_np_functions(expr):
+    for hybridize in (False, True):
+        block = _Expr(expr)
+        if hybridize:
+            block.hybridize()
+        got = block(np.array(X22))
+        onp.testing.assert_allclose(got.asnumpy(), HYBRID_CASES[expr], rtol=1e-6)
+
+
+def test_symbol_wrappers_graph_encoding():
+    x = mx.sym.var("x").as_np_ndarray()
+    node = json.loads(mx.sym.np.bincount(x, minlength=3).tojson())["nodes"][1]
+    assert node["op"] == "_npi_bincount" and node["inputs"] == [[0, 0, 0]]
+    assert mx.sym.np.subtract(1, x).list_arguments() == ["x"]
+    node = json.loads(mx.sym.np.subtract(1, x).tojson())["nodes"][1]
+    assert node["op"] == "_npi_rsubtract_scalar"
+    out, step = mx.sym.np.linspace(0, 1, 5, retstep=True)
+    assert step == 0.25
+    pair = mx.sym.np.atleast_2d(x, x)
+    assert isinstance(pair, list) and len(pair) == 2
+    with pytest.raises(TypeError, match="Python numbers"):
+        mx.sym.np.add(x, "a")
+
+
+def test_percentile_keepdims_with_several_axes():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    ref = onp.arange(24.0).reshape(2, 3, 4)
+    got = np.percentile(a, 75, axis=(0, 2), keepdims=True)
+    assert got.shape == (1, 3, 1)
+    onp.testing.assert_allclose(got.asnumpy(), onp.percentile(ref, 75, axis=(0, 2),
+                                                              keepdims=True))
+    got = np.percentile(a, np.array([10.0, 75.0]), axis=(0, 2), keepdims=True)
+    assert got.shape == (2, 1, 3, 1)  # MXNet 1.9.1 and NumPy
+
+
+def test_atleast_single_input_and_bincount_without_weights():
+    assert np.atleast_1d(np.array(2.0)).shape == (1,)
+    assert [a.shape for a in np.atleast_3d(np.ones(2), np.ones((2, 2)))] == [(1, 2, 1),
+                                                                             (2, 2, 1)]
+    onp.testing.assert_array_equal(np.bincount(np.array([0, 2, 2], dtype="int64")).asnumpy(),
+                                   [1, 0, 2])
+    assert float(np.searchsorted(np.array([1.0, 2.0, 4.0]), 3)) == 2

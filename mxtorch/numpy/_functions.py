@@ -677,7 +677,7 @@ def bincount(x, weights=None, minlength=0):
     if x.dtype.kind not in "iu":
         raise TypeError(f"bincount: input must be an integer array, got {x.dtype}")
     if weights is None:
-        return call("_npi_bincount", [x, x], minlength=minlength, has_weights=False)
+        return call("_npi_bincount", [x], minlength=minlength, has_weights=False)
     return call("_npi_bincount", [x, _np(weights, "bincount")], minlength=minlength,
                 has_weights=True)
 

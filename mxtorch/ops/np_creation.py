@@ -246,17 +246,23 @@ def np_percentile(a, q=None, *, axis, interpolation, keepdims, q_scalar):
             x2 = x2.reshape(*x2.shape[:-len(axes)], -1)
             r = torch.quantile(x2.double(), qq, dim=-1, keepdim=False,
                                interpolation=interpolation)
+            if keepdims:  # the reduced axes come back as size-1 axes in place
+                keep = [1 if i in {d % x.dim() for d in axes} else n
+                        for i, n in enumerate(x.shape)]
+                r = r.reshape(tuple(qq.shape) + tuple(keep))
         else:
             r = torch.quantile(x.double(), qq, dim=axes[0], keepdim=keepdims,
                                interpolation=interpolation)
     return r.to(x.dtype)
 
 
-@defop("_npi_bincount", inputs=("data", "weights"), attrs=(Attr("minlength", INT, 0),
-                                                           Attr("has_weights", BOOL, False)),
+@defop("_npi_bincount", inputs=lambda at: ("data", "weights") if at["has_weights"] else ("data",),
+       all_inputs=("data", "weights"), attrs=(Attr("minlength", INT, 0),
+                                              Attr("has_weights", BOOL, False)),
        same_dtype=(), shape_rule="value")
-def np_bincount(data, weights, minlength, has_weights):
-    """Occurrences of each non-negative integer (weighted sums with ``weights``)."""
+def np_bincount(data, weights=None, *, minlength, has_weights):
+    """Occurrences of each non-negative integer (weighted sums with ``weights``; without
+    ``has_weights`` the node has the data input only, as MXNet's)."""
     if data.numel() and int(data.min()) < 0:
         raise MXNetError("bincount: input must be non-negative integers")
     w = weights if has_weights else None

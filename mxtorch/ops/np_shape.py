@@ -417,8 +417,8 @@ def _atleast(n):
     fn = {1: torch.atleast_1d, 2: torch.atleast_2d, 3: torch.atleast_3d}[n]
 
     def compute(*arrays, num_args):
-        out = fn(list(arrays))
-        return tuple(o.clone() for o in out)
+        out = tuple(o.clone() for o in fn(list(arrays)))
+        return out[0] if len(out) == 1 else out  # one output: a tensor (registry rule)
     compute.__doc__ = f"Each input viewed with at least {n} dimensions."
     defop(f"_np_atleast_{n}d", inputs=VARIADIC, num_args="num_args",
           attrs=(Attr("num_args", INT, 1),), num_outputs=lambda at: at["num_args"])(compute)

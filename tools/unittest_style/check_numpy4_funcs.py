@@ -258,6 +258,11 @@ def _create_case(thunk, want):
                                 atol=1e-7)
 
 
+def _flat_inverse(res):
+    """NumPy < 2 returns the inverse of a flattened input as 1-d (NumPy 2 keeps the shape)."""
+    return res[:2] + (res[2].reshape(-1),)
+
+
 SORT_CASES = [
     C("sort", [M], _np.sort), C("sort", [A], _p(_np.sort, axis=0), {"axis": 0}),
     C("sort", [A], _p(_np.sort, axis=None), {"axis": None}),
@@ -268,7 +273,8 @@ SORT_CASES = [
     C("unique", [I2], _np.unique, imperative=True),
     C("unique", [I2], _p(_np.unique, return_counts=True), {"return_counts": True},
       imperative=True),
-    C("unique", [I2], _p(_np.unique, return_index=True, return_inverse=True),
+    C("unique", [I2], lambda a: _flat_inverse(_np.unique(a, return_index=True,
+                                                         return_inverse=True)),
       {"return_index": True, "return_inverse": True}, imperative=True),
     C("unique", [I2], _p(_np.unique, axis=0), {"axis": 0}, imperative=True),
     C("nonzero", [I2], _np.nonzero), C("argwhere", [I2], _np.argwhere),
@@ -358,16 +364,26 @@ LINALG_CASES = [
     C("linalg.cond", [SQ], _np.linalg.cond, rtol=1e-3),
 ]
 
+def _pct(q, how):
+    """NumPy's percentile with ``interpolation`` (called ``method`` since NumPy 1.22)."""
+    def ref(a):
+        try:
+            return _np.percentile(a, q, method=how)
+        except TypeError:
+            return _np.percentile(a, q, interpolation=how)
+    return ref
+
+
 STAT_CASES = [
     C("percentile", [M], _p(_np.percentile, 30), {"q": 30}),
     C("percentile", [M], _p(_np.percentile, 50, axis=1), {"q": 50, "axis": 1}),
     C("percentile", [A], _p(_np.percentile, 75, axis=(0, 2), keepdims=True),
       {"q": 75, "axis": (0, 2), "keepdims": True}),
-    C("percentile", [M], _p(_np.percentile, 40, interpolation="lower"),
+    C("percentile", [M], _pct(40, "lower"),
       {"q": 40, "interpolation": "lower"}),
-    C("percentile", [M], _p(_np.percentile, 40, interpolation="nearest"),
+    C("percentile", [M], _pct(40, "nearest"),
       {"q": 40, "interpolation": "nearest"}),
-    C("percentile", [M], _p(_np.percentile, 40, interpolation="midpoint"),
+    C("percentile", [M], _pct(40, "midpoint"),
       {"q": 40, "interpolation": "midpoint"}),
     C("quantile", [M], _p(_np.quantile, 0.3, axis=0), {"q": 0.3, "axis": 0}),
     C("median", [M], _np.median, imperative=True),

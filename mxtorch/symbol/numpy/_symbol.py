@@ -323,9 +323,43 @@ def _flatten(self, order="C"):
     return _sym("_np_reshape")(self, newshape=(-1,), order=order)
 
 
+def _argmin(self, axis=None, out=None, keepdims=False):  # noqa: ARG001
+    """``np.argmin(self, axis)``."""
+    return _sym("_npi_argmin")(self, axis=axis, keepdims=keepdims)
+
+
+def _round(self, decimals=0):
+    """``np.round(self, decimals)``."""
+    return _sym("_npi_around")(self, decimals=decimals)
+
+
+def _argsort(self, axis=-1, kind=None, order=None):  # noqa: ARG001
+    """``np.argsort(self, axis)`` (int64)."""
+    return _sym("_npi_argsort")(self, axis=axis)
+
+
+def _as_np(name):
+    """The legacy Symbol method ``name`` with its result as a NumPy-semantics _Symbol (as
+    MXNet's _Symbol.astype/clip/repeat/swapaxes/take return)."""
+    legacy = getattr(Symbol, name)
+
+    def method(self, *args, **kwargs):
+        if name == "astype":
+            kwargs = {k: v for k, v in kwargs.items() if k == "dtype"}
+        out = legacy(self, *args, **kwargs)
+        return _Symbol(out._outputs) if isinstance(out, Symbol) else out
+    method.__name__ = name
+    method.__doc__ = f"``{name}`` of this symbol (NumPy semantics)."
+    return method
+
+
 def _install_shape_methods(cls):
+    for name in ("astype", "clip", "repeat", "swapaxes", "take"):
+        if name not in cls.__dict__:
+            setattr(cls, name, _as_np(name))
     for name, fn in (("reshape", _reshape), ("transpose", _transpose), ("argmax", _argmax),
-                     ("squeeze", _squeeze), ("flatten", _flatten)):
+                     ("squeeze", _squeeze), ("flatten", _flatten), ("argmin", _argmin),
+                     ("round", _round), ("argsort", _argsort)):
         if name not in cls.__dict__:
             setattr(cls, name, fn)
 
@@ -399,6 +433,226 @@ def average(a, axis=None, weights=None, returned=False, out=None):  # noqa: ARG0
     node = _sym("_npi_average")(*((a, weights) if weighted else (a,)), axis=axis,
                                 returned=returned, weighted=weighted)
     return [node[0], node[1]] if returned else node[0]
+
+
+def swapaxes(a, axis1, axis2):
+    """Interchange two axes (``_npi_swapaxes``)."""
+    return _sym("_npi_swapaxes")(a, dim1=axis1, dim2=axis2)
+
+
+def tensordot(a, b, axes=2):
+    """Sum products over ``axes``: an int (the last/first ``axes`` axes) or two sequences."""
+    if isinstance(axes, int):
+        return _sym("_npi_tensordot_int_axes")(a, b, axes=axes)
+    left, right = ((x,) if isinstance(x, int) else tuple(x) for x in axes)
+    if len(left) != len(right):
+        raise ValueError(f"tensordot: axes {axes} must name as many axes of a as of b")
+    return _sym("_npi_tensordot")(a, b, a_axes_summed=left, b_axes_summed=right)
+
+
+def einsum(*operands, **kwargs):
+    """Einstein summation: ``einsum('ij,jk->ik', a, b)``."""
+    optimize = kwargs.pop("optimize", False)
+    kwargs.pop("out", None)
+    if kwargs:
+        raise TypeError(f"einsum: unsupported arguments {sorted(kwargs)}")
+    if not operands or not isinstance(operands[0], str):
+        raise TypeError("einsum: the first argument must be the subscripts string")
+    arrays = operands[1:]
+    return _sym("_npi_einsum")(*arrays, num_args=len(arrays), subscripts=operands[0],
+                               optimize=int(bool(optimize)))
+
+
+def full(shape, fill_value, dtype=None, order="C", ctx=None, out=None):  # noqa: ARG001
+    """A Symbol of ``shape`` filled with the number ``fill_value``."""
+    if isinstance(fill_value, Symbol):
+        return _sym("_npi_broadcast_to")(fill_value, shape=shape)
+    if dtype is None and isinstance(fill_value, bool):
+        dtype = "bool"
+    kwargs = {"shape": shape, "value": fill_value}
+    if dtype is not None:
+        kwargs["dtype"] = dtype
+    return _sym("_npi_full")(**kwargs)
+
+
+def bincount(x, weights=None, minlength=0):
+    """Occurrences of each value of a non-negative integer Symbol (weighted sums with
+    ``weights``)."""
+    if weights is None:
+        return _sym("_npi_bincount")(x, minlength=minlength, has_weights=False)
+    return _sym("_npi_bincount")(x, weights, minlength=minlength, has_weights=True)
+
+
+def pad(x, pad_width=None, mode="constant", **kwargs):
+    """Pad a Symbol (``constant_values``/``reflect_type`` as NumPy names them)."""
+    if pad_width is None:
+        raise TypeError("pad: `pad_width` must be given")
+    if not isinstance(pad_width, int):
+        pad_width = tuple(tuple(p) if isinstance(p, (list, tuple)) else int(p)
+                          for p in pad_width)
+    value = kwargs.pop("constant_values", 0)
+    reflect = kwargs.pop("reflect_type", "even")
+    if kwargs:
+        raise TypeError(f"pad: unexpected arguments {sorted(kwargs)}")
+    return _sym("_npi_pad")(x, pad_width=pad_width, mode=mode, constant_value=value,
+                            reflect_type=reflect)
+
+
+def _sorter(op):
+    def fn(a, axis=-1, kind=None, order=None):  # noqa: ARG001 - NumPy's signature
+        if order is not None:
+            raise NotImplementedError(f"{op[5:]}: order= names fields of NumPy structured "
+                                      "arrays, which mx.np does not have (as MXNet 1.9.1)")
+        return _sym(op)(a, axis=axis)
+    fn.__name__ = op[5:]
+    fn.__doc__ = "Sorted copy along ``axis``." if op == "_npi_sort" else \
+        "Indices that sort ``a`` along ``axis``."
+    return fn
+
+
+sort, argsort = _sorter("_npi_sort"), _sorter("_npi_argsort")
+
+
+def _atleast(n):
+    def fn(*arys):
+        node = _sym(f"_np_atleast_{n}d")(*arys, num_args=len(arys))
+        return node if len(arys) == 1 else [node[i] for i in range(len(arys))]
+    fn.__name__ = f"atleast_{n}d"
+    fn.__doc__ = f"Inputs viewed with at least {n} dimensions (a list for several)."
+    return fn
+
+
+atleast_1d, atleast_2d, atleast_3d = _atleast(1), _atleast(2), _atleast(3)
+
+
+def _spaced(op, name):
+    def fn(start, stop, num=50, endpoint=True, *args, dtype=None, axis=0, ctx=None, **kw):
+        extra = dict(zip(("retstep", "dtype") if op == "_npi_linspace" else ("base", "dtype"),
+                         args))
+        dtype = extra.get("dtype", dtype)
+        retstep = extra.get("retstep", kw.pop("retstep", False))
+        if op == "_npi_logspace":
+            kw.setdefault("base", extra.get("base", 10.0))
+        if axis not in (0, -1):
+            raise ValueError(f"{name}: axis {axis} is out of bounds for the 1-d result of "
+                             "scalar start/stop (axis 0 or -1)")
+        if dtype is not None:
+            kw["dtype"] = dtype
+        node = _sym(op)(start=start, stop=stop, num=int(num), endpoint=endpoint, **kw)
+        if not retstep:
+            return node
+        div = (num - 1) if endpoint else num
+        return node, ((stop - start) / div if div > 0 else float("nan"))
+    fn.__name__ = name
+    fn.__doc__ = f"``num`` evenly spaced samples ({name}; scalar start/stop)."
+    return fn
+
+
+linspace = _spaced("_npi_linspace", "linspace")
+logspace = _spaced("_npi_logspace", "logspace")
+
+
+def histogram(a, bins=10, range=None, normed=None, weights=None, density=None):  # noqa: A002
+    """Counts of ``a`` in ``bins`` equal bins over ``range`` and the bin edges (a list of two
+    Symbols); edges, weights and density need concrete arrays (mx.np.histogram)."""
+    if not isinstance(bins, int) or weights is not None or normed or density:
+        raise NotImplementedError("histogram of a Symbol takes an int bins and range only "
+                                  "(as MXNet 1.9.1)")
+    kwargs = {"bin_cnt": bins}
+    if range is not None:
+        kwargs["range"] = tuple(range)
+    node = _sym("_npi_histogram")(a, **kwargs)
+    return [node[0], node[1]]
+
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):  # noqa: A002 - NumPy's names
+    """``n``-th discrete difference along ``axis``; ``prepend``/``append`` Symbols are
+    concatenated first."""
+    parts = [p for p in (prepend, a, append) if p is not None]
+    if len(parts) > 1:
+        if not all(isinstance(p, Symbol) for p in parts):
+            raise TypeError("diff: prepend/append of a Symbol must be Symbols")
+        a = _sym("_npi_concatenate")(*parts, axis=axis)
+    return _sym("_npi_diff")(a, n=n, axis=axis)
+
+
+# ---- binary functions taking Python scalars on either side (the _scalar/_rscalar ops) ----
+_COMMUTATIVE = {"add", "multiply", "maximum", "minimum", "hypot", "equal", "not_equal",
+                "bitwise_and", "bitwise_or", "bitwise_xor", "lcm", "logical_and", "logical_or",
+                "logical_xor"}
+_MIRRORED = {"greater": "less", "greater_equal": "less_equal", "less": "greater",
+             "less_equal": "greater_equal"}
+
+
+def _is_number(x):
+    return isinstance(x, (bool, int, float)) or type(x).__module__ == "numpy" and \
+        getattr(x, "ndim", None) == 0
+
+
+def _scalar_node(target, sym, value, reverse):
+    op = f"_npi_r{target}_scalar" if reverse else f"_npi_{target}_scalar"
+    if op not in _gen.SYM_FUNCTIONS:
+        raise TypeError(f"{target}: a Python scalar on this side is not supported")
+    is_int = isinstance(value, (bool, int)) or getattr(value, "dtype", None) is not None and \
+        value.dtype.kind in "biu"
+    return _sym(op)(sym, scalar=float(value), is_int=bool(is_int))
+
+
+def _binary_function(name):
+    target = _ALIASES.get(name, name)
+    tensor_op = _lookup(name)
+
+    def fn(x1, x2, out=None, **kwargs):  # noqa: ARG001 - NumPy's signature
+        if isinstance(x1, Symbol) and isinstance(x2, Symbol):
+            return tensor_op(x1, x2, **kwargs)
+        if isinstance(x1, Symbol) and _is_number(x2):
+            return _scalar_node(target, x1, x2, False)
+        if isinstance(x2, Symbol) and _is_number(x1):
+            if target in _COMMUTATIVE:
+                return _scalar_node(target, x2, x1, False)
+            if target in _MIRRORED:
+                return _scalar_node(_MIRRORED[target], x2, x1, False)
+            return _scalar_node(target, x2, x1, True)
+        raise TypeError(f"{name}: operands must be Symbols or Python numbers, got "
+                        f"{type(x1).__name__} and {type(x2).__name__}")
+    fn.__name__ = name
+    fn.__doc__ = f"Element-wise ``{name}`` of Symbols and/or Python numbers (broadcasting)."
+    return fn
+
+
+for _name in ("add", "subtract", "multiply", "true_divide", "divide", "mod", "remainder",
+              "power", "maximum", "minimum", "arctan2", "hypot", "copysign", "ldexp", "lcm",
+              "bitwise_and", "bitwise_or", "bitwise_xor", "equal", "not_equal", "greater",
+              "greater_equal", "less", "less_equal", "logical_and", "logical_or",
+              "logical_xor"):
+    if _lookup(_name) is not None:
+        globals()[_name] = _binary_function(_name)
+
+
+def where(condition, x=None, y=None):
+    """Elements of ``x`` where ``condition``, else of ``y`` (Symbols or Python numbers)."""
+    if x is None or y is None:
+        raise ValueError("where of a Symbol needs both x and y")
+    if _is_number(x) and _is_number(y):
+        return _sym("_npi_where_scalar2")(condition, x=float(x), y=float(y))
+    if _is_number(x):
+        return _sym("_npi_where_lscalar")(condition, y, scalar=x)
+    if _is_number(y):
+        return _sym("_npi_where_rscalar")(condition, x, scalar=y)
+    return _sym("_npi_where")(condition, x, y)
+
+
+def _creator(op):
+    def fn(shape, dtype=None, order="C", ctx=None):  # noqa: ARG001
+        if order != "C":
+            raise NotImplementedError(f"{op[5:]}: only order='C' is supported")
+        return _sym(op)(shape=shape, **({} if dtype is None else {"dtype": dtype}))
+    fn.__name__ = op[5:]
+    fn.__doc__ = f"A Symbol of ``shape`` filled with {'zeros' if 'zeros' in op else 'ones'}."
+    return fn
+
+
+zeros, ones = _creator("_npi_zeros"), _creator("_npi_ones")
 
 
 def append(arr, values, axis=None):

@@ -10,3 +10,9 @@ for _name in ("cholesky", "det", "eig", "eigh", "eigvals", "eigvalsh", "inv", "n
     if _fn is not None:
         globals()[_name] = _fn
         __all__.append(_name)
+
+
+def tensorsolve(a, b, axes=None):
+    """Solve ``tensordot(a, x, b.ndim) = b`` (``axes`` of ``a`` moved to the end first)."""
+    return _gen.SYM_FUNCTIONS["_npi_tensorsolve"](a, b, a_axes=None if axes is None
+                                                  else tuple(axes))
