@@ -299,3 +299,23 @@ def test_atleast_single_input_and_bincount_without_weights():
     onp.testing.assert_array_equal(np.bincount(np.array([0, 2, 2], dtype="int64")).asnumpy(),
                                    [1, 0, 2])
     assert float(np.searchsorted(np.array([1.0, 2.0, 4.0]), 3)) == 2
+
+
+# --- official NumPy linalg functions on mx.np arrays run mx.np.linalg (MXNet 1.9.1's list) ---
+def test_numpy_linalg_dispatch_to_mx():
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    host = a.asnumpy()
+    w, v = onp.linalg.eigh(a)
+    assert isinstance(w, np.ndarray) and isinstance(v, np.ndarray)
+    onp.testing.assert_allclose(w.asnumpy(), onp.linalg.eigh(host)[0], rtol=1e-5)
+    w, v = onp.linalg.eig(a)
+    onp.testing.assert_allclose(onp.sort(w.asnumpy()), onp.sort(onp.linalg.eig(host)[0]),
+                                rtol=1e-5)
+    inv = onp.linalg.inv(a)
+    assert isinstance(inv, np.ndarray)
+    onp.testing.assert_allclose(inv.asnumpy(), onp.linalg.inv(host), rtol=1e-5)
+    a.attach_grad()
+    with autograd.record():
+        n = onp.linalg.norm(a)  # dispatched to mx.np.linalg.norm: differentiable
+    n.backward()
+    onp.testing.assert_allclose(a.grad.asnumpy(), host / onp.linalg.norm(host), rtol=1e-5)

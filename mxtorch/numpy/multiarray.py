@@ -260,9 +260,10 @@ NDArray.as_np_ndarray = _as_np_ndarray
 # --------------------------------------------------------------------------------------------
 
 
-def _mx_function(name):
+def _mx_function(name, module=""):
     from .. import numpy as mxnp
-    fn = getattr(mxnp, name, None)
+    space = mxnp.linalg if module.endswith("linalg") or ".linalg." in module else mxnp
+    fn = getattr(space, name, None)
     return fn if callable(fn) and not isinstance(fn, type) else None
 
 
@@ -280,12 +281,13 @@ def _from_host(value, ctx=None):
     if isinstance(value, onp.ndarray):
         return array(value, dtype=value.dtype, ctx=ctx)
     if isinstance(value, (list, tuple)):
-        return type(value)(_from_host(v, ctx) for v in value)
+        items = [_from_host(v, ctx) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
     return value
 
 
 def _array_function(func, args, kwargs):
-    fn = _mx_function(func.__name__)
+    fn = _mx_function(func.__name__, getattr(func, "__module__", "") or "")
     if fn is not None and getattr(fn, "__module__", "").startswith("mxtorch.numpy") and \
             not getattr(fn, "_fallback", False):
         try:
