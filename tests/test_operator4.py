@@ -152,3 +152,72 @@ def test_dense_only_methods_raise_mxnet_sparse_error():
         with pytest.raises(NotSupportedForSparseNDArray) as info:
             call()
         assert isinstance(info.value, NotSupportedError)
+
+
+# ---------------------------------------------------------------- bool arrays and is_int
+def test_bool_array_scalar_ops_compute_in_int64():
+    b = nd.array([1, 0, 1], dtype="bool")
+    cases = [(b * 2.5, [2, 0, 2]), (b + 2, [3, 2, 3]), (b - 2, [-1, -2, -1]),
+             (2 - b, [1, 2, 1]), (b / 2, [0, 0, 0]), (b % 2, [1, 0, 1]), (b ** 2, [1, 0, 1]),
+             (b > 2, [0, 0, 0]), (b == 2, [0, 0, 0]), (b.__rtruediv__(2), [2, -2 ** 63, 2])]
+    for got, want in cases:
+        assert got.dtype == np.int64, got.dtype
+        assert _vals(got) == want
+
+
+@pytest.mark.parametrize("dtype", ["int32", "uint8", "bool"])
+def test_scalar_ops_is_int_false_compute_in_float64(dtype):
+    x = nd.array([1, 2, 3] if dtype != "bool" else [1, 0, 1], dtype=dtype)
+    got = nd._internal._plus_scalar(x, scalar=2.5, is_int=False)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got.asnumpy(), x.asnumpy().astype(np.float64) + 2.5)
+    got = nd._internal._greater_scalar(x, scalar=1.5, is_int=False)
+    assert got.dtype == np.float64
+    got = nd._internal._plus_scalar(x, scalar=2.5, is_int=True)
+    assert got.dtype == (np.int64 if dtype == "bool" else np.dtype(dtype))
+
+
+def test_nd_maximum_with_float_scalar_keeps_int_type():
+    # nd.maximum passes no is_int (MXNet's default True): the scalar is truncated
+    assert _vals(nd.maximum(nd.array([1, 0], dtype="int32"), 2.5)) == [2, 2]
+    got = nd.maximum(nd.array([1, 0], dtype="bool"), 2.5)
+    assert got.dtype == np.int64 and _vals(got) == [2, 2]
+
+
+# ---------------------------------------------------------------- creation ops
+@pytest.mark.parametrize("dtype, args, want", [
+    ("int32", (0, 5, 1.5), [0, 1, 2, 3]),
+    ("int32", (0.5, 5, 1.5), [0, 1, 2]),
+    ("int8", (2.7, -3, -1.2), [2, 1, 0, -1, -2]),
+    ("uint8", (2.7, -3, -1.2), [2, 1, 0, 255, 254]),
+    ("int64", (-2.5, 3, 0.7), [-2] * 8),
+    ("float16", (0, 5, 1.5), [0.0, 1.0, 2.0, 3.0]),
+    ("float16", (2.7, -3, -1.2), [2.0, 1.0, 0.0, -1.0, -2.0]),
+    ("float32", (2.7, -3, -1.2),
+     [2.700000047683716, 1.5, 0.2999999523162842, -0.9000000953674316, -2.1000001430511475]),
+    ("float32", (-2.5, 3, 0.7),
+     [-2.5, -1.7999999523162842, -1.100000023841858, -0.40000009536743164, 0.2999999523162842,
+      1.0, 1.6999998092651367, 2.4000000953674316]),
+    ("float64", (2.7, -3, -1.2),
+     [2.7, 1.5000000000000002, 0.30000000000000027, -0.8999999999999995, -2.0999999999999996]),
+])
+def test_arange_computes_in_output_dtype(dtype, args, want):
+    got = nd.arange(*args, dtype=dtype)
+    assert got.dtype == np.dtype(dtype)
+    assert _vals(got) == want
+
+
+def test_arange_repeat_and_linspace_values():
+    assert _vals(nd.arange(0.5, 3.2, 0.9, repeat=2, dtype="int32")) == [0] * 6
+    assert _vals(nd.arange(0.5, 3.2, 0.9, repeat=2, dtype="float64")) == \
+        [0.5, 0.5, 1.4, 1.4, 2.3, 2.3]
+    assert _vals(nd.linspace(0.5, 3.2, 4, dtype="float64")) == [0.5, 1.4, 2.3, 3.2]
+    assert _vals(nd.linspace(0.5, 3.2, 4, endpoint=False, dtype="float64")) == \
+        [0.5, 1.175, 1.85, 2.5250000000000004]
+    assert _vals(nd.linspace(0.5, 3.2, 4, endpoint=False, dtype="int32")) == [0, 1, 1, 2]
+
+
+def test_full_converts_value_like_c():
+    assert _vals(nd.full((2,), -2.7, dtype="uint8")) == [254, 254]
+    assert _vals(nd.full((2,), -2.7, dtype="int8")) == [-2, -2]
+    assert _vals(nd.full((2,), 2.7, dtype="int32")) == [2, 2]

@@ -53,9 +53,9 @@ def _make(name, array_op, scalar_op, rscalar_op, fallback):
             if isinstance(rhs, NDArray):
                 return ND_FUNCTIONS[array_op](lhs, rhs)
             if isinstance(rhs, numeric_types):
-                return ND_FUNCTIONS[scalar_op](lhs, scalar=float(rhs), is_int=isinstance(rhs, int))
+                return ND_FUNCTIONS[scalar_op](lhs, scalar=float(rhs))  # is_int: MXNet's default
         elif isinstance(rhs, NDArray) and isinstance(lhs, numeric_types):
-            return ND_FUNCTIONS[rscalar_op](rhs, scalar=float(lhs), is_int=isinstance(lhs, int))
+            return ND_FUNCTIONS[rscalar_op](rhs, scalar=float(lhs))
         elif isinstance(lhs, numeric_types) and isinstance(rhs, numeric_types) and fallback:
             return fallback(lhs, rhs)
         raise TypeError(f"nd.{name}: unsupported operand types {type(lhs).__name__} and "

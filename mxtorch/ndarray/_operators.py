@@ -48,17 +48,14 @@ KERNEL_KEY = {
 def install_ndarray_operators(cls):
     """Give NDArray its arithmetic/comparison dunders from the table (fast paths)."""
     from ..ops import get_op
-    from ..ops.elemwise import (FAST_BINARY, FAST_COMPARE, FAST_SCALAR, FAST_SCALAR_COMPARE,
-                                scalar_for)
+    from ..ops.elemwise import (FAST_BINARY, FAST_COMPARE, FAST_SCALAR,
+                                FAST_SCALAR_COMPARE_TYPED, scalar_for)
     from .ndarray import binary_method, inplace_method, make_array_op, make_scalar_op, \
         unary_method
 
     def scalar_kernel(alias):
         op = get_op(alias)
-        fn = FAST_SCALAR.get(op.name) or FAST_SCALAR_COMPARE[op.name]
-        if op.name in FAST_SCALAR_COMPARE:
-            raw = fn
-            fn = lambda t, s: raw(t, s).to(t.dtype)  # noqa: E731 - 0/1 in the input dtype
+        fn = FAST_SCALAR.get(op.name) or FAST_SCALAR_COMPARE_TYPED[op.name]
         return make_scalar_op(op, fn, scalar_for)
 
     for row in BINARY + COMPARE:

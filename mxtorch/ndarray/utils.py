@@ -104,7 +104,11 @@ def _into_out(result, kwargs):
 def full(shape, val, ctx=None, dtype=np.float32, out=None):
     """Array filled with ``val``."""
     ctx = _ctx(ctx)
-    t = torch.full(_shape(shape), val, dtype=to_torch_dtype(dtype), device=ctx.torch_device)
+    target = to_torch_dtype(dtype)
+    if not target.is_floating_point and target != torch.bool and isinstance(val, float):
+        from ..ops.elemwise import int_from_float  # MXNet's C cast: -2.7 as uint8 is 254
+        val = int(int_from_float(torch.tensor(val, dtype=torch.float64), target))
+    t = torch.full(_shape(shape), val, dtype=target, device=ctx.torch_device)
     if out is not None:
         out[:] = _wrap(t, ctx)
         return out

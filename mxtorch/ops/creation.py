@@ -49,8 +49,12 @@ def ones(shape, ctx, dtype):
 
 @defop("_full", inputs=(), attrs=_SHAPE_CTX_DTYPE + (Attr("value", FLOAT, doc="Fill value"),))
 def full(shape, ctx, dtype, value):
-    """Array filled with ``value``."""
-    return torch.full(shape, value, dtype=NAME_TO_TORCH[dtype], device=device_of(ctx))
+    """Array filled with ``value`` (converted as a C cast: -2.7 as uint8 is 254)."""
+    target = NAME_TO_TORCH[dtype]
+    if not target.is_floating_point and target != torch.bool:
+        from .elemwise import int_from_float
+        value = int(int_from_float(torch.tensor(float(value), dtype=torch.float64), target))
+    return torch.full(shape, value, dtype=target, device=device_of(ctx))
 
 
 _RANGE_ATTRS = (Attr("start", FLOAT, doc="Start of the interval"),
@@ -70,10 +74,26 @@ def arange(start, stop, step, repeat, infer_range, ctx, dtype):
     if step == 0:
         raise MXNetError("_arange: step must not be 0")
     count = max(0, int(math.ceil((stop - start) / step)))
-    values = start + step * torch.arange(count, dtype=torch.float64, device=device_of(ctx))
+    return _range_values(start, step, count, repeat, NAME_TO_TORCH[dtype], device_of(ctx))
+
+
+def _range_values(start, step, count, repeat, target, device):
+    """MXNet's range kernel: ``start + i * step`` with start and step first converted to the
+    output type and the arithmetic done in it (integer types truncate both; MXNet's float16
+    kernel truncates them too)."""
+    index = torch.arange(count, device=device)
     if repeat > 1:
-        values = values.repeat_interleave(repeat)
-    return values.to(NAME_TO_TORCH[dtype])
+        index = index.repeat_interleave(repeat)
+    if target in (torch.float32, torch.float64):
+        first, delta = (torch.tensor(v, dtype=target, device=device) for v in (start, step))
+        return first + index.to(target) * delta
+    if target == torch.bool:
+        return (start + step * index.double()).to(target)
+    from .elemwise import int_from_float
+    wide = torch.int64 if target in (torch.float16, torch.bfloat16) else target
+    first, delta = (int(int_from_float(torch.tensor(float(v), dtype=torch.float64), wide))
+                    for v in (start, step))
+    return (first + index.to(wide) * delta).to(target)
 
 
 @defop("_linspace", inputs=(),
@@ -83,11 +103,10 @@ def arange(start, stop, step, repeat, infer_range, ctx, dtype):
               Attr("ctx", CTX, None, "Device"), Attr("dtype", DTYPE, "float32", "Output dtype")))
 def linspace(start, stop, num, endpoint, ctx, dtype):
     """``num`` evenly spaced values from start to stop (stop included if ``endpoint``)."""
-    if endpoint:
-        values = torch.linspace(start, stop, num, dtype=torch.float64, device=device_of(ctx))
-    else:
-        step = (stop - start) / num if num else 0.0
-        values = start + step * torch.arange(num, dtype=torch.float64, device=device_of(ctx))
+    # MXNet: start + i * step in double, step = (stop - start) / (num - 1 or num)
+    parts = num - 1 if endpoint else num
+    step = (stop - start) / parts if parts > 0 else 0.0
+    values = start + step * torch.arange(num, dtype=torch.float64, device=device_of(ctx))
     return values.to(NAME_TO_TORCH[dtype])
 
 

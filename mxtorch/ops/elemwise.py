@@ -341,7 +341,12 @@ def _minimum(lhs, rhs):
 def _hypot(lhs, rhs):
     if lhs.is_floating_point():
         return torch.hypot(lhs, rhs)
-    return torch.hypot(lhs.double(), rhs.double()).to(lhs.dtype)
+    return torch.hypot(lhs.double(), rhs.double()).to(_int64_if_bool(lhs).dtype)
+
+
+def _int64_if_bool(t):
+    """MXNet's scalar operators read a bool array as int64."""
+    return t.to(torch.int64) if t.dtype == torch.bool else t
 
 
 class _FloorMod(torch.autograd.Function):
@@ -542,29 +547,26 @@ def _scalar_for(data, scalar):
     that type's minimum; uint8 sees -2.5 as 254 and 300 as 44)."""
     if data.is_floating_point():
         return scalar
-    if data.dtype == torch.bool:
-        return bool(scalar)
-    bits = torch.iinfo(data.dtype).bits
+    bits = torch.iinfo(torch.int64 if data.dtype == torch.bool else data.dtype).bits
     wide = 64 if bits == 64 else 32
     if math.isfinite(scalar) and -2.0 ** (wide - 1) <= scalar < 2.0 ** (wide - 1):
         value = int(scalar)
     else:
         value = -2 ** (wide - 1)
     value %= 2 ** bits
-    signed = data.dtype != torch.uint8
+    signed = data.dtype != torch.uint8  # a bool array computes in int64
     return value - 2 ** bits if signed and value >= 2 ** (bits - 1) else value
 
 
 def _rdiv(data, s):
     if data.is_floating_point():  # a true division (torch's ``s / x`` multiplies by 1/x)
         return torch.div(torch.tensor(s, dtype=data.dtype, device=data.device), data)
-    if data.dtype == torch.bool:
-        return torch.div(torch.full_like(data, s), data, rounding_mode="trunc")
     # MXNet divides in floating point and casts back: s / 0 is the int32/int64 minimum
-    return int_from_float(torch.div(float(s), data.double()), data.dtype)
+    return int_from_float(torch.div(float(s), data.double()), _int64_if_bool(data).dtype)
 
 
 def _rmod(data, s):
+    data = _int64_if_bool(data)
     return _mod(torch.full_like(data, s), data)
 
 
@@ -576,8 +578,8 @@ def _rpower(data, s):
 
 _SCALAR = {
     "_plus_scalar": (lambda x, s: x + s, ("_PlusScalar",)),
-    "_minus_scalar": (lambda x, s: x - s, ("_MinusScalar",)),
-    "_rminus_scalar": (lambda x, s: s - x, ("_RMinusScalar",)),
+    "_minus_scalar": (lambda x, s: x + (-s), ("_MinusScalar",)),  # also bool + int -> int64
+    "_rminus_scalar": (lambda x, s: s - _int64_if_bool(x), ("_RMinusScalar",)),
     "_mul_scalar": (lambda x, s: x * s, ("_MulScalar",)),
     "_div_scalar": (lambda x, s: x / s if x.is_floating_point()
                     else torch.div(x, s, rounding_mode="trunc"), ("_DivScalar",)),
@@ -588,7 +590,8 @@ _SCALAR = {
     "_rpower_scalar": (_rpower, ("_RPowerScalar",)),
     "_maximum_scalar": (lambda x, s: torch.clamp(x, min=s), ("_MaximumScalar",)),
     "_minimum_scalar": (lambda x, s: torch.clamp(x, max=s), ("_MinimumScalar",)),
-    "_hypot_scalar": (lambda x, s: _hypot(x, torch.full_like(x, s)), ("_HypotScalar",)),
+    "_hypot_scalar": (lambda x, s: _hypot(x, torch.full_like(_int64_if_bool(x), s)),
+                      ("_HypotScalar",)),
 }
 _SCALAR_COMPARE = {
     "_equal_scalar": (torch.eq, ("_EqualScalar",)),
@@ -608,13 +611,24 @@ SCALAR_ATTRS = (Attr("scalar", FLOAT, 1.0, "Scalar operand"),
                 Attr("is_int", BOOL, True, "Whether the scalar was an integer"))
 
 
+def _scalar_operand(data, scalar, is_int):
+    """(array, scalar) as MXNet's scalar operators apply them: an integer or bool array with
+    ``is_int=False`` computes in float64; a bool array otherwise computes in int64."""
+    if data.is_floating_point():
+        return data, scalar
+    if not is_int:
+        return data.double(), scalar
+    return _int64_if_bool(data), _scalar_for(data, scalar)
+
+
 def _scalar_compute(fn, compare):
     if compare:
         def compute(data, scalar, is_int):
-            return fn(data, _scalar_for(data, scalar)).to(data.dtype)
+            data, scalar = _scalar_operand(data, scalar, is_int)
+            return fn(data, scalar).to(data.dtype)
     else:
         def compute(data, scalar, is_int):
-            return fn(data, _scalar_for(data, scalar))
+            return fn(*_scalar_operand(data, scalar, is_int))
     return compute
 
 
@@ -635,4 +649,17 @@ FAST_BINARY = dict(_ARITH)
 FAST_COMPARE = dict(_COMPARE)
 FAST_SCALAR = {name: fn for name, (fn, _) in _SCALAR.items()}
 FAST_SCALAR_COMPARE = {name: fn for name, (fn, _) in _SCALAR_COMPARE.items()}
+
+
+def _compare_in_input_dtype(fn):
+    def run(t, s):
+        if t.dtype == torch.bool:  # MXNet: a bool array compares as int64, giving int64 0/1
+            t = t.to(torch.int64)
+        return fn(t, s).to(t.dtype)
+    return run
+
+
+# scalar comparisons giving 0/1 in the input dtype (the NDArray operator fast path)
+FAST_SCALAR_COMPARE_TYPED = {name: _compare_in_input_dtype(fn)
+                             for name, fn in FAST_SCALAR_COMPARE.items()}
 scalar_for = _scalar_for
