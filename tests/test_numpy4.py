@@ -319,3 +319,19 @@ def test_numpy_linalg_dispatch_to_mx():
         n = onp.linalg.norm(a)  # dispatched to mx.np.linalg.norm: differentiable
     n.backward()
     onp.testing.assert_allclose(a.grad.asnumpy(), host / onp.linalg.norm(host), rtol=1e-5)
+
+
+def test_list_of_bools_is_a_mask_in_np_mode():
+    y = np.array([[1.0, 2.0], [3.0, 4.0]])
+    onp.testing.assert_array_equal(y[[True, False]].asnumpy(), [[1.0, 2.0]])  # MXNet 1.9.1
+    onp.testing.assert_array_equal(y[:, [False, True]].asnumpy(), [[2.0], [4.0]])
+    y[[True, False]] = 0
+    onp.testing.assert_array_equal(y.asnumpy(), [[0.0, 0.0], [3.0, 4.0]])
+    legacy = mx.nd.array([[1, 2], [3, 4]])  # legacy NDArrays read the bools as 1/0
+    onp.testing.assert_array_equal(legacy[[True, False]].asnumpy(), [[3, 4], [1, 2]])
+
+
+def test_builtin_round_of_array():
+    r = round(np.array(2.567), 1)
+    assert isinstance(r, np.ndarray) and abs(float(r) - 2.6) < 1e-6  # MXNet: array(2.6)
+    assert float(round(np.array(2.567))) == 3.0

@@ -155,7 +155,7 @@ class ndarray(NDArray):  # noqa: N801 - MXNet's class name
                                  f"valid indices, got {key!r}")
             if self.ndim == 0 and key is Ellipsis:
                 return self
-            return as_np(getitem(self, key))
+            return as_np(getitem(self, _bool_lists(key)))
         finally:
             _MODE.np_shape = previous
 
@@ -173,7 +173,7 @@ class ndarray(NDArray):  # noqa: N801 - MXNet's class name
             return
         if isinstance(key, ndarray) and key.dtype == onp.bool_:
             key = key.as_nd_ndarray()
-        setitem(self, key, value)
+        setitem(self, _bool_lists(key), value)
 
     def __len__(self):
         if self.ndim == 0:
@@ -185,6 +185,11 @@ class ndarray(NDArray):  # noqa: N801 - MXNet's class name
             raise TypeError("iteration over a 0-d array")
         for i in range(self.shape[0]):
             yield self[i]
+
+    def __round__(self, ndigits=None):
+        """``round(x, ndigits)``: ``np.round`` of the array (an array, as MXNet)."""
+        from ._ufuncs import around
+        return around(self, 0 if ndigits is None else ndigits)
 
     def __bool__(self):
         if self.size == 1:
@@ -258,6 +263,16 @@ NDArray.as_np_ndarray = _as_np_ndarray
 # NumPy's dispatch protocols: NumPy functions on mx.np arrays run mx.np's version when there
 # is one, else NumPy's on host copies (results come back as mx.np arrays).
 # --------------------------------------------------------------------------------------------
+
+
+def _bool_lists(key):
+    """In mx.np a Python list of bools indexes as a boolean mask (legacy NDArrays read it as
+    the numbers 0/1)."""
+    if isinstance(key, tuple):
+        return tuple(_bool_lists(k) for k in key)
+    if isinstance(key, list) and key and all(isinstance(k, (bool, onp.bool_)) for k in key):
+        return onp.array(key, dtype=bool)
+    return key
 
 
 def _mx_function(name, module=""):
