@@ -59,6 +59,11 @@ def set_recording(is_recording):  # noqa: F811 - MXNet's parameter name
     """Turn recording on/off; returns the previous state."""
     prev = STATE.recording
     STATE.recording = bool(is_recording)
+    seam = _KEEP or _keeper()
+    if STATE.recording and seam[0][0] is None:
+        seam[0][0] = seam[1]
+    elif not STATE.recording and seam[0][0] is seam[1]:
+        seam[0][0] = None
     return prev
 
 
@@ -71,12 +76,13 @@ def set_training(train_mode):  # noqa: F811
 
 class _Scope:
     """Context manager that sets recording and/or training and restores them on exit."""
-    __slots__ = ("_rec", "_train", "_prev_rec", "_prev_train", "_prev_grad")
+    __slots__ = ("_rec", "_train", "_prev_rec", "_prev_train", "_prev_grad", "_kept")
 
     def __init__(self, is_record, train_mode):
         self._rec = is_record
         self._train = None if train_mode is None else bool(train_mode)
         self._prev_rec = self._prev_train = self._prev_grad = None
+        self._kept = False
 
     def __enter__(self):
         state = STATE
@@ -85,6 +91,14 @@ class _Scope:
             state.recording = self._rec
             self._prev_grad = torch.is_grad_enabled()
             _set_grad_enabled(self._rec)
+            seam = _KEEP or _keeper()  # keep the recorded operators for get_symbol
+            if self._rec:
+                if seam[0][0] is None:
+                    seam[0][0] = seam[1]
+                    self._kept = True
+            elif seam[0][0] is seam[1] and seam[1] is not None:  # pause(): keep nothing
+                seam[0][0] = None
+                self._kept = True
         if self._train is not None:
             self._prev_train = state.training
             state.training = self._train
@@ -95,8 +109,27 @@ class _Scope:
         if self._rec is not None:
             state.recording = self._prev_rec
             _set_grad_enabled(self._prev_grad)
+            if self._kept:  # undo what __enter__ did to the seam
+                self._kept = False
+                seam = _KEEP[0]
+                if self._rec and seam[0] is _KEEP[1]:
+                    seam[0] = None
+                elif not self._rec and seam[0] is None:
+                    seam[0] = _KEEP[1]
         if self._train is not None:
             state.training = self._prev_train
+
+
+# [the nd door's tracing seam (ndarray.DEFERRED), the recorder of _deferred_compute]
+_KEEP = []
+
+
+def _keeper():
+    if not _KEEP:
+        from .ndarray.ndarray import DEFERRED
+        from ._deferred_compute import KEEPER
+        _KEEP.extend((DEFERRED, KEEPER))
+    return _KEEP
 
 
 # torch.set_grad_enabled without its context-manager object (the scopes above run per step)
@@ -448,6 +481,8 @@ def attach(array, grad_req, buffer):
         shadow = leaf.double().requires_grad_(True)
         shadow.register_post_accumulate_grad_hook(_make_hook(info))
         leaf._mx_shadow = shadow
+        from ._deferred_compute import SHADOWED  # integer arithmetic now carries shadows
+        SHADOWED[0] = True
     elif grad_req != "null":
         leaf.requires_grad_(True)
         leaf.register_post_accumulate_grad_hook(_make_hook(info))
@@ -533,6 +568,11 @@ def carried(t):
     return getattr(t, "_mx_shadow", t)
 
 
+def _reaches_variable(t):
+    from ._deferred_compute import reaches_variable
+    return reaches_variable(t)
+
+
 def _head_tensors(heads, head_grads):
     heads = _as_list(heads)
     tensors = [carried(h._t) for h in heads]
@@ -542,7 +582,8 @@ def _head_tensors(heads, head_grads):
                 f"cannot differentiate head {i} (shape {tuple(t.shape)}) again: its graph was "
                 "freed by an earlier backward; pass retain_graph=True to differentiate the same "
                 "graph twice")
-        if not t.requires_grad and not getattr(t, "_mx_recorded", False):
+        if not t.requires_grad and not getattr(t, "_mx_recorded", False) and \
+                not _reaches_variable(t):
             raise MXNetError(
                 f"cannot differentiate head {i} (shape {tuple(t.shape)}): it was not computed "
                 "inside autograd.record() from an array with attach_grad(); wrap the forward "
@@ -607,7 +648,12 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     finally:
         set_training(prev)
     # MXNet returns a list even for a single variable
-    return [_grad_array(v, t, r) for v, t, r in zip(variables, leaves, results)]
+    out = [_grad_array(v, t, r) for v, t, r in zip(variables, leaves, results)]
+    if create_graph:  # a constant gradient (linear op) is still a recorded head: zeros
+        for a in out:
+            if not a._t.requires_grad:
+                a._t._mx_recorded = True
+    return out
 
 
 def keep_dense_value(array, dense):
@@ -629,7 +675,8 @@ def _leaf_of(v):
 def _grad_array(v, leaf, r):
     """The NDArray ``autograd.grad`` returns for variable ``v`` from torch's result ``r``."""
     from .ndarray.ndarray import _wrap
-    r = torch.zeros_like(leaf) if r is None else r
+    if r is None or r._is_zerotensor():  # torch's symbolic zeros do not leave autograd
+        r = torch.zeros(leaf.shape, dtype=leaf.dtype, device=leaf.device)
     if leaf is not v._t and not getattr(v, "_sparse", False):  # an integer's shadow
         r = r.to(v._t.dtype)
     info = getattr(v, "_ag", None)
@@ -642,9 +689,25 @@ def _grad_array(v, leaf, r):
 
 
 def get_symbol(x):
-    """The recorded computation that produced ``x`` as a Symbol (needs the Symbol API)."""
-    raise MXNetError("autograd.get_symbol is not available: recorded graphs are torch graphs; "
-                     "use HybridBlock.export or build the Symbol directly")
+    """The computation recorded under ``record()`` that produced ``x``, as a Symbol.
+
+    Parameters
+    ----------
+    x : NDArray
+        An array computed inside ``autograd.record()``.
+
+    Returns
+    -------
+    Symbol
+        MXNet's operators with their attributes; arrays the recording did not compute are
+        variables (``var<k>`` for arrays with ``attach_grad()``, ``null<k>`` for others).
+    """
+    from ._deferred_compute import to_symbol
+    arrays = x if isinstance(x, (list, tuple)) else [x]
+    for a in arrays:
+        if not hasattr(a, "_t"):
+            raise TypeError(f"autograd.get_symbol: expected an NDArray, got {type(a).__name__}")
+    return to_symbol([a._t for a in arrays])
 
 
 # --------------------------------------------------------------------------------------------

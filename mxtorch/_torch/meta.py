@@ -65,8 +65,13 @@ def _key(op, attrs, shapes, dtypes):
         return None
 
 
+# > 0 while an op runs only to learn its output shapes (ops/random.py defers no errors then)
+INFERRING = [0]
+
+
 def _run(op, attrs, shapes, dtypes, device):
     tensors = [_make(s, d, device) for s, d in zip(shapes, dtypes)]
+    INFERRING[0] += 1
     try:
         with torch.no_grad():
             out = invoke(op, tensors, attrs, is_train=False)
@@ -78,6 +83,8 @@ def _run(op, attrs, shapes, dtypes, device):
         if device == "meta":
             return None
         raise
+    finally:
+        INFERRING[0] -= 1
     outs = [out] if isinstance(out, torch.Tensor) else list(out)
     return [tuple(o.shape) for o in outs], [o.dtype for o in outs]
 

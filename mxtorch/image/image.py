@@ -156,8 +156,9 @@ def _get_interp_method(interp, sizes=()):
     if interp == 10:
         return random.randint(0, 4)
     if interp not in (0, 1, 2, 3, 4):
-        raise ValueError("Unknown interp method %d (use 0 nearest, 1 bilinear, 2 bicubic, 3 "
-                         "area, 4 lanczos, 9 auto, 10 random)" % interp)
+        from ..base import AttributeParseError  # MXNet raises MXNetError (OpenCV's check)
+        raise AttributeParseError("Unknown interp method %d (use 0 nearest, 1 bilinear, 2 "
+                                  "bicubic, 3 area, 4 lanczos, 9 auto, 10 random)" % interp)
     return interp
 
 

@@ -21,6 +21,7 @@ from .._torch.dtypes import TORCH_TO_NAME, TORCH_TO_NP_TYPE, to_torch_dtype
 from ..ops import invoke
 from ..ops._invoke import KERNEL_ERRORS, diagnose
 from ..ops.shape import infer_reshape
+from ..engine import PENDING as _PENDING, raise_pending
 
 __all__ = ["NDArray", "from_torch", "waitall", "_DTYPE_NP_TO_MX", "_DTYPE_MX_TO_NP",
            "_GRAD_REQ_MAP", "_new_empty_handle"]
@@ -149,6 +150,8 @@ class NDArray:
     # ---- conversion ------------------------------------------------------------------------
     def asnumpy(self):
         """Copy to a numpy array."""
+        if _PENDING:  # an operator error MXNet reports at the next read
+            raise_pending(self._t)
         t = self._t
         if t.requires_grad:
             t = t.detach()
@@ -205,7 +208,11 @@ class NDArray:
             _assign(other, self._t.to(device=other._t.device, dtype=other._t.dtype))
             return other
         if isinstance(other, Context):
-            return _wrap(_run1(lambda t: t.to(other.torch_device, copy=True), self._t), other)
+            out = _wrap(_run1(lambda t: t.to(other.torch_device, copy=True), self._t), other)
+            if DEFERRED[0] is not None:
+                from ..ops import get_op
+                DEFERRED[0](get_op("_copyto"), [self._t], {}, out._t)
+            return out
         raise TypeError(f"copyto does not support type {type(other).__name__}; "
                         "pass an NDArray or a Context")
 
@@ -241,6 +248,8 @@ class NDArray:
 
     def wait_to_read(self):
         """Block until the array's value is computed (a device sync on GPU)."""
+        if _PENDING:
+            raise_pending(self._t)
         if self._t.is_cuda:
             torch.cuda.synchronize(self._t.device)
 
@@ -480,6 +489,8 @@ def _assign(target, value):
 
 def waitall():
     """Wait for all pending device work (synchronous on CPU)."""
+    if _PENDING:
+        raise_pending()
     if torch.cuda.is_available() and torch.cuda.is_initialized():
         for i in range(torch.cuda.device_count()):
             torch.cuda.synchronize(i)

@@ -112,7 +112,7 @@ def hawkesll(lda, alpha, beta, state, lags, marks, valid_length, max_time):
                          f"max_time {tuple(max_time.shape)}")
     marks = marks.long()
     rows = torch.arange(N, device=lda.device)
-    s = state
+    s = state.detach()  # NOTE: MXNet 1.9.1 gives the input state a zero gradient
     last = torch.zeros(N, K, dtype=lda.dtype, device=lda.device)
     t = torch.zeros(N, dtype=lda.dtype, device=lda.device)
     ll = torch.zeros(N, dtype=lda.dtype, device=lda.device)

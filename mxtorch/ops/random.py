@@ -20,6 +20,7 @@ import torch
 
 from ..base import MXNetError
 from .._torch import rng
+from .._torch.meta import INFERRING
 from .._torch.dtypes import NAME_TO_TORCH, dtype_name
 from ._attrs import BOOL, CTX, FLOAT, INT, OPT_SHAPE, SHAPE, Kind
 from ._registry import Attr, defop
@@ -133,11 +134,41 @@ def _draw(sampler, values, shape, dtype, device):
     return out if out.dtype == dtype else out.to(dtype)
 
 
+# name -> (check on the scalar parameters, MXNet's message when it fails)
+_CHECKS = {
+    "normal": (lambda loc, scale: scale > 0, "Check failed: param.scale > 0: scale parameter "
+               "in gaussian has to be positive"),
+    "uniform": (lambda low, high: high >= low, "Check failed: param.high >= param.low: low "
+                "must be less or equal to high in uniform distribution"),
+    "gamma": (lambda alpha, beta: alpha > 0, "Check failed: param.alpha > 0: alpha parameter "
+              "in gamma distribution has to be positive"),
+    "exponential": (lambda lam: lam > 0, "Check failed: param.lam > 0: lambda parameter in "
+                    "exponential distribution has to be positive"),
+    "poisson": (lambda lam: lam >= 0, "Check failed: param.lam >= 0: lambda parameter in "
+                "poisson distribution has to be non-negative"),
+}
+
+
+def _checked_draw(op, name, values, shape, dtype, device):
+    """Draw; invalid scalar parameters fail as in MXNet, inside the kernel: the error surfaces
+    when the result is read (``engine.defer_error``). Shape inference is not a run."""
+    rule = _CHECKS.get(name)
+    sampler = _DISTRIBUTIONS[name][0]
+    if rule is None or rule[0](*values):
+        return _draw(sampler, values, shape, dtype, device)
+    out = _draw(sampler, [d for _, d in _DISTRIBUTIONS[name][1]], shape, dtype, device)
+    if device.type != "meta" and not INFERRING[0]:
+        from ..engine import defer_error
+        args = ", ".join(f"{n}={v}" for (n, _), v in zip(_DISTRIBUTIONS[name][1], values))
+        defer_error(f"{op}: {rule[1]} (got {args})", out)
+    return out
+
+
 def _make_random(name, sampler, names):
     def compute(*args, **attrs):
-        values = [attrs[n] for n in names]
         shape = _legacy_shape(attrs["shape"])
-        return _draw(sampler, values, shape, _out_dtype(attrs["dtype"]), device_of(attrs["ctx"]))
+        return _checked_draw(f"_random_{name}", name, [attrs[n] for n in names], shape,
+                             _out_dtype(attrs["dtype"]), device_of(attrs["ctx"]))
     compute.__name__ = f"random_{name}"
     compute.__doc__ = f"Samples of the {name.replace('_', ' ')} distribution (scalar parameters)."
     return compute
@@ -146,7 +177,8 @@ def _make_random(name, sampler, names):
 def _make_like(name, sampler, names):
     def compute(data, **attrs):
         dtype = data.dtype if data.is_floating_point() else torch.float32
-        out = _draw(sampler, [attrs[n] for n in names], tuple(data.shape), dtype, data.device)
+        out = _checked_draw(f"_random_{name}_like", name, [attrs[n] for n in names],
+                            tuple(data.shape), dtype, data.device)
         return out if out.dtype == data.dtype else out.to(data.dtype)
     compute.__name__ = f"random_{name}_like"
     compute.__doc__ = (f"Samples of the {name.replace('_', ' ')} distribution with the shape, "

@@ -15,6 +15,7 @@ from ..autograd import keep_gradient_rows, store_gradient
 from ._stypes import check_gradient_buffers, infer_stypes, row_rules
 from .._torch.dtypes import TORCH_TO_NAME
 from . import compiler
+from .. import engine as _ENGINE
 from ._infer import analyse
 
 _REQS = ("write", "add", "null")
@@ -171,8 +172,14 @@ class Executor:
                                  "input shapes")
             self._unborrow(target)
             target[:] = value
+        mark = _ENGINE.COUNT[0]
         self._run(is_train, is_train and bool(self._wanted))
         self._last_is_train = is_train
+        if _ENGINE.COUNT[0] != mark:  # an operator of the graph failed: reading outputs raises
+            _ENGINE.graph_failed(self.outputs, mark)
+            self._failed_at = mark
+        else:
+            self._failed_at = None
         return self.outputs
 
     def feed(self, target, value):
@@ -309,6 +316,8 @@ class Executor:
                 target._t = value  # NOTE: adopt torch's fresh gradient instead of copying it
             else:
                 compiler.accumulate(target._t, value, self._grad_reqs[i])
+        if getattr(self, "_failed_at", None) is not None:  # the forward failed in the graph
+            _ENGINE.graph_failed([self.grad_arrays[i] for i in wanted], self._failed_at)
 
     # ---- utilities -----------------------------------------------------------------------------
     def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
