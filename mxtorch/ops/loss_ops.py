@@ -109,8 +109,7 @@ def _plain_softmax_grad(prob, index, head, cfg):
     ``prob - onehot(label)``, a label outside the classes matching none; the same numbers as
     the general path with fewer kernels."""
     rows, classes, positions = prob.shape
-    classes_ids = torch.arange(classes, device=prob.device).reshape(1, classes, 1)
-    grad = prob - (index.unsqueeze(1) == classes_ids).to(prob.dtype)
+    grad = prob - (index.unsqueeze(1) == _class_ids(classes, prob.device)).to(prob.dtype)
     divisor = 1.0
     if cfg["normalization"] == "batch":
         divisor = float(rows * positions) if cfg["multi_output"] else float(rows)
@@ -120,6 +119,20 @@ def _plain_softmax_grad(prob, index, head, cfg):
     if factor != 1.0:
         grad = grad * factor
     return grad * head if cfg["out_grad"] else grad
+
+
+_CLASS_IDS = {}
+
+
+def _class_ids(classes, device):
+    """``arange(classes)`` shaped (1, classes, 1), cached per size and device."""
+    key = (classes, device)
+    ids = _CLASS_IDS.get(key)
+    if ids is None:
+        if len(_CLASS_IDS) >= 64:
+            _CLASS_IDS.clear()
+        ids = _CLASS_IDS[key] = torch.arange(classes, device=device).reshape(1, classes, 1)
+    return ids
 
 
 def _softmax_output_shape(attrs, in_shapes):
