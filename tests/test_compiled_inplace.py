@@ -111,3 +111,69 @@ def test_monitored_runs_see_pre_activation_values():
     out = net(x).asnumpy()
     fc = [v.asnumpy() for k, v in seen.items() if k.endswith("_fwd_output")]
     assert fc and (fc[0] < 0).any() and np.array_equal(np.maximum(fc[0], 0), out)
+
+
+def _bind_run(sym, **arrays):
+    return [o.asnumpy() for o in sym.bind(mx.cpu(), arrays).forward()]
+
+
+def test_sums_add_into_a_fresh_addend():
+    data, other = mx.sym.var("data"), mx.sym.var("other")
+    fc = _fc(data, "a")  # (3, 4), fresh and used once
+    small = mx.sym.var("small")  # (1, 4)
+    cases = [(fc + other, 1), (other + fc, 1),
+             (mx.sym.broadcast_add(small, fc), 1),  # the fresh addend has the result shape
+             (mx.sym.broadcast_add(mx.sym.FullyConnected(small, num_hidden=4, name="s"),
+                                   other), 1)]  # fresh (1, 4) + (3, 4): computed apart
+    arrays = {"data": _x((3, 5)), "other": _x((3, 4), 5), "small": _x((1, 4), 6),
+              "a_weight": _x((4, 5), 1), "a_bias": _x((4,), 2),
+              "s_weight": _x((4, 4), 3), "s_bias": _x((4,), 4)}
+    np_ = {k: v.asnumpy() for k, v in arrays.items()}
+    ref_fc = np_["data"] @ np_["a_weight"].T + np_["a_bias"]
+    ref_s = np_["small"] @ np_["s_weight"].T + np_["s_bias"]
+    wants = [ref_fc + np_["other"], np_["other"] + ref_fc, np_["small"] + ref_fc,
+             ref_s + np_["other"]]
+    for (sym, n), want in zip(cases, wants):
+        assert _kinds(compiler.CompiledGraph(sym)).count("_InplaceOp") == n
+        got = _bind_run(sym, **{k: arrays[k] for k in sym.list_arguments()})[0]
+        assert np.allclose(got, want, atol=1e-5)
+    assert np.array_equal(arrays["other"].asnumpy(), np_["other"])
+    with pytest.raises(mx.MXNetError, match="dtype"):
+        _bind_run(fc + other, data=arrays["data"], other=arrays["other"].astype("float64"),
+                  a_weight=arrays["a_weight"], a_bias=arrays["a_bias"])
+
+
+class _Residual(mx.gluon.HybridBlock):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.conv = mx.gluon.nn.Conv2D(2, 3, padding=1, in_channels=2)
+        self.bn = mx.gluon.nn.BatchNorm(in_channels=2)
+
+    def hybrid_forward(self, F, x):
+        return F.Activation(self.bn(self.conv(x)) + x, act_type="relu")
+
+
+def _train_residual(monkeypatch, inplace):
+    if not inplace:
+        monkeypatch.setattr(compiler, "_inplace_activations", lambda steps, *a: steps)
+    mx.random.seed(5)
+    net = mx.gluon.nn.HybridSequential()
+    net.add(mx.gluon.nn.Conv2D(2, 1, in_channels=2), _Residual(), mx.gluon.nn.Dense(3))
+    net.initialize(mx.init.Xavier())
+    net.hybridize(static_alloc=True, static_shape=True)
+    x = _x((4, 2, 5, 5))
+    x.attach_grad()
+    trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    for _ in range(2):
+        with mx.autograd.record():
+            loss = (net(x) ** 2).sum()
+        loss.backward()
+        trainer.step(4)
+    return [p.data().asnumpy() for p in net.collect_params().values()] + [x.grad.asnumpy()]
+
+
+def test_residual_training_numbers_unchanged(monkeypatch):
+    fast = _train_residual(monkeypatch, True)
+    with monkeypatch.context() as m:
+        slow = _train_residual(m, False)
+    assert all(np.array_equal(a, b) for a, b in zip(fast, slow))

@@ -121,43 +121,73 @@ class CompiledGraph:
 
 
 # Activations that may overwrite their input: the same values, one allocation and half the
-# memory traffic less (torch's nn.ReLU(inplace=True)). Autograd allows it: the producers
-# below keep their inputs, not their output, for backward, and these activations
-# differentiate through their result.
+# memory traffic less (torch's nn.ReLU(inplace=True)); sums that may add into one addend
+# (IEEE addition commutes: the same bits). Autograd allows both: the producers below keep
+# their inputs, not their output, for backward, the activations differentiate through their
+# result and a sum needs neither addend.
 _INPLACE = {"relu": torch.relu_, "sigmoid": torch.sigmoid_, "tanh": torch.tanh_}
+_SUMS = frozenset(("elemwise_add", "broadcast_add"))
 # Ops whose first output is always a new tensor (or a view of one nothing else holds).
-_FRESH_OUTPUT = frozenset(("FullyConnected", "Convolution", "Deconvolution", "BatchNorm",
-                           "elemwise_add", "broadcast_add"))
+_FRESH_OUTPUT = frozenset(("FullyConnected", "Convolution", "Deconvolution", "BatchNorm")) \
+    | _SUMS
 
 
 class _InplaceOp:
-    """An activation step's op that writes its result into its input; everything but
-    ``compute`` is the original op's."""
+    """A step's op that writes its result into a fresh input; everything but ``compute``
+    (and the dtype rule, for activations) is the original op's."""
 
-    same_dtype = False
     train_aware = False
 
-    def __init__(self, op, kind):
+    def __init__(self, op, compute, same_dtype):
         self._op = op
-        fn, out_of_place = _INPLACE[kind], getattr(torch, kind)
-        self.compute = lambda x: fn(x) if x.is_floating_point() else out_of_place(x)
+        self.compute = compute
+        self.same_dtype = same_dtype
 
     def __getattr__(self, name):
         return getattr(self._op, name)
 
 
-def _inplace_kind(step):
-    name = step.op.name
-    if name == "Activation":
-        return step.attrs.get("act_type") if step.attrs.get("act_type") in _INPLACE else None
-    return name if name in _INPLACE else None
+def _activation_into(kind):
+    into, out_of_place = _INPLACE[kind], getattr(torch, kind)
+    return lambda x: into(x) if x.is_floating_point() else out_of_place(x)
+
+
+def _sum_into(op, first):
+    """``op``'s sum written into input ``first`` when it has the result's shape and dtype
+    (else ``op``'s own compute, with its errors)."""
+    def compute(lhs, rhs):
+        into, other = (lhs, rhs) if first == 0 else (rhs, lhs)
+        if into.dtype == other.dtype and (into.shape == other.shape or (
+                op.name == "broadcast_add" and into.dim() >= other.dim() and
+                _broadcasts_to(other.shape, into.shape))):
+            return into.add_(other)
+        return op.compute(lhs, rhs)
+    return compute
+
+
+def _broadcasts_to(shape, target):
+    return all(d == 1 or d == t for d, t in zip(reversed(shape), reversed(target)))
+
+
+def _inplace_twin(step, fresh, uses):
+    """The in-place op for ``step`` (None when its inputs do not allow one)."""
+    name, ins = step.op.name, step.inputs
+    if name == "Activation" or name in _INPLACE:
+        kind = step.attrs.get("act_type") if name == "Activation" else name
+        if kind in _INPLACE and len(ins) == 1 and ins[0] in fresh and uses[ins[0]] == 1:
+            return _InplaceOp(step.op, _activation_into(kind), False)
+    elif name in _SUMS and len(ins) == 2:
+        for i in (0, 1):
+            if ins[i] in fresh and uses[ins[i]] == 1:
+                return _InplaceOp(step.op, _sum_into(step.op, i), step.op.same_dtype)
+    return None
 
 
 def _inplace_activations(steps, head_slots, entry_slots):
-    """``steps`` with each activation whose input is a fresh intermediate used by it alone
-    (not a head, argument or auxiliary state) replaced by an in-place step (runs without a
-    monitor use them, whose callbacks may see intermediates). The same list when nothing
-    qualifies."""
+    """``steps`` with each activation or sum that has a fresh intermediate input used by it
+    alone (not a head, argument or auxiliary state) replaced by an in-place step (runs
+    without a monitor use them, whose callbacks may see intermediates). The same list when
+    nothing qualifies."""
     uses = {}
     for step in steps:
         for s in step.inputs:
@@ -166,13 +196,12 @@ def _inplace_activations(steps, head_slots, entry_slots):
     fresh.difference_update(head_slots, entry_slots)
     out, changed = [], False
     for step in steps:
-        kind = _inplace_kind(step)
-        if kind is not None and len(step.inputs) == 1 and step.inputs[0] in fresh \
-                and uses[step.inputs[0]] == 1:
+        op = _inplace_twin(step, fresh, uses)
+        if op is not None:
             twin = object.__new__(Step)
             for field in Step.__slots__:
                 setattr(twin, field, getattr(step, field))
-            twin.op, twin.attrs, changed = _InplaceOp(step.op, kind), {}, True
+            twin.op, twin.attrs, changed = op, {}, True
             step = twin
         out.append(step)
     return out if changed else steps
@@ -271,6 +300,9 @@ def _shadowed(t):
     return view
 
 
+_ENGINE = torch.autograd.Variable._execution_engine  # what torch.autograd.grad runs
+
+
 def gradients(heads, leaves, head_grads):
     """d(sum heads*head_grads)/d leaves; None for leaves the heads do not depend on
     (integer heads and leaves differentiate through their float64 shadows)."""
@@ -283,8 +315,10 @@ def gradients(heads, leaves, head_grads):
     gs = [torch.ones_like(h) if g is None else g if g.dtype == h.dtype else g.to(h.dtype)
           for h, g in zip(hs, gs)]
     live = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]  # not integer leaves
-    found = torch.autograd.grad(hs, [leaves[i] for i in live], gs, retain_graph=True,
-                                allow_unused=True) if live else ()
+    # torch.autograd.grad minus its Python argument checks (~15 us): the gradients here
+    # match their heads in shape (Executor.backward checks) and dtype (converted above)
+    found = _ENGINE.run_backward(tuple(hs), tuple(gs), True, False,
+                                 tuple(leaves[i] for i in live), True, False) if live else ()
     results = [None] * len(leaves)
     for i, value in zip(live, found):
         results[i] = value
