@@ -74,10 +74,14 @@ CASES = {
     "transformer": ("--encoder transformer --decoder transformer " + SMALL + NODROP,
                     "--beam-size 2"),
     "transformer_tied_nbest": ("--encoder transformer --decoder transformer " + SMALL + NODROP
-                               + " --weight-tying-type src_trg_softmax",
+                               + " --weight-tying-type trg_softmax",
                                "--beam-size 3 --nbest-size 2"),
     "transformer_ssru_lhuc": ("--encoder transformer --decoder ssru_transformer " + SMALL + NODROP
-                              + " --lhuc all", "--beam-size 2 --greedy"),
+                              + " --lhuc all", "--beam-size 1 --greedy"),
+    "transformer_lhuc": ("--encoder transformer --decoder transformer " + SMALL + NODROP
+                         + " --lhuc all", "--beam-size 2"),
+    "transformer_ssru": ("--encoder transformer --decoder ssru_transformer " + SMALL + NODROP,
+                         "--beam-size 2"),
     "transformer_label_smoothing_fp": ("--encoder transformer --decoder transformer " + SMALL
                                        + NODROP + " --label-smoothing 0.1 --length-task ratio"
                                        " --length-task-weight 0.1",
