@@ -139,7 +139,6 @@ def test_predict_with_a_monitor_or_a_subclass_takes_the_general_loop():
         pass
     x, y = _data()
     mod = _module()
-    seen = []
     mon = mx.monitor.Monitor(1, stat_func=lambda a: a.norm(), pattern="fc1.*")
     mod.install_monitor(mon)
     mon.tic()
@@ -284,3 +283,37 @@ def test_fit_with_a_composite_metric_and_a_callback():
     mod.fit(mx.io.NDArrayIter(x, y, batch_size=4), num_epoch=1,
             batch_end_callback=lambda p: seen.append(p.nbatch))
     assert seen == list(range(6)) and mod.fit_rows_taken == 0
+
+
+def test_two_inputs_two_outputs_and_batchnorm_equal_the_general_loops():
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    h = mx.sym.BatchNorm(mx.sym.FullyConnected(a, num_hidden=4, name="fa"), name="bn") + \
+        mx.sym.FullyConnected(b, num_hidden=4, name="fb")
+    net = mx.sym.Group([mx.sym.SoftmaxOutput(h, name="softmax"),
+                        mx.sym.BlockGrad(h * 2, name="side")])
+    rng = np.random.RandomState(4)
+    data = {"a": rng.uniform(-1, 1, (10, 3)).astype("float32"),
+            "b": rng.uniform(-1, 1, (10, 2)).astype("float32")}
+    label = rng.randint(0, 4, 10).astype("float32")
+    results = []
+    for fast in (True, False):
+        mod = mx.mod.Module(net, data_names=["a", "b"])
+        if fast:
+            _counting(mod)
+            mod._fit_rows = _wrapped_fit_rows(mod)
+        else:
+            _general(mod)
+            mod._fit_rows = lambda *args: False
+        it = mx.io.NDArrayIter(data, label, batch_size=4)
+        mx.random.seed(5)
+        mod.fit(it, num_epoch=2, optimizer_params={"learning_rate": 0.1, "momentum": 0.9},
+                initializer=mx.init.Xavier(),
+                eval_metric=mx.metric.Accuracy(output_names=["softmax_output"]))
+        outs = mod.predict(it)
+        arg, aux = mod.get_params()
+        if fast:
+            assert mod.taken == {"predict": 1, "update": 5} and mod.fit_rows_taken == 2
+        results.append(([o.asnumpy() for o in outs],
+                        {k: v.asnumpy() for k, v in list(arg.items()) + list(aux.items())}))
+    _assert_same(results[0], results[1])
+    assert results[0][0][0].shape == (10, 4) and results[0][0][1].shape == (10, 4)
