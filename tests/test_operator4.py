@@ -221,3 +221,25 @@ def test_full_converts_value_like_c():
     assert _vals(nd.full((2,), -2.7, dtype="uint8")) == [254, 254]
     assert _vals(nd.full((2,), -2.7, dtype="int8")) == [-2, -2]
     assert _vals(nd.full((2,), 2.7, dtype="int32")) == [2, 2]
+
+
+# ---------------------------------------------------------------- type inference
+def test_amp_cast_keeps_float64():
+    for target in ("float16", "float32"):
+        assert nd.amp_cast(nd.array([1.5], dtype="float64"), dtype=target).dtype == np.float64
+    assert nd.amp_cast(nd.array([1.5], dtype="float32"), dtype="float16").dtype == np.float16
+    s = mx.sym.amp_cast(mx.sym.Variable("data"), dtype="float16")
+    _, out, _ = s.infer_type(data=np.float64)
+    assert out == [np.float64]
+
+
+def test_batch_take_index_defaults_to_int32():
+    s = mx.sym.batch_take(mx.sym.Variable("data"), mx.sym.Variable("i"))
+    args, out, _ = s.infer_type(data=np.float16)
+    assert args == [np.float16, np.int32] and out == [np.float16]
+    exe = s.simple_bind(mx.cpu(), data=(2, 3), i=(2,))
+    assert exe.arg_dict["i"].dtype == np.int32
+    exe.arg_dict["data"][:] = np.arange(6).reshape(2, 3)
+    exe.arg_dict["i"][:] = [2, 1]
+    exe.forward()
+    assert _vals(exe.outputs[0]) == [2.0, 4.0]

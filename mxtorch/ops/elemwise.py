@@ -286,16 +286,16 @@ def cast(data, dtype):
 
 
 def _amp_cast_type(attrs, ins):
-    """Integer inputs keep their type; others take ``dtype``."""
-    keep = ins[0] is not None and not ins[0].is_floating_point
+    """Integer and float64 inputs keep their type (MXNet 1.9.1); others take ``dtype``."""
+    keep = ins[0] is not None and (not ins[0].is_floating_point or ins[0] == torch.float64)
     return ins, [ins[0] if keep else attrs["dtype"]]
 
 
 @defop("amp_cast", shape_rule="same", inputs=("data",), infer_type=_amp_cast_type,
        attrs=(Attr("dtype", DTYPE, doc="Output type"),))
 def amp_cast(data, dtype):
-    """Cast used by automatic mixed precision; integer inputs are left unchanged."""
-    if not data.is_floating_point():
+    """Cast used by automatic mixed precision; integer and float64 inputs are left unchanged."""
+    if not data.is_floating_point() or data.dtype == torch.float64:
         return data.clone()
     target = NAME_TO_TORCH[dtype]
     if not target.is_floating_point:  # MXNet rounds half to even and saturates, unlike Cast

@@ -68,7 +68,12 @@ def take(a, indices, axis, mode):
     return a[(slice(None),) * ax + (idx,)]
 
 
-@defop("batch_take", inputs=("a", "indices"), same_dtype=())
+def _batch_take_type(attrs, ins):
+    """The output has the data's type; an index of unknown type is int32 (MXNet 1.9.1)."""
+    return [ins[0], ins[1] if ins[1] is not None else torch.int32], [ins[0]]
+
+
+@defop("batch_take", inputs=("a", "indices"), same_dtype=(), infer_type=_batch_take_type)
 def batch_take(a, indices):
     """``a`` viewed as (N, M): element ``indices[i]`` (clipped) of row i; shape of indices."""
     if a.dim() < 2:
