@@ -36,7 +36,8 @@ def test_int_power_is_float32_then_cast():
     got = nd.power(nd.array([2, -3, 5], dtype="int8"), nd.array([-1, 3, 7], dtype="int8"))
     assert _vals(got) == [0, -27, 45]
     assert _vals(nd.power(2, nd.array([2, -3, 7], dtype="int8"))) == [4, 0, -128]
-    got = nd.broadcast_power(nd.array([[2], [3]], dtype="uint8"), nd.array([1, 5, 8], dtype="uint8"))
+    got = nd.broadcast_power(nd.array([[2], [3]], dtype="uint8"),
+                             nd.array([1, 5, 8], dtype="uint8"))
     assert _vals(got) == [[2, 32, 0], [3, 243, 161]]
     assert _vals(3 ** nd.array([1, 20, 21], dtype="int32")) == [3, -2147483648, -2147483648]
 
