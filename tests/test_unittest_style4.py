@@ -303,3 +303,20 @@ def test_deferred_error_reaches_executor_gradients():
 def test_imresize_bad_interp_is_mxnet_error():
     with pytest.raises(mx.base.MXNetError, match="interp"):
         mx.image.imresize(mx.nd.ones((12, 16, 3)), 4, 4, interp=-1)
+
+
+def test_backward_gather_nd_sums_repeated_positions():
+    # MXNet 1.9.1: [[0, 0], [0, 5]] (scatter_nd keeps one write: [[0, 0], [0, 3]])
+    data = mx.nd.array([2, 3, 0])
+    idx = mx.nd.array([[1, 1, 0], [1, 1, 0]], dtype="int32")
+    out = mx.nd._internal._backward_gather_nd(data, idx, shape=(2, 2))
+    np.testing.assert_array_equal(out.asnumpy(), [[0, 0], [0, 5]])
+    x = mx.nd.arange(24).reshape((2, 3, 4))
+    x.attach_grad()
+    ind = mx.nd.array([[0, 1, 1], [2, 0, 0]], dtype="int32")
+    with autograd.record():
+        y = mx.nd.gather_nd(x, ind)
+    y.backward()
+    np.testing.assert_array_equal(
+        mx.nd._internal._backward_gather_nd(mx.nd.ones_like(y), ind, shape=x.shape).asnumpy(),
+        x.grad.asnumpy())

@@ -221,8 +221,9 @@ def gather_nd(data, indices):
     return data[tuple(parts)]
 
 
-def _scatter(op, base, data, indices, shape):
-    """Write ``data`` at the ``indices`` positions of ``base`` (shape ``shape``)."""
+def _scatter(op, base, data, indices, shape, accumulate=False):
+    """Write (or, with ``accumulate``, add) ``data`` at the ``indices`` positions of ``base``
+    (shape ``shape``)."""
     idx, m = _nd_positions(op, indices, shape)
     lead = idx.shape[1:]
     expect = tuple(lead) + tuple(shape[m:])
@@ -240,7 +241,8 @@ def _scatter(op, base, data, indices, shape):
     tail = tuple(shape[m:])
     target = torch.cat([base.reshape((rows,) + tail),
                         torch.zeros((1,) + tail, dtype=base.dtype, device=base.device)])
-    out = target.index_put((flat.reshape(-1),), data.reshape((-1,) + tail))
+    out = target.index_put((flat.reshape(-1),), data.reshape((-1,) + tail),
+                           accumulate=accumulate)
     return out[:rows].reshape(tuple(shape))
 
 
@@ -250,6 +252,15 @@ def scatter_nd(data, indices, shape):
     """Zeros of ``shape`` with ``data`` written at ``indices`` (inverse of gather_nd)."""
     base = torch.zeros(tuple(shape), dtype=data.dtype, device=data.device)
     return _scatter("scatter_nd", base, data, indices, shape)
+
+
+@defop("_backward_gather_nd", inputs=("data", "indices"), same_dtype=(),
+       attrs=(Attr("shape", SHAPE, doc="Shape of the output"),))
+def backward_gather_nd(data, indices, shape):
+    """gather_nd's gradient: zeros of ``shape`` with ``data`` added at ``indices`` (repeated
+    positions sum, unlike scatter_nd)."""
+    base = torch.zeros(tuple(shape), dtype=data.dtype, device=data.device)
+    return _scatter("_backward_gather_nd", base, data, indices, shape, accumulate=True)
 
 
 @defop("_scatter_set_nd", inputs=("lhs", "rhs", "indices"), same_dtype=("lhs", "rhs"),
