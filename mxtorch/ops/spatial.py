@@ -225,8 +225,63 @@ def roi_align(data, rois, pooled_size, spatial_scale, sample_ratio, position_sen
     gx, most_x = _grid_size(roi_w, pw, sample_ratio)
     y, ymask = _sample_offsets(y1, roi_h / ph, ph, gy, most_y)
     x, xmask = _sample_offsets(x1, roi_w / pw, pw, gx, most_x)
-    return _pool_samples(data, _roi_batch(boxes, data.shape[0]), y, x, ymask, xmask,
-                         out_shape, pooled_size, position_sensitive)
+    rois_b = _roi_batch(boxes, data.shape[0])
+    if not position_sensitive:
+        return _separable_pool(data, rois_b, _axis_weights(y, ymask, gy, data.shape[2]),
+                               _axis_weights(x, xmask, gx, data.shape[3]))
+    return _pool_samples(data, rois_b, y, x, ymask, xmask, out_shape, pooled_size,
+                         position_sensitive)
+
+
+def _axis_weights(coord, mask, count, size):
+    """Averaging weights (R, pooled, size) of the bilinear samples along one axis.
+
+    A bin's average of bilinear samples on a grid of ``gy x gx`` points factors into one
+    weight matrix per axis (the reads, their edge rules and the outside test are all
+    per-axis), so a bin is ``Wy @ plane @ Wx.T``: the work no longer grows with the sample
+    grid, which is large for big rois under adaptive sampling.
+    """
+    inside = ((coord >= -1) & (coord <= size)).to(coord.dtype) * mask.to(coord.dtype)
+    inside = inside / count.to(coord.dtype).view(-1, 1, 1)
+    c = coord.clamp(min=0)
+    low_f = c.floor()
+    edge = low_f >= size - 1
+    low = low_f.clamp(max=size - 1).long()
+    high = (low + 1).clamp(max=size - 1)
+    frac = torch.where(edge, torch.zeros_like(c), c - low_f)
+    weights = coord.new_zeros(coord.shape[:2] + (size,))
+    weights.scatter_add_(2, low, (1 - frac) * inside)
+    weights.scatter_add_(2, high, frac * inside)
+    return weights
+
+
+# rois per chunk of the separable pooling: bounds the (chunk, pooled_h, C, W) intermediate
+_SEPARABLE_ELEMENTS = 1 << 24
+
+
+def _separable_pool(data, rois_b, wy, wx):
+    """Bins ``Wy[r] @ data[b_r, c] @ Wx[r].T`` (R, C, PH, PW) for each image's rois."""
+    num, channels, height, width = data.shape
+    batch_idx, valid = rois_b
+    rows, ph, pw = wy.shape[0], wy.shape[1], wx.shape[1]
+    wy, wx = wy.to(data.dtype), wx.to(data.dtype) * valid.view(-1, 1, 1).to(data.dtype)
+    chunk = max(1, _SEPARABLE_ELEMENTS // max(1, ph * channels * width))
+    images = batch_idx.tolist()
+    pieces, order = [], []
+    for b in sorted(set(images)):
+        picked = (batch_idx == b).nonzero().view(-1)
+        planes = data[b].transpose(0, 1).reshape(height, channels * width)     # (H, C*W)
+        for start in range(0, picked.numel(), chunk):
+            sel = picked[start:start + chunk]
+            rows_y = wy.index_select(0, sel).reshape(-1, height) @ planes  # (r*PH, C*W)
+            rows_y = rows_y.view(sel.numel(), ph * channels, width)
+            out = rows_y @ wx.index_select(0, sel).transpose(1, 2)        # (r, PH*C, PW)
+            pieces.append(out.view(sel.numel(), ph, channels, pw).transpose(1, 2))
+            order.append(sel)
+    out = torch.cat(pieces)
+    if len(pieces) > 1:
+        out = out.index_select(0, torch.argsort(torch.cat(order)))
+    return out.contiguous()
 
 
 @defop("_contrib_RROIAlign", inputs=("data", "rois"),
