@@ -504,21 +504,11 @@ class DistKVStore(KVStore):
                     else merged.tostype(stored.stype)
 
     def pull(self, key, out=None, priority=0, ignore_sparse=True):
-        """Copy the stored values of `key` into `out`.
-
-        Parameters
-        ----------
-        key : str, int, or list of str or int
-            The keys.
-        out : NDArray, list of NDArray, or list of list of NDArray
-            Arrays receiving the values (several per key to fill every device's copy).
-        priority : int, optional
-            Scheduling priority (ignored).
-        ignore_sparse : bool, default True
-            Leave row_sparse outputs of row_sparse keys unchanged (use `row_sparse_pull`).
-        """
+        # key lists go through dist_batch; the rest (and the docstring) is KVStore.pull's
         if out is None or not self._pull_batched(key, out, None):
             super().pull(key, out, priority, ignore_sparse)
+
+    pull.__doc__ = KVStore.pull.__doc__
 
     def _pull_batched(self, key, out, plan):
         """Pull through ``dist_batch`` (`plan`: the key list's Plan, if known); False when

@@ -8,6 +8,7 @@ import numpy as onp
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from ._door import NP_CLASS, call, direct2, is_scalar, op_of, to_np
+from ..ops.np_shape import pad_attrs
 from ._ufuncs import binary
 
 __all__ = ["sum", "mean", "prod", "product", "max", "min", "amax", "amin", "std", "var",
@@ -398,19 +399,9 @@ def broadcast_arrays(*args):
 
 def pad(x, pad_width=None, mode="constant", **kwargs):
     """Pad an array (modes constant, edge, reflect, symmetric, maximum, minimum)."""
-    if pad_width is None:
-        raise TypeError("pad: `pad_width` must be given")
     if isinstance(pad_width, NDArray):
         pad_width = pad_width.asnumpy().tolist()
-    if not isinstance(pad_width, numbers.Integral):
-        pad_width = tuple(tuple(p) if isinstance(p, (list, tuple)) else int(p)
-                          for p in pad_width)
-    value = kwargs.pop("constant_values", 0)
-    reflect = kwargs.pop("reflect_type", "even")
-    if kwargs:
-        raise TypeError(f"pad: unexpected arguments {sorted(kwargs)}")
-    return call("_npi_pad", [_np(x, "pad")], pad_width=pad_width, mode=mode,
-                constant_value=value, reflect_type=reflect)
+    return call("_npi_pad", [_np(x, "pad")], **pad_attrs(pad_width, mode, kwargs))
 
 
 def diag(array, k=0):

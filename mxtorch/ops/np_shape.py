@@ -3,6 +3,8 @@
 
 Joining ops refuse mixed dtypes as MXNet 1.9.1 does; ``where`` promotes its two branches.
 """
+import numbers
+
 import torch
 
 from ..base import MXNetError
@@ -319,6 +321,21 @@ def np_broadcast_to(array, shape):
 
 
 _PAD_MODES = Enum("constant", "edge", "reflect", "symmetric", "maximum", "minimum")
+
+
+def pad_attrs(pad_width, mode, kwargs):
+    """``_npi_pad``'s attributes from NumPy's ``pad(x, pad_width, mode, constant_values=,
+    reflect_type=)`` arguments (nd and sym front ends share it)."""
+    if pad_width is None:
+        raise TypeError("pad: `pad_width` must be given")
+    if not isinstance(pad_width, numbers.Integral):
+        pad_width = tuple(tuple(p) if isinstance(p, (list, tuple)) else int(p)
+                          for p in pad_width)
+    value = kwargs.pop("constant_values", 0)
+    reflect = kwargs.pop("reflect_type", "even")
+    if kwargs:
+        raise TypeError(f"pad: unexpected arguments {sorted(kwargs)}")
+    return dict(pad_width=pad_width, mode=mode, constant_value=value, reflect_type=reflect)
 
 
 @defop("_npi_pad", inputs=("data",), attrs=(Attr("pad_width", LITERAL), Attr("mode", _PAD_MODES,

@@ -3,6 +3,7 @@ registry's ``_npi_*``/``_np_*`` operators by the sym door."""
 import builtins
 
 from .. import _gen
+from ...ops.np_shape import pad_attrs
 from ..symbol import Group, Symbol  # noqa: F401 - part of MXNet's module namespace
 
 __all__ = []
@@ -485,17 +486,7 @@ def bincount(x, weights=None, minlength=0):
 
 def pad(x, pad_width=None, mode="constant", **kwargs):
     """Pad a Symbol (``constant_values``/``reflect_type`` as NumPy names them)."""
-    if pad_width is None:
-        raise TypeError("pad: `pad_width` must be given")
-    if not isinstance(pad_width, int):
-        pad_width = tuple(tuple(p) if isinstance(p, (list, tuple)) else int(p)
-                          for p in pad_width)
-    value = kwargs.pop("constant_values", 0)
-    reflect = kwargs.pop("reflect_type", "even")
-    if kwargs:
-        raise TypeError(f"pad: unexpected arguments {sorted(kwargs)}")
-    return _sym("_npi_pad")(x, pad_width=pad_width, mode=mode, constant_value=value,
-                            reflect_type=reflect)
+    return _sym("_npi_pad")(x, **pad_attrs(pad_width, mode, kwargs))
 
 
 def _sorter(op):
