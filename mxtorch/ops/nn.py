@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from ..base import AttributeParseError, MXNetError, ShapeError
+from .._torch import packed_linear
 from .._torch.dtypes import NAME_TO_TORCH
 from ._attrs import BOOL, FLOAT, INT, OPT_BOOL, OPT_DTYPE, OPT_FLOAT, SHAPE, Enum
 from ._registry import REGISTRY, Attr, defop
@@ -67,8 +68,9 @@ def prod(dims):
 # FullyConnected
 # --------------------------------------------------------------------------------------------
 
-# NOTE: FullyConnected runs F.linear (MKL sgemm here). torch's oneDNN inner product
-# (`torch.ops.mkldnn._linear_pointwise`, no autograd formula) was tried for inference on the
+# NOTE: FullyConnected runs F.linear (MKL sgemm here), and in inference (grad mode off) MKL's
+# packed-weight GEMM where it measured faster (_torch/packed_linear.py, DESIGN.md v0.16).
+# torch's oneDNN inner product (`torch.ops.mkldnn._linear_pointwise`) was tried before on the
 # 2-core AVX-512 CI machine, float32, batch 128 (bench mlp.py's layers): with weights
 # reordered per call 7-12% slower; with weights packed once per weight version ~2% faster at
 # 1 thread but 6-12% slower at 2 quiet threads (3 pairs, 2026-12-03). Removed (v0.15).
@@ -103,7 +105,7 @@ def fully_connected(data, weight, bias=None, *, num_hidden, no_bias, flatten):
         raise ShapeError(f"FullyConnected: input 'weight' has shape {tuple(weight.shape)}, "
                          f"expected {(num_hidden, data.shape[-1])} (num_hidden, input_dim) for "
                          f"data of shape {tuple(data.shape)}")
-    return F.linear(data, weight, bias)
+    return packed_linear.linear(data, weight, bias)
 
 
 # --------------------------------------------------------------------------------------------
