@@ -7,6 +7,9 @@ __version__ = "1.9.1"          # the MXNet API version mxtorch implements
 __mxtorch_version__ = "0.1.0"  # mxtorch's own release
 
 from . import base  # noqa: E402
+from ._torch.cpu_pool import pool_cpu_memory as _pool_cpu_memory  # noqa: E402
+
+_pool_cpu_memory()  # freed CPU memory stays in the process, as in MXNet's pooled default
 from .base import MXNetError  # noqa: E402,F401
 from . import context  # noqa: E402
 from .context import Context, Device, cpu, gpu, cpu_pinned, current_context, num_gpus  # noqa

@@ -49,10 +49,9 @@ def linear(x, w, b=None):
     b : torch.Tensor or None
         (units,) bias.
     """
-    if not AVAILABLE or not _eligible(x, w) or (
-            b is not None and not _eligible_bias(b, w)) or (
-            torch.is_grad_enabled() and (x.requires_grad or w.requires_grad or (
-                b is not None and b.requires_grad))):
+    if (torch.is_grad_enabled() and (x.requires_grad or w.requires_grad or (
+            b is not None and b.requires_grad))) or not AVAILABLE or not _eligible(x, w) or (
+            b is not None and not _eligible_bias(b, w)):
         return F.linear(x, w, b)
     if x.dim() != 2:
         lead = x.shape[:-1]
