@@ -96,3 +96,65 @@ def test_one_array_call_keeps_hooks_deferred_init_and_overrides():
         assert calls == ["pre", "post"]
         block.hybridize()
         assert np.allclose(block(x).asnumpy(), out, atol=1e-6)
+
+
+def _dense_general(layer, x):
+    """What Dense computes through the nd door (hybrid_forward with F = nd)."""
+    params = {"weight": layer.weight.data()}
+    if layer.bias is not None:
+        params["bias"] = layer.bias.data()
+    return layer.hybrid_forward(mx.nd, x, **params)
+
+
+class _OwnDense(nn.Dense):
+    def hybrid_forward(self, F, x, weight, bias=None):
+        return super().hybrid_forward(F, x, weight, bias) + 1
+
+
+@pytest.mark.parametrize("act", [None, "relu", "sigmoid", "tanh", "softrelu", "softsign"])
+@pytest.mark.parametrize("use_bias, flatten, shape", [(True, True, (4, 2, 3)),
+                                                      (False, True, (4, 6)),
+                                                      (True, False, (2, 3, 6))])
+def test_dense_shortcut_equals_the_nd_door(act, use_bias, flatten, shape):
+    layer = nn.Dense(5, activation=act, use_bias=use_bias, flatten=flatten)
+    layer.initialize(mx.init.Uniform(1.0))
+    x = _x(shape)
+    got = layer(x)  # deferred init on the first call, then the shortcut
+    assert np.array_equal(layer(x).asnumpy(), got.asnumpy())
+    assert np.array_equal(got.asnumpy(), _dense_general(layer, x).asnumpy())
+    assert got.context == x.context and got.dtype == np.float32
+
+
+def test_dense_shortcut_steps_aside():
+    x = _x((3, 4))
+    own = _OwnDense(5, in_units=4)  # an overridden hybrid_forward runs as written
+    own.initialize()
+    w, b = own.weight.data().asnumpy(), own.bias.data().asnumpy()
+    assert np.allclose(own(x).asnumpy(), x.asnumpy() @ w.T + b + 1, atol=1e-6)
+    layer = nn.Dense(5, activation="relu", in_units=4)
+    layer.initialize()
+    plain = layer(x).asnumpy()
+    with mx.autograd.record():  # recording: the door records, gradients flow
+        y = layer(x)
+    y.backward()
+    assert np.array_equal(y.asnumpy(), plain)
+    assert np.abs(layer.weight.grad().asnumpy()).sum() > 0
+    seen = []
+    handle = layer.register_forward_hook(lambda blk, inp, out: seen.append(out.shape))
+    assert np.array_equal(layer(x).asnumpy(), plain) and seen == [(3, 5)]
+    handle.detach()
+    sparse = mx.nd.array(x.asnumpy()).tostype("csr")  # csr data: the sparse door
+    assert np.allclose(layer(sparse).asnumpy(), plain, atol=1e-6)
+
+
+def test_dense_shortcut_errors_name_the_layer_as_the_door_does():
+    layer = nn.Dense(5, in_units=4)
+    layer.initialize()
+    for bad in (_x((3, 6)), mx.nd.ones((3, 4), dtype="float64")):
+        with pytest.raises(mx.MXNetError) as fast:
+            layer(bad)
+        params = {"weight": layer.weight.data(), "bias": layer.bias.data()}
+        with pytest.raises(mx.MXNetError) as door:
+            layer.hybrid_forward(mx.nd, bad, **params)
+        assert str(fast.value) == str(door.value)
+        assert "Dense" in str(fast.value) and layer.name in str(fast.value)

@@ -608,6 +608,26 @@ def _apply_dense(op, arrays, attrs, out=None):
     return [_wrap(r, ctx) for r in result]
 
 
+def run_plain(op, tensors, attrs):
+    """``op`` on dense torch tensors outside ``record()`` and tracing, returning its torch
+    result: what ``_apply_dense`` does there, for callers (eager layers) that know the result
+    never aliases an input and wrap it themselves."""
+    for t in tensors:
+        if t.requires_grad:
+            prev = _grad_enabled()
+            _set_grad_enabled(False)
+            try:
+                return invoke(op, tensors, attrs, STATE.training)
+            finally:
+                _set_grad_enabled(prev)
+    return invoke(op, tensors, attrs, STATE.training)
+
+
+def plain_eager():
+    """True when eager layers may call :func:`run_plain`: nothing records or traces."""
+    return not STATE.recording and DEFERRED[0] is None
+
+
 def _fresh(result, inputs):
     """MXNet operators return new arrays: copy a result that is a view of (or is) an input.
 

@@ -34,6 +34,12 @@ class Activation(HybridBlock):
     def hybrid_forward(self, F, x):
         return F.Activation(x, act_type=self._act_type, name='fwd')
 
+    def _plain(self):
+        """True when calling this activation is just its operator: a stock ``Activation``
+        with no hooks, not hybridized on its own."""
+        return type(self) is Activation and not self._active and \
+            not self._forward_pre_hooks and not self._forward_hooks
+
     def _overwrite(self, F, x):
         """``self(x)`` for ``x`` that nothing else holds (the fresh output of the layer owning
         this activation): eagerly, with no hooks and nothing recording or tracing, the result
