@@ -28,9 +28,13 @@ def _expected(net, x):
     return x.asnumpy().astype(np.float64) @ w.T + b
 
 
-def _packed(net):
+def _packed_rows(net):
     kept = getattr(net.weight.data()._t, "_mx_packed", None)
-    return kept is not None and kept[1] is not None
+    return sorted(n for n, packed in kept[1].items() if packed is not None) if kept else []
+
+
+def _packed(net):
+    return bool(_packed_rows(net))
 
 
 @pytest.mark.parametrize("hybrid", [None, {}, dict(static_alloc=True, static_shape=True)])
@@ -92,6 +96,17 @@ def test_batch_size_change_and_flatten_false():
     want = _expected(flat, x.reshape((15, 20))).reshape(3, 5, 96)
     np.testing.assert_allclose(got, want, **TOL)
     assert _packed(flat)
+
+
+def test_alternating_batch_sizes_keep_their_packed_copies():
+    net = _dense()
+    limit = packed_linear.MAX_ROW_COUNTS
+    sizes = [16, 16, 24, 24] + [8 * k for k in range(4, 5 + limit)] * 2 + [16, 24]
+    for rows in sizes:
+        x = mx.nd.random.uniform(-1, 1, shape=(rows, 20))
+        np.testing.assert_allclose(net(x).asnumpy(), _expected(net, x), **TOL)
+    # the first MAX_ROW_COUNTS row counts seen twice are packed; later ones run F.linear
+    assert _packed_rows(net) == sorted(sizes[:4:2] + [8 * k for k in range(4, 2 + limit)])
 
 
 def test_training_never_packs_and_gradients_are_exact():

@@ -7,9 +7,10 @@ the unpacked weight) for the shapes below (2-core AVX-512 CI machine, 2 threads,
 1.17x; 512->32 or fewer outputs, or batches under 8, were slower or even). MXNet 1.9.1's
 oneDNN FullyConnected is fast for the same reason.
 
-The packed copy is kept on the weight tensor with the weight's version counter and the batch
-size it was packed for; it is made on the second call that sees the same (version, batch),
-so a training loop, whose weights change every step, never pays for packing. Anything the
+Packed copies are kept on the weight tensor with the weight's version counter, one per row
+count (batch size) packed for, at most ``MAX_ROW_COUNTS``; a copy is made on the second call
+that sees the same (version, rows), so a training loop, whose weights change every step, never
+pays for packing, and alternating batch sizes keep their copies. Anything the
 packed kernel does not cover (an autograd graph, other dtypes or devices, odd layouts, a
 torch built without MKL) runs ``F.linear``.
 """
@@ -23,6 +24,7 @@ AVAILABLE = bool(_PACK is not None and _RUN is not None and torch.backends.mkl.i
 
 MIN_OUTPUTS = 64  # fewer output units: packed measured slower (512->32: 0.81x)
 MIN_BATCH = 8     # smaller batches: no gain (batch 1: 0.99x)
+MAX_ROW_COUNTS = 4  # row counts tracked (and packed copies kept) per weight version
 
 
 def _eligible(x, w):
@@ -57,13 +59,17 @@ def linear(x, w, b=None):
         lead = x.shape[:-1]
         return linear(x.reshape(-1, x.shape[-1]), w, b).reshape(*lead, w.shape[0])
     n = x.shape[0]
-    key = (w._version, n)
-    kept = getattr(w, "_mx_packed", None)
-    if kept is not None and kept[0] == key:
-        return _RUN(x, kept[1], w, b, n)
-    if kept is not None and kept[0] == key + ("seen",):
-        packed = _PACK(w, n)
-        w._mx_packed = (key, packed)
+    version = w._version
+    kept = getattr(w, "_mx_packed", None)  # (version, {rows: packed weight or None if seen once})
+    if kept is None or kept[0] != version:
+        kept = w._mx_packed = (version, {})
+    by_rows = kept[1]
+    packed = by_rows.get(n)
+    if packed is not None:
         return _RUN(x, packed, w, b, n)
-    w._mx_packed = (key + ("seen",), None)
+    if n in by_rows:  # the second call with these rows and this weight version
+        packed = by_rows[n] = _PACK(w, n)
+        return _RUN(x, packed, w, b, n)
+    if len(by_rows) < MAX_ROW_COUNTS:
+        by_rows[n] = None
     return F.linear(x, w, b)
