@@ -758,6 +758,11 @@ class Function:
     def saved_tensors(self):
         return self._saved
 
+    @saved_tensors.setter
+    def saved_tensors(self, value):
+        # MXNet keeps it as a plain attribute: subclasses assign it (or None, to free it).
+        self._saved = value
+
     def forward(self, *inputs):
         raise NotImplementedError("subclasses of autograd.Function must implement forward")
 
