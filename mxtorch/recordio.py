@@ -395,7 +395,8 @@ def pack_img(header, img, quality=95, img_fmt=".jpg"):
     if fmt in (".JPG", ".JPEG"):
         params = [cv2.IMWRITE_JPEG_QUALITY, quality]
     elif fmt == ".PNG":
-        params = [cv2.IMWRITE_PNG_COMPRESSION, quality]
+        # OpenCV clamps the level to 0..9 (newer builds warn about it): clamp here
+        params = [cv2.IMWRITE_PNG_COMPRESSION, min(max(int(quality), 0), 9)]
     else:
         params = None
     ok, buf = cv2.imencode(img_fmt, np.asarray(img), params)

@@ -24,6 +24,28 @@ def _positions(path_imgrec, path_imgidx):
     return rec, positions
 
 
+def _part(positions, path_imgrec, indexed, num_parts, part_index):
+    """The records of part ``part_index``: with an index, ceil(n / num_parts) records per
+    part; without, the records that start in the part's byte range (4-byte aligned), as
+    MXNet's input splitter."""
+    import os
+    if not 0 <= part_index < num_parts:
+        raise MXNetError(f"ImageRecordIter: part_index must be in [0, {num_parts}), got "
+                         f"{part_index}")
+    if indexed:
+        step = -(-len(positions) // num_parts)
+        chosen = positions[step * part_index:step * (part_index + 1)]
+    else:
+        step = -(-os.path.getsize(path_imgrec) // num_parts)
+        step = -(-step // 4) * 4
+        lo, hi = step * part_index, step * (part_index + 1)
+        chosen = [p for p in positions if lo <= p < hi]
+    if not chosen:
+        raise MXNetError(f"ImageRecordIter: part {part_index} of {num_parts} of "
+                         f"{path_imgrec} holds no record ({len(positions)} records in all)")
+    return chosen
+
+
 class _Augmenter:
     """MXNet's default image augmenter, on HWC RGB float arrays."""
 
@@ -136,8 +158,8 @@ def ImageRecordIter(path_imgrec=None, data_shape=None, batch_size=None, label_wi
         raise MXNetError(f"ImageRecordIter: data_shape must be (1 or 3, height, width), got "
                          f"{data_shape}")
     rec, positions = _positions(path_imgrec, path_imgidx)
-    n = len(positions)
-    positions = positions[n * part_index // num_parts:n * (part_index + 1) // num_parts]
+    positions = _part(positions, path_imgrec, bool(path_imgidx), int(num_parts),
+                      int(part_index))
     rng = np.random.RandomState(seed)
     augment = _Augmenter(data_shape, resize, rand_crop, rand_mirror,
                          (mean_r, mean_g, mean_b, mean_a), (std_r, std_g, std_b, std_a),

@@ -306,7 +306,10 @@ def MNISTIter(image="./train-images-idx3-ubyte", label="./train-labels-idx1-ubyt
 
 
 class _SparseExamples:
-    """LibSVM examples: csr rows of data, dense labels."""
+    """LibSVM examples: csr rows of data; dense labels, or csr ones when they come from a
+    label file (``sparse_label``)."""
+
+    sparse_label = False
 
     def __init__(self, indptr, indices, values, label, width):
         self.indptr, self.indices, self.values = indptr, indices, values
@@ -321,6 +324,8 @@ class _SparseExamples:
                           shape=(len(rows), self.width), dtype=self.values.dtype)
         label = self.label[rows]
         label[~filled] = 0
+        if self.sparse_label:
+            return data, csr_matrix(label.reshape(len(rows), -1), dtype=label.dtype)
         return data, array(label, dtype=label.dtype)
 
 
@@ -343,6 +348,29 @@ def _read_libsvm(path, width, what):
         indptr.append(len(indices))
     return (np.array(indptr, np.int64), np.array(indices, np.int64),
             np.array(values, np.float32), np.array(labels, np.float32))
+
+
+def _text_part(path, num_parts, part_index):
+    """Rows [lo, hi) of part ``part_index`` of a text file, split as MXNet's line splitter:
+    ceil(size / num_parts) bytes per part; a part holds the lines starting after its first
+    byte up to its last byte (part 0 starts at the first line)."""
+    if not 0 <= part_index < num_parts:
+        raise MXNetError(f"LibSVMIter: part_index must be in [0, {num_parts}), got "
+                         f"{part_index}")
+    with open(path, "rb") as f:
+        raw = f.read()
+    starts, pos = [], 0
+    for line in raw.splitlines(keepends=True):
+        if line.strip():
+            starts.append(pos)
+        pos += len(line)
+    step = -(-len(raw) // num_parts)
+    starts = np.array(starts, np.int64)
+
+    def first_row(k):
+        return 0 if k == 0 else int(np.searchsorted(starts, step * k, side="right"))
+    return first_row(part_index), first_row(part_index + 1) if part_index + 1 < num_parts \
+        else len(starts)
 
 
 def LibSVMIter(data_libsvm=None, data_shape=None, batch_size=None, label_libsvm="NULL",
@@ -373,11 +401,11 @@ def LibSVMIter(data_libsvm=None, data_shape=None, batch_size=None, label_libsvm=
         label = np.zeros((len(lp) - 1, label_width), np.float32)
         label[np.repeat(np.arange(len(lp) - 1), np.diff(lp)), li] = lv
         label = label.reshape(_label_shape(label_shape, -1))
-    n = len(indptr) - 1
-    lo, hi = n * part_index // num_parts, n * (part_index + 1) // num_parts
+    lo, hi = _text_part(data_libsvm, int(num_parts), int(part_index))
     indptr, label = indptr[lo:hi + 1], label[lo:hi]
     keep = slice(indptr[0], indptr[-1])
     examples = _SparseExamples(indptr - indptr[0], indices[keep], values[keep], label, width)
+    examples.sparse_label = label_libsvm not in (None, "NULL")
     source = _BatchSource("LibSVMIter", examples, batch_size, bool(round_batch))
     return MXDataIter(source, data_name=data_name, label_name=label_name)
 

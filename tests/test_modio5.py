@@ -1,0 +1,123 @@
+"""Round-5 Module/io conformance fixes (values from MXNet 1.9.1; no MXNet needed here).
+
+Found with tools/unittest_style/check_modio5_*.py.
+"""
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+import mxtorch as mx
+
+
+def _libsvm(path, widths, seed=0):
+    rng = np.random.RandomState(seed)
+    with open(path, "w") as f:
+        for i, k in enumerate(widths):
+            f.write("%d %s\n" % (i, " ".join("%d:%.3f" % (j, rng.rand()) for j in range(k))))
+
+
+def _labels(it):
+    return [int(b.label[0].asnumpy()[0]) for b in it]
+
+
+# MXNet 1.9.1 splits a LibSVM file by bytes: ceil(size / num_parts) bytes a part, a line
+# belonging to the part in which it starts (after the part's first byte).
+LIBSVM_PARTS = {2: [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9, 10]],
+                3: [[0, 1, 2, 3, 4], [5], [6, 7, 8, 9, 10]],
+                4: [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9, 10]]}
+
+
+@pytest.mark.parametrize("num_parts", sorted(LIBSVM_PARTS))
+def test_libsvm_parts_split_bytes(tmp_path, num_parts):
+    path = str(tmp_path / "d.libsvm")
+    _libsvm(path, [1, 9, 2, 1, 15, 1, 1, 3, 1, 6, 2])
+    got = [_labels(mx.io.LibSVMIter(data_libsvm=path, data_shape=(20,), batch_size=1,
+                                    num_parts=num_parts, part_index=k))
+           for k in range(num_parts)]
+    assert got == LIBSVM_PARTS[num_parts]
+
+
+def test_libsvm_bad_part_index(tmp_path):
+    path = str(tmp_path / "d.libsvm")
+    _libsvm(path, [1, 2])
+    with pytest.raises(mx.base.MXNetError, match="part_index"):
+        mx.io.LibSVMIter(data_libsvm=path, data_shape=(5,), batch_size=1, num_parts=2,
+                         part_index=2)
+
+
+def test_libsvm_label_file_gives_csr_labels(tmp_path):
+    data = tmp_path / "d.libsvm"
+    data.write_text("1 0:1.5 3:2\n0 1:-1\n2 2:4 5:0.5\n1 0:3\n0 4:7 5:1\n")
+    label = tmp_path / "l.libsvm"
+    label.write_text("0 0:1 1:1\n0 1:1\n0 0:1\n0 1:2\n0 0:3\n")
+    it = mx.io.LibSVMIter(data_libsvm=str(data), data_shape=(6,), label_libsvm=str(label),
+                          label_shape=(2,), batch_size=3)
+    first, second = list(it)
+    assert first.label[0].stype == "csr" and second.label[0].stype == "csr"
+    np.testing.assert_array_equal(first.label[0].asnumpy(), [[1, 1], [0, 1], [1, 0]])
+    # round_batch: the padded batch borrows the first row
+    assert second.pad == 1
+    np.testing.assert_array_equal(second.label[0].asnumpy(), [[0, 2], [3, 0], [1, 1]])
+    np.testing.assert_array_equal(second.data[0].asnumpy()[2], [1.5, 0, 0, 2, 0, 0])
+    # without a label file the labels stay dense
+    it = mx.io.LibSVMIter(data_libsvm=str(data), data_shape=(6,), batch_size=3)
+    assert next(it).label[0].stype == "default"
+
+
+SIZES = [4, 30, 6, 5, 40, 4, 4, 8, 3, 20, 7]
+
+
+@pytest.fixture(scope="module")
+def parts_rec(tmp_path_factory):
+    d = tmp_path_factory.mktemp("rec")
+    rec_path, idx_path = str(d / "p.rec"), str(d / "p.idx")
+    rng = np.random.RandomState(5)
+    rec = mx.recordio.MXIndexedRecordIO(idx_path, rec_path, "w")
+    for i, s in enumerate(SIZES):
+        img = rng.randint(0, 256, size=(s, s, 3)).astype(np.uint8)
+        rec.write_idx(i, mx.recordio.pack_img(mx.recordio.IRHeader(0, float(i), i, 0), img,
+                                              img_fmt=".png"))
+    rec.close()
+    return rec_path, idx_path
+
+
+# (num_parts, part_index, indexed) -> labels, from MXNet 1.9.1 on this file (10628 bytes)
+REC_PARTS = {(2, 0, False): [0, 1, 2, 3, 4], (2, 1, False): [5, 6, 7, 8, 9, 10],
+             (2, 0, True): [0, 1, 2, 3, 4, 5], (2, 1, True): [6, 7, 8, 9, 10],
+             (3, 0, False): [0, 1, 2, 3, 4], (3, 2, False): [5, 6, 7, 8, 9, 10],
+             (3, 0, True): [0, 1, 2, 3], (3, 1, True): [4, 5, 6, 7], (3, 2, True): [8, 9, 10],
+             (4, 0, False): [0, 1], (4, 1, False): [2, 3, 4], (4, 3, False): [5, 6, 7, 8, 9, 10],
+             (4, 0, True): [0, 1, 2], (4, 1, True): [3, 4, 5], (4, 2, True): [6, 7, 8],
+             (4, 3, True): [9, 10]}
+
+
+@pytest.mark.parametrize("key", sorted(REC_PARTS))
+def test_image_record_iter_parts(parts_rec, key):
+    rec_path, idx_path = parts_rec
+    n, k, indexed = key
+    kw = {"path_imgidx": idx_path} if indexed else {}
+    it = mx.io.ImageRecordIter(path_imgrec=rec_path, data_shape=(3, 4, 4), batch_size=1,
+                               num_parts=n, part_index=k, **kw)
+    assert os.path.getsize(rec_path) == 10628
+    assert _labels(it) == REC_PARTS[key]
+
+
+def test_image_record_iter_empty_part_is_an_error(parts_rec):
+    # MXNet 1.9.1 raises StopIteration from the constructor here
+    with pytest.raises(mx.base.MXNetError, match="part 1 of 3.*holds no record"):
+        mx.io.ImageRecordIter(path_imgrec=parts_rec[0], data_shape=(3, 4, 4), batch_size=1,
+                              num_parts=3, part_index=1)
+
+
+def test_pack_img_png_quality_is_a_compression_level():
+    img = np.arange(48, dtype=np.uint8).reshape(4, 4, 3)
+    header = mx.recordio.IRHeader(0, 1.0, 0, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        packed = mx.recordio.pack_img(header, img, quality=95, img_fmt=".png")
+    same = mx.recordio.pack_img(header, img, quality=9, img_fmt=".png")
+    assert packed == same
+    _, out = mx.recordio.unpack_img(packed)
+    np.testing.assert_array_equal(out, img)
