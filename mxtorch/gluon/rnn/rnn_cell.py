@@ -6,7 +6,7 @@ by ``state_info`` with layout ``NC``, per-step operator names ``t<k>_...``, and 
 as a merged tensor (``layout`` 'NTC' or 'TNC') or a list of per-step arrays.
 """
 from ... import ndarray, symbol
-from ...base import numeric_types, string_types  # noqa: F401 - MXNet's module namespace
+from ...base import MXNetError, numeric_types, string_types  # noqa: F401 - MXNet's namespace
 from ..block import Block, HybridBlock
 from ..nn import LeakyReLU
 from ..parameter import tensor_types  # noqa: F401
@@ -16,6 +16,15 @@ __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCe
            "ZoneoutCell", "ResidualCell", "BidirectionalCell"]
 
 _TENSORS = (symbol.Symbol, ndarray.NDArray)
+
+
+class RNNUsageError(MXNetError, ValueError, AssertionError):
+    """A recurrent cell or layer used against its rules (MXNet asserts these; catching
+    AssertionError, ValueError or MXNetError all work)."""
+
+
+class RNNArgTypeError(TypeError, AssertionError):
+    """A recurrent cell argument of the wrong type (an assertion in MXNet)."""
 
 
 def _cells_state_info(cells, batch_size):
@@ -45,8 +54,8 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
     list of per-step arrays (``merge`` False) or as given (None). Returns
     (inputs, time_axis, F, batch_size)."""
     if inputs is None:
-        raise ValueError("unroll(inputs=None) has been deprecated. Please create input "
-                         "variables outside unroll.")
+        raise RNNUsageError("unroll(inputs=None) has been deprecated. Please create input "
+                            "variables outside unroll.")
     axis, batch_axis = layout.find("T"), layout.find("N")
     in_axis = in_layout.find("T") if in_layout is not None else axis
     batch_size = 0
@@ -54,9 +63,9 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
         F = symbol
         if merge is False:
             if len(inputs.list_outputs()) != 1:
-                raise ValueError("unroll doesn't allow grouped symbol as input. Please convert "
-                                 "to list with list(inputs) first or let unroll handle "
-                                 "splitting.")
+                raise RNNUsageError("unroll doesn't allow grouped symbol as input. Please convert "
+                                    "to list with list(inputs) first or let unroll handle "
+                                    "splitting.")
             inputs = list(symbol.split(inputs, axis=in_axis, num_outputs=length,
                                        squeeze_axis=1))
     elif isinstance(inputs, ndarray.NDArray):
@@ -64,13 +73,13 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
         batch_size = inputs.shape[batch_axis]
         if merge is False:
             if length is not None and length != inputs.shape[in_axis]:
-                raise ValueError(f"unroll: length {length} but the inputs have "
-                                 f"{inputs.shape[in_axis]} steps along axis {in_axis}")
+                raise RNNUsageError(f"unroll: length {length} but the inputs have "
+                                    f"{inputs.shape[in_axis]} steps along axis {in_axis}")
             inputs = _as_list(ndarray.split(inputs, axis=in_axis,
                                             num_outputs=inputs.shape[in_axis], squeeze_axis=1))
     else:
         if length is not None and len(inputs) != length:
-            raise ValueError(f"unroll: length {length} but {len(inputs)} inputs given")
+            raise RNNUsageError(f"unroll: length {length} but {len(inputs)} inputs given")
         F = symbol if isinstance(inputs[0], symbol.Symbol) else ndarray
         if F is ndarray:
             batch_size = inputs[0].shape[batch_axis]
@@ -141,8 +150,8 @@ class RecurrentCell(Block):
         """Initial states made by ``func`` (``nd.zeros`` by default; ``sym.zeros``,
         ``sym.var``... for symbols) with ``state_info``'s shapes and ``kwargs``."""
         if self._modified:
-            raise RuntimeError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
-                               "cannot be called directly. Call the modifier cell instead.")
+            raise RNNUsageError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
+                                "cannot be called directly. Call the modifier cell instead.")
         states = []
         for info in self.state_info(batch_size):
             self._init_counter += 1
@@ -410,8 +419,8 @@ class _StackMixin:
 
     def begin_state(self, **kwargs):
         if self._modified:
-            raise RuntimeError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
-                               "cannot be called directly. Call the modifier cell instead.")
+            raise RNNUsageError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
+                                "cannot be called directly. Call the modifier cell instead.")
         return _cells_begin_state(self._children.values(), **kwargs)
 
     def _step(self, inputs, states):
@@ -419,7 +428,7 @@ class _StackMixin:
         next_states, p = [], 0
         for cell in self._children.values():
             if isinstance(cell, BidirectionalCell):
-                raise ValueError("BidirectionalCell cannot be stepped; use unroll")
+                raise RNNUsageError("BidirectionalCell cannot be stepped; use unroll")
             n = len(cell.state_info())
             inputs, state = cell(inputs, states[p:p + n])
             p += n
@@ -489,9 +498,11 @@ class DropoutCell(HybridRecurrentCell):
     def __init__(self, rate, axes=(), prefix=None, params=None):
         super().__init__(prefix, params)
         if not isinstance(rate, (int, float)):
-            raise TypeError(f"DropoutCell: rate must be a number, got {type(rate).__name__}")
+            raise RNNArgTypeError("DropoutCell: rate must be a number, got "
+                                  f"{type(rate).__name__}")
         if not isinstance(axes, tuple):
-            raise TypeError(f"DropoutCell: axes must be a tuple, got {type(axes).__name__}")
+            raise RNNArgTypeError("DropoutCell: axes must be a tuple, got "
+                                  f"{type(axes).__name__}")
         self._rate = rate
         self._axes = axes
 
@@ -531,8 +542,8 @@ class ModifierCell(HybridRecurrentCell):
 
     def __init__(self, base_cell):
         if base_cell._modified:
-            raise ValueError(f"Cell {base_cell.name} is already modified. One cell cannot be "
-                             "modified twice")
+            raise RNNUsageError(f"Cell {base_cell.name} is already modified. One cell cannot be "
+                                "modified twice")
         base_cell._modified = True
         super().__init__(prefix=base_cell.prefix + self._alias(), params=None)
         self.base_cell = base_cell
@@ -546,8 +557,8 @@ class ModifierCell(HybridRecurrentCell):
 
     def begin_state(self, func=symbol.zeros, **kwargs):
         if self._modified:
-            raise RuntimeError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
-                               "cannot be called directly. Call the modifier cell instead.")
+            raise RNNUsageError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
+                                "cannot be called directly. Call the modifier cell instead.")
         self.base_cell._modified = False
         try:
             return self.base_cell.begin_state(func=func, **kwargs)
@@ -573,13 +584,13 @@ class ZoneoutCell(ModifierCell):
 
     def __init__(self, base_cell, zoneout_outputs=0., zoneout_states=0.):
         if isinstance(base_cell, BidirectionalCell):
-            raise ValueError("BidirectionalCell doesn't support zoneout since it doesn't "
-                             "support step. Please add ZoneoutCell to the cells underneath "
-                             "instead.")
+            raise RNNUsageError("BidirectionalCell doesn't support zoneout since it doesn't "
+                                "support step. Please add ZoneoutCell to the cells underneath "
+                                "instead.")
         if isinstance(base_cell, SequentialRNNCell) and \
                 any(isinstance(c, BidirectionalCell) for c in base_cell._children.values()):
-            raise ValueError("Bidirectional SequentialRNNCell doesn't support zoneout. Please "
-                             "add ZoneoutCell to the cells underneath instead.")
+            raise RNNUsageError("Bidirectional SequentialRNNCell doesn't support zoneout. Please "
+                                "add ZoneoutCell to the cells underneath instead.")
         super().__init__(base_cell)
         self.zoneout_outputs = zoneout_outputs
         self.zoneout_states = zoneout_states
@@ -675,8 +686,8 @@ class BidirectionalCell(HybridRecurrentCell):
 
     def begin_state(self, **kwargs):
         if self._modified:
-            raise RuntimeError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
-                               "cannot be called directly. Call the modifier cell instead.")
+            raise RNNUsageError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
+                                "cannot be called directly. Call the modifier cell instead.")
         return _cells_begin_state(self._children.values(), **kwargs)
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,

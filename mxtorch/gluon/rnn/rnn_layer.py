@@ -15,6 +15,7 @@ from ..block import HybridBlock
 from ..nn._np_compat import np_aware
 from ..parameter import tensor_types  # noqa: F401 - MXNet's module namespace
 from . import rnn_cell  # noqa: F401
+from .rnn_cell import RNNUsageError
 
 __all__ = ["RNN", "LSTM", "GRU"]
 
@@ -31,8 +32,8 @@ class _RNNLayer(HybridBlock):
                  use_sequence_length=False, **kwargs):
         super().__init__(**kwargs)
         if layout not in ("TNC", "NTC"):
-            raise ValueError(f"{type(self).__name__}: invalid layout {layout!r}; must be one "
-                             "of ['TNC' or 'NTC']")
+            raise RNNUsageError(f"{type(self).__name__}: invalid layout {layout!r}; must be one "
+                                "of ['TNC' or 'NTC']")
         self._hidden_size = hidden_size
         self._projection_size = projection_size if projection_size else None
         self._num_layers = num_layers
@@ -152,8 +153,8 @@ class _RNNLayer(HybridBlock):
     def infer_shape(self, inputs, *args):
         """Fill the first layer's input width from the inputs (rank-3, ``layout``)."""
         if len(inputs.shape) != 3:
-            raise ValueError(f"{self.name}: input must be a rank-3 tensor of layout "
-                             f"{self._layout}, got shape {inputs.shape}")
+            raise RNNUsageError(f"{self.name}: input must be a rank-3 tensor of layout "
+                                f"{self._layout}, got shape {inputs.shape}")
         ni = inputs.shape[2]
         step = (self._projection_size or self._hidden_size) * self._dir
         for i in range(self._num_layers):
@@ -171,13 +172,13 @@ class _RNNLayer(HybridBlock):
 
     def _check_states(self, inputs, states):
         if len(inputs.shape) != 3:
-            raise ValueError(f"{self.name}: input must be a rank-3 tensor of layout "
-                             f"{self._layout}, got shape {inputs.shape}")
+            raise RNNUsageError(f"{self.name}: input must be a rank-3 tensor of layout "
+                                f"{self._layout}, got shape {inputs.shape}")
         batch_size = inputs.shape[self._layout.find("N")]
         for state, info in zip(states, self.state_info(batch_size)):
             if state.shape != info["shape"]:
-                raise ValueError(f"Invalid recurrent state shape. Expecting "
-                                 f"{info['shape']}, got {state.shape}.")
+                raise RNNUsageError(f"Invalid recurrent state shape. Expecting "
+                                    f"{info['shape']}, got {state.shape}.")
 
     def _flat_params(self, F, kwargs):
         gates = ("i2h", "h2h", "h2r") if self._projection_size else ("i2h", "h2h")
@@ -235,7 +236,7 @@ class RNN(_RNNLayer):
                  i2h_bias_initializer="zeros", h2h_bias_initializer="zeros", input_size=0,
                  dtype="float32", **kwargs):
         if activation not in ("relu", "tanh"):
-            raise ValueError(f"RNN: activation must be 'relu' or 'tanh', got {activation!r}")
+            raise RNNUsageError(f"RNN: activation must be 'relu' or 'tanh', got {activation!r}")
         super().__init__(hidden_size, num_layers, layout, dropout, bidirectional, input_size,
                          i2h_weight_initializer, h2h_weight_initializer,
                          i2h_bias_initializer, h2h_bias_initializer, "rnn_" + activation,

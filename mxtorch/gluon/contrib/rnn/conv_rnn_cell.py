@@ -4,7 +4,7 @@ layouts."""
 from math import floor  # noqa: F401 - part of MXNet's module namespace
 
 from ....base import numeric_types  # noqa: F401
-from ...rnn.rnn_cell import HybridRecurrentCell
+from ...rnn.rnn_cell import HybridRecurrentCell, RNNUsageError
 
 __all__ = ["Conv1DRNNCell", "Conv2DRNNCell", "Conv3DRNNCell", "Conv1DLSTMCell",
            "Conv2DLSTMCell", "Conv3DLSTMCell", "Conv1DGRUCell", "Conv2DGRUCell",
@@ -16,7 +16,7 @@ def _as_tuple(value, dims, what):
         return (value,) * dims
     value = tuple(value)
     if len(value) != dims:
-        raise ValueError(f"{what} must have {dims} values, got {value}")
+        raise RNNUsageError(f"{what} must have {dims} values, got {value}")
     return value
 
 
@@ -38,7 +38,7 @@ class _BaseConvRNNCell(HybridRecurrentCell):
         self._i2h_kernel = _as_tuple(i2h_kernel, dims, "i2h_kernel")
         self._h2h_kernel = _as_tuple(h2h_kernel, dims, "h2h_kernel")
         if any(k % 2 == 0 for k in self._h2h_kernel):
-            raise ValueError(f"Only support odd number, get h2h_kernel= {self._h2h_kernel}")
+            raise RNNUsageError(f"Only support odd number, get h2h_kernel= {self._h2h_kernel}")
         self._i2h_pad = _as_tuple(i2h_pad, dims, "i2h_pad")
         self._i2h_dilate = _as_tuple(i2h_dilate, dims, "i2h_dilate")
         self._h2h_dilate = _as_tuple(h2h_dilate, dims, "h2h_dilate")

@@ -5,6 +5,7 @@ from ...rnn.rnn_cell import (BidirectionalCell, HybridRecurrentCell, ModifierCel
                              SequentialRNNCell, _format_sequence, _get_begin_state,
                              _mask_sequence_variable_length, _TENSORS)
 
+from ...rnn.rnn_cell import RNNUsageError
 from ...parameter import tensor_types  # noqa: F401 - MXNet's module namespace
 from ...utils import _indent  # noqa: F401
 
@@ -61,14 +62,14 @@ class VariationalDropoutCell(ModifierCell):
 
     def __init__(self, base_cell, drop_inputs=0., drop_states=0., drop_outputs=0.):
         if isinstance(base_cell, BidirectionalCell):
-            raise ValueError("BidirectionalCell doesn't support variational state dropout. "
-                             "Please add VariationalDropoutCell to the cells underneath "
-                             "instead.")
+            raise RNNUsageError("BidirectionalCell doesn't support variational state dropout. "
+                                "Please add VariationalDropoutCell to the cells underneath "
+                                "instead.")
         if isinstance(base_cell, SequentialRNNCell) and \
                 any(isinstance(c, BidirectionalCell) for c in base_cell._children.values()):
-            raise ValueError("Bidirectional SequentialRNNCell doesn't support variational "
-                             "state dropout. Please add VariationalDropoutCell to the cells "
-                             "underneath instead.")
+            raise RNNUsageError("Bidirectional SequentialRNNCell doesn't support variational "
+                                "state dropout. Please add VariationalDropoutCell to the cells "
+                                "underneath instead.")
         super().__init__(base_cell)
         self.drop_inputs = drop_inputs
         self.drop_states = drop_states
