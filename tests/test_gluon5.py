@@ -62,3 +62,44 @@ def test_stack_with_bidirectional_cannot_step():
 
 def test_conv_rnn_cell_even_kernel():
     _raises_all(mx.gluon.contrib.rnn.Conv2DRNNCell, (1, 4, 4), 2, (3, 3), (2, 2))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: mx.gluon.nn.LeakyReLU(-1),
+    lambda: mx.gluon.nn.Lambda("no_such_function_x"),
+    lambda: mx.gluon.nn.HybridLambda("no_such_function_x"),
+    lambda: mx.gluon.nn.Conv1D(2, 3, layout="NWC"),
+    lambda: mx.gluon.nn.Conv2D(2, (3, 3, 3)),
+    lambda: mx.gluon.nn.Conv3DTranspose(2, (3, 3)),
+    lambda: mx.gluon.nn.Conv2DTranspose(2, 3, output_padding=(1, 1, 1)),
+    lambda: mx.gluon.nn.MaxPool2D((2, 2, 2)),
+    lambda: mx.gluon.nn.AvgPool3D(layout="NCHW"),
+    lambda: mx.gluon.nn.GlobalAvgPool1D(layout="NCHW"),
+    lambda: mx.gluon.nn.ReflectionPad2D((1, 2)),
+    lambda: mx.gluon.contrib.nn.PixelShuffle3D((2, 2)),
+    lambda: mx.gluon.loss.CTCLoss(layout="NCT"),
+    lambda: mx.gluon.loss.CTCLoss(label_layout="NC"),
+    lambda: mx.gluon.data.DataLoader(mx.gluon.data.SimpleDataset([1, 2]), 1, timeout=0),
+])
+def test_layer_argument_checks_are_assertions(make):
+    """MXNet 1.9.1 asserts these constructor arguments (oracle: AssertionError each)."""
+    _raises_all(make)
+
+
+@pytest.mark.parametrize("make", [
+    lambda v: v.get_resnet(1, 19),
+    lambda v: v.get_resnet(3, 18),
+    lambda v: v.SqueezeNet("2.0"),
+    lambda v: v.VGG([1, 2], [64]),
+    lambda v: v.ResNetV1(v.BasicBlockV1, [2, 2], [64, 64]),
+])
+def test_model_zoo_spec_checks_are_assertions(make):
+    _raises_all(make, mx.gluon.model_zoo.vision)
+
+
+@pytest.mark.parametrize("make", [lambda v: v.get_vgg(12), lambda v: v.densenet.get_densenet(100)])
+def test_model_zoo_unknown_depth_is_key_error(make):
+    """MXNet looks the depth up in a dict: KeyError (ValueError and AssertionError work too)."""
+    for cls in (KeyError, ValueError):
+        with pytest.raises(cls, match="Invalid number of layers"):
+            make(mx.gluon.model_zoo.vision)

@@ -12,6 +12,7 @@ from .. import ndarray
 from ..base import MXNetError, numeric_types
 from ..util import is_np_array  # noqa: F401  (MXNet's module namespace)
 from .block import HybridBlock
+from .utils import UsageError
 from .nn._np_compat import np_aware
 
 __all__ = ['Loss', 'L2Loss', 'L1Loss', 'SigmoidBinaryCrossEntropyLoss', 'SigmoidBCELoss',
@@ -252,10 +253,10 @@ class CTCLoss(Loss):
 
     def __init__(self, layout='NTC', label_layout='NT', weight=None, **kwargs):
         if layout not in ('NTC', 'TNC'):
-            raise ValueError(f"CTCLoss: only 'NTC' and 'TNC' layouts for pred are supported. "
+            raise UsageError(f"CTCLoss: only 'NTC' and 'TNC' layouts for pred are supported. "
                              f"Got: {layout}")
         if label_layout not in ('NT', 'TN'):
-            raise ValueError(f"CTCLoss: only 'NT' and 'TN' layouts for label are supported. "
+            raise UsageError(f"CTCLoss: only 'NT' and 'TN' layouts for label are supported. "
                              f"Got: {label_layout}")
         self._layout = layout
         self._label_layout = label_layout

@@ -24,6 +24,7 @@ from ... import context
 from ... import ndarray as nd
 from ...base import MXNetError
 from ...util import is_np_array, is_np_shape, np_array, np_shape, set_np  # noqa: F401
+from ..utils import UsageError
 from . import sampler as _sampler
 
 __all__ = ["DataLoader"]
@@ -619,6 +620,8 @@ class DataLoader(object):
                  pin_device_id=0, prefetch=None, thread_pool=False, timeout=120,
                  auto_reload=False, try_nopython=None):
         self._worker_pool = None
+        if timeout is not None and not timeout > 0:
+            raise UsageError(f"DataLoader: timeout must be positive, given {timeout}")
         self._dataset = dataset
         self._pin_memory = pin_memory
         self._pin_device_id = pin_device_id

@@ -9,6 +9,7 @@ import warnings
 from ... import ndarray as _nd
 from ...context import num_gpus
 from ..block import Block, HybridBlock
+from ..utils import UsageError
 from .basic_layers import Sequential, HybridSequential, BatchNorm
 from ._np_compat import np_aware
 
@@ -124,7 +125,7 @@ def _factors(factor, n, layer):
     except TypeError:
         factors = tuple(int(f) for f in factor)
     if len(factors) != n:
-        raise ValueError(f'{layer}: factor must be an int or {n} ints, got {factor!r}')
+        raise UsageError(f'{layer}: factor must be an int or {n} ints, got {factor!r}')
     return factors
 
 

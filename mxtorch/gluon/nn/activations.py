@@ -8,6 +8,7 @@ from ... import ndarray as nd
 from ...ndarray import ndarray as _nd
 from ...util import is_np_array  # noqa: F401  (MXNet's module namespace)
 from ..block import HybridBlock
+from ..utils import UsageError
 from ._np_compat import np_aware
 
 __all__ = ['Activation', 'LeakyReLU', 'PReLU', 'ELU', 'SELU', 'Swish', 'GELU', 'SiLU']
@@ -65,7 +66,7 @@ class LeakyReLU(HybridBlock):
 
     def __init__(self, alpha, **kwargs):
         if not alpha >= 0:
-            raise ValueError(f'LeakyReLU: the slope alpha must be >= 0, got {alpha!r}')
+            raise UsageError(f'LeakyReLU: the slope alpha must be >= 0, got {alpha!r}')
         super().__init__(**kwargs)
         self._alpha = alpha
 

@@ -13,6 +13,7 @@ from ...ndarray import ndarray as _nd
 from ...ops import get_op
 from ..block import Block, HybridBlock
 from ..parameter import DeferredInitializationError
+from ..utils import UsageError
 from .activations import Activation
 from ._np_compat import np_aware
 from ... import ndarray as nd
@@ -487,7 +488,7 @@ class Lambda(Block):
         super().__init__(prefix=prefix)
         if isinstance(function, str):
             if not hasattr(nd, function):
-                raise ValueError(f"Lambda: function name '{function}' is not an operator "
+                raise UsageError(f"Lambda: function name '{function}' is not an operator "
                                  "of mx.nd")
             self._func_impl = getattr(nd, function)
         elif callable(function):
@@ -517,7 +518,7 @@ class HybridLambda(HybridBlock):
         super().__init__(prefix=prefix)
         if isinstance(function, str):
             if not (hasattr(nd, function) and hasattr(sym, function)):
-                raise ValueError(f"HybridLambda: function name '{function}' is not an "
+                raise UsageError(f"HybridLambda: function name '{function}' is not an "
                                  "operator of both mx.nd and mx.sym")
             self._func = lambda F, *args: getattr(F, function)(*args)
             self._func_name = function

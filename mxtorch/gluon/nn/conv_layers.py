@@ -7,6 +7,7 @@ from ... import symbol  # noqa: F401  (MXNet's module namespace)
 from ...base import MXNetError, numeric_types
 from ...util import is_np_array  # noqa: F401
 from ..block import HybridBlock
+from ..utils import UsageError
 from .activations import Activation
 from .basic_layers import _name_layer
 from ._np_compat import np_aware
@@ -25,7 +26,7 @@ def _tuple(value, n, what, layer):
         return (int(value),) * n
     value = tuple(value)
     if len(value) != n:
-        raise ValueError(f'{layer}: {what} must be a number or a list of {n} ints, '
+        raise UsageError(f'{layer}: {what} must be a number or a list of {n} ints, '
                          f'got {value!r}')
     return value
 
@@ -33,7 +34,7 @@ def _tuple(value, n, what, layer):
 def _check_layout(layer, layout, dims, allowed=None):
     allowed = allowed or _LAYOUTS[dims]
     if layout not in allowed:
-        raise ValueError(f'{layer}: layout {layout!r} is not supported; '
+        raise UsageError(f'{layer}: layout {layout!r} is not supported; '
                          f'expected one of {", ".join(allowed)}')
 
 
@@ -343,7 +344,7 @@ class ReflectionPad2D(HybridBlock):
             padding = (0, 0, 0, 0) + (int(padding),) * 4
         padding = tuple(padding)
         if len(padding) != 8:
-            raise ValueError(f'ReflectionPad2D: padding must be a number or 8 ints, '
+            raise UsageError(f'ReflectionPad2D: padding must be a number or 8 ints, '
                              f'got {padding!r}')
         self._padding = padding
 

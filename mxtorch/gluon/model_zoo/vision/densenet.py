@@ -4,7 +4,7 @@ from ....context import cpu
 from ...block import HybridBlock
 from ... import nn
 from ...contrib.nn import HybridConcurrent, Identity
-from ._common import DEFAULT_ROOT, load_pretrained
+from ._common import DEFAULT_ROOT, ModelSpecError, load_pretrained
 
 __all__ = ["DenseNet", "densenet121", "densenet161", "densenet169", "densenet201"]
 
@@ -94,8 +94,8 @@ densenet_spec = {121: (64, 32, [6, 12, 24, 16]), 161: (96, 48, [6, 12, 36, 24]),
 def get_densenet(num_layers, pretrained=False, ctx=cpu(), root=DEFAULT_ROOT, **kwargs):
     """DenseNet with ``num_layers`` (121, 161, 169, 201) layers."""
     if num_layers not in densenet_spec:
-        raise ValueError(f"Invalid number of layers: {num_layers}. Options are "
-                         f"{sorted(densenet_spec)}")
+        raise ModelSpecError(f"Invalid number of layers: {num_layers}. Options are "
+                             f"{sorted(densenet_spec)}")
     num_init_features, growth_rate, block_config = densenet_spec[num_layers]
     net = DenseNet(num_init_features, growth_rate, block_config, **kwargs)
     if pretrained:

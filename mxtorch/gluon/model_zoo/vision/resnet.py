@@ -4,7 +4,7 @@ from ....context import cpu
 from ....util import is_np_array  # noqa: F401 - part of MXNet's module namespace
 from ...block import HybridBlock
 from ... import nn
-from ._common import DEFAULT_ROOT, load_pretrained
+from ._common import DEFAULT_ROOT, ModelSpecError, load_pretrained
 
 __all__ = ["ResNetV1", "ResNetV2", "BasicBlockV1", "BasicBlockV2", "BottleneckV1",
            "BottleneckV2", "resnet18_v1", "resnet34_v1", "resnet50_v1", "resnet101_v1",
@@ -164,8 +164,8 @@ class ResNetV1(HybridBlock):
     def __init__(self, block, layers, channels, classes=1000, thumbnail=False, **kwargs):
         super().__init__(**kwargs)
         if len(layers) != len(channels) - 1:
-            raise ValueError(f"ResNetV1: channels must have one more entry than layers, got "
-                             f"layers={layers}, channels={channels}")
+            raise ModelSpecError(f"ResNetV1: channels must have one more entry than layers, got "
+                                 f"layers={layers}, channels={channels}")
         with self.name_scope():
             self.features = nn.HybridSequential(prefix="")
             _stem(self.features, channels[0], thumbnail)
@@ -185,8 +185,8 @@ class ResNetV2(HybridBlock):
     def __init__(self, block, layers, channels, classes=1000, thumbnail=False, **kwargs):
         super().__init__(**kwargs)
         if len(layers) != len(channels) - 1:
-            raise ValueError(f"ResNetV2: channels must have one more entry than layers, got "
-                             f"layers={layers}, channels={channels}")
+            raise ModelSpecError(f"ResNetV2: channels must have one more entry than layers, got "
+                                 f"layers={layers}, channels={channels}")
         with self.name_scope():
             self.features = nn.HybridSequential(prefix="")
             self.features.add(nn.BatchNorm(scale=False, center=False))
@@ -220,10 +220,10 @@ def get_resnet(version, num_layers, pretrained=False, ctx=cpu(), root=DEFAULT_RO
     """ResNet ``version`` (1 or 2) with ``num_layers`` (18, 34, 50, 101, 152) layers;
     ``pretrained`` loads ``resnet{num_layers}_v{version}`` from the model store ``root``."""
     if num_layers not in resnet_spec:
-        raise ValueError(f"Invalid number of layers: {num_layers}. Options are "
-                         f"{sorted(resnet_spec)}")
+        raise ModelSpecError(f"Invalid number of layers: {num_layers}. Options are "
+                             f"{sorted(resnet_spec)}")
     if version not in (1, 2):
-        raise ValueError(f"Invalid resnet version: {version}. Options are 1 and 2.")
+        raise ModelSpecError(f"Invalid resnet version: {version}. Options are 1 and 2.")
     block_type, layers, channels = resnet_spec[num_layers]
     net = resnet_net_versions[version - 1](resnet_block_versions[version - 1][block_type],
                                            layers, channels, **kwargs)

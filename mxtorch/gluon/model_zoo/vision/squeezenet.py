@@ -4,7 +4,7 @@ from ....context import cpu
 from ...block import HybridBlock
 from ... import nn
 from ...contrib.nn import HybridConcurrent
-from ._common import DEFAULT_ROOT, load_pretrained
+from ._common import DEFAULT_ROOT, ModelSpecError, load_pretrained
 
 __all__ = ["SqueezeNet", "squeezenet1_0", "squeezenet1_1"]
 
@@ -43,7 +43,7 @@ class SqueezeNet(HybridBlock):
     def __init__(self, version, classes=1000, **kwargs):
         super().__init__(**kwargs)
         if version not in ("1.0", "1.1"):
-            raise ValueError(f"Unsupported SqueezeNet version {version}: 1.0 or 1.1 expected")
+            raise ModelSpecError(f"Unsupported SqueezeNet version {version}: 1.0 or 1.1 expected")
         with self.name_scope():
             self.features = nn.HybridSequential(prefix="")
             if version == "1.0":

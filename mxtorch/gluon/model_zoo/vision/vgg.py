@@ -4,7 +4,7 @@ from ....context import cpu
 from ....initializer import Xavier
 from ...block import HybridBlock
 from ... import nn
-from ._common import DEFAULT_ROOT, load_pretrained
+from ._common import DEFAULT_ROOT, ModelSpecError, load_pretrained
 
 __all__ = ["VGG", "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn",
            "vgg19_bn", "get_vgg"]
@@ -27,8 +27,8 @@ class VGG(HybridBlock):
     def __init__(self, layers, filters, classes=1000, batch_norm=False, **kwargs):
         super().__init__(**kwargs)
         if len(layers) != len(filters):
-            raise ValueError(f"VGG: layers and filters must have the same length, got "
-                             f"{layers} and {filters}")
+            raise ModelSpecError(f"VGG: layers and filters must have the same length, got "
+                                 f"{layers} and {filters}")
         with self.name_scope():
             self.features = self._make_features(layers, filters, batch_norm)
             for _ in range(2):
@@ -67,8 +67,8 @@ vgg_spec = {11: ([1, 1, 2, 2, 2], [64, 128, 256, 512, 512]),
 def get_vgg(num_layers, pretrained=False, ctx=cpu(), root=DEFAULT_ROOT, **kwargs):
     """VGG with ``num_layers`` (11, 13, 16, 19) layers; ``batch_norm=True`` adds BatchNorm."""
     if num_layers not in vgg_spec:
-        raise ValueError(f"Invalid number of layers: {num_layers}. Options are "
-                         f"{sorted(vgg_spec)}")
+        raise ModelSpecError(f"Invalid number of layers: {num_layers}. Options are "
+                             f"{sorted(vgg_spec)}")
     layers, filters = vgg_spec[num_layers]
     net = VGG(layers, filters, **kwargs)
     if pretrained:
