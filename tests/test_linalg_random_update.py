@@ -486,12 +486,13 @@ def test_mp_sgd_update_master_copy():
 
 
 def test_mp_nag_matches_single_precision_nag():
-    # NOTE: MXNet's mp kernel uses the already-updated weight32 in the momentum's weight decay
-    # (see compat); mxtorch's mp result equals the float32 kernel.
+    # NOTE: MXNet's mp kernel uses the already-updated weight32 in the momentum's weight decay,
+    # as the float32 kernel does when it writes into the weight (what the NAG optimizer does)
     w, g, m = _rand(6), _rand(6), _rand(6)
     kw = dict(lr=0.1, momentum=0.9, wd=0.05, rescale_grad=0.7, clip_gradient=0.3)
     M1, M2, W32 = arr(m), arr(m), arr(w)
-    single = nd.nag_mom_update(arr(w), arr(g.astype(np.float16).astype(np.float32)), M1, **kw)
+    single = arr(w)
+    nd.nag_mom_update(single, arr(g.astype(np.float16).astype(np.float32)), M1, out=single, **kw)
     mixed = nd.mp_nag_mom_update(arr(w, "float16"), arr(g, "float16"), M2, W32, **kw)
     np.testing.assert_allclose(W32.asnumpy(), single.asnumpy(), rtol=1e-6)
     np.testing.assert_allclose(M2.asnumpy(), M1.asnumpy(), rtol=1e-6)

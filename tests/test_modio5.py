@@ -121,3 +121,41 @@ def test_pack_img_png_quality_is_a_compression_level():
     assert packed == same
     _, out = mx.recordio.unpack_img(packed)
     np.testing.assert_array_equal(out, img)
+
+
+def test_mp_nag_mom_update_momentum_reads_updated_weight32():
+    # MXNet 1.9.1's kernel writes weight32 first; the momentum's weight decay reads it
+    rng = np.random.RandomState(1)
+    w0 = rng.uniform(-1, 1, (2, 3)).astype(np.float32)
+    g0 = rng.uniform(-1, 1, (2, 3)).astype(np.float32)
+    m0 = rng.uniform(-1, 1, (2, 3)).astype(np.float32)
+    w = mx.nd.array(w0, dtype="float16")
+    w32, mom = mx.nd.array(w0), mx.nd.array(m0)
+    mx.nd.mp_nag_mom_update(w, mx.nd.array(g0, dtype="float16"), mom, w32, out=w, lr=0.1,
+                            wd=0.5, momentum=0.9)
+    # oracle values (MXNet 1.9.1), float32 rounding tolerance
+    np.testing.assert_allclose(mom.asnumpy(), [[-0.4437536, 0.65799433, -0.7485],
+                                               [0.30389643, -0.09555775, 0.10426347]],
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(w32.asnumpy(), [[-0.5097636, 1.0700169, -1.6312051],
+                                               [-0.09637171, -0.74263006, -0.71315825]],
+                               rtol=1e-5, atol=1e-6)
+    assert w.dtype == np.float16
+    np.testing.assert_array_equal(w.asnumpy(), w32.asnumpy().astype(np.float16))
+
+
+def test_nag_multi_precision_trajectory_with_wd():
+    rng = np.random.RandomState(1)
+    w0 = rng.uniform(-1, 1, (3, 4)).astype(np.float32)
+    grads = [rng.uniform(-1, 1, (3, 4)).astype(np.float32) for _ in range(3)]
+    opt = mx.optimizer.create("nag", learning_rate=0.1, momentum=0.9, multi_precision=True,
+                              wd=0.01)
+    w = mx.nd.array(w0, dtype="float16")
+    state = opt.create_state_multi_precision(0, w)
+    for g in grads:
+        opt.update_multi_precision(0, w, mx.nd.array(g, dtype="float16"), state)
+    # MXNet 1.9.1: weight row 0 and the first two momentum entries after 3 steps
+    np.testing.assert_allclose(w.asnumpy()[0], [-0.2367, -0.1626, -0.2607, -0.3545],
+                               atol=2e-4)
+    np.testing.assert_allclose(state[0].asnumpy()[0, :2], [-0.05675893, -0.1993762],
+                               rtol=1e-5)

@@ -211,6 +211,10 @@ def _nag_mom_update_into_weight(weight, grad, mom, lr, momentum, wd, rescale_gra
                                 clip_gradient):
     """``nag_mom_update(..., out=weight)``: MXNet writes the new weight first, so the weight
     decay in the momentum update reads the *updated* weight (what mx.optimizer.NAG does)."""
+    return _nag_weight_first(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient)
+
+
+def _nag_weight_first(weight, grad, mom, lr, momentum, wd, rescale_grad, clip_gradient):
     g = _rescaled(grad, rescale_grad, clip_gradient, weight.dtype)
     step = g.add(weight, alpha=wd) if wd else g
     new_weight = torch.add(weight, mom * momentum - lr * step, alpha=momentum).sub_(step, alpha=lr)
@@ -230,9 +234,10 @@ REGISTRY["nag_mom_update"].out_alias = dataclasses.replace(
 @_kernel
 def mp_nag_mom_update(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad,
                       clip_gradient):
-    """Multi-precision Nesterov momentum SGD."""
-    weight32.copy_(_nag_step(weight32, grad, mom, lr, momentum, wd, rescale_grad,
-                             clip_gradient))
+    """Multi-precision Nesterov momentum SGD (as MXNet's kernel, the momentum's weight decay
+    reads the already updated ``weight32``)."""
+    weight32.copy_(_nag_weight_first(weight32, grad, mom, lr, momentum, wd, rescale_grad,
+                                     clip_gradient))
     return weight32.to(weight.dtype)
 
 
