@@ -250,6 +250,18 @@ def _np_mode_symbol(sym):
     return sym.as_np_ndarray() if is_np_array() else sym
 
 
+def _np_mode_outputs(out):
+    """A child block's traced outputs as ``_Symbol``s under ``npx.set_np()`` (MXNet 1.9.1's
+    layers use ``F.npx`` ops there, so ``self.dense(x)[0, 1:]`` indexes with NumPy rules)."""
+    if not is_np_array():
+        return out
+    if type(out) is symbol.Symbol:
+        return out.as_np_ndarray()
+    if isinstance(out, (list, tuple)):
+        return type(out)(_np_mode_outputs(o) for o in out)
+    return out
+
+
 class HybridBlock(Block):
     """A Block that can be hybridized into one compiled graph.
 
@@ -513,9 +525,9 @@ class HybridBlock(Block):
         has_sym, has_nd, contexts = _inspect_inputs((x,) + args)
         _check_input_kinds(self, has_sym, has_nd)
         if not has_nd:
-            params = {k: p.var() for k, p in self._reg_params.items()}
+            params = {k: _np_mode_symbol(p.var()) for k, p in self._reg_params.items()}
             with self.name_scope():
-                return self.hybrid_forward(symbol, x, *args, **params)
+                return _np_mode_outputs(self.hybrid_forward(symbol, x, *args, **params))
         ctx = contexts[0]
         if self._active:
             _check_one_context(self, contexts)

@@ -59,9 +59,15 @@ def binary(name, x1, x2, out=None):
         return getattr(onp, name)(x1, x2)
     if s2:
         a = _array_like(x1, name)
+        if _bool_logic(name, a, x2):
+            return _run(f"_npi_{name}", [a, _array_like(onp.bool_(x2), name, a.ctx)], _EMPTY,
+                        out)
         return _run(f"_npi_{name}_scalar", [a], _scalar_attrs(x2), out)
     if s1:
         b = _array_like(x2, name)
+        if _bool_logic(name, b, x1):
+            return _run(f"_npi_{name}", [_array_like(onp.bool_(x1), name, b.ctx), b], _EMPTY,
+                        out)
         if name in _COMMUTATIVE:
             return _run(f"_npi_{name}_scalar", [b], _scalar_attrs(x1), out)
         if name in _FLIPPED:
@@ -73,6 +79,13 @@ def binary(name, x1, x2, out=None):
     a = _array_like(x1, name)
     b = _array_like(x2, name, a.ctx)
     return _run(f"_npi_{name}", [a, b], _EMPTY, out)
+
+
+def _bool_logic(name, arr, scalar):
+    """``bool_array & True``: bitwise ops of a bool array and a bool scalar stay bool (as
+    MXNet 1.9.1 and NumPy), so they run as the array-array op."""
+    return name.startswith("bitwise_") and isinstance(scalar, (bool, onp.bool_)) and \
+        arr.dtype == onp.bool_
 
 
 def _run(op_name, arrays, attrs, out):
@@ -150,13 +163,21 @@ def _make_binary(name):
     return fn
 
 
+# NumPy ufunc options mx.np accepts, with the only value it supports (as MXNet 1.9.1)
+_UFUNC_OPTIONS = {"where": True, "casting": "same_kind", "order": "K", "dtype": None,
+                  "subok": True}
+
+
 def _check_kwargs(name, kwargs):
+    """Accept NumPy's ufunc options at their default values; other values of them raise
+    NotImplementedError, unknown keywords TypeError (as MXNet 1.9.1)."""
     for key, value in kwargs.items():
-        if key == "dtype" and value is None or key == "casting" and value == "same_kind" or \
-                key == "where" and value is True or key in ("order", "subok"):
-            continue
-        raise TypeError(f"{name}: argument {key}={value!r} is not supported by mx.np "
-                        "(MXNet's ufuncs take x, out only)")
+        if key not in _UFUNC_OPTIONS:
+            raise TypeError(f"{key} is an invalid keyword to function '{name}' (mx.np ufuncs "
+                            f"take out= and {', '.join(_UFUNC_OPTIONS)} at their defaults)")
+        if value is not _UFUNC_OPTIONS[key] and value != _UFUNC_OPTIONS[key]:
+            raise NotImplementedError(f"{name}: {key}={value} is not implemented yet "
+                                      f"(only {key}={_UFUNC_OPTIONS[key]!r})")
 
 
 FUNCTIONS = {}

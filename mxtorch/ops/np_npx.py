@@ -6,7 +6,7 @@ anew (``_npx_relu``, ``_npx_sigmoid``, ``_npx_nonzero``, ``_npx_reshape``,
 """
 import torch
 
-from ..base import MXNetError
+from ..base import DTypeError, MXNetError
 from ._attrs import BOOL, SHAPE, STR
 from ._registry import REGISTRY, Attr, defop
 
@@ -64,12 +64,20 @@ def npx_nonzero(x):
     return torch.nonzero(x.reshape(1) if x.dim() == 0 else x)
 
 
+class ConstraintError(MXNetError, ValueError):
+    """``npx.constraint_check`` found a false element."""
+
+
 @defop("_npx_constraint_check", inputs=("input",), attrs=(
         Attr("msg", STR, "Constraint violated!", "Error message"),))
 def npx_constraint_check(input, msg):  # noqa: A002 - MXNet's input name
-    """True when every element is true, else an error carrying ``msg``."""
+    """True when every element of the bool ``input`` is true, else a ValueError carrying
+    ``msg`` (as MXNet 1.9.1)."""
+    if input.dtype != torch.bool:
+        raise DTypeError(f"constraint_check: input must be a bool array, got "
+                         f"{str(input.dtype).replace('torch.', '')}")
     if not bool(input.all()):
-        raise MXNetError(f"constraint_check: {msg}")
+        raise ConstraintError(f"constraint_check: {msg}")
     return torch.ones((), dtype=torch.bool, device=input.device)
 
 

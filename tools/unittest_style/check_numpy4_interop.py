@@ -79,10 +79,15 @@ def _to_mx(x):
     return x
 
 
+# aliases NumPy 2 removed (mxtorch's NumPy): test the function they named
+REMOVED_ALIASES = {"product": "prod", "round_": "round", "sometrue": "any", "alltrue": "all",
+                   "cumproduct": "cumprod"}
+
+
 def _fn(name):
     fn = onp
     for part in name.split("."):
-        fn = getattr(fn, part)
+        fn = getattr(fn, part) if hasattr(fn, part) else getattr(fn, REMOVED_ALIASES[part])
     return fn
 
 

@@ -1,0 +1,144 @@
+"""Round-5 mx.np conformance fixes (values and errors observed on MXNet 1.9.1; no MXNet needed).
+
+Found by tools/unittest_style/check_numpy5_*.py.
+"""
+import numpy as onp
+import pytest
+
+import mxtorch as mx
+from mxtorch import np
+
+
+@pytest.fixture(autouse=True)
+def _np_mode():
+    mx.npx.set_np()
+    yield
+    mx.npx.reset_np()
+
+
+BOOLS = onp.array([[True, False, True], [False, True, True]])
+
+
+@pytest.mark.parametrize("op", ["__and__", "__or__", "__xor__", "__rand__", "__ror__",
+                                "__rxor__"])
+@pytest.mark.parametrize("scalar", [True, False, onp.bool_(True)])
+def test_bool_array_bitwise_bool_scalar_stays_bool(op, scalar):
+    # MXNet 1.9.1: bool_array & True is a bool array (NumPy too)
+    got = getattr(np.array(BOOLS, dtype=bool), op)(scalar)
+    want = getattr(BOOLS, op)(bool(scalar))
+    assert got.dtype == onp.bool_
+    onp.testing.assert_array_equal(got.asnumpy(), want)
+
+
+def test_bool_array_bitwise_functions_with_bool_scalar():
+    a = np.array(BOOLS, dtype=bool)
+    for fn in ("bitwise_and", "bitwise_or", "bitwise_xor"):
+        for args in ((a, True), (True, a)):
+            got = getattr(np, fn)(*args)
+            assert got.dtype == onp.bool_, fn
+            onp.testing.assert_array_equal(
+                got.asnumpy(), getattr(onp, fn)(*[BOOLS if x is a else x for x in args]))
+
+
+def test_int_array_bitwise_int_scalar_unchanged():
+    a = np.array([[1, 2, 3]], dtype="int32")
+    got = a & 6
+    assert got.dtype == onp.int32
+    onp.testing.assert_array_equal(got.asnumpy(), [[0, 2, 2]])
+
+
+@pytest.mark.parametrize("fn", ["add", "multiply", "maximum", "exp", "negative"])
+@pytest.mark.parametrize("kw", [{"where": True}, {"casting": "same_kind"}, {"order": "K"},
+                                {"subok": True}, {"dtype": None}])
+def test_ufunc_default_options_accepted(fn, kw):
+    x = onp.array([[0.5, -1.0], [2.0, 1.5]], dtype="float32")
+    a = np.array(x)
+    args = (a,) if fn in ("exp", "negative") else (a, a)
+    got = getattr(np, fn)(*args, **kw)
+    onp.testing.assert_allclose(got.asnumpy(),
+                                getattr(onp, fn)(*[x for _ in args]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("fn", ["add", "multiply", "maximum", "exp", "negative"])
+@pytest.mark.parametrize("kw", [{"where": False}, {"casting": "unsafe"}, {"order": "C"},
+                                {"order": "F"}, {"subok": False}, {"dtype": "float64"}])
+def test_ufunc_other_option_values_not_implemented(fn, kw):
+    # MXNet 1.9.1: NotImplementedError "order=C is not implemented yet for operator exp"
+    a = np.ones((2, 2))
+    args = (a,) if fn in ("exp", "negative") else (a, a)
+    key, value = next(iter(kw.items()))
+    with pytest.raises(NotImplementedError, match="%s=%s is not implemented" % (key, value)):
+        getattr(np, fn)(*args, **kw)
+
+
+@pytest.mark.parametrize("fn", ["add", "exp"])
+@pytest.mark.parametrize("key", ["foo", "signature", "extobj"])
+def test_ufunc_unknown_keyword_type_error(fn, key):
+    a = np.ones((2,))
+    args = (a,) if fn == "exp" else (a, a)
+    with pytest.raises(TypeError, match="%s is an invalid keyword to function '%s'" % (key, fn)):
+        getattr(np, fn)(*args, **{key: None})
+
+
+def test_constraint_check_passes_true_bool_input():
+    out = mx.npx.constraint_check(np.array([True, True], dtype=bool), "msg")
+    assert out.dtype == onp.bool_ and out.shape == () and bool(out)
+
+
+def test_constraint_check_false_element_is_value_error():
+    # MXNet 1.9.1 raises ValueError (from its "ValueError: Check failed ... : msg")
+    with pytest.raises(ValueError, match="value out of range"):
+        mx.npx.constraint_check(np.array([True, False], dtype=bool), "value out of range")
+    with pytest.raises(mx.base.MXNetError, match="value out of range"):
+        mx.npx.constraint_check(np.array([[False]], dtype=bool), "value out of range")
+
+
+def test_constraint_check_false_element_recording_and_hybridized():
+    x = np.array([True, False], dtype=bool)
+    with pytest.raises(ValueError, match="bad"):
+        with mx.autograd.record():
+            mx.npx.constraint_check(x, "bad")
+
+    class Check(mx.gluon.HybridBlock):
+        def hybrid_forward(self, F, data):
+            return F.npx.constraint_check(data, "bad")
+    block = Check()
+    block.hybridize()
+    assert bool(block(np.array([True, True], dtype=bool)))
+    with pytest.raises(ValueError, match="bad"):
+        block(x)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "uint8"])
+def test_constraint_check_refuses_non_bool_input(dtype):
+    with pytest.raises(mx.base.MXNetError, match="constraint_check: input must be a bool"):
+        mx.npx.constraint_check(np.ones((2,), dtype=dtype), "msg")
+
+
+class _DenseThenIndex(mx.gluon.HybridBlock):
+    def __init__(self):
+        super().__init__()
+        with self.name_scope():
+            self.dense = mx.gluon.nn.Dense(3, flatten=False)
+            self.seq = mx.gluon.nn.HybridSequential()
+            self.seq.add(mx.gluon.nn.Dense(3, flatten=False), mx.gluon.nn.Activation("relu"))
+
+    def hybrid_forward(self, F, x):
+        h = self.dense(x)
+        g = self.seq(x)
+        # NumPy indexing of child-block outputs: (2, 2, 3) + (2, 3)
+        return h[:, 1:, ::-1] * 2 + h[0, 1:] + g[-1, :2]
+
+
+def test_child_block_outputs_are_np_symbols_when_traced():
+    # MXNet 1.9.1's layers trace npx ops under set_np(), so child outputs index like mx.np
+    net = _DenseThenIndex()
+    net.initialize()
+    x = np.array(onp.random.RandomState(0).uniform(-1, 1, (2, 3, 4)).astype("float32"))
+    want = net(x).asnumpy()
+    net.hybridize()
+    got = net(x)
+    assert isinstance(got, np.ndarray) and got.shape == (2, 2, 3)
+    onp.testing.assert_allclose(got.asnumpy(), want, rtol=1e-6, atol=1e-6)
+    sym = net(mx.sym.var("data").as_np_ndarray())
+    assert isinstance(sym, mx.sym.np._Symbol)
