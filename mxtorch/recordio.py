@@ -59,6 +59,11 @@ def _encode(buf):
     return b"".join(parts)
 
 
+class _ModeError(MXNetError, AssertionError):
+    """A read on a writer or a write on a reader (MXNet asserts the mode: an AssertionError
+    too)."""
+
+
 class MXRecordIO(object):
     """Reads or writes a RecordIO file record by record.
 
@@ -158,7 +163,7 @@ class MXRecordIO(object):
         if not self.is_open:
             raise MXNetError("MXRecordIO.%s: %r is closed" % (what, self.uri))
         if self.writable != writable:
-            raise MXNetError("MXRecordIO.%s: %r was opened with flag %r" % (
+            raise _ModeError("MXRecordIO.%s: %r was opened with flag %r" % (
                 what, self.uri, self.flag))
 
     def write(self, buf):

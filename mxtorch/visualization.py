@@ -85,12 +85,16 @@ def _row(fields, cols):
 
 
 def _param_count(node, shapes, aux, given):
-    """Sizes of the learnable variables a layer consumes (not its data input, not aux)."""
+    """Sizes of the learnable variables a layer consumes (not its data input, not aux, not
+    a loss layer's label)."""
     if node.is_variable:
         return 0
     count = 0
+    names = () if node.op.variadic else node.input_names()
     for pos, (child, _) in enumerate(node.inputs):
         if pos == 0 or not child.is_variable or id(child) in aux or child.name in given:
+            continue
+        if pos < len(names) and names[pos] == "label":
             continue
         s = shapes.get((id(child), 0))
         if s:

@@ -159,3 +159,33 @@ def test_nag_multi_precision_trajectory_with_wd():
                                atol=2e-4)
     np.testing.assert_allclose(state[0].asnumpy()[0, :2], [-0.05675893, -0.1993762],
                                rtol=1e-5)
+
+
+def test_recordio_wrong_mode_is_an_assertion_error_too(tmp_path):
+    path = str(tmp_path / "m.rec")
+    writer = mx.recordio.MXRecordIO(path, "w")
+    with pytest.raises(AssertionError, match="opened with flag 'w'"):
+        writer.read()
+    writer.write(b"abc")
+    writer.close()
+    reader = mx.recordio.MXRecordIO(path, "r")
+    with pytest.raises(mx.base.MXNetError, match="opened with flag 'r'"):
+        reader.write(b"x")
+    assert reader.read() == b"abc"
+
+
+def test_print_summary_leaves_out_loss_labels(capsys):
+    data = mx.sym.Variable("data")
+    conv = mx.sym.Convolution(data, kernel=(3, 3), num_filter=4, name="conv")
+    bn = mx.sym.BatchNorm(conv, name="bn")
+    pool = mx.sym.Pooling(mx.sym.Activation(bn, act_type="relu", name="relu"), kernel=(2, 2),
+                          stride=(2, 2), pool_type="max", name="pool")
+    fc = mx.sym.FullyConnected(mx.sym.flatten(pool), num_hidden=5, name="fc")
+    out = mx.sym.SoftmaxOutput(fc, name="softmax")
+    mx.viz.print_summary(out, shape={"data": (1, 3, 8, 8)})
+    text = capsys.readouterr().out
+    # MXNet 1.9.1's table: conv 112, bn 8, fc 185, the SoftmaxOutput row 0, total 305
+    rows = {ln.split()[0]: ln.split() for ln in text.splitlines() if "(" in ln.split(" ")[0]}
+    assert rows["softmax(SoftmaxOutput)"][2] == "0"
+    assert rows["conv(Convolution)"][2] == "112" and rows["fc(FullyConnected)"][2] == "185"
+    assert "Total params: 305" in text
