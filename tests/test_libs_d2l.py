@@ -172,3 +172,52 @@ def test_rnn_layer_state_reused_without_detach(np_mode):
     onp.testing.assert_allclose(losses, [0.39756143, -1.52161169, -2.66322994], rtol=1e-5)
     onp.testing.assert_allclose(layer.l0_h2h_weight.data().asnumpy()[::2, 0],
                                 [0.148038, 0.146873, 0.204485, 0.071126], rtol=1e-5)
+
+
+def test_image_functions_return_np_arrays_in_np_mode(np_mode, tmp_path):
+    # d2l's VOC pipeline: imread -> (img / 255 - mean) / std with mx.np means, random crops
+    import cv2
+    img = onp.arange(6 * 8 * 3, dtype=onp.uint8).reshape(6, 8, 3)
+    path = str(tmp_path / "x.png")
+    cv2.imwrite(path, img[:, :, ::-1])
+    read = mx.image.imread(path)
+    assert isinstance(read, np.ndarray)
+    onp.testing.assert_array_equal(read.asnumpy(), img)
+    norm = (read.astype('float32') / 255 - np.array([0.5, 0.4, 0.3])) / np.array([0.2, 0.2, 0.2])
+    assert isinstance(norm, np.ndarray)
+    crop = mx.image.fixed_crop(norm, 1, 2, 4, 3)
+    assert isinstance(crop, np.ndarray) and crop.shape == (3, 4, 3)
+    onp.testing.assert_array_equal(crop.asnumpy(), norm.asnumpy()[2:5, 1:5])
+    for out in (mx.image.random_crop(read, (4, 4))[0], mx.image.imresize(read, 4, 3),
+                mx.image.imdecode(open(path, 'rb').read()), mx.image.center_crop(read, (3, 3))[0],
+                mx.image.resize_short(read, 4), mx.image.copyMakeBorder(read, 1, 1, 1, 1)):
+        assert isinstance(out, np.ndarray)
+
+
+def test_image_functions_keep_legacy_arrays_outside_np_mode(tmp_path):
+    import cv2
+    path = str(tmp_path / "x.png")
+    cv2.imwrite(path, onp.zeros((4, 5, 3), onp.uint8))
+    read = mx.image.imread(path)
+    assert type(read) is mx.nd.NDArray
+    assert type(mx.image.fixed_crop(read, 0, 0, 2, 2)) is mx.nd.NDArray
+    assert type(mx.image.imresize(read, 3, 3)) is mx.nd.NDArray
+
+
+def test_dataloader_batches_np_samples_as_np_arrays(np_mode):
+    # MXNet 1.9.1 stacks with mx.np.stack under npx.set_np() (d2l's VOC/BERT datasets return
+    # mx.np samples; a legacy batch then fails in mx.np arithmetic with np parameters)
+    ds = gluon.data.ArrayDataset(np.arange(6.).reshape(3, 2), np.arange(3.))
+    batches = list(gluon.data.DataLoader(ds, 2))
+    for x, y in batches:
+        assert isinstance(x, np.ndarray) and isinstance(y, np.ndarray)
+    assert batches[0][0].sum().shape == ()
+    onp.testing.assert_array_equal(batches[1][0].asnumpy(), [[4., 5.]])
+    single = list(gluon.data.DataLoader(gluon.data.SimpleDataset([np.ones((2,))] * 2), 2))
+    assert isinstance(single[0], np.ndarray) and single[0].shape == (2, 2)
+
+
+def test_dataloader_batches_stay_legacy_outside_np_mode():
+    ds = gluon.data.ArrayDataset(mx.nd.arange(6).reshape(3, 2), mx.nd.arange(3))
+    x, y = next(iter(gluon.data.DataLoader(ds, 2)))
+    assert type(x) is mx.nd.NDArray and x.sum().shape == (1,)

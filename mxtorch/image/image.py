@@ -18,7 +18,7 @@ import numpy as np
 from .. import ndarray as nd
 from .. import recordio
 from ..base import MXNetError, numeric_types
-from ..util import is_np_array  # noqa: F401
+from ..util import is_np_array
 
 try:
     import cv2
@@ -46,7 +46,8 @@ def _image_out(arr, out=None):
     if out is not None:
         out[:] = res
         return out
-    return res
+    # under NumPy semantics (npx.set_np) MXNet's image functions return mx.np arrays
+    return res.as_np_ndarray() if is_np_array() else res
 
 
 def _check_image(src, what):
@@ -253,7 +254,7 @@ def fixed_crop(src, x0, y0, w, h, size=None, interp=2):
             y0 + h > src.shape[0]:
         raise MXNetError("fixed_crop: window x0=%d, y0=%d, w=%d, h=%d does not fit in an image "
                          "of shape %s" % (x0, y0, w, h, tuple(src.shape)))
-    out = nd.slice(src, begin=(y0, x0, 0), end=(y0 + h, x0 + w, src.shape[2]))
+    out = src[y0:y0 + h, x0:x0 + w]     # keeps the array type (NDArray or mx.np)
     if size is not None and (w, h) != tuple(size):
         sizes = (h, w, size[1], size[0])
         out = imresize(out, size[0], size[1], interp=_get_interp_method(interp, sizes))

@@ -59,7 +59,7 @@ def default_batchify_fn(data):
     """
     first = data[0]
     if isinstance(first, nd.NDArray):
-        return nd.stack(*data)
+        return _as_np_mode(nd.stack(*data))    # mx.np batches under npx.set_np(), as MXNet
     if isinstance(first, tuple):
         return [default_batchify_fn(list(field)) for field in zip(*data)]
     return _stack_plain(data, "default_batchify_fn")

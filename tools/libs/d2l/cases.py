@@ -1852,3 +1852,109 @@ def kaggle_folders():
                                    last_batch='keep')
     out['batches'] = [[X, y] for X, y in loader]
     return out
+
+
+# ------------------------------------------------------------------ ch14.8-10, ch15.9 (round 5)
+def _tar(path, folder, arcroot):
+    import tarfile
+    with tarfile.open(path, 'w') as t:
+        t.add(folder, arcname=arcroot)
+
+
+@case
+def voc_segmentation():
+    """VOC-style segmentation data: read, colormap labels, random crops, DataLoader, FCN step."""
+    r = rs(41)
+    base = '../data/voc_fab/VOCdevkit/VOC2012'
+    for sub in ('JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'):
+        os.makedirs(f'{base}/{sub}', exist_ok=True)
+    names = {'train': ['a1', 'a2', 'a3', 'a4', 'a5'], 'val': ['b1', 'b2', 'b3']}
+    from PIL import Image
+    for split, files in names.items():
+        for k, n in enumerate(files):
+            h, w = (24 + 4 * k, 28) if n != 'a5' else (10, 10)   # a5 is filtered out
+            Image.fromarray(r.randint(0, 255, (h, w, 3)).astype('uint8')).save(
+                f'{base}/JPEGImages/{n}.jpg', quality=95)
+            cls = r.randint(0, 21, (h, w))
+            _png(f'{base}/SegmentationClass/{n}.png', onp.array(d2l.VOC_COLORMAP)[cls])
+        with open(f'{base}/ImageSets/Segmentation/{split}.txt', 'w') as f:
+            f.write('\n'.join(files) + '\n')
+    _tar('../data/VOCtrainval_11-May-2012.tar', '../data/voc_fab/VOCdevkit', 'VOCdevkit')
+    register('voc2012', '../data/VOCtrainval_11-May-2012.tar')
+    d2l.get_dataloader_workers = lambda: 0      # forked workers would draw crops in any order
+    onp.random.seed(5)
+    train_iter, test_iter = d2l.load_data_voc(2, (16, 20))
+    out = {'n': [len(train_iter), len(test_iter)]}
+    out['train'] = [[X[:, :, :3, :3], Y] for X, Y in train_iter]
+    out['test'] = [[X.sum(), Y] for X, Y in test_iter]
+    feats, labels = d2l.read_voc_images(base, False)
+    cm = d2l.voc_colormap2label()
+    out['indices'] = d2l.voc_label_indices(labels[0], cm)
+    net = nn.HybridSequential()
+    net.add(nn.Conv2D(8, 3, padding=1, activation='relu'),
+            nn.Conv2DTranspose(21, kernel_size=4, padding=1, strides=2),
+            nn.Conv2D(21, 3, strides=2, padding=1))
+    net.initialize(Det())
+    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1, 'wd': 1e-3})
+    loss = gluon.loss.SoftmaxCrossEntropyLoss(axis=1)
+    losses = []
+    for X, Y in train_iter:
+        with autograd.record():
+            l = loss(net(X), Y)
+        l.backward()
+        trainer.step(l.shape[0])
+        losses.append(float(l.mean()))
+    out['losses'] = losses
+    return out
+
+
+def _wiki_dir():
+    r = rs(43)
+    words = ['w%d' % k for k in range(12)]
+    lines = []
+    for _ in range(30):
+        sents = [' '.join(r.choice(words, r.randint(3, 7))) for _ in range(r.randint(2, 4))]
+        lines.append(' ' + ' . '.join(sents) + ' . \n')
+    lines.insert(3, ' = heading = \n')
+    folder = '../data/wiki_fab/wikitext-2'
+    os.makedirs(folder, exist_ok=True)
+    with open(f'{folder}/wiki.train.tokens', 'w') as f:
+        f.writelines(lines)
+    with zipfile.ZipFile('../data/wikitext-2-v1.zip', 'w') as z:
+        z.write(f'{folder}/wiki.train.tokens', 'wikitext-2/wiki.train.tokens')
+    register('wikitext-2', '../data/wikitext-2-v1.zip')
+
+
+@case
+def bert_pretraining():
+    """BERT data pipeline (NSP/MLM sampling, padding) and a few pretraining steps."""
+    _wiki_dir()
+    d2l.get_dataloader_workers = lambda: 0
+    onp.random.seed(7)
+    random.seed(7)
+    train_iter, vocab = d2l.load_data_wiki(4, 24)
+    out = {'vocab': vocab.idx_to_token, 'n': len(train_iter)}
+    batches = list(train_iter)
+    out['batch0'] = list(batches[0])
+    net = d2l.BERTModel(len(vocab), num_hiddens=16, ffn_num_hiddens=32, num_heads=2,
+                        num_layers=2, dropout=0, max_len=64)
+    net.initialize(Det())
+    trainer = gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.01})
+    loss = gluon.loss.SoftmaxCELoss()
+    devices = [d2l.try_gpu()] if False else d2l.try_all_gpus()
+    steps = []
+    for batch in batches[:3]:
+        shards = [gluon.utils.split_and_load(b, devices, even_split=False) for b in batch]
+        with autograd.record():
+            mlm_ls, nsp_ls, ls = d2l._get_batch_loss_bert(net, loss, len(vocab), *shards)
+        for l in ls:
+            l.backward()
+        trainer.step(1)
+        steps.append([float(sum(x.mean() for x in mlm_ls)), float(sum(x.mean() for x in nsp_ls))])
+    out['steps'] = steps
+    tokens = ['w1', 'w2', 'w3']
+    ids = np.expand_dims(np.array(vocab[d2l.get_tokens_and_segments(tokens)[0]]), axis=0)
+    segs = np.expand_dims(np.array(d2l.get_tokens_and_segments(tokens)[1]), axis=0)
+    enc, mlm, nsp = net(ids, segs, np.array([5]), np.array([[1, 2]]))
+    out['encoded'] = [enc, mlm, nsp]
+    return out

@@ -178,7 +178,11 @@ def _compare(got, ref, prefix):
         g = g.asnumpy()
         if g.shape != r.shape:
             return "output %d shape %s, expected %s" % (i, g.shape, r.shape)
-        if not np.allclose(g, r, rtol=1e-3, atol=1e-4, equal_nan=True):
+        # random weights give outputs up to 1e7: float32 sums in another order differ by a
+        # few ulps of the largest term, so atol grows with the output's scale
+        finite = np.abs(r[np.isfinite(r)])
+        scale = float(finite.max()) if finite.size else 0.0
+        if not np.allclose(g, r, rtol=1e-3, atol=1e-4 + 1e-5 * scale, equal_nan=True):
             bad = np.abs(g.astype("f8") - r.astype("f8"))
             return "output %d max|diff| %.3g (at %s; ref scale %.3g)" % (
                 i, np.nanmax(bad), np.unravel_index(np.nanargmax(bad), bad.shape),
