@@ -189,3 +189,14 @@ def test_print_summary_leaves_out_loss_labels(capsys):
     assert rows["softmax(SoftmaxOutput)"][2] == "0"
     assert rows["conv(Convolution)"][2] == "112" and rows["fc(FullyConnected)"][2] == "185"
     assert "Total params: 305" in text
+
+
+def test_copy_make_border_scalar_values():
+    img = mx.nd.array(np.arange(12).reshape(2, 2, 3), dtype="uint8")
+    out = mx.image.copyMakeBorder(img, 1, 0, 0, 1, values=7).asnumpy()
+    # MXNet 1.9.1: a scalar ``values`` is one channel's value (others 0)
+    assert out.tolist() == [[[7, 0, 0], [7, 0, 0], [7, 0, 0]],
+                            [[0, 1, 2], [3, 4, 5], [7, 0, 0]],
+                            [[6, 7, 8], [9, 10, 11], [7, 0, 0]]]
+    out = mx.image.copyMakeBorder(img, 1, 0, 0, 1, value=5).asnumpy()
+    assert (out[0] == 5).all() and (out[1:, 2] == 5).all()

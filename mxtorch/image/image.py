@@ -211,14 +211,18 @@ def copyMakeBorder(src, top, bot, left, right, *args, **kwargs):
     value : float, default 0
         Constant border value (all channels).
     values : tuple of float
-        Per-channel constant border values (overrides ``value``).
+        Per-channel constant border values (overrides ``value``; a single number fills the
+        first channel only).
     out : NDArray, optional
     """
     names = ("type", "value", "values", "out")
     opts = dict(zip(names, args))
     opts.update(kwargs)
     arr = _host(src)
-    values = tuple(opts.get("values") or ()) or (opts.get("value", 0),) * 4
+    values = opts.get("values") or ()
+    # a single number is a one-element tuple (the other channels get 0), as in MXNet
+    values = (values,) if isinstance(values, (int, float)) else tuple(values)
+    values = values or (opts.get("value", 0),) * 4
     res = _cv2("copyMakeBorder").copyMakeBorder(
         arr, int(top), int(bot), int(left), int(right), int(opts.get("type", 0)),
         value=values + (0,) * (4 - len(values)))
