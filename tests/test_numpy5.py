@@ -142,3 +142,26 @@ def test_child_block_outputs_are_np_symbols_when_traced():
     onp.testing.assert_allclose(got.asnumpy(), want, rtol=1e-6, atol=1e-6)
     sym = net(mx.sym.var("data").as_np_ndarray())
     assert isinstance(sym, mx.sym.np._Symbol)
+
+
+class _Norm(mx.gluon.HybridBlock):
+    def __init__(self, ord_, axis):
+        super().__init__()
+        self._ord, self._axis = ord_, axis
+
+    def hybrid_forward(self, F, x):
+        return F.np.linalg.norm(x, ord=self._ord, axis=self._axis)
+
+
+@pytest.mark.parametrize("ord_,axis,want", [
+    (onp.inf, 1, [3.0, 4.0]), (-onp.inf, 0, [0.5, 3.0, 1.0]), (onp.inf, (0, 1), 6.0),
+    (-onp.inf, (0, 1), 5.5), (1, 1, [6.0, 5.5])])
+def test_norm_infinite_ord_hybridized_equals_imperative(ord_, axis, want):
+    # the graph keeps ord=inf as the string 'inf'; it must read back as a number
+    x = np.array([[1.0, -3.0, 2.0], [0.5, 4.0, -1.0]])
+    block = _Norm(ord_, axis)
+    onp.testing.assert_allclose(block(x).asnumpy(), want, rtol=1e-6)
+    block.hybridize()
+    onp.testing.assert_allclose(block(x).asnumpy(), want, rtol=1e-6)
+    onp.testing.assert_allclose(block(x).asnumpy(), onp.linalg.norm(x.asnumpy(), ord_, axis),
+                                rtol=1e-6)

@@ -258,6 +258,8 @@ def np_matrix_rank(M, tol, hermitian):  # noqa: N803
 def np_norm(x, ord, axis, keepdims):  # noqa: A002 - NumPy's argument name
     """Vector or matrix norm (NumPy's ``ord`` meanings)."""
     _floats("norm", x)
+    if isinstance(ord, str) and ord.lower() in ("inf", "-inf", "+inf"):
+        ord = float(ord)  # noqa: A001 - ord=inf read back from a graph's string attribute
     if axis is None and ord is None:
         return torch.linalg.vector_norm(x.reshape(-1), 2).reshape(
             [1] * x.dim() if keepdims else [])
