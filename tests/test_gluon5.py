@@ -103,3 +103,16 @@ def test_model_zoo_unknown_depth_is_key_error(make):
     for cls in (KeyError, ValueError):
         with pytest.raises(cls, match="Invalid number of layers"):
             make(mx.gluon.model_zoo.vision)
+
+
+def test_hybrid_graph_reading_unknown_variable():
+    """MXNet asserts 'Unknown input to HybridBlock'; mxtorch's error is also an AssertionError."""
+    class Extra(mx.gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            return x + (F.var("extra") if F is mx.sym else x)
+
+    for cls in (AssertionError, MXNetError):
+        blk = Extra()
+        blk.hybridize()
+        with pytest.raises(cls, match="extra"):
+            blk(mx.nd.ones((2,)))

@@ -19,6 +19,7 @@ from ..symbol import compiler
 from ..util import is_np_array
 from .block import Block
 from .parameter import DeferredInitializationError, Parameter
+from .utils import UsageError
 
 __all__ = ["HybridBlock"]
 
@@ -148,7 +149,7 @@ class _Cache:
         unknown = [n for n in self.arg_names + self.aux_names
                    if n not in position and n not in params]
         if unknown:
-            raise MXNetError(f"{block.name}: the traced graph reads {unknown}, which are "
+            raise UsageError(f"{block.name}: the traced graph reads {unknown}, which are "
                              "neither inputs nor parameters of the block; create them with "
                              "self.params.get(...) (1.x) or as Parameter attributes")
         # (is_data, data index or Parameter) per graph argument / auxiliary state
