@@ -374,6 +374,54 @@ def heterographconv(rng):
             "dxu": xu.grad.asnumpy()}
 
 
+@case
+def readout_and_ops(rng):
+    gs = [_graph(rng, n=k) for k in (3, 5)]
+    bg = dgl.batch(gs)
+    x = _feat(rng, bg.num_nodes(), 4)
+    w = _feat(rng, bg.num_nodes(), 1)
+    e = _feat(rng, bg.num_edges(), 4)
+    x.attach_grad()
+    e.attach_grad()
+    with autograd.record():
+        bg.ndata["x"] = x
+        bg.ndata["w"] = w
+        bg.edata["e"] = e
+        outs = {
+            "sum_nodes": dgl.sum_nodes(bg, "x", weight="w"),
+            "mean_nodes": dgl.mean_nodes(bg, "x"),
+            "max_nodes": dgl.max_nodes(bg, "x"),
+            "softmax_nodes": dgl.softmax_nodes(bg, "x"),
+            "broadcast": dgl.broadcast_nodes(bg, dgl.mean_nodes(bg, "x")),
+            "sum_edges": dgl.sum_edges(bg, "e"),
+            "gspmm": dgl.ops.gspmm(bg, "mul", "sum", x, e),
+            "gsddmm": dgl.ops.gsddmm(bg, "dot", x, x),
+            "copy_u_max": dgl.ops.copy_u_max(bg, x),
+            "u_sub_v": dgl.ops.u_sub_v(bg, x, x),
+        }
+        loss = sum((v * v).sum() for v in outs.values())
+    loss.backward()
+    res = {k: v.asnumpy() for k, v in outs.items()}
+    vals, idx = dgl.topk_nodes(bg, "x", 2, sortby=1)
+    res.update({"topk_vals": vals.asnumpy(), "topk_idx": idx.asnumpy(),
+                "dx": x.grad.asnumpy(), "de": e.grad.asnumpy()})
+    return res
+
+
+@case
+def save_load_graphs(rng):
+    g = _graph(rng)
+    g.ndata["h"] = _feat(rng, g.num_nodes(), 3)
+    g.edata["w"] = _feat(rng, g.num_edges(), 2)
+    path = os.path.join(ROOT, "graphs_%s.bin" % MODE)
+    dgl.save_graphs(path, [g, dgl.reverse(g)], {"labels": nd.array([1, 2], dtype="int64")})
+    gl, labels = dgl.load_graphs(path)
+    src, dst = gl[1].edges(order="srcdst")
+    return {"h": gl[0].ndata["h"].asnumpy(), "w": gl[0].edata["w"].asnumpy(),
+            "labels": labels["labels"].asnumpy(), "src": src.asnumpy(), "dst": dst.asnumpy(),
+            "from_np": dgl.from_scipy(g.adj(scipy_fmt="csr")).in_degrees().asnumpy()}
+
+
 # ---------------------------------------------------------------- training
 
 class _Net(gluon.Block):
