@@ -104,69 +104,98 @@ def _param_count(node, shapes, aux, given):
 
 def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None, node_attrs={},
                  hide_weights=True):  # noqa: B006 - MXNet's signature
-    """A ``graphviz.Digraph`` of the network (needs the ``graphviz`` Python package).
+    """A ``graphviz.Digraph`` of the network (needs the ``graphviz`` Python package), drawn as
+    MXNet draws it: one node per layer named after it, inputs as ovals, edges from a layer to
+    its inputs.
 
-    Weights and biases are hidden unless ``hide_weights=False``; with ``shape`` the edges are
-    labelled with the shapes flowing along them.
+    Parameters
+    ----------
+    symbol : Symbol
+    title : str
+    save_format : str
+    shape : dict of str to tuple, optional
+        Input shapes; the edges are then labelled with the shapes flowing along them.
+    dtype : dict, optional
+        Accepted for MXNet compatibility.
+    node_attrs : dict
+        Graphviz attributes for every node.
+    hide_weights : bool, default True
+        Weight-like inputs (``_weight``, ``_bias``, ``_gamma``, ``_beta``, moving/running
+        statistics) are never drawn as nodes; with ``hide_weights`` their edges go too.
     """
     try:
         from graphviz import Digraph
     except ImportError as err:
         raise MXNetError("plot_network needs the graphviz package: pip install graphviz "
                          "(rendering also needs the 'dot' program)") from err
-    order, aux = _graph(symbol)
+    order, _ = _graph(symbol)
     shapes = _shapes(symbol, shape)
     graph = Digraph(name=title, format=save_format)
     style = {"shape": "box", "fixedsize": "true", "width": "1.3", "height": "0.8034",
              "style": "filled"}
     style.update(node_attrs)
     hidden = set()
-    for i, node in enumerate(order):
-        if node.is_variable:
-            if hide_weights and _is_weight(node, order):
-                hidden.add(id(node))
-                continue
-            graph.node(str(i), label=node.name, fillcolor="#8dd3c7", **style)
-            continue
-        graph.node(str(i), label=_label(node), fillcolor=_colour(node.op.name), **style)
-    index = {id(n): i for i, n in enumerate(order)}
     for node in order:
+        if node.is_variable:
+            if _is_weight(node):
+                if hide_weights:
+                    hidden.add(id(node))
+                continue
+            graph.node(node.name, label=node.name, **dict(style, shape="oval",
+                                                          fillcolor=_COLOURS["null"]))
+            continue
+        graph.node(node.name, label=_label(node), **dict(style, fillcolor=_colour(node)))
+    for node in order:
+        if node.is_variable:
+            continue
         for child, out in node.inputs:
             if id(child) in hidden:
                 continue
             label = shapes.get((id(child), out))
-            graph.edge(str(index[id(child)]), str(index[id(node)]),
+            graph.edge(node.name, child.name,
                        label="x".join(str(d) for d in label[1:]) if label else "",
                        arrowtail="open", dir="back")
     return graph
 
 
-def _is_weight(node, order):
+def _is_weight(node):
     suffixes = ("_weight", "_bias", "_gamma", "_beta", "_moving_mean", "_moving_var",
-                "_running_mean", "_running_var", "_parameters", "_state", "_state_cell")
-    return node.name.endswith(suffixes) or node.name.endswith("_label")
+                "_running_mean", "_running_var")
+    return node.name.endswith(suffixes)
+
+
+def _dims(value, default):
+    """``(3, 3)`` (an attribute string or tuple) as ``3x3``."""
+    if value is None:
+        return default
+    text = str(value).strip("()[] ")
+    return "x".join(p.strip() for p in text.split(",") if p.strip())
 
 
 def _label(node):
     attrs = node.attrs
     name = node.op.name
     if name == "Convolution":
-        return f"Convolution\n{attrs.get('kernel', '')}/{attrs.get('stride', '1')}, " \
-               f"{attrs.get('num_filter', '')}"
+        return f"Convolution\n{_dims(attrs.get('kernel'), '')}/" \
+               f"{_dims(attrs.get('stride'), '1')}, {attrs.get('num_filter', '')}"
     if name == "FullyConnected":
         return f"FullyConnected\n{attrs.get('num_hidden', '')}"
     if name in ("Activation", "LeakyReLU"):
-        return f"{name}\n{attrs.get('act_type', '')}"
+        default = "leaky" if name == "LeakyReLU" else ""
+        return f"{name}\n{attrs.get('act_type', default)}"
     if name == "Pooling":
-        return f"Pooling\n{attrs.get('pool_type', 'max')}, {attrs.get('kernel', '')}"
-    return f"{name}\n{node.name}"
+        return f"Pooling\n{attrs.get('pool_type', 'max')}, {_dims(attrs.get('kernel'), '[]')}/" \
+               f"{_dims(attrs.get('stride'), '1')}"
+    if name == "Custom":
+        return str(attrs.get("op_type", node.name))
+    return node.name
 
 
-_COLOURS = {"Convolution": "#fb8072", "FullyConnected": "#fb8072", "BatchNorm": "#bebada",
-            "Activation": "#ffffb3", "LeakyReLU": "#ffffb3", "Pooling": "#80b1d3",
-            "Concat": "#fdb462", "Flatten": "#fdb462", "Reshape": "#fdb462",
-            "SoftmaxOutput": "#b3de69"}
+_COLOURS = {"null": "#8dd3c7", "Convolution": "#fb8072", "FullyConnected": "#fb8072",
+            "BatchNorm": "#bebada", "Activation": "#ffffb3", "LeakyReLU": "#ffffb3",
+            "Pooling": "#80b1d3", "Concat": "#fdb462", "Flatten": "#fdb462",
+            "Reshape": "#fdb462", "Softmax": "#b3de69"}
 
 
-def _colour(op_name):
-    return _COLOURS.get(op_name, "#fccde5")
+def _colour(node):
+    return _COLOURS.get(node.op.name, "#fccde5")

@@ -200,3 +200,24 @@ def test_copy_make_border_scalar_values():
                             [[6, 7, 8], [9, 10, 11], [7, 0, 0]]]
     out = mx.image.copyMakeBorder(img, 1, 0, 0, 1, value=5).asnumpy()
     assert (out[0] == 5).all() and (out[1:, 2] == 5).all()
+
+
+def test_plot_network_source_matches_mxnet():
+    pytest.importorskip("graphviz")
+    data = mx.sym.Variable("data")
+    conv = mx.sym.Convolution(data, kernel=(3, 3), num_filter=4, name="conv")
+    bn = mx.sym.BatchNorm(conv, name="bn")
+    act = mx.sym.Activation(bn, act_type="relu", name="relu")
+    pool = mx.sym.Pooling(act, kernel=(2, 2), stride=(2, 2), pool_type="max", name="pool")
+    cat = mx.sym.concat(pool, pool, dim=1, name="cc")
+    fc = mx.sym.FullyConnected(mx.sym.flatten(cat, name="flatten0"), num_hidden=5, name="fc")
+    out = mx.sym.SoftmaxOutput(fc, name="softmax")
+    source = mx.viz.plot_network(out, shape={"data": (1, 3, 8, 8)}).source
+    # written by MXNet 1.9.1 (graphviz 0.8.4) for the same network
+    with open(os.path.join(os.path.dirname(__file__), "fixtures",
+                           "modio5_plot_network.gv")) as f:
+        expected = f.read()
+    assert source.strip() == expected.strip()
+    shown = mx.viz.plot_network(out, hide_weights=False).source
+    # weights are never nodes, but without hide_weights their edges stay
+    assert "\tconv_weight [" not in shown and "conv -> conv_weight" in shown
