@@ -192,3 +192,36 @@ def test_dispatch_reaches_mx_np_for_unlisted_functions_too():
     out = onp.linalg.inv(x)
     assert isinstance(out, np.ndarray)
     onp.testing.assert_allclose(out.asnumpy(), onp.linalg.inv(x.asnumpy()), rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8", "int8"])
+@pytest.mark.parametrize("minlength", [0, 5])
+def test_bincount_counts_in_input_dtype(dtype, minlength):
+    # MXNet 1.9.1: counts have the input's dtype; weighted sums the weights' dtype
+    x = np.array([1, 2, 2, 0], dtype=dtype)
+    got = np.bincount(x, minlength=minlength)
+    assert got.dtype == onp.dtype(dtype)
+    onp.testing.assert_array_equal(got.asnumpy(), [1, 1, 2] + [0] * max(0, minlength - 3))
+    for wdt in ("float32", "float64"):
+        w = np.bincount(x, weights=np.array([1.0, 2.0, 3.0, 4.0], dtype=wdt))
+        assert w.dtype == onp.dtype(wdt)
+        onp.testing.assert_allclose(w.asnumpy(), [4.0, 1.0, 5.0])
+
+
+def test_bincount_hybridized_dtype():
+    class Count(mx.gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            return F.np.bincount(x, minlength=5)
+    block = Count()
+    block.hybridize()
+    got = block(np.array([1, 2, 2, 0], dtype="int32"))
+    assert got.dtype == onp.int32
+    onp.testing.assert_array_equal(got.asnumpy(), [1, 1, 2, 0, 0])
+
+
+def test_searchsorted_python_scalar_gives_numpy_int64():
+    got = np.searchsorted(np.array([1.0, 2.0, 3.0]), 2.0, side="right")
+    assert type(got) is onp.int64 and got == 2
+    got = np.searchsorted(np.array([1.0, 2.0, 3.0]), [2.5, 0.0])
+    assert isinstance(got, np.ndarray)
+    onp.testing.assert_array_equal(got.asnumpy(), [2, 0])

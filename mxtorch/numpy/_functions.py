@@ -680,7 +680,7 @@ def searchsorted(a, v, side="left", sorter=None):
         a = take(a, sorter)
     scalar = is_scalar(v)
     r = call("_npi_searchsorted", [a, to_np(v, "searchsorted", dtype=a.dtype)], side=side)
-    return r.item() if scalar else r
+    return onp.int64(r.item()) if scalar else r  # a NumPy int64 scalar, as NumPy and MXNet
 
 
 # --------------------------------------------------------------------------------------------

@@ -261,12 +261,15 @@ def np_percentile(a, q=None, *, axis, interpolation, keepdims, q_scalar):
                                               Attr("has_weights", BOOL, False)),
        same_dtype=(), shape_rule="value")
 def np_bincount(data, weights=None, *, minlength, has_weights):
-    """Occurrences of each non-negative integer (weighted sums with ``weights``; without
-    ``has_weights`` the node has the data input only, as MXNet's)."""
+    """Occurrences of each non-negative integer, in the input's dtype (weighted sums in the
+    weights' dtype with ``weights``; without ``has_weights`` the node has the data input only,
+    as MXNet's)."""
     if data.numel() and int(data.min()) < 0:
         raise MXNetError("bincount: input must be non-negative integers")
-    w = weights if has_weights else None
-    return torch.bincount(data.to(torch.int64).reshape(-1), w, minlength=minlength)
+    if not has_weights:
+        return torch.bincount(data.to(torch.int64).reshape(-1),
+                              minlength=minlength).to(data.dtype)
+    return torch.bincount(data.to(torch.int64).reshape(-1), weights, minlength=minlength)
 
 
 @defop("_npi_searchsorted", inputs=("a", "v"), attrs=(Attr("side", Enum("left", "right"),
