@@ -116,3 +116,18 @@ def test_hybrid_graph_reading_unknown_variable():
         blk.hybridize()
         with pytest.raises(cls, match="extra"):
             blk(mx.nd.ones((2,)))
+
+
+def test_imresize_size_is_an_int_attribute():
+    """MXNet parses imresize's w/h as int attributes: 0.3 or True fail with MXNetError
+    (mxtorch used to hand 0 to OpenCV); a batch given to an image crop is a ValueError there."""
+    img = mx.nd.ones((7, 9, 3), dtype="uint8")
+    for w in (0.3, True, 0, -2):
+        with pytest.raises(MXNetError, match="imresize: w"):
+            mx.image.imresize(img, w, 3)
+    assert mx.image.imresize(img, 4, 3).shape == (3, 4, 3)
+    with pytest.raises(MXNetError):
+        mx.gluon.data.vision.transforms.RandomResizedCrop(0.3)(img)
+    for cls in (MXNetError, ValueError):
+        with pytest.raises(cls, match="expects an image of shape"):
+            mx.gluon.data.vision.transforms.RandomResizedCrop(4)(mx.nd.stack(img, img))

@@ -52,8 +52,20 @@ def _image_out(arr, out=None):
 
 def _check_image(src, what):
     if len(src.shape) != 3:
-        raise MXNetError("mx.image.%s expects an image of shape (height, width, channels), "
+        from ..base import ShapeError  # an MXNetError and a ValueError (MXNet's unpacking)
+        raise ShapeError("mx.image.%s expects an image of shape (height, width, channels), "
                          "got shape %s" % (what, tuple(src.shape)))
+
+
+def _check_size(value, name, what):
+    """``value`` as an int >= 1 (MXNet parses it as an int attribute: 0.3 or True fail)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float,
+                                                                     np.floating)) \
+            or value != int(value) or value < 1:
+        from ..base import AttributeParseError
+        raise AttributeParseError("%s: %s must be a positive integer, got %r"
+                                  % (what, name, value))
+    return int(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,8 +198,7 @@ def imresize(src, w, h, *args, **kwargs):
     interp = _get_interp_method(int(values.get("interp", 1)),
                                 (src.shape[0], src.shape[1], h, w))
     _check_image(src, "imresize")
-    if w <= 0 or h <= 0:
-        raise MXNetError("imresize: the new size must be positive, got w=%d, h=%d" % (w, h))
+    w, h = _check_size(w, "w", "imresize"), _check_size(h, "h", "imresize")
     if interp == 2 and src.dtype == np.uint8:
         # NOTE: newer OpenCV rounds 8-bit bicubic through float32 and differs from MXNet's by 1
         # in a few percent of the pixels; the resize operator reproduces MXNet's rounding.
