@@ -210,6 +210,20 @@ def _make_sample(name, sampler, inputs):
     return compute
 
 
+def _sample_types(op):
+    """infer_type rule of ``_sample_*``: parameters share one dtype; the samples are ``dtype``
+    (float32 when None) once a parameter dtype is known, unknown before (as MXNet 1.9.1)."""
+    def rule(attrs, in_dtypes):
+        known = [d for d in in_dtypes if d is not None]
+        if not known:
+            return list(in_dtypes), [None]
+        if any(d != known[0] for d in known):
+            raise MXNetError(f"{op}: the parameter inputs must share one dtype, got "
+                             f"{[dtype_name(d) if d is not None else None for d in in_dtypes]}")
+        return [known[0]] * len(in_dtypes), [attrs["dtype"] or "float32"]
+    return rule
+
+
 def _register():
     for name, (sampler, params) in _DISTRIBUTIONS.items():
         kinds = [Attr(p, INT if isinstance(d, int) else FLOAT, d) for p, d in params]
@@ -223,8 +237,8 @@ def _register():
         inputs = _SAMPLE_INPUTS[name]
         defop(f"_sample_{name}", inputs=inputs, aliases=(f"sample_{name}",),
               attrs=(Attr("shape", SHAPE, (), "Samples per parameter element"),
-                     Attr("dtype", FLOAT_DTYPE, None, "Output dtype (None: float32)")))(
-            _make_sample(name, sampler, inputs))
+                     Attr("dtype", FLOAT_DTYPE, None, "Output dtype (None: float32)")),
+              infer_type=_sample_types(f"_sample_{name}"))(_make_sample(name, sampler, inputs))
 
 
 _register()
@@ -250,7 +264,9 @@ def random_randint(low, high, shape, ctx, dtype):
               Attr("get_prob", BOOL, False, "Also return the log-probability of each sample"),
               Attr("dtype", DTypeChoice("float16", "float32", "float64", "int32", "uint8",
                                         optional=False), "int32", "Dtype of the samples")),
-       num_outputs=lambda a: 2 if a["get_prob"] else 1)
+       num_outputs=lambda a: 2 if a["get_prob"] else 1,
+       infer_type=lambda a, d: (list(d), [None] * (1 + a["get_prob"]) if d[0] is None else
+                                [a["dtype"], d[0]][:1 + a["get_prob"]]))
 def sample_multinomial(data, shape, get_prob, dtype):
     """Category indices drawn from the distributions on the last axis of ``data``.
 
@@ -258,7 +274,7 @@ def sample_multinomial(data, shape, get_prob, dtype):
     REINFORCE-style gradient of ``log p[sample]``.
     """
     k = data.shape[-1]
-    extra = tuple(shape)
+    extra = tuple(shape) or ((1,) if data.dim() == 1 else ())  # one draw keeps a (1,) axis
     count = math.prod(extra)
     rows = data.detach().reshape(-1, k).float()
     idx = torch.multinomial(rows, count, replacement=True, generator=_gen(data.device)) \

@@ -500,6 +500,8 @@ def _broadcast_kernel(fn, vector_only):
             a, b = inputs
             if not (_is_sparse(a) and a.stype == CSR) or _is_sparse(b):
                 return NotImplemented
+            if b.dim() == 1:  # a vector broadcasts as the row (1, n), as in MXNet 1.9.1
+                b = b.reshape(1, -1)
             if b.dim() != 2 or any(d not in (1, n) for d, n in zip(b.shape, a.shape)):
                 raise ShapeError(f"{op.name}: the dense operand of shape {tuple(b.shape)} "
                                  f"does not broadcast to the csr shape {a.shape}")

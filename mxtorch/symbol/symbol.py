@@ -346,22 +346,22 @@ class Symbol:
         return [n.name for n, _ in self._outputs]
 
     def debug_str(self):
-        """A readable listing of the graph's nodes, inputs and attributes."""
-        lines = []
+        """A readable listing of the graph: its outputs, then every node with inputs and
+        attributes (MXNet's layout: ``name(output index)``, variables with ``version=0``)."""
+        lines = ["Symbol Outputs:"]
+        lines += [f"\toutput[{i}]={node.name}({idx})" for i, (node, idx) in enumerate(self._outputs)]
         for node in self._order():
             if node.is_variable:
                 lines.append(f"Variable:{node.name}")
                 continue
-            lines.append("-" * 40)
-            lines.append(f"Op:{node.op.name}, Name={node.name}")
-            lines.append("Inputs:")
+            lines += ["-" * 20, f"Op:{node.op.name}, Name={node.name}", "Inputs:"]
             for i, (child, idx) in enumerate(node.inputs):
-                lines.append(f"\targ[{i}]={child.output_names()[idx] if not child.is_variable else child.name}")
+                version = " version=0" if child.is_variable else ""
+                lines.append(f"\targ[{i}]={child.name}({idx}){version}")
             if node.attrs:
                 lines.append("Attrs:")
-                for k, v in sorted(node.attrs.items()):
-                    lines.append(f"\t{k}={v}")
-        return "\n".join(lines)
+                lines += [f"\t{k}={v}" for k, v in sorted(node.attrs.items())]
+        return "\n".join(lines) + "\n"
 
     def tojson(self, remove_amp_cast=True):
         """The graph in MXNet's symbol JSON format (without the ``amp_cast`` and
