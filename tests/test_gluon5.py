@@ -131,3 +131,11 @@ def test_imresize_size_is_an_int_attribute():
     for cls in (MXNetError, ValueError):
         with pytest.raises(cls, match="expects an image of shape"):
             mx.gluon.data.vision.transforms.RandomResizedCrop(4)(mx.nd.stack(img, img))
+
+
+def test_download_failure_is_an_oserror(tmp_path):
+    """MXNet lets the network error through (requests.ConnectionError, an OSError); mxtorch's
+    error names the offline fix and is an OSError and an MXNetError."""
+    for cls in (OSError, ConnectionError, MXNetError):
+        with pytest.raises(cls, match="could not fetch"):
+            mx.gluon.utils.download("http://127.0.0.1:9/a.bin", path=str(tmp_path), retries=0)

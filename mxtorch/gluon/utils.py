@@ -236,8 +236,13 @@ def _fetch(url, dest, verify_ssl):
         shutil.copyfileobj(resp, out, 1 << 20)
 
 
+class DownloadError(MXNetError, ConnectionError):
+    """A download that failed after its retries: an MXNetError, and an OSError/ConnectionError
+    as the network errors MXNet lets through (``requests.ConnectionError`` is an OSError)."""
+
+
 def _offline_error(url, fname, err):
-    return MXNetError(
+    return DownloadError(
         "download: could not fetch '{}' ({}: {}). If this machine is offline, place the file "
         "at '{}' yourself (with the expected sha1 if one is given) and call again."
         .format(url, type(err).__name__, err, os.path.abspath(fname)))
