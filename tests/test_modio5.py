@@ -221,3 +221,16 @@ def test_plot_network_source_matches_mxnet():
     shown = mx.viz.plot_network(out, hide_weights=False).source
     # weights are never nodes, but without hide_weights their edges stay
     assert "\tconv_weight [" not in shown and "conv -> conv_weight" in shown
+
+
+def test_sequential_module_duplicate_parameter_is_an_assertion_error_too():
+    first = mx.mod.Module(mx.sym.FullyConnected(mx.sym.Variable("data"), num_hidden=4,
+                                                name="fc1"), label_names=None)
+    data = mx.sym.Variable("data")
+    second = mx.sym.FullyConnected(data, num_hidden=3, name="fc1")
+    seq = mx.mod.SequentialModule().add(first).add(
+        mx.mod.Module(second, label_names=None), auto_wiring=True)
+    seq.bind([("data", (2, 5))])
+    for kind in (AssertionError, ValueError):
+        with pytest.raises(kind, match='Duplicated parameter names: name "fc1_weight"'):
+            seq.init_params(force_init=True)

@@ -7,6 +7,11 @@ from .base_module import BaseModule, require
 
 
 
+class _DuplicateParamError(ValueError, AssertionError):
+    """Two layers of a SequentialModule share a parameter name (MXNet asserts this: an
+    AssertionError too)."""
+
+
 class SequentialModule(BaseModule):
     """A chain of modules; ``add(module, take_labels=..., auto_wiring=...)`` appends one.
 
@@ -98,9 +103,10 @@ class SequentialModule(BaseModule):
         for name in names:
             if name in seen:
                 first = seen[name]
-                raise ValueError(f'Duplicated parameter names: name "{name}" in layer {index} '
-                                 f"({type(self._modules[index])}) is already used in layer "
-                                 f"{first} ({type(self._modules[first])}).")
+                raise _DuplicateParamError(
+                    f'Duplicated parameter names: name "{name}" in layer {index} '
+                    f"({type(self._modules[index])}) is already used in layer "
+                    f"{first} ({type(self._modules[first])}).")
             seen[name] = index
 
     # ---- binding ---------------------------------------------------------------------------------
