@@ -225,3 +225,32 @@ def test_searchsorted_python_scalar_gives_numpy_int64():
     got = np.searchsorted(np.array([1.0, 2.0, 3.0]), [2.5, 0.0])
     assert isinstance(got, np.ndarray)
     onp.testing.assert_array_equal(got.asnumpy(), [2, 0])
+
+
+@pytest.mark.parametrize("value,dtype", [
+    (onp.array([1.0, 2.0]), "float64"), (onp.array([1, 2], dtype="int32"), "int32"),
+    (onp.array([1.0, 2.0], dtype="float16"), "float16"), ([1.0, 2.0], "float32")])
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_np_mode_constant_keeps_numpy_value_dtype(value, dtype, hybridize):
+    # MXNet 1.9.1 under set_np(): get_constant(name, numpy_value) keeps the value's dtype
+    class Const(mx.gluon.HybridBlock):
+        def __init__(self):
+            super().__init__()
+            self.c = self.params.get_constant("c", value)
+
+        def hybrid_forward(self, F, x, c):
+            return x + c
+    block = Const()
+    block.initialize()
+    if hybridize:
+        block.hybridize()
+    assert onp.dtype(block.c.dtype) == onp.dtype(dtype)
+    out = block(np.ones((2,), dtype=dtype))
+    assert out.dtype == onp.dtype(dtype)
+    onp.testing.assert_allclose(out.asnumpy(), [2.0, 3.0])
+
+
+def test_legacy_mode_constant_stays_float32():
+    mx.npx.reset_np()
+    c = mx.gluon.Constant("c", onp.array([1.0, 2.0]))
+    assert onp.dtype(c.dtype) == onp.float32

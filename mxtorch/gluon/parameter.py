@@ -560,7 +560,11 @@ class Constant(Parameter):
 
     def __init__(self, name, value):
         if not isinstance(value, ndarray.NDArray):
-            value = ndarray.array(value)
+            if is_np_array():  # mx.np.array: a NumPy value keeps its dtype (as MXNet 1.9.1)
+                from ..numpy import array as np_array
+                value = np_array(value)
+            else:
+                value = ndarray.array(value)
         self.value = value
         super().__init__(name, grad_req='null', shape=value.shape, dtype=value.dtype,
                          init=None)
