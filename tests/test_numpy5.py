@@ -254,3 +254,28 @@ def test_legacy_mode_constant_stays_float32():
     mx.npx.reset_np()
     c = mx.gluon.Constant("c", onp.array([1.0, 2.0]))
     assert onp.dtype(c.dtype) == onp.float32
+
+
+@pytest.mark.parametrize("key,shape,values", [
+    (True, (1, 2, 3), [0, 1, 2, 3, 4, 5]), (False, (0, 2, 3), []),
+    (onp.bool_(True), (1, 2, 3), [0, 1, 2, 3, 4, 5]),
+    ((True, 0), (1, 3), [0, 1, 2]), ((0, True), (1, 3), [0, 1, 2]),
+    ((Ellipsis, True), (2, 3, 1), [0, 1, 2, 3, 4, 5]),
+    ((slice(None), True, 1), (2, 1), [1, 4]), ((False, slice(1, None)), (0, 1, 3), []),
+    ((Ellipsis, False), (2, 3, 0), [])])
+def test_scalar_bool_index_adds_an_axis(key, shape, values):
+    # x[True] is x[None] and x[False] an empty new axis (MXNet 1.9.1 and NumPy for the plain
+    # forms; tuples follow NumPy, which 1.9.1 gets wrong for (True, 0) and (..., True))
+    x = np.arange(6.0).reshape(2, 3)
+    got = x[key]
+    assert got.shape == shape
+    assert got.shape == onp.arange(6.0).reshape(2, 3)[key].shape
+    onp.testing.assert_array_equal(got.asnumpy().ravel(), values)
+
+
+def test_scalar_bool_index_of_zero_dim_array():
+    y = np.array(5.0)
+    assert y[True].shape == (1,) and float(y[True][0]) == 5.0
+    assert y[False].shape == (0,)
+    with pytest.raises(IndexError):
+        y[None]  # as MXNet 1.9.1: a 0-d array takes () only

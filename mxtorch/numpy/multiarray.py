@@ -155,6 +155,9 @@ class ndarray(NDArray):  # noqa: N801 - MXNet's class name
                                  f"valid indices, got {key!r}")
             if self.ndim == 0 and key is Ellipsis:
                 return self
+            if isinstance(key, (bool, onp.bool_)) or (
+                    type(key) is tuple and any(isinstance(k, (bool, onp.bool_)) for k in key)):
+                return _index_scalar_bools(self, key)
             return as_np(getitem(self, _bool_lists(key)))
         finally:
             _MODE.np_shape = previous
@@ -263,6 +266,33 @@ NDArray.as_np_ndarray = _as_np_ndarray
 # NumPy's dispatch protocols: NumPy functions on mx.np arrays run mx.np's version when there
 # is one, else NumPy's on host copies (results come back as mx.np arrays).
 # --------------------------------------------------------------------------------------------
+
+
+def _index_scalar_bools(arr, key):
+    """``x[True]``/``x[False]`` and tuples holding them (NumPy's 0-d boolean masks): each adds
+    an axis of length 1 (True) or 0 (False) where it stands, as ``None`` would."""
+    parts = key if type(key) is tuple else (key,)
+    if any(isinstance(k, (list, onp.ndarray, NDArray)) for k in parts):
+        raise IndexError("mx.np: a Python bool index cannot be combined with array indices")
+    before = []  # output axes produced ahead of each key element
+    width = 0
+    consumed = sum(1 for k in parts if k is not None and k is not Ellipsis and
+                   not isinstance(k, (bool, onp.bool_)))
+    for k in parts:
+        before.append(width)
+        if k is Ellipsis:
+            width += arr.ndim - consumed
+        elif k is None or isinstance(k, (bool, onp.bool_, slice)):
+            width += 1
+    if arr.ndim == 0 and all(k is None or k is Ellipsis or isinstance(k, (bool, onp.bool_))
+                             for k in parts):
+        out = arr.reshape((1,) * sum(k is not Ellipsis for k in parts))
+    else:
+        out = arr[tuple(None if isinstance(k, (bool, onp.bool_)) else k for k in parts)]
+    for k, pos in zip(parts, before):
+        if isinstance(k, (bool, onp.bool_)) and not k:
+            out = out[(slice(None),) * pos + (slice(0, 0),)]
+    return out
 
 
 def _bool_lists(key):
