@@ -137,6 +137,19 @@ for _op in BINOPS:
                 lambda p=_op, o=_o, r=_r: _mixed(p, o, r))
 
 
+def _bool_scalar_index(key):
+    x = _np.arange(6.0).reshape(2, 3)
+    got = np.array(x)[key]
+    want = x[key]
+    assert got.shape == want.shape, "x[%r]: shape %s vs %s" % (key, got.shape, want.shape)
+    _np.testing.assert_array_equal(got.asnumpy(), want)
+
+
+for _i, _key in enumerate([True, False, _np.bool_(True), (True, 0), (0, True), (Ellipsis, True),
+                           (slice(None), True, 1)]):
+    globals()["test_bool_scalar_index_%d" % _i] = use_np(lambda k=_key: _bool_scalar_index(k))
+
+
 def _legacy_nd_operand():
     a = np.ones((2,))
     try:
