@@ -96,3 +96,36 @@ def test_debug_str_matches_mxnet_layout():
             "Inputs:\n\targ[0]=sp(0)\n--------------------\nOp:_plus_scalar, "
             "Name=_plusscalar0\nInputs:\n\targ[0]=r(0)\nAttrs:\n\tscalar=1\n")
     assert group.debug_str() == want
+
+
+def test_symbol_getitem_rejects_non_integer_positions():
+    outs = sym.split(sym.Variable("d"), num_outputs=2, name="sp")
+    assert outs[1].list_outputs() == ["sp_output1"] and outs[True].list_outputs() == ["sp_output1"]
+    assert outs["sp_output0"].list_outputs() == ["sp_output0"]
+    for bad in (None, 1.0):
+        with pytest.raises(TypeError, match="int position or output name"):
+            outs[bad]  # MXNet 1.9.1: TypeError too
+
+
+# ------------------------------------------------- grad_req='add' accumulates for every op
+@pytest.mark.parametrize("make, value", [
+    (lambda d: sym.mean(d, axis=1, keepdims=True), lambda x: x),
+    (lambda d: sym.linalg.inverse(d), lambda x: x + 2 * np.eye(4)),
+    (lambda d: sym.linalg.syevd(d)[1], lambda x: x + x.transpose(0, 2, 1)),
+    (lambda d: sym.linalg.gemm2(d, d), lambda x: x),
+    (lambda d: sym.linalg.det(d), lambda x: x + 2 * np.eye(4)),
+])
+def test_grad_req_add_is_write_plus_old_gradient(make, value):
+    # MXNet 1.9.1 gets add wrong for mean/inverse/syevd/gemm2 (compat/operator5.md)
+    x = value(np.random.RandomState(0).uniform(0.2, 1.0, (3, 4, 4)))
+    s = make(sym.Variable("d"))
+    grads = []
+    for req in ("write", "add"):
+        grad = nd.full(x.shape, 5.0, dtype="float64")
+        exe = s.bind(mx.cpu(), {"d": nd.array(x, dtype="float64")}, args_grad={"d": grad},
+                     grad_req=req)
+        exe.forward(is_train=True)
+        head = np.linspace(-1, 1, exe.outputs[0].size).reshape(exe.outputs[0].shape)
+        exe.backward(nd.array(head, dtype="float64"))
+        grads.append(grad.asnumpy())
+    np.testing.assert_allclose(grads[1] - 5, grads[0], rtol=1e-10, atol=1e-10)

@@ -220,6 +220,9 @@ class Symbol:
             index = matches[0]
         if isinstance(index, slice):
             return type(self)(self._outputs[index])
+        if not isinstance(index, (int, _np.integer)):
+            raise TypeError(f"Symbol indexing picks outputs by int position or output name, "
+                            f"got {index!r}; array-style indexing needs sym.slice/sym.take")
         if not -len(self._outputs) <= index < len(self._outputs):
             raise IndexError(f"output index {index} out of range for {len(self._outputs)} outputs")
         return type(self)([self._outputs[index]])

@@ -304,6 +304,38 @@ def test_norm_ord_axis_out_dtype():
     check_numeric_gradient(s, [x + np.sign(x) * 0.1], numeric_eps=1e-4, rtol=1e-2, atol=1e-3)
 
 
+def _grad_write_and_add(s, x):
+    """Gradient of ``s`` w.r.t. its single argument with grad_req write, and with add onto 5."""
+    res = []
+    for req in ("write", "add"):
+        grad = mx.nd.full(x.shape, 5.0, dtype="float64")
+        exe = s.bind(default_context(), {"d": mx.nd.array(x, dtype="float64")},
+                     args_grad={"d": grad}, grad_req=req)
+        exe.forward(is_train=True)
+        size = exe.outputs[0].size
+        exe.backward(mx.nd.array(np.linspace(-1, 1, size).reshape(exe.outputs[0].shape),
+                                 dtype="float64"))
+        res.append(grad.asnumpy())
+    return res
+
+
+@with_seed()
+def test_grad_req_add_accumulates():
+    # (MXNet 1.9.1 mishandles add for mean, linalg.inverse, syevd and gemm2: not checked here)
+    x = np.random.uniform(0.2, 1.0, (3, 4, 4))
+    d = mx.sym.Variable("d")
+    for s, val in [(mx.sym.sum(d, axis=1), x), (mx.sym.linalg.det(d), x + 2 * np.eye(4)),
+                   (mx.sym.linalg.potri(d), np.tril(x) + np.eye(4)),
+                   (mx.sym.norm(d, ord=1, axis=-1), x),
+                   (mx.sym.Correlation(d, d, kernel_size=1, max_displacement=1, pad_size=1),
+                    x[None, :, :, :]),
+                   (mx.sym.SequenceLast(d), x),
+                   (mx.sym.pad(mx.sym.expand_dims(d, axis=0), mode="reflect",
+                               pad_width=(0, 0, 0, 0, 1, 1, 2, 2)), x)]:
+        write, add = _grad_write_and_add(s, val)
+        assert_almost_equal(add - 5, write, rtol=1e-10, atol=1e-10)
+
+
 @with_seed()
 def test_samplers_with_array_params_shapes_dtypes():
     two = (mx.nd.array([[0., 5.], [1, 2]]), mx.nd.array([[1., 2.], [1, 1]]))
