@@ -166,6 +166,9 @@ class FeedForward:
             mod.logger = logger
         optimizer_params = dict(self.kwargs)
         optimizer_params.setdefault("rescale_grad", 1.0 / data.batch_size)
+        # MXNet's training loop resets the data once before the first epoch (a shuffling
+        # iterator, as numpy input gets, draws its first training order there)
+        data.reset()
         mod.fit(data, eval_data=eval_data, eval_metric=eval_metric,
                 epoch_end_callback=epoch_end_callback, batch_end_callback=batch_end_callback,
                 kvstore=kvstore, optimizer=self.optimizer,

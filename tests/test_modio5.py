@@ -234,3 +234,21 @@ def test_sequential_module_duplicate_parameter_is_an_assertion_error_too():
     for kind in (AssertionError, ValueError):
         with pytest.raises(kind, match='Duplicated parameter names: name "fc1_weight"'):
             seq.init_params(force_init=True)
+
+
+def test_feedforward_numpy_fit_draws_the_first_order_as_mxnet():
+    # FeedForward resets its (shuffling) numpy iterator once before the first epoch, as
+    # MXNet 1.9.1's training loop does; with the same numpy seed the trained model matches
+    data = mx.sym.Variable("data")
+    out = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(data, num_hidden=3, name="fc"),
+                               name="softmax")
+    np.random.seed(3)
+    x = np.random.RandomState(0).uniform(-1, 1, (20, 4)).astype(np.float32)
+    y = (np.arange(20) % 3).astype(np.float32)
+    model = mx.model.FeedForward(out, num_epoch=2, learning_rate=0.1,
+                                 initializer=mx.init.Constant(0.1), numpy_batch_size=5)
+    model.fit(x, y)
+    pred = model.predict(x)
+    # MXNet 1.9.1 (printed to 4 decimals)
+    np.testing.assert_allclose(pred[:2], [[0.3445, 0.3291, 0.3264], [0.3403, 0.3359, 0.3238]],
+                               atol=6e-5)
