@@ -129,3 +129,18 @@ def test_grad_req_add_is_write_plus_old_gradient(make, value):
         exe.backward(nd.array(head, dtype="float64"))
         grads.append(grad.asnumpy())
     np.testing.assert_allclose(grads[1] - 5, grads[0], rtol=1e-10, atol=1e-10)
+
+
+# ------------------------------------- infer_type without shapes: fixed output dtypes
+@pytest.mark.parametrize("make, want", [
+    (lambda d: sym.norm(d, out_dtype="float64"), {"int32": ["float64"], "float16": ["float64"]}),
+    (lambda d: sym.histogram(d, bins=3, range=(0, 1)),
+     {"float64": ["int64", "float64"], "uint8": ["int64", "uint8"]}),
+    (lambda d: sym.contrib.index_array(d), {"float16": ["int64"], "int32": ["int64"]}),
+    (lambda d: sym.relu(d), {"float16": ["float16"], "float64": ["float64"]}),
+])
+def test_infer_type_without_shapes_reads_fixed_output_dtypes(make, want):
+    out = make(sym.Variable("d"))
+    for dtype, outs in want.items():
+        args, got, _ = out.infer_type(d=dtype)
+        assert args == [np.dtype(dtype)] and got == [np.dtype(o) for o in outs], (dtype, got)

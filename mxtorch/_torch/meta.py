@@ -107,6 +107,22 @@ def _probe_generator():
 _GENERATOR = None
 
 
+def output_dtypes_on_probe_shapes(op, attrs, dtypes):
+    """Output dtypes of ``op`` run on ``dtypes`` inputs of a few small shapes (as in
+    ``output_follows_input_dtype``); None when no attempt runs."""
+    count = len(dtypes)
+    for shape in ((2, 3), (2, 3, 4, 4), (4,)):
+        shapes = [shape] * count
+        try:
+            if op.infer_shape is not None:
+                filled = op.infer_shape(attrs, [shape] + [None] * (count - 1))[0]
+                shapes = [tuple(s) if s else shape for s in filled]
+            return list(run_meta(op, attrs, shapes, dtypes)[1])
+        except (MXNetError, TypeError, ValueError, IndexError, RuntimeError):
+            continue
+    return None
+
+
 def output_follows_input_dtype(op, attrs, count):
     """True when ``op`` with ``attrs`` gives float16 outputs for ``count`` float16 inputs.
 

@@ -233,6 +233,11 @@ class GraphInference:
         if all(k in self.dtype for k in out_keys):
             return
         attr = node.parsed().get("dtype")
+        probed = _probe_output_dtypes(node.op, node.parsed(), [self.dtype.get(k) for k in in_keys])
+        if probed is not None and len(probed) == len(out_keys):
+            for key, dt in zip(out_keys, probed):
+                self.dtype.setdefault(key, dt)
+            return
         if isinstance(attr, str) and attr not in ("None", ""):
             guess = to_torch_dtype(attr)
         elif in_keys and all(k in self.dtype for k in in_keys):
@@ -370,6 +375,25 @@ def _output_follows_inputs(op, attrs, count):
         from .._torch.meta import output_follows_input_dtype
         hit = _FOLLOWS[key] = output_follows_input_dtype(op, attrs, count)
     return hit
+
+
+_PROBED = {}
+
+
+def _probe_output_dtypes(op, attrs, in_dtypes):
+    """Output dtypes of ``op`` for known input dtypes, from meta runs on small stand-in shapes
+    (dtypes like norm's out_dtype or histogram's int64 counts do not depend on the shapes);
+    None when an input dtype is unknown or no stand-in shape runs."""
+    if not in_dtypes or any(d is None for d in in_dtypes):
+        return None
+    try:
+        key = (op.name, tuple(sorted(attrs.items())), tuple(in_dtypes))
+    except TypeError:
+        return None
+    if key not in _PROBED:
+        from .._torch.meta import output_dtypes_on_probe_shapes
+        _PROBED[key] = output_dtypes_on_probe_shapes(op, attrs, list(in_dtypes))
+    return _PROBED[key]
 
 
 def _parse_tuple(text):
