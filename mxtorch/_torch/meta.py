@@ -129,14 +129,5 @@ def output_follows_input_dtype(op, attrs, count):
     Tried on a few small shapes (inputs the op's shape rule fills, like weights, get their
     shapes from it); False when no attempt runs.
     """
-    for shape in ((2, 3), (2, 3, 4, 4), (4,)):
-        shapes = [shape] * count
-        try:
-            if op.infer_shape is not None:
-                filled = op.infer_shape(attrs, [shape] + [None] * (count - 1))[0]
-                shapes = [tuple(s) if s else shape for s in filled]
-            _, dtypes = run_meta(op, attrs, shapes, [torch.float16] * count)
-        except (MXNetError, TypeError, ValueError, IndexError):
-            continue
-        return all(d == torch.float16 for d in dtypes)
-    return False
+    dtypes = output_dtypes_on_probe_shapes(op, attrs, [torch.float16] * count)
+    return dtypes is not None and all(d == torch.float16 for d in dtypes)
