@@ -571,17 +571,7 @@ def _apply_dense(op, arrays, attrs, out=None):
             tensors = autograd.sparse_grad_inputs(op, arrays, tensors, attrs)
         result = invoke(op, tensors, attrs, STATE.training)
     else:
-        for t in tensors:
-            if t.requires_grad:
-                prev = _grad_enabled()
-                _set_grad_enabled(False)
-                try:
-                    result = invoke(op, tensors, attrs, STATE.training)
-                finally:
-                    _set_grad_enabled(prev)
-                break
-        else:
-            result = invoke(op, tensors, attrs, STATE.training)
+        result = run_plain(op, tensors, attrs)
     single = type(result) is _Tensor
     if tensors and not op.mutate:
         result = _fresh(result, tensors) if single else [_fresh(r, tensors) for r in result]
@@ -609,9 +599,9 @@ def _apply_dense(op, arrays, attrs, out=None):
 
 
 def run_plain(op, tensors, attrs):
-    """``op`` on dense torch tensors outside ``record()`` and tracing, returning its torch
-    result: what ``_apply_dense`` does there, for callers (eager layers) that know the result
-    never aliases an input and wrap it themselves."""
+    """``op`` on dense torch tensors outside ``record()``, returning its torch result (no
+    autograd graph even where inputs require grad). ``_apply_dense`` runs it when not
+    recording; eager layers that know the result never aliases an input call it directly."""
     for t in tensors:
         if t.requires_grad:
             prev = _grad_enabled()
