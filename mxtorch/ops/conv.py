@@ -19,15 +19,16 @@ import threading
 import torch
 import torch.nn.functional as F
 
+from .._torch import conv_grad, fast_pool
 from ..base import AttributeParseError, ShapeError
 from ._attrs import BOOL, INT, OPT_BOOL, OPT_FLOAT, OPT_INT, SHAPE, Enum
 from ._registry import VARIADIC, Attr, defop
 from .nn import fill_inputs, known
 
-_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_CONV = {1: F.conv1d, 2: conv_grad.conv2d, 3: F.conv3d}
 _DECONV = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
-_MAXPOOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
-_AVGPOOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+_MAXPOOL = {1: F.max_pool1d, 2: fast_pool.max_pool2d, 3: F.max_pool3d}
+_AVGPOOL = {1: F.avg_pool1d, 2: fast_pool.avg_pool2d, 3: F.avg_pool3d}
 _CHANNELS_LAST = ("NWC", "NHWC", "NDHWC")
 
 
