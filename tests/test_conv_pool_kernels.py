@@ -144,3 +144,15 @@ def test_nd_convolution_training_step_through_gemm_route():
     np.testing.assert_allclose(w.grad.asnumpy(), want_w, rtol=1e-4, atol=1e-4)
     want_y = np.einsum("ock,nckhw->nohw", weight.reshape(6, 8, 9).astype(np.float64), cols)
     np.testing.assert_allclose(y.asnumpy(), want_y, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["max_pool2d", "avg_pool2d"])
+def test_pool_second_order_gradients_match_torch(name):
+    x = torch.randn(8, 64, 16, 16, requires_grad=True)
+    assert fast_pool.eligible(x, fast_pool.MIN_ELEMENTS_AVG)
+    results = []
+    for pool in (getattr(F, name), getattr(fast_pool, name)):
+        y = pool(x, 3, 2, 1)
+        g, = torch.autograd.grad(y.pow(2).sum(), x, create_graph=True)
+        results.append(torch.autograd.grad(g.pow(2).sum(), x)[0])
+    assert torch.equal(results[0], results[1])
