@@ -45,10 +45,7 @@ class SymbolBlock(HybridBlock):
         _refuse_row_sparse(out)
         arg_names = out.list_arguments()
         aux_names = out.list_auxiliary_states()
-        missing = [n for n in input_names if n not in arg_names and n not in aux_names]
-        if missing:
-            raise MXNetError(f"SymbolBlock: inputs {missing} are not arguments of the outputs; "
-                             f"the arguments are {arg_names}")
+        # Inputs the outputs do not use are accepted and ignored, as in MXNet 1.9.1.
         arg_types, aux_types = _param_types(syms, out, arg_names, aux_names)
         for name, dtype in zip(arg_names, arg_types):
             if name not in input_names:
