@@ -129,15 +129,16 @@ class FeedForward:
         self.arg_params, self.aux_params = arg_params, aux_params
         return arg_names, param_names, aux_names
 
-    def _module_for(self, data_iter, for_training):
+    def _module_for(self, data_iter, for_training, bind=True):
         from .module import Module
         data_names = [d[0] for d in data_iter.provide_data]
         label_names = [d[0] for d in (data_iter.provide_label or [])
                        if d[0] in self.symbol.list_arguments()]
         mod = Module(self.symbol, data_names=data_names, label_names=label_names,
                      context=self.ctx)
-        mod.bind(data_iter.provide_data,
-                 data_iter.provide_label if label_names else None, for_training=for_training)
+        if bind:
+            mod.bind(data_iter.provide_data,
+                     data_iter.provide_label if label_names else None, for_training=for_training)
         return mod
 
     def _init_predictor(self, input_shapes, type_dict=None):
@@ -161,7 +162,7 @@ class FeedForward:
         if self.num_epoch is None:
             raise ValueError("FeedForward.fit: num_epoch must be set")
         self._init_params(data.provide_data + (data.provide_label or []))
-        mod = self._module_for(data, for_training=True)
+        mod = self._module_for(data, for_training=True, bind=False)  # Module.fit binds
         if logger is not None:
             mod.logger = logger
         optimizer_params = dict(self.kwargs)

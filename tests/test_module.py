@@ -297,3 +297,18 @@ def test_legacy_feedforward_fit_predict_score_save(tmp_path):
     model.save(str(tmp_path / "ff"))
     again = mx.model.FeedForward.load(str(tmp_path / "ff"), 5)
     np.testing.assert_allclose(again.predict(data), pred, rtol=1e-6, atol=1e-7)
+
+
+def test_feedforward_fit_binds_once(caplog):
+    """FeedForward.fit leaves binding to Module.fit: no 'Already bound' warning."""
+    data = mx.sym.var("data")
+    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(data, num_hidden=3, name="fc"),
+                               name="softmax")
+    rs = np.random.RandomState(0)
+    x = rs.rand(20, 4).astype("float32")
+    y = rs.randint(0, 3, 20).astype("float32")
+    model = mx.model.FeedForward(net, num_epoch=1, numpy_batch_size=10)
+    with caplog.at_level(logging.WARNING):
+        model.fit(x, y)
+    assert "Already bound" not in caplog.text
+    assert model.predict(x).shape == (20, 3)
