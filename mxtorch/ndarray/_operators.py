@@ -9,6 +9,8 @@ aliases MXNet's Symbol uses, because auto-generated node names derive from them
 """
 from collections import namedtuple
 
+import numpy as _np
+
 Row = namedtuple("Row", "dunder nd_array sym_array scalar rscalar")
 
 # dunder      nd: array∘array          sym: array∘array   array∘scalar          scalar∘array
@@ -74,6 +76,12 @@ def install_ndarray_operators(cls):
                 setattr(cls, f"__i{row.dunder}__", inplace_method(forward))
     for dunder, (nd_op, _) in UNARY.items():
         setattr(cls, f"__{dunder}__", unary_method(nd_op))
+    negate = cls.__neg__
+
+    def neg(self):
+        # MXNet's ``-x`` is x * -1.0: a bool array gives int64, where ``negative`` refuses it
+        return self.__mul__(-1.0) if self.dtype is _np.bool_ else negate(self)
+    cls.__neg__ = neg
 
 
 def install_symbol_operators(cls):
