@@ -1,0 +1,241 @@
+"""Differential driver: the gluoncv2 model zoo (imgclsmob "pytorchcv"-style Gluon models,
+gluoncv2 0.0.64) on real MXNet 1.9.1 (oracle) vs mxtorch. Not run by CI.
+
+Install once (nothing here is committed or added to the project's dependencies)::
+
+    ~/mxref/bin/pip download --no-deps gluoncv2==0.0.64 -d /tmp/gcv2dl
+    ~/mxref/bin/pip install --no-deps --target /work/libs/gluoncv2/site /tmp/gcv2dl/*.whl
+
+Run from the repository root, the oracle first::
+
+    PYTHONPATH=/work/libs/gluoncv2/site ~/mxref/bin/python tools/libs/gluoncv2/drive.py oracle [NAME...]
+    PYTHONPATH=/work/libs/gluoncv2/site .venv/bin/python  tools/libs/gluoncv2/drive.py mxtorch [NAME...]
+
+One model per gluoncv2 module (its first, usually smallest, variant; see ``MODELS``), built
+with ``get_model(name, pretrained=False)``. The oracle initialises it (Xavier), stores the
+parameters, a NumPy-seeded input, the outputs in predict mode (imperative and hybridized), a
+training-mode backward of ``sum(out * proj)`` (input gradient and every parameter gradient)
+and its own ``export``. The mxtorch step loads the same parameters and compares every stage,
+then imports MXNet's exported graph. Tolerance rtol 1e-4, atol 1e-5 + 1e-5 x the largest
+magnitude of the reference array (random weights give large activations). A stage failing
+on both sides with the same exception type passes. Report: /tmp/gcv2/report_<mode>.json.
+"""
+import json
+import os
+import sys
+import time
+import traceback
+
+import numpy as np
+
+MODE = sys.argv[1] if len(sys.argv) > 1 else "mxtorch"
+if MODE == "mxtorch":
+    sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+    import mxtorch.compat
+    mxtorch.compat.install()
+for _alias, _typ in (("long", np.int64), ("int", int), ("float", float), ("bool", bool)):
+    if not hasattr(np, _alias):  # NOTE: gluoncv2 writes np.long/np.int (gone in NumPy >= 1.24)
+        setattr(np, _alias, _typ)
+import mxnet as mx  # noqa: E402
+from mxnet import autograd  # noqa: E402
+from gluoncv2.model_provider import _models, get_model  # noqa: E402
+
+ROOT = "/tmp/gcv2"
+REF = os.path.join(ROOT, "ref")
+SKIP = {"irevnet301": "125M parameters", "pnasnet5large": "331x331, 86M parameters",
+        "nasnet_6a4032": "big", "resnet200": "big"}
+SPEECH = {"from_audio": False}  # mel features in (the audio front end needs librosa)
+# model -> (get_model kwargs, builder of the inputs from a RandomState)
+SPECIAL = {
+    "jasper5x3": (SPEECH, lambda rs: [rs.randn(2, 64, 40), np.array([40, 31], "f4")]),
+    "jasperdr10x5_en": (SPEECH, lambda rs: [rs.randn(2, 64, 40), np.array([40, 31], "f4")]),
+    "quartznet5x5_en_ls": (SPEECH, lambda rs: [rs.randn(2, 64, 40), np.array([40, 31], "f4")]),
+    "visemenet20": ({}, lambda rs: [rs.randn(4, 520, 26), np.full((4, 76), 3.0)]),
+    "voca8flame": ({}, lambda rs: [rs.randn(2, 1, 16, 29), np.array([3.0, 1.0])]),
+    "nvpattexp116bazel76": ({}, lambda rs: [rs.randn(2, 8, 520, 26), np.array([3.0, 1.0])]),
+}
+
+
+def _modules():
+    first = {}
+    for name, fn in _models.items():
+        first.setdefault(fn.__module__.rsplit(".", 1)[-1], name)
+    return [n for n in first.values() if n not in SKIP]
+
+
+MODELS = _modules()
+
+
+def _flat(out):
+    if isinstance(out, (list, tuple)):
+        return [a for o in out for a in _flat(o)]
+    return [out]
+
+
+def _build(name):
+    kwargs = SPECIAL.get(name, ({}, None))[0]
+    return get_model(name, pretrained=False, **kwargs)
+
+
+def _inputs(name, net):
+    rs = np.random.RandomState(0)
+    if name in SPECIAL:
+        return [a.astype("f4") for a in SPECIAL[name][1](rs)]
+    size = tuple(getattr(net, "in_size", (224, 224)))
+    chans = getattr(net, "in_channels", 3)
+    return [rs.randn(2, chans, *size).astype("f4")]
+
+
+def _stage(res, key, fn, store):
+    t0 = time.time()
+    try:
+        arrays = fn()
+    except Exception as err:  # recorded; compared by exception type
+        res[key] = "ERROR %s: %s" % (type(err).__name__, str(err)[:300])
+        res.setdefault("traces", {})[key] = traceback.format_exc()[-2500:]
+        return
+    store.update({"%s:%s" % (key, k): v for k, v in arrays.items()})
+    res[key] = "ok"
+    res["t_" + key] = round(time.time() - t0, 2)
+
+
+def _forward(net, xs):
+    return {str(i): o.asnumpy() for i, o in enumerate(_flat(net(*xs)))}
+
+
+def _backward(net, xs):
+    for x in xs[:1]:
+        x.attach_grad()
+    with autograd.record(train_mode=True):
+        outs = _flat(net(*xs))
+        rs = np.random.RandomState(7)
+        total = sum((o * mx.nd.array(rs.randn(*o.shape))).sum() for o in outs
+                    if o.dtype == np.float32)
+    total.backward()
+    got = {"x": xs[0].grad.asnumpy()}
+    for pname, p in sorted(net.collect_params().items()):
+        if p.grad_req != "null" and p._data is not None:
+            got[pname] = p.grad().asnumpy()
+    return got
+
+
+def _param_keys(net):
+    """Parameter names without the instance prefix (differs between runs)."""
+    return {p.name: k for k, p in net._collect_params_with_prefix().items()}
+
+
+def run(name):
+    res, store = {}, {}
+    net = _build(name)
+    path = os.path.join(REF, name)
+    if MODE == "oracle":
+        net.initialize(mx.init.Xavier(magnitude=2))
+        xs_np = _inputs(name, net)
+        xs = [mx.nd.array(a) for a in xs_np]
+        net(*xs)  # deferred shapes
+        net.save_parameters(path + ".params")
+        np.savez(path + ".inputs.npz", *xs_np)
+    else:
+        net.load_parameters(path + ".params")
+        xs_np = [v for _, v in sorted(np.load(path + ".inputs.npz").items(),
+                                      key=lambda kv: int(kv[0].split("_")[1]))]
+        xs = [mx.nd.array(a) for a in xs_np]
+    keys = _param_keys(net)
+    _stage(res, "imperative", lambda: _forward(net, xs), store)
+
+    def backward():
+        got = _backward(net, [mx.nd.array(a) for a in xs_np])
+        return {keys.get(k, k): v for k, v in got.items()}
+    _stage(res, "backward", backward, store)
+    net.hybridize()
+    _stage(res, "hybridized", lambda: _forward(net, xs), store)
+    if MODE == "oracle":
+        _stage(res, "export", lambda: net.export(path) or {}, store)
+    else:
+        names = ["data"] if len(xs) == 1 else ["data%d" % i for i in range(len(xs))]
+
+        def imported():
+            blk = mx.gluon.SymbolBlock.imports(path + "-symbol.json", names,
+                                               path + "-0000.params")
+            return {"hyb_import:" + k: v for k, v in _forward(blk, xs).items()}
+        _stage(res, "import_mxnet_export", imported, store)
+    return res, store
+
+
+def _close(ref, got):
+    if ref.shape != got.shape:
+        return "shape %s vs %s" % (ref.shape, got.shape)
+    fin = np.isfinite(ref)
+    if not np.array_equal(fin, np.isfinite(got)):
+        return "non-finite pattern differs"
+    if not fin.any():
+        return None
+    atol = 1e-5 + 1e-5 * float(np.abs(ref[fin]).max())
+    bad = ~np.isclose(got[fin], ref[fin], rtol=1e-4, atol=atol)
+    if bad.any():
+        err = np.abs(got[fin] - ref[fin]).max()
+        return "%d/%d differ, max abs %.3g (ref max %.3g)" % (
+            bad.sum(), bad.size, err, np.abs(ref[fin]).max())
+    return None
+
+
+def compare(name, res, store, ref_res):
+    ref = np.load(os.path.join(REF, name + ".out.npz"))
+    verdict = {}
+    for stage in ("imperative", "backward", "hybridized", "import_mxnet_export"):
+        ref_stage = "hybridized" if stage == "import_mxnet_export" else stage
+        mine, theirs = res.get(stage, "missing"), ref_res.get(ref_stage, "missing")
+        if theirs != "ok" or mine != "ok":
+            same = mine.split(":")[0] == theirs.split(":")[0]
+            verdict[stage] = "pass (same error)" if same else "FAIL mxtorch %s / mxnet %s" % (
+                mine[:200], theirs[:200])
+            continue
+        prefix = "hyb_import:" if stage == "import_mxnet_export" else ""
+        diffs = []
+        for k in ref.files:
+            if not k.startswith(ref_stage + ":"):
+                continue
+            key = stage + ":" + prefix + k.split(":", 1)[1]
+            got = store.get(key)
+            if got is None:
+                diffs.append("%s missing" % k)
+                continue
+            d = _close(ref[k], got)
+            if d:
+                diffs.append("%s: %s" % (k, d))
+        verdict[stage] = "pass" if not diffs else "FAIL " + "; ".join(diffs[:4])
+    return verdict
+
+
+def main():
+    names = sys.argv[2:] or MODELS
+    os.makedirs(REF, exist_ok=True)
+    report_path = os.path.join(ROOT, "report_%s.json" % MODE)
+    report = json.load(open(report_path)) if os.path.exists(report_path) else {}
+    ref_report = (json.load(open(os.path.join(ROOT, "report_oracle.json")))
+                  if MODE == "mxtorch" else {})
+    for name in names:
+        t0 = time.time()
+        try:
+            res, store = run(name)
+            if MODE == "oracle":
+                np.savez(os.path.join(REF, name + ".out.npz"), **store)
+            else:
+                res["verdict"] = compare(name, res, store, ref_report[name])
+                res["pass"] = all(v.startswith("pass") for v in res["verdict"].values())
+        except Exception as err:
+            res = {"ERROR": "%s: %s" % (type(err).__name__, str(err)[:300]),
+                   "trace": traceback.format_exc()[-2500:], "pass": False}
+        res["seconds"] = round(time.time() - t0, 1)
+        report[name] = res
+        brief = {k: v for k, v in res.items() if k not in ("traces", "trace")}
+        print(name, json.dumps(brief)[:600], flush=True)
+        with open(report_path, "w") as f:
+            json.dump(report, f, indent=1, sort_keys=True)
+    if MODE == "mxtorch":
+        done = [report[n] for n in names if n in report]
+        print("passed %d / %d" % (sum(bool(r.get("pass")) for r in done), len(done)))
+
+
+if __name__ == "__main__":
+    main()
