@@ -38,6 +38,7 @@ from .ndarray.utils import array  # noqa: F401
 from .runtime import Features  # noqa: F401
 from .symbol.symbol import Symbol  # noqa: F401
 from .util import get_cuda_compute_capability, getenv, setenv, use_np  # noqa: F401
+from .util import use_np_default_dtype  # noqa: F401
 
 # MXNet's module imports requests and scipy.stats (as ``ss``); mxtorch does not need them and
 # they cost ~0.6 s at import, so they resolve on first use (``__getattr__``) when installed
@@ -69,7 +70,7 @@ __all__ = [
     "new_sym_matrix_with_real_eigvals_nd",
     # what MXNet's module namespace gives ``import *`` besides its own functions
     "Context", "Features", "OrderedDict", "Symbol", "array", "contextmanager", "current_context",
-    "get_cuda_compute_capability", "getenv", "setenv", "use_np", "mx", "np", "npt", "rnd",
+    "get_cuda_compute_capability", "getenv", "setenv", "use_np", "use_np_default_dtype", "mx", "np", "npt", "rnd",
     "bz2", "errno", "gzip", "json", "logging", "numbers", "os", "platform", "struct", "sys",
     "time", "traceback", "zipfile",
 ] + list(_THIRD_PARTY)

@@ -10,12 +10,13 @@ import inspect
 import os
 
 from ._mode import STATE as _MODE
-from .base import NotSupportedError
+from .base import NotSupportedError  # noqa: F401 - part of the module namespace
 from .context import num_gpus
 
 __all__ = ["getenv", "setenv", "is_np_array", "is_np_shape", "set_np_shape", "set_np",
            "reset_np", "np_shape", "np_array", "use_np", "use_np_array", "use_np_shape",
-           "get_gpu_count", "get_gpu_memory", "set_module"]
+           "get_gpu_count", "get_gpu_memory", "set_module", "is_np_default_dtype",
+           "set_np_default_dtype", "np_default_dtype", "use_np_default_dtype"]
 
 
 def getenv(name):
@@ -70,22 +71,35 @@ def _set_np_array(active):
 
 def set_np(shape=True, array=True, dtype=False):
     """Turn NumPy semantics on in this thread: ``shape`` (0-d/zero-size arrays, -1 unknown
-    dims) and ``array`` (``mx.np`` arrays; needs ``shape``). ``dtype`` (MXNet 2's float64
-    default) is accepted and must be False: mxtorch keeps float32 defaults.
+    dims), ``array`` (``mx.np`` arrays; needs ``shape``) and ``dtype`` (MXNet 2's NumPy
+    default dtypes for ``mx.np``: float64, int64 for Python ints; False keeps float32).
     """
     if not shape and array:
         raise ValueError("set_np(shape=False, array=True): NumPy array semantics need NumPy "
                          "shape semantics")
-    if dtype:
-        raise NotSupportedError("set_np(dtype=True): NumPy default dtypes (float64) are not "
-                                "available; mxtorch keeps MXNet 1.x's float32 defaults")
     _set_np_array(array)
     set_np_shape(shape)
+    set_np_default_dtype(dtype)
 
 
 def reset_np():
-    """Back to MXNet's legacy shape and array semantics in this thread."""
-    set_np(shape=False, array=False)
+    """Back to MXNet's legacy shape, array and dtype semantics in this thread."""
+    set_np(shape=False, array=False, dtype=False)
+
+
+def is_np_default_dtype():
+    """True when ``mx.np`` creation uses NumPy's default dtypes (float64) in this thread."""
+    from .numpy import _door
+    return _door.DTYPE_MODE.numpy_default
+
+
+def set_np_default_dtype(is_np_default_dtype=True):  # noqa: W0621 - MXNet's parameter name
+    """Turn NumPy default dtypes (float64; int64 for Python ints) for ``mx.np`` on or off in
+    this thread. Returns the previous state."""
+    from .numpy import _door
+    previous = _door.DTYPE_MODE.numpy_default
+    _door.DTYPE_MODE.numpy_default = bool(is_np_default_dtype)
+    return previous
 
 
 class _Scope:
@@ -195,6 +209,19 @@ shape semantics on (and restoring the previous state after each call)."""
 use_np_array = _scoped(lambda: np_array(True), "use_np_array")
 use_np_array.__doc__ = """Decorator running a function, or every method of a class, with NumPy
 array semantics on."""
+class _NumpyDefaultDtypeScope(_Scope):
+    def __init__(self, active):
+        super().__init__(set_np_default_dtype, active)
+
+
+def np_default_dtype(active=True):
+    """A ``with`` scope running its body with NumPy default dtypes on (or off)."""
+    return _NumpyDefaultDtypeScope(active)
+
+
+use_np_default_dtype = _scoped(lambda: np_default_dtype(True), "use_np_default_dtype")
+use_np_default_dtype.__doc__ = """Decorator running a function, or every method of a class,
+with NumPy default dtypes (float64) for ``mx.np`` creation."""
 use_np = _scoped(_both_scope, "use_np")
 use_np.__doc__ = """Decorator running a function, or every method of a class, with NumPy shape
 and array semantics on (``use_np_shape`` + ``use_np_array``)."""

@@ -317,7 +317,7 @@ def test_set_np_dtype_true_gives_numpy_defaults():
         assert npx.is_np_default_dtype()
         assert np.array([1.5, 2]).dtype == onp.float64
         assert np.array([1, 2]).dtype == onp.int64
-        assert np.ones((2,)).dtype == onp.float64 and np.arange(3).dtype == onp.float64
+        assert np.ones((2,)).dtype == onp.float64 and np.arange(3).dtype == onp.int64
         assert np.random.uniform(size=2).dtype == onp.float64
         assert np.array([1, 2], dtype="float32").dtype == onp.float32
     finally:

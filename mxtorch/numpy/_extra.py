@@ -118,13 +118,16 @@ def polyval(p, x):
 
 
 def _window(name):
-    def window(M, dtype=onp.float32, ctx=None):
+    def window(M, dtype=None, ctx=None):
         from ..context import current_context
         from .._torch.dtypes import dtype_name
-        return call(f"_npi_{name}", [], M=int(M), dtype=dtype_name(dtype),
+        from ._door import default_float
+        return call(f"_npi_{name}", [], M=int(M),
+                    dtype=default_float() if dtype is None else dtype_name(dtype),
                     ctx=ctx if ctx is not None else current_context())
     window.__name__ = window.__qualname__ = name
-    window.__doc__ = (f"The {name} window of ``M`` points (float32 by default).\n\n"
+    window.__doc__ = (f"The {name} window of ``M`` points (float32 by default; float64 after "
+                      "``npx.set_np(dtype=True)``).\n\n"
                       "Parameters\n----------\nM : int\n    Number of points (0 gives an empty "
                       "array).\ndtype : str or numpy dtype\nctx : Context, optional")
     window.__module__ = "mxtorch.numpy"

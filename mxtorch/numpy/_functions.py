@@ -7,6 +7,7 @@ import numpy as onp
 
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
+from . import _door
 from ._door import NP_CLASS, call, direct2, is_scalar, op_of, to_np
 from ..ops.np_shape import pad_attrs
 from ._ufuncs import binary
@@ -52,9 +53,19 @@ def sum(a, axis=None, dtype=None, keepdims=False, initial=None, out=None):  # no
                 keepdims=keepdims, initial=initial)
 
 
+def _moment_dt(a, dtype):
+    """The dtype of a mean/std/var: float64 for integer/bool input under NumPy default
+    dtypes (``npx.set_np(dtype=True)``), else ``dtype`` (None: the op's float32 rule)."""
+    if dtype is None and _door.DTYPE_MODE.numpy_default and a.dtype.kind in "biu":
+        return "float64"
+    return _dt(dtype)
+
+
 def mean(a, axis=None, dtype=None, out=None, keepdims=False):
-    """Mean over ``axis`` (float32 for integer input)."""
-    return call("_npi_mean", [_np(a, "mean")], out=out, axis=axis, dtype=_dt(dtype),
+    """Mean over ``axis`` (float32 for integer input; float64 after
+    ``npx.set_np(dtype=True)``)."""
+    a = _np(a, "mean")
+    return call("_npi_mean", [a], out=out, axis=axis, dtype=_moment_dt(a, dtype),
                 keepdims=keepdims)
 
 
@@ -82,13 +93,15 @@ amax, amin = max, min
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     """Standard deviation over ``axis``."""
-    return call("_npi_std", [_np(a, "std")], out=out, axis=axis, dtype=_dt(dtype), ddof=ddof,
+    a = _np(a, "std")
+    return call("_npi_std", [a], out=out, axis=axis, dtype=_moment_dt(a, dtype), ddof=ddof,
                 keepdims=keepdims)
 
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     """Variance over ``axis``."""
-    return call("_npi_var", [_np(a, "var")], out=out, axis=axis, dtype=_dt(dtype), ddof=ddof,
+    a = _np(a, "var")
+    return call("_npi_var", [a], out=out, axis=axis, dtype=_moment_dt(a, dtype), ddof=ddof,
                 keepdims=keepdims)
 
 

@@ -57,6 +57,8 @@ def binary(name, x1, x2, out=None):
     s1, s2 = _is_scalar(x1), _is_scalar(x2)
     if s1 and s2:
         return getattr(onp, name)(x1, x2)
+    if name == "true_divide" and _door.DTYPE_MODE.numpy_default:
+        x1, x2 = _float64_quotient(x1, x2)
     if s2:
         a = _array_like(x1, name)
         if _bool_logic(name, a, x2):
@@ -79,6 +81,15 @@ def binary(name, x1, x2, out=None):
     a = _array_like(x1, name)
     b = _array_like(x2, name, a.ctx)
     return _run(f"_npi_{name}", [a, b], _EMPTY, out)
+
+
+def _float64_quotient(x1, x2):
+    """Under NumPy default dtypes, integer/bool arrays divided by anything but a float
+    array divide as float64 (NumPy's result dtype) instead of MXNet's float32."""
+    kinds = (NDArray, onp.ndarray)
+    if any(isinstance(x, kinds) and x.dtype.kind in "fc" for x in (x1, x2)):
+        return x1, x2
+    return tuple(x.astype("float64") if isinstance(x, kinds) else x for x in (x1, x2))
 
 
 def _bool_logic(name, arr, scalar):
@@ -227,6 +238,8 @@ def float_power(x1, x2, out=None, **kwargs):
 
 
 def _dunder(name, reverse=False):
+    if name == "true_divide":
+        return _true_divide_dunder(reverse)
     if not reverse or name in _COMMUTATIVE or name in REVERSIBLE:
         return _fast_dunder(name, reverse)
     if reverse:
@@ -239,6 +252,17 @@ def _dunder(name, reverse=False):
             if isinstance(other, NDArray) and type(other) is not type(self):
                 _mixed(name)
             return binary(name, self, other)
+    return method
+
+
+def _true_divide_dunder(reverse):
+    """``x / y``: under NumPy default dtypes integer quotients are float64 (NumPy's rule)."""
+    fast = _fast_dunder("true_divide", reverse)
+
+    def method(self, other):
+        if _door.DTYPE_MODE.numpy_default:
+            self, other = _float64_quotient(self, other)
+        return fast(self, other)
     return method
 
 

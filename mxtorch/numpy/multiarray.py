@@ -456,7 +456,8 @@ def full(shape, fill_value, dtype=None, order="C", ctx=None, out=None):
         return call("_npi_broadcast_to", [fill_value.astype(dt, copy=False)], out=out,
                     shape=_shape_arg(shape))
     if dtype is None:
-        dtype = "bool" if isinstance(fill_value, (bool, onp.bool_)) else None
+        dtype = "bool" if isinstance(fill_value, (bool, onp.bool_)) else _scalar_default(
+            fill_value)
     return call("_npi_full", [], out=out, shape=_shape_arg(shape), ctx=_ctx_arg(ctx),
                 dtype=_dtype_arg(dtype), value=fill_value)
 
@@ -488,10 +489,21 @@ def full_like(a, fill_value, dtype=None, order="C", ctx=None, out=None):
     return _like("full_like", a, dtype, fill_value, ctx, out)
 
 
+def _scalar_default(*values):
+    """Under NumPy default dtypes (``npx.set_np(dtype=True)``): NumPy's dtype for Python
+    scalars (int64 for integers, float64 otherwise); None (the float32 default) otherwise."""
+    if not _door.DTYPE_MODE.numpy_default:
+        return None
+    return onp.result_type(*[v for v in values if v is not None]).name
+
+
 def arange(start, stop=None, step=1, dtype=None, ctx=None):
-    """Evenly spaced values in [start, stop) (float32 by default, as MXNet)."""
+    """Evenly spaced values in [start, stop) (float32 by default, as MXNet 1.9.1; NumPy's
+    int64/float64 inference after ``npx.set_np(dtype=True)``)."""
     if step == 0:
         raise ZeroDivisionError("arange: step must not be 0")
+    if dtype is None:
+        dtype = _scalar_default(start, stop, step)
     return call("_npi_arange", [], start=start, stop=stop, step=step, ctx=_ctx_arg(ctx),
                 dtype=_dtype_arg(dtype))
 
@@ -562,9 +574,11 @@ def identity(n, dtype=None, ctx=None):
 
 
 def indices(dimensions, dtype=None, ctx=None):
-    """Index grids (int32 by default, as MXNet)."""
+    """Index grids (int32 by default, as MXNet 1.9.1; int64 after
+    ``npx.set_np(dtype=True)``)."""
+    default = "int64" if _door.DTYPE_MODE.numpy_default else "int32"
     return call("_npi_indices", [], dimensions=tuple(dimensions), ctx=_ctx_arg(ctx),
-                dtype=_dtype_arg(dtype, "int32"))
+                dtype=_dtype_arg(dtype, default))
 
 
 def shape(a):

@@ -16,7 +16,7 @@ from ..ndarray.ndarray import NDArray, waitall  # noqa: F401
 from ..util import (is_np_array, is_np_shape, use_np, use_np_array,  # noqa: F401
                     use_np_shape, get_cuda_compute_capability)
 from ..util import reset_np as _reset_np
-from ..numpy import _door
+from ..util import is_np_default_dtype, use_np_default_dtype  # noqa: F401
 from ..util import set_np as _set_np
 from ._ops import *  # noqa: F401,F403
 from ._ops import OPS as _OPS
@@ -28,7 +28,7 @@ __all__ = ["set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "use_np
            "gpu_memory_info", "waitall", "save", "load", "savez", "Context", "seed",
            "reshape", "nonzero", "constraint_check", "masked_softmax", "masked_log_softmax",
            "get_cuda_compute_capability", "check_call", "classproperty",
-           "with_metaclass", "is_np_default_dtype"] + sorted(_OPS)
+           "with_metaclass", "is_np_default_dtype", "use_np_default_dtype"] + sorted(_OPS)
 
 
 def set_np(shape=True, array=True, dtype=False):
@@ -44,19 +44,12 @@ def set_np(shape=True, array=True, dtype=False):
         NumPy's default dtypes for ``mx.np`` creation (float64; Python ints give int64), as
         MXNet 2 offers. False keeps MXNet 1.9.1's float32 default.
     """
-    _set_np(shape=shape, array=array)
-    _door.DTYPE_MODE.numpy_default = bool(dtype)
+    _set_np(shape=shape, array=array, dtype=dtype)
 
 
 def reset_np():
     """Back to MXNet's legacy shape, array and dtype semantics in this thread."""
     _reset_np()
-    _door.DTYPE_MODE.numpy_default = False
-
-
-def is_np_default_dtype():
-    """True after ``set_np(dtype=True)``: ``mx.np`` creation defaults to float64."""
-    return _door.DTYPE_MODE.numpy_default
 
 
 def seed(seed, ctx="all"):  # noqa: A001 - MXNet's names

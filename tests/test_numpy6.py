@@ -1,0 +1,93 @@
+"""Round-6 mx.np checks: NumPy default dtypes (MXNet 2's ``npx.set_np(dtype=True)`` /
+``use_np_default_dtype``) against official NumPy's dtypes, and MXNet 1.9.1's float32/int32
+defaults without it (values from the 1.9.1 oracle; see tools/unittest_style/check_numpy6_*)."""
+import numpy as onp
+import pytest
+
+import mxtorch as mx
+from mxtorch import np, npx
+from mxtorch.test_utils import use_np, use_np_default_dtype
+from mxtorch.util import is_np_default_dtype, np_default_dtype, set_np_default_dtype
+
+I64 = onp.array([1, 2, 3])
+DEFAULT_DTYPE_WORKLOADS = [
+    ("array", ([1, 2, 3],), {}), ("array", ([1.5, 2],), {}), ("ones", (5,), {}),
+    ("eye", (3,), {"k": 1}), ("identity", (3,), {}), ("full", ((2, 2), 10), {}),
+    ("full", ((2, 2), 1.5), {}), ("full", ((2,), True), {}),
+    ("linspace", (2.0, 3.0), {"num": 5, "endpoint": False}),
+    ("logspace", (2.0, 3.0), {"num": 4, "base": 2.0}), ("mean", (I64,), {}),
+    ("std", (I64,), {}), ("var", (I64,), {}), ("hanning", (3,), {}), ("hamming", (3,), {}),
+    ("blackman", (3,), {}), ("random.uniform", (-1, 1), {"size": 3}),
+    ("random.normal", (0, 0.1, 3), {}), ("random.gamma", (3.0,), {"size": 2}),
+    ("random.chisquare", (2.0, 4), {}), ("random.randint", (0, 5, (2,)), {}),
+    ("true_divide", (I64, 4), {}), ("true_divide", (4.0, I64), {}),
+    ("true_divide", (I64, I64), {}), ("arange", (3, 7, 2), {}), ("arange", (3.0,), {}),
+    ("arange", (0, 1, 0.25), {}), ("indices", ((3,),), {}), ("full_like", (I64, 0.5), {}),
+]
+# MXNet 1.9.1 (oracle) without NumPy default dtypes
+LEGACY = [("array", ([1, 2, 3],), "float32"), ("mean", (I64,), "float32"),
+          ("hanning", (3,), "float32"), ("arange", (3, 7, 2), "float32"),
+          ("indices", ((3,),), "int32"), ("full", ((2, 2), 10), "float32"),
+          ("true_divide", (I64, 4), "float32"), ("linspace", (0, 1, 3), "float32")]
+
+
+def _get(mod, name):
+    for part in name.split("."):
+        mod = getattr(mod, part)
+    return mod
+
+
+def _mx(args):
+    return tuple(np.array(a) if isinstance(a, onp.ndarray) else a for a in args)
+
+
+@pytest.mark.parametrize("name,args,kwargs", DEFAULT_DTYPE_WORKLOADS)
+def test_default_dtype_matches_numpy(name, args, kwargs):
+    @use_np
+    @use_np_default_dtype
+    def run():
+        assert is_np_default_dtype()
+        return _get(np, name)(*_mx(args), **kwargs).dtype
+    assert run() == _get(onp, name)(*args, **kwargs).dtype
+    assert not is_np_default_dtype()
+
+
+@pytest.mark.parametrize("name,args,want", LEGACY)
+@use_np
+def test_legacy_default_dtypes(name, args, want):
+    assert _get(np, name)(*_mx(args)).dtype == onp.dtype(want)
+
+
+def test_default_dtype_switches():
+    npx.set_np(dtype=True)
+    try:
+        assert npx.is_np_default_dtype() and mx.util.is_np_default_dtype()
+        x = np.array([1, 2])
+        assert (x / 2).dtype == onp.float64 and (2 / x).dtype == onp.float64
+        assert (np.ones(2, dtype="float32") / x).dtype == onp.float32
+        assert np.array([1, 2], dtype="float32").dtype == onp.float32
+    finally:
+        npx.reset_np()
+    assert not npx.is_np_default_dtype() and np.ones(2).dtype == onp.float32
+    mx.util.set_np(dtype=True)
+    try:
+        assert mx.util.is_np_array() and np.zeros(1).dtype == onp.float64
+    finally:
+        mx.util.reset_np()
+    assert not is_np_default_dtype()
+    with np_default_dtype(True):
+        assert np.ones(1).dtype == onp.float64
+    assert np.ones(1).dtype == onp.float32
+    assert set_np_default_dtype(True) is False
+    assert set_np_default_dtype(False) is True
+
+
+@use_np
+def test_default_dtype_linspace_retstep_and_float_arange():
+    with np_default_dtype():
+        out, step = np.linspace(0, 1, 4, endpoint=False, retstep=True)
+        assert out.dtype == onp.float64 and step == 0.25
+        onp.testing.assert_allclose(out.asnumpy(), [0, 0.25, 0.5, 0.75])
+        assert np.arange(0, 1, 0.1).shape == (10,)
+    out, step = np.linspace(0, 1, 5, retstep=True)
+    assert out.dtype == onp.float32 and step == 0.25
