@@ -432,7 +432,7 @@ def _resize_plan(in_hw, out_hw, interp):
     sy, sx = h / oh, w / ow
     fast_2x = sx == 2 and sy == 2 and h // 2 == oh and w // 2 == ow
     if interp == _AREA and sx >= 1 and sy >= 1 or interp == _LINEAR and fast_2x:
-        return _area_taps(h, oh), _area_taps(w, ow), "area"
+        return _area_taps(h, oh), _area_taps(w, ow), "area2x" if fast_2x else "area"
     area_mode = interp == _AREA
     return (_interp_taps(h, oh, interp, area_mode, False),
             _interp_taps(w, ow, interp, area_mode, True),
@@ -473,7 +473,12 @@ def _resize_uint8(x, plan):
     taps_h, taps_w, kind = plan
     if kind == "copy":
         return _apply_taps(_apply_taps(x.long(), taps_w, -2), taps_h, -3).to(x.dtype)
-    if kind == "area":
+    if kind == "area2x" and x.shape[-1] in (1, 3, 4):
+        # OpenCV's exact 2x2 shortcut for 1/3/4 channels: integer sum, (sum + 2) >> 2
+        total = _apply_taps(_apply_taps(x.long(), (taps_w[0], torch.ones_like(taps_w[1])), -2),
+                            (taps_h[0], torch.ones_like(taps_h[1])), -3)
+        return ((total + 2) >> 2).clamp(0, 255).to(x.dtype)
+    if kind in ("area", "area2x"):
         # OpenCV averages 8-bit areas in float32 and rounds half to even
         out = _apply_taps(_apply_taps(x.float(), taps_w, -2), taps_h, -3)
         return torch.round(out).clamp(0, 255).to(x.dtype)
