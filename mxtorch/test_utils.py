@@ -70,7 +70,8 @@ __all__ = [
     "new_sym_matrix_with_real_eigvals_nd",
     # what MXNet's module namespace gives ``import *`` besides its own functions
     "Context", "Features", "OrderedDict", "Symbol", "array", "contextmanager", "current_context",
-    "get_cuda_compute_capability", "getenv", "setenv", "use_np", "use_np_default_dtype", "mx", "np", "npt", "rnd",
+    "get_cuda_compute_capability", "getenv", "setenv", "use_np", "use_np_default_dtype",
+    "mx", "np", "npt", "rnd",
     "bz2", "errno", "gzip", "json", "logging", "numbers", "os", "platform", "struct", "sys",
     "time", "traceback", "zipfile",
 ] + list(_THIRD_PARTY)

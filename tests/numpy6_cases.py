@@ -1,0 +1,518 @@
+"""Round-6 mx.np/mx.npx cases shared by the oracle check script
+(tools/unittest_style/check_numpy6_oracle.py, which records MXNet 1.9.1's answers into
+tests/fixtures/numpy6/oracle.npz) and the CI test (tests/test_numpy6_oracle.py, which compares
+mxtorch with them). Every case is ``fn(mx) -> {key: value}`` for an ``mx`` module (MXNet or
+mxtorch) and runs under NumPy semantics; values are NumPy arrays, numbers, strings or bools.
+
+Groups: ``grad_*`` (mx.np functions under autograd, imperative and hybridized in a HybridBlock,
+multi-output ones included), ``npx_*`` (npx operators with their attributes), ``rand_*``
+(mx.np.random shapes/dtypes/out=/parameter arrays and reparameterised gradients; values are
+checked inside the case, as the generators differ), ``nd_*`` (ndarray methods/properties).
+"""
+import numpy as onp
+
+R = onp.random.RandomState(6)
+A = R.uniform(-1.5, 1.5, (2, 3)).astype("float32")
+P = R.uniform(0.3, 0.9, (2, 3)).astype("float32")   # in (0, 1): arcsin, arccos, log...
+G = R.uniform(1.2, 2.0, (2, 3)).astype("float32")   # > 1: arccosh
+A3 = R.uniform(-1, 1, (2, 3, 4)).astype("float32")
+SQ = (R.uniform(-1, 1, (3, 3)) + 3 * onp.eye(3)).astype("float32")
+SPD = (SQ.dot(SQ.T) + onp.eye(3)).astype("float32")
+M34 = R.uniform(-1, 1, (3, 4)).astype("float32")
+IMG = R.uniform(-1, 1, (2, 3, 5, 5)).astype("float32")
+W = R.uniform(-0.5, 0.5, (4, 3, 3, 3)).astype("float32")
+
+
+def _nd(x):
+    if isinstance(x, (tuple, list)):  # nonzero/where: a tuple of index arrays
+        return onp.stack([_nd(t) for t in x])
+    return x.asnumpy() if hasattr(x, "asnumpy") else onp.asarray(x)
+
+
+def _flat(out):
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def _block(mx, fn):
+    class Blk(mx.gluon.HybridBlock):
+        def hybrid_forward(self, F, *xs):
+            return fn(F, *xs)
+    return Blk()
+
+
+def grad_case(fn, *inputs, **opts):
+    """Case: ``fn(F, *xs)`` forward + backward (head gradients 0.5, 1.5, 2.5 repeating) in a
+    HybridBlock, imperative and hybridized; ``direct=True``: ``fn(mx.np, *xs)`` imperative
+    only (functions without a Symbol form); ``nograd``: positions of inputs not attached."""
+    direct, nograd = opts.get("direct", False), opts.get("nograd", ())
+
+    def case(mx):
+        res = {}
+        for hyb in (False,) if direct else (False, True):
+            blk = (lambda *xs: fn(mx.np, *xs)) if direct else _block(mx, fn)
+            if hyb:
+                blk.hybridize()
+            xs = [mx.np.array(a, dtype=a.dtype) for a in inputs]
+            grads = [k for k, x in enumerate(xs) if x.dtype.kind == "f" and k not in nograd]
+            for k in grads:  # integer inputs are indices/lengths: no gradient
+                xs[k].attach_grad()
+            with mx.autograd.record():
+                outs = _flat(blk(*xs))
+            heads = [mx.np.array((onp.arange(o.size).reshape(o.shape) % 3 + 0.5)
+                                 .astype(o.dtype)) for o in outs]
+            mx.autograd.backward(outs, heads)
+            tag = "h" if hyb else "i"
+            for k, o in enumerate(outs):
+                res["%s_out%d" % (tag, k)] = _nd(o)
+            for k in grads:
+                res["%s_grad%d" % (tag, k)] = _nd(xs[k].grad)
+        return res
+    return case
+
+
+def fwd_case(fn, *inputs):
+    """Case: ``fn(mx.np, mx.npx, *xs)`` forward only (imperative)."""
+    def case(mx):
+        xs = [mx.np.array(a, dtype=a.dtype) for a in inputs]
+        outs = fn(mx.np, mx.npx, *xs)
+        res = {}
+        for k, o in enumerate(_flat(outs)):
+            res["out%d" % k] = _nd(o)
+            res["dtype%d" % k] = str(_nd(o).dtype)
+        return res
+    return case
+
+
+def run(mx, name):
+    """{key: NumPy value} of case ``name`` under NumPy semantics, or {"__error__": message}."""
+    try:
+        with mx.util.np_shape(True), mx.util.np_array(True):
+            return {k: onp.asarray(v) for k, v in CASES[name](mx).items()}
+    except Exception as err:  # noqa: BLE001 - recorded as the case's answer
+        text = str(err).splitlines()[0][:200] if str(err) else ""
+        return {"__error__": onp.asarray("%s: %s" % (type(err).__name__, text))}
+
+
+def compare(name, got, want, skip=()):
+    """Raise AssertionError naming the first difference between two case answers (keys in
+    ``skip`` are not compared). Floats: rtol 1e-4, atol 1e-5 (float16: 2e-3/2e-4)."""
+    if "__error__" in want:  # MXNet 1.9.1 raises: answering is an extension
+        assert "__error__" not in got, "%s raises %s, as MXNet 1.9.1 (%s)" % (
+            name, got["__error__"], want["__error__"])
+        return
+    assert "__error__" not in got, "%s raises %s" % (name, got["__error__"])
+    assert sorted(got) == sorted(want), "%s keys %s, expected %s" % (name, sorted(got),
+                                                                   sorted(want))
+    for key in want:
+        if key not in skip:
+            _compare_value("%s[%s]" % (name, key), got[key], want[key])
+
+
+def _compare_value(what, g, w):
+    if w.dtype.kind in "USO" or g.dtype.kind in "USO":
+        assert str(g) == str(w), "%s: %s, expected %s" % (what, g, w)
+        return
+    assert g.shape == w.shape, "%s: shape %s, expected %s" % (what, g.shape, w.shape)
+    if w.dtype.kind == "b" or g.dtype.kind == "b":
+        assert (g == w).all(), "%s: %s, expected %s" % (what, g, w)
+        return
+    tol = 2e-3 if onp.float16 in (g.dtype, w.dtype) else 1e-4
+    onp.testing.assert_allclose(g.astype("float64"), w.astype("float64"), rtol=tol,
+                                atol=tol / 10, equal_nan=True, err_msg=what)
+
+
+def load(path):
+    """{case: {key: value}} from a recorded .npz (keys ``case::key``)."""
+    with onp.load(path) as data:
+        out = {}
+        for key in data.files:
+            name, sub = key.split("::", 1)
+            out.setdefault(name, {})[sub] = data[key]
+    return out
+
+
+CASES = {}
+
+# ---------------------------------------------------------------- (a) gradients
+_UNARY = {"sin": A, "cos": A, "tan": A * 0.5, "arcsin": P, "arccos": P, "arctan": A,
+          "sinh": A, "cosh": A, "tanh": A, "arcsinh": A, "arccosh": G, "arctanh": P * 0.9,
+          "exp": A, "expm1": A, "log": P, "log2": P, "log10": P, "log1p": P, "sqrt": P,
+          "cbrt": P, "square": A, "reciprocal": G, "abs": A, "negative": A, "degrees": A,
+          "radians": A, "sign": A, "floor": A, "ceil": A, "trunc": A, "rint": A, "fix": A}
+for _n, _x in _UNARY.items():
+    CASES["grad_%s" % _n] = grad_case(lambda F, x, _n=_n: getattr(F.np, _n)(x), _x)
+_BINARY = {"add": (A, P[:1]), "subtract": (A, P), "multiply": (A, P[:, :1]),
+           "true_divide": (A, G), "power": (G, A), "maximum": (A, P), "minimum": (A, P),
+           "hypot": (A, P), "arctan2": (A, G), "copysign": (A, P - 0.6), "mod": (A, G), "ldexp": (A, onp.array([1.0, 2.0, 0.0], dtype="float32"))}
+for _n, _xs in _BINARY.items():
+    CASES["grad_%s" % _n] = grad_case(lambda F, a, b, _n=_n: getattr(F.np, _n)(a, b), *_xs)
+CASES["grad_scalar_ops"] = grad_case(
+    lambda F, x: (x * 2 + 1, 3 - x, x / 4, 2 / (x + 3), x ** 2, 2 ** x), A)
+CASES["grad_sum_axis_keep"] = grad_case(lambda F, x: F.np.sum(x, axis=(0, 2), keepdims=True), A3)
+CASES["grad_mean_axis"] = grad_case(lambda F, x: F.np.mean(x, axis=1), A3)
+CASES["grad_prod_axis"] = grad_case(lambda F, x: F.np.prod(x, axis=-1), A3)
+CASES["grad_max_min"] = grad_case(lambda F, x: (F.np.max(x, axis=1), F.np.min(x)), A3)
+CASES["grad_std_var"] = grad_case(lambda F, x: (F.np.std(x, axis=0), F.np.var(x, ddof=1)), A3)
+CASES["grad_cumsum"] = grad_case(lambda F, x: F.np.cumsum(x, axis=1), A3)
+CASES["grad_average_w"] = grad_case(
+    lambda F, x, w: F.np.average(x, axis=1, weights=w), A3, P[0])
+CASES["grad_reshape_T"] = grad_case(lambda F, x: (F.np.reshape(x, (4, -1)), x.T), A3)
+CASES["grad_transpose_axes"] = grad_case(lambda F, x: F.np.transpose(x, (1, 2, 0)), A3)
+CASES["grad_swapaxes_expand"] = grad_case(
+    lambda F, x: (F.np.swapaxes(x, 0, 2), F.np.expand_dims(x, 1)), A3)
+CASES["grad_flip_roll"] = grad_case(lambda F, x: (F.np.flip(x, 1), F.np.roll(x, 2, axis=2)), A3)
+CASES["grad_tile_repeat"] = grad_case(
+    lambda F, x: (F.np.tile(x, (2, 1)), F.np.repeat(x, 2, axis=1)), A)
+CASES["grad_concat_stack"] = grad_case(
+    lambda F, a, b: (F.np.concatenate([a, b], axis=1), F.np.stack([a, b], axis=0)), A, P)
+CASES["grad_split"] = grad_case(lambda F, x: F.np.split(x, 2, axis=2), A3)
+CASES["grad_split_indices"] = grad_case(lambda F, x: F.np.split(x, [1, 3], axis=2), A3)
+CASES["grad_array_split"] = grad_case(lambda F, x: F.np.array_split(x, 3, axis=2), A3)
+CASES["grad_hsplit_vsplit"] = grad_case(
+    lambda F, x: tuple(F.np.hsplit(x, 3)) + tuple(F.np.vsplit(x, 2)), M34[:2, :3])
+CASES["grad_dsplit"] = grad_case(lambda F, x: F.np.dsplit(x, 2), A3)
+CASES["grad_where"] = grad_case(lambda F, x, y: F.np.where(x > 0, x, y), A, P)
+CASES["grad_take"] = grad_case(lambda F, x, i: F.np.take(x, i, axis=1), A,
+                               onp.array([2, 0, 2], dtype="int32"))
+CASES["grad_diag_trace"] = grad_case(
+    lambda F, x: (F.np.diag(x), F.np.trace(x), F.np.diagonal(x, 1)), SQ)
+CASES["grad_tril"] = grad_case(lambda F, x: (F.np.tril(x, -1), F.np.tril(x, 1)), SQ)
+CASES["grad_dot_matmul"] = grad_case(
+    lambda F, a, b: (F.np.dot(a, b), F.np.matmul(a, b)), M34[:2, :3], SQ)
+CASES["grad_tensordot_outer"] = grad_case(
+    lambda F, a, b: (F.np.tensordot(a, b, axes=1), F.np.outer(a[0], b[0])), A, SQ)
+CASES["grad_einsum"] = grad_case(lambda F, a, b: F.np.einsum("ij,jk->ik", a, b), A, SQ)
+CASES["grad_clip"] = grad_case(lambda F, x: F.np.clip(x, -0.5, 0.8), A)
+CASES["grad_linalg_inv_det"] = grad_case(
+    lambda F, x: (F.np.linalg.inv(x), F.np.linalg.det(x)), SQ)
+CASES["grad_linalg_slogdet"] = grad_case(lambda F, x: F.np.linalg.slogdet(x), SQ)
+CASES["grad_linalg_solve"] = grad_case(lambda F, a, b: F.np.linalg.solve(a, b), SQ,
+                                       M34[:, :2].copy())
+CASES["grad_linalg_cholesky"] = grad_case(lambda F, x: F.np.linalg.cholesky(x), SPD)
+CASES["grad_linalg_eigvalsh"] = grad_case(lambda F, x: F.np.linalg.eigvalsh(x), SPD)
+CASES["grad_linalg_eigh_vals"] = grad_case(lambda F, x: F.np.linalg.eigh(x)[0], SPD)
+CASES["grad_linalg_svd_s"] = grad_case(lambda F, x: F.np.linalg.svd(x)[1], M34)
+CASES["grad_linalg_qr_r_abs"] = grad_case(lambda np, x: np.abs(np.linalg.qr(x)[1]), SQ,
+                                          direct=True)
+CASES["grad_linalg_norm"] = grad_case(
+    lambda F, x: (F.np.linalg.norm(x), F.np.linalg.norm(x, axis=1),
+                  F.np.linalg.norm(x, ord=1, axis=0)), M34)
+CASES["grad_linalg_pinv"] = grad_case(lambda F, x: F.np.linalg.pinv(x), M34)
+CASES["grad_meshgrid"] = grad_case(lambda np, a, b: np.meshgrid(a, b), A[0], P[1, :2],
+                                   direct=True)
+CASES["grad_meshgrid_ij"] = grad_case(lambda np, a, b: np.meshgrid(a, b, indexing="ij"),
+                                      A[0], P[1, :2], direct=True)
+CASES["grad_unique_fwd"] = grad_case(
+    lambda np, a: np.unique(np.floor(a), return_index=True, return_inverse=True,
+                            return_counts=True)[0], A3 * 2, direct=True)
+CASES["grad_broadcast_to"] = grad_case(lambda F, x: F.np.broadcast_to(x, (2, 2, 3)), P[:1])
+CASES["grad_npx_softmax_len"] = grad_case(
+    lambda F, x, n: F.npx.softmax(x, n, axis=-1, use_length=True), A3,
+    onp.array([[2, 4, 1], [3, 1, 4]], dtype="int32"))
+CASES["grad_npx_log_softmax_t"] = grad_case(
+    lambda F, x: F.npx.log_softmax(x, axis=1, temperature=0.5), A3)
+CASES["grad_npx_activation"] = grad_case(
+    lambda F, x: tuple(F.npx.activation(x, act_type=t) for t in
+                       ("relu", "sigmoid", "tanh", "softrelu", "softsign")), A)
+CASES["grad_npx_leaky"] = grad_case(
+    lambda F, x: tuple(F.npx.leaky_relu(x, act_type=t, slope=0.3)
+                       for t in ("leaky", "elu", "selu", "gelu")), A)
+CASES["grad_npx_prelu"] = grad_case(
+    lambda F, x, g: F.npx.leaky_relu(x, g, act_type="prelu"), A3, P[0, :3] * 0.5)
+CASES["grad_npx_batch_dot_ta"] = grad_case(
+    lambda F, a, b: F.npx.batch_dot(a, b, transpose_a=True), A3, A3[:, :, :2] + 1)
+CASES["grad_npx_batch_dot_both"] = grad_case(
+    lambda F, a, b: F.npx.batch_dot(a, b, transpose_a=True, transpose_b=True), A3,
+    A3.transpose(0, 2, 1)[:, :2] * 0.5)
+CASES["grad_npx_erf_gamma"] = grad_case(
+    lambda F, x, p: (F.npx.erf(x), F.npx.erfinv(p - 0.5), F.npx.gamma(p + 1),
+                     F.npx.gammaln(p + 1)), A, P)
+CASES["grad_npx_layer_norm"] = grad_case(
+    lambda F, x, g, b: F.npx.layer_norm(x, g, b, axis=1, eps=1e-3), A3.transpose(0, 2, 1),
+    M34[0] + 2, M34[1])
+CASES["grad_npx_pick_modes"] = grad_case(
+    lambda F, x, i: (F.npx.pick(x, i, axis=1, mode="wrap"),
+                     F.npx.pick(x, i, axis=1, keepdims=True)), A,
+    onp.array([4, -1], dtype="int32"))
+CASES["grad_npx_smooth_l1"] = grad_case(lambda F, x: F.npx.smooth_l1(x, scalar=2.0), A)
+CASES["grad_npx_fc"] = grad_case(
+    lambda F, x, w, b: F.npx.fully_connected(x, w, b, num_hidden=2, flatten=False), A3,
+    M34[:2], P[0, :2])
+CASES["grad_npx_embedding"] = grad_case(
+    lambda F, i, w: F.npx.embedding(i, w, input_dim=3, output_dim=4),
+    onp.array([[0, 2], [1, 1]], dtype="int32"), M34)
+CASES["grad_npx_conv_pool"] = grad_case(
+    lambda F, x, w: F.npx.pooling(F.npx.convolution(x, w, kernel=(3, 3), num_filter=4,
+                                                      pad=(1, 1), no_bias=True),
+                                  kernel=(2, 2), stride=(2, 2), pool_type="max"), IMG, W)
+CASES["grad_npx_deconv"] = grad_case(
+    lambda F, x, w: F.npx.deconvolution(x, w, kernel=(3, 3), num_filter=3, stride=(2, 2),
+                                        no_bias=True), IMG[:, :, :3, :3], W[:3])
+CASES["grad_npx_sequence_mask"] = grad_case(
+    lambda F, x, n: F.npx.sequence_mask(x, n, use_sequence_length=True, value=-1.0, axis=1),
+    A3, onp.array([1, 3], dtype="float32"))
+
+# ---------------------------------------------------------------- (b) npx operators
+_ATT = onp.array([[2, 4, 1], [3, 1, 4]], dtype="int32")
+CASES["npx_softmax_attrs"] = fwd_case(
+    lambda np, npx, x, n: (npx.softmax(x, axis=0), npx.softmax(x, temperature=3.0),
+                           npx.softmax(x, n, axis=-1, use_length=True),
+                           npx.softmax(x, axis=1, dtype="float64"),
+                           npx.log_softmax(x, axis=0, temperature=2.0),
+                           npx.log_softmax(x, dtype="float64")), A3, _ATT)
+CASES["npx_softmax_len_axis1"] = fwd_case(
+    lambda np, npx, x, n: npx.softmax(x, n, axis=1, use_length=True), A3,
+    onp.array([[1, 2, 3, 1], [3, 2, 1, 2]], dtype="int32"))
+for _ret in ("value", "indices", "mask", "both"):
+    CASES["npx_topk_%s" % _ret] = fwd_case(
+        lambda np, npx, x, _r=_ret: (npx.topk(x, axis=-1, k=2, ret_typ=_r),
+                                     npx.topk(x, axis=0, k=1, ret_typ=_r, is_ascend=True),
+                                     npx.topk(x, axis=1, k=2, ret_typ=_r, dtype="int32")
+                                     if _r in ("indices", "both") else x), A3)
+CASES["npx_topk_flat"] = fwd_case(lambda np, npx, x: npx.topk(x, axis=None, k=3), A3)
+CASES["npx_pick_modes"] = fwd_case(
+    lambda np, npx, x, i, j: (npx.pick(x, i, axis=1, mode="clip"),
+                              npx.pick(x, i, axis=1, mode="wrap", keepdims=True),
+                              npx.pick(x, j, axis=0), npx.pick(x, j, 0, mode="wrap")), A,
+    onp.array([5, -2], dtype="int32"), onp.array([1, 0, 3], dtype="int32"))
+for _label, _code in {"m2_m1": (-2, -1), "m2_all": (-2, -2, -2), "m4": (-4,),
+                      "m5_m2": (-5, -2), "m6": (-6, 1, 2, -2, -2), "m2_m5": (-2, -5),
+                      "m1_6": (-1, 6), "m6_m1": (-6, -1, 2, -4), "m2_m6": (-2, -6, 3, 1, -2),
+                      "m3": (-2, -3, -2)}.items():
+    CASES["npx_reshape_%s" % _label] = fwd_case(
+        lambda np, npx, x, _c=_code: npx.reshape(x[:, :1] if -3 in _c else x, _c), A3)
+CASES["npx_reshape_reverse"] = fwd_case(
+    lambda np, npx, x: (npx.reshape(x, (-1, 4), reverse=True),
+                        npx.reshape(x, (3, -1), reverse=True),
+                        npx.reshape(x, (-5, -2), reverse=True)), A3)
+CASES["npx_batch_norm_attrs"] = fwd_case(
+    lambda np, npx, x, g, b, m, v: (
+        npx.batch_norm(x, g, b, m, v, eps=1e-3, fix_gamma=False, use_global_stats=True),
+        npx.batch_norm(x, g, b, m, v, fix_gamma=True, use_global_stats=True),
+        npx.batch_norm(x.transpose(0, 2, 3, 1), g, b, m, v, axis=-1, fix_gamma=False,
+                       use_global_stats=True)),
+    IMG, G[0], P[0], A[1], P[1])
+CASES["npx_batch_norm_train"] = grad_case(
+    lambda F, x, g, b, m, v: F.npx.batch_norm(x, g, b, m, v, fix_gamma=False, momentum=0.8),
+    IMG[:, :, :3, :3], G[0], P[0], onp.zeros(3, "float32"), onp.ones(3, "float32"),
+    nograd=(3, 4))
+CASES["npx_layer_norm_mean_var"] = fwd_case(
+    lambda np, npx, x, g, b: npx.layer_norm(x, g, b, axis=-1, output_mean_var=True), A3,
+    R.uniform(0.5, 1, 4).astype("float32"), R.uniform(0, 1, 4).astype("float32"))
+_B4 = P[0, :2].repeat(2)
+CASES["npx_conv_stride_pad"] = fwd_case(
+    lambda np, npx, x, w, b: npx.convolution(x, w, b, kernel=(3, 3), num_filter=4,
+                                             stride=(2, 1), pad=(1, 2)), IMG, W, _B4)
+CASES["npx_conv_dilate"] = fwd_case(
+    lambda np, npx, x, w, b: npx.convolution(x, w, b, kernel=(3, 3), num_filter=4,
+                                             dilate=(1, 2)), IMG, W, _B4)
+CASES["npx_conv_group"] = fwd_case(
+    lambda np, npx, x, w: npx.convolution(x[:, :2], w[:2, :1], kernel=(3, 3), num_filter=2,
+                                          num_group=2, no_bias=True), IMG, W)
+CASES["npx_conv_ncw"] = fwd_case(
+    lambda np, npx, x, w, b: npx.convolution(x[:, :, 0], w[:, :, 0], b, kernel=(3,),
+                                             num_filter=4, layout="NCW"), IMG, W, _B4)
+CASES["npx_conv_nhwc"] = fwd_case(
+    lambda np, npx, x, w, b: npx.convolution(x.transpose(0, 2, 3, 1), w.transpose(0, 2, 3, 1),
+                                             b, kernel=(3, 3), num_filter=4, layout="NHWC"),
+    IMG, W, _B4)
+CASES["npx_pool_modes"] = fwd_case(
+    lambda np, npx, x: (
+        npx.pooling(x, kernel=(2, 2), pool_type="avg", stride=(2, 2),
+                    pooling_convention="full"),
+        npx.pooling(x, kernel=(3, 3), pool_type="avg", pad=(1, 1), count_include_pad=False),
+        npx.pooling(x, kernel=(2, 2), pool_type="lp", p_value=2, stride=(1, 1)),
+        npx.pooling(x, pool_type="max", global_pool=True, kernel=(1, 1)),
+        npx.pooling(x, kernel=(2, 2), pool_type="sum", stride=(2, 2)),
+        npx.pooling(x.transpose(0, 2, 3, 1), kernel=(2, 2), pool_type="max", layout="NHWC"),
+        npx.pooling(x[:, :, 0], kernel=(2,), pool_type="max", layout="NCW")), IMG)
+CASES["npx_sequence_mask"] = fwd_case(
+    lambda np, npx, x, n: (npx.sequence_mask(x, n, use_sequence_length=True, value=7.0),
+                           npx.sequence_mask(x.transpose(1, 0, 2), n, use_sequence_length=True,
+                                             axis=1),
+                           npx.sequence_mask(x)),
+    A3.transpose(1, 0, 2), onp.array([1, 3], dtype="float32"))
+CASES["npx_one_hot"] = fwd_case(
+    lambda np, npx, i: (npx.one_hot(i, 4), npx.one_hot(i, 3, on_value=2.0, off_value=-1.0,
+                                                       dtype="int32"),
+                        npx.one_hot(i, 5, dtype="float16")),
+    onp.array([[0, 3], [2, -1]], dtype="int32"))
+CASES["npx_arange_like"] = fwd_case(
+    lambda np, npx, x: (npx.arange_like(x), npx.arange_like(x, start=2.0, step=0.5, axis=1),
+                        npx.arange_like(x, repeat=2, axis=-1)), A3)
+CASES["npx_gather_nd"] = grad_case(lambda F, x, i: F.npx.gather_nd(x, i), A3,
+                                   onp.array([[1, 0], [2, 1]], dtype="int32"))
+CASES["npx_embedding_fwd"] = fwd_case(
+    lambda np, npx, i, w: (npx.embedding(i, w, input_dim=3, output_dim=4),
+                           npx.embedding(i, w.astype("float64"), input_dim=3, output_dim=4,
+                                         dtype="float64")),
+    onp.array([[0, 2, 5]], dtype="float32"), M34)
+CASES["npx_activation_types"] = fwd_case(
+    lambda np, npx, x: tuple(npx.activation(x, act_type=t) for t in
+                             ("relu", "sigmoid", "tanh", "softrelu", "softsign")), A)
+CASES["npx_leaky_types"] = fwd_case(
+    lambda np, npx, x: tuple(npx.leaky_relu(x, act_type=t, slope=0.2) for t in
+                             ("leaky", "elu", "selu", "gelu")) +
+    (npx.leaky_relu(x, act_type="leaky"),), A)
+CASES["npx_dropout_modes"] = fwd_case(
+    lambda np, npx, x: (npx.dropout(x, p=0.5), npx.dropout(x, p=0.5, mode="training"),
+                        npx.dropout(x, p=0.0, mode="always"),
+                        npx.dropout(x, p=0.0, mode="always", axes=(0,))), A3)
+CASES["npx_special"] = fwd_case(
+    lambda np, npx, x, p: (npx.erf(x), npx.erfinv(p - 0.5), npx.gamma(p * 3),
+                           npx.gammaln(p * 3), npx.sigmoid(x), npx.relu(x),
+                           npx.smooth_l1(x, scalar=1.0)), A, P)
+CASES["npx_batch_dot_flags"] = fwd_case(
+    lambda np, npx, a, b: (npx.batch_dot(a, b.transpose(0, 2, 1)),
+                           npx.batch_dot(a, b, transpose_b=True),
+                           npx.batch_dot(a.transpose(0, 2, 1), b.transpose(0, 2, 1),
+                                         transpose_a=True),
+                           npx.batch_dot(a.transpose(0, 2, 1), b, transpose_a=True,
+                                         transpose_b=True)), A3, A3 * 2)
+CASES["npx_rnn_lstm"] = fwd_case(
+    lambda np, npx, x, p, h, c: npx.rnn(x, p, h, c, state_size=2, num_layers=1, mode="lstm",
+                                        state_outputs=True),
+    A3.transpose(1, 0, 2), R.uniform(-0.3, 0.3, 64).astype("float32"),
+    onp.zeros((1, 2, 2), "float32"), onp.zeros((1, 2, 2), "float32"))
+CASES["npx_rnn_gru_bidir"] = fwd_case(
+    lambda np, npx, x, p, h: npx.rnn(x, p, h, state_size=2, num_layers=1, mode="gru",
+                                     bidirectional=True),
+    A3.transpose(1, 0, 2), R.uniform(-0.3, 0.3, 96).astype("float32"),
+    onp.ones((2, 2, 2), "float32") * 0.1)
+CASES["npx_rnn_tanh_2layer"] = fwd_case(
+    lambda np, npx, x, p, h: npx.rnn(x, p, h, state_size=2, num_layers=2, mode="rnn_tanh",
+                                     state_outputs=True),
+    A3.transpose(1, 0, 2), R.uniform(-0.3, 0.3, 28).astype("float32"),
+    onp.zeros((2, 2, 2), "float32"))
+CASES["npx_misc"] = fwd_case(
+    lambda np, npx, x: (npx.batch_flatten(x), npx.shape_array(x), npx.cast(x, dtype="int32"),
+                        npx.nonzero(x > 0)), A3)
+
+# ---------------------------------------------------------------- (e) ndarray methods
+CASES["nd_methods_reduce"] = fwd_case(
+    lambda np, npx, x: (x.sum(axis=1), x.sum(axis=(0, 2), keepdims=True), x.mean(1),
+                        x.prod(axis=-1), x.max(0), x.min(axis=2, keepdims=True), x.std(),
+                        x.var(axis=1, ddof=1), x.argmax(1), x.argmin(axis=-1),
+                        x.cumsum(axis=1), x.cumsum(), x.any(), x.all(axis=0), x.nonzero()), A3)
+CASES["nd_methods_shape"] = fwd_case(
+    lambda np, npx, x: (x.reshape(4, 6), x.reshape((-1, 2)), x.reshape(-1),
+                        x.transpose(), x.transpose(2, 0, 1), x.transpose((1, 0, 2)),
+                        x.swapaxes(0, 1), x.flatten(), x.squeeze(), x[:, :1].squeeze(axis=1),
+                        x.repeat(2, axis=0), x.T),
+    A3)
+CASES["nd_methods_misc"] = fwd_case(
+    lambda np, npx, x: (x.clip(-0.5, 0.5), x.clip(min=0), x.round(1), x.astype("int32"),
+                        x.astype("float64", copy=False), x.copy(), x.dot(x.T),
+                        x.take(np.array([0, 2]), axis=1), x.argsort(axis=0), abs(x),
+                        x.reshape((3, 2), order="C"), x.squeeze(), x.nonzero()), A)
+CASES["nd_properties"] = lambda mx: (lambda x: {
+    "shape": onp.array(x.shape), "ndim": x.ndim, "size": x.size, "dtype": str(x.dtype),
+    "item": x[0, 1].item(), "tolist": onp.array(x.tolist()), "T_shape": onp.array(x.T.shape),
+    "ctx": str(x.ctx), "context": str(x.context), "type": type(x).__name__,
+    "len": len(x), "itemsize": x.itemsize if hasattr(x, "itemsize") else -1,
+    "nbytes": x.nbytes if hasattr(x, "nbytes") else -1,
+    "same_astype": x.astype("float32", copy=False) is x,
+    "bool0": bool(mx.np.array(0.5)), "float0": float(mx.np.array(2.5)),
+    "int0": int(mx.np.array(3.7)), "str0d": str(mx.np.array(1.5).item())})(mx.np.array(A))
+CASES["nd_bool_index"] = fwd_case(
+    lambda np, npx, x: (x[x > 0], x[onp.array([True, False])], x[np.array([False, True])],
+                        x[:, onp.array([True, False, True])], x[x[:, 0] > -10]), A)
+CASES["nd_zero_size_0d"] = fwd_case(
+    lambda np, npx, x: (x[:, :0].sum(axis=1), x[:0].reshape(0, 6), np.array(3.0) * x,
+                        x[:0].mean(axis=0), x[0, 0] + x[1], np.array(2.0).reshape(1, 1),
+                        x[:, :0].T, np.zeros((0, 3)).max(axis=0) if False else x[:0].T), A)
+CASES["nd_out_where"] = fwd_case(
+    lambda np, npx, x, y: (np.add(x, y, out=np.zeros((2, 3))), np.sin(x, out=np.ones((2, 3))),
+                           np.multiply(x, 2.0, out=x.copy()),
+                           np.sum(x, axis=0, out=np.zeros(3)),
+                           np.where(x > 0), np.where(x > 0, 1.0, y),
+                           np.where(x > 0, x, 0.0)), A, P)
+CASES["nd_mixed_numpy_operands"] = fwd_case(
+    lambda np, npx, x: (x + onp.float32(1.5), onp.float64(2) * x, x > onp.float32(0),
+                        x + True, x * onp.int32(3), x.astype("int32") + onp.int64(2),
+                        x.astype("int32") * 1.5, x.astype("bool") + 1), A)
+
+# ---------------------------------------------------------------- (c) mx.np.random
+def _describe(out):
+    return {"shape": onp.array(out.shape), "dtype": str(out.dtype), "type": type(out).__name__}
+
+
+def rand_case(draw, mean=None, tol=0.15):
+    """Case: ``draw(mx.np)`` gives an array; its shape, dtype, class and (with ``mean``)
+    whether its sample mean is within ``tol`` of ``mean`` (values differ between generators)."""
+    def case(mx):
+        out = draw(mx.np)
+        res = _describe(out)
+        if mean is not None:
+            res["mean_ok"] = bool(abs(float(out.asnumpy().astype("float64").mean()) - mean) <
+                                  tol * max(1.0, abs(mean)))
+        return res
+    return case
+
+
+_BIG = (4000,)
+_RAND = {
+    "normal": (lambda np: np.random.normal(1.0, 2.0, size=_BIG), 1.0),
+    "normal_none": (lambda np: np.random.normal(), None),
+    "normal_arrays": (lambda np: np.random.normal(np.zeros((2, 1)), np.ones(3)), None),
+    "normal_array_size": (lambda np: np.random.normal(np.zeros(3), 1.0, size=(2, 3)), None),
+    "normal_f64": (lambda np: np.random.normal(size=(2,), dtype="float64"), None),
+    "uniform": (lambda np: np.random.uniform(-1.0, 3.0, size=_BIG), 1.0),
+    "uniform_f16": (lambda np: np.random.uniform(size=(3,), dtype="float16"), None),
+    "uniform_arrays": (lambda np: np.random.uniform(np.zeros((2, 1)), np.ones((1, 3)) * 2),
+                       None),
+    "gamma": (lambda np: np.random.gamma(2.0, 1.5, size=_BIG), 3.0),
+    "gamma_array": (lambda np: np.random.gamma(np.ones(3) * 2, size=(2, 3)), None),
+    "exponential": (lambda np: np.random.exponential(2.0, size=_BIG), 2.0),
+    "beta": (lambda np: np.random.beta(2.0, 3.0, size=_BIG), 0.4),
+    "chisquare_none": (lambda np: np.random.chisquare(3.0), None),
+    "lognormal": (lambda np: np.random.lognormal(0.0, 0.5, size=_BIG), float(onp.exp(0.125))),
+    "logistic": (lambda np: np.random.logistic(1.0, 1.0, size=_BIG), 1.0),
+    "gumbel": (lambda np: np.random.gumbel(0.0, 1.0, size=_BIG), 0.5772),
+    "pareto": (lambda np: np.random.pareto(3.0, size=_BIG), 0.5),
+    "power": (lambda np: np.random.power(2.0, size=_BIG), 2.0 / 3),
+    "rayleigh": (lambda np: np.random.rayleigh(1.0, size=_BIG), float(onp.sqrt(onp.pi / 2))),
+    "weibull": (lambda np: np.random.weibull(1.0, size=_BIG), 1.0),
+    "randint": (lambda np: np.random.randint(0, 10, size=_BIG), 4.5),
+    "randint_dtype": (lambda np: np.random.randint(5, size=(2, 2), dtype="int64"), None),
+    "rand": (lambda np: np.random.rand(2, 3), None),
+    "randn": (lambda np: np.random.randn(4000), 0.0),
+    "choice": (lambda np: np.random.choice(5, size=_BIG), 2.0),
+    "choice_p": (lambda np: np.random.choice(3, size=_BIG, p=np.array([0.5, 0.25, 0.25])),
+                 0.75),
+    "choice_noreplace": (lambda np: np.random.choice(10, 4, replace=False), None),
+    "multinomial": (lambda np: np.random.multinomial(10, [0.2, 0.8], size=3), None),
+    "mvn": (lambda np: np.random.multivariate_normal(np.zeros(2), np.eye(2), size=(3,)), None),
+    "normal_out": (lambda np: np.random.normal(0, 1, size=(2, 2), out=np.zeros((2, 2))), None),
+    "uniform_out": (lambda np: np.random.uniform(size=(3,), out=np.zeros(3)), None),
+}
+for _n, (_draw, _mean) in _RAND.items():
+    CASES["rand_%s" % _n] = rand_case(_draw, _mean)
+
+
+def rand_grad_case(name, params, rule):
+    """Case: the reparameterised gradient of ``np.random.<name>(*params, size)`` against
+    ``rule(sample, *params)`` (the expected d sample / d param per parameter)."""
+    def case(mx):
+        xs = [mx.np.array(p) for p in params]
+        for x in xs:
+            x.attach_grad()
+        with mx.autograd.record():
+            y = getattr(mx.np.random, name)(*xs, size=(500, 2))
+        y.backward()
+        want = rule(y.asnumpy().astype("float64"), *params)
+        res = _describe(y)
+        for k, (x, w) in enumerate(zip(xs, want)):
+            res["grad%d_ok" % k] = bool(onp.allclose(x.grad.asnumpy(), w, rtol=1e-3,
+                                                     atol=1e-3))
+        return res
+    return case
+
+
+_LOC, _SCALE = onp.array([0.5, -1.0], "float32"), onp.array([1.5, 0.5], "float32")
+CASES["rand_grad_normal"] = rand_grad_case(
+    "normal", (_LOC, _SCALE), lambda y, m, s: (onp.full(2, 500.0),
+                                               ((y - m) / s).sum(axis=0)))
+CASES["rand_grad_uniform"] = rand_grad_case(
+    "uniform", (_LOC, _LOC + 2), lambda y, lo, hi: ((1 - (y - lo) / (hi - lo)).sum(axis=0),
+                                                    ((y - lo) / (hi - lo)).sum(axis=0)))
