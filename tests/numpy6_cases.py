@@ -25,8 +25,12 @@ W = R.uniform(-0.5, 0.5, (4, 3, 3, 3)).astype("float32")
 
 def _nd(x):
     if isinstance(x, (tuple, list)):  # nonzero/where: a tuple of index arrays
-        return onp.stack([_nd(t) for t in x])
-    return x.asnumpy() if hasattr(x, "asnumpy") else onp.asarray(x)
+        parts = [_nd(t) for t in x]
+        if len({p.shape for p in parts}) == 1:
+            return onp.stack(parts)
+        return onp.concatenate([p.ravel() for p in parts])  # ragged parts (ix_)
+    out = x.asnumpy() if hasattr(x, "asnumpy") else onp.asarray(x)
+    return out.astype(str) if out.dtype == object else out
 
 
 def _flat(out):
@@ -83,24 +87,33 @@ def fwd_case(fn, *inputs):
     return case
 
 
-def run(mx, name):
-    """{key: NumPy value} of case ``name`` under NumPy semantics, or {"__error__": message}."""
+def run(mx, name, want=None):
+    """{key: NumPy value} of case ``name`` under NumPy semantics, or {"__error__": message};
+    with a recorded answer ``want``, sweep cases use the argument pattern it used."""
+    FORCE[0] = int(want["pattern"]) if want is not None and "pattern" in want and \
+        int(want["pattern"]) >= 0 else None
     try:
         with mx.util.np_shape(True), mx.util.np_array(True):
             return {k: onp.asarray(v) for k, v in CASES[name](mx).items()}
     except Exception as err:  # noqa: BLE001 - recorded as the case's answer
         text = str(err).splitlines()[0][:200] if str(err) else ""
         return {"__error__": onp.asarray("%s: %s" % (type(err).__name__, text))}
+    finally:
+        FORCE[0] = None
 
 
 def compare(name, got, want, skip=()):
     """Raise AssertionError naming the first difference between two case answers (keys in
     ``skip`` are not compared). Floats: rtol 1e-4, atol 1e-5 (float16: 2e-3/2e-4)."""
-    if "__error__" in want:  # MXNet 1.9.1 raises: answering is an extension
+    if "__error__" in want or want.get("pattern") == -1:  # MXNet 1.9.1 raises: answering
+        # is an extension
         assert "__error__" not in got, "%s raises %s, as MXNet 1.9.1 (%s)" % (
             name, got["__error__"], want["__error__"])
         return
     assert "__error__" not in got, "%s raises %s" % (name, got["__error__"])
+    if "grad_error" in want:  # MXNet cannot differentiate it: any answer passes
+        want = {k: v for k, v in want.items() if k != "grad_error"}
+        got = {k: v for k, v in got.items() if not k.startswith("grad")}
     assert sorted(got) == sorted(want), "%s keys %s, expected %s" % (name, sorted(got),
                                                                    sorted(want))
     for key in want:
@@ -516,3 +529,115 @@ CASES["rand_grad_normal"] = rand_grad_case(
 CASES["rand_grad_uniform"] = rand_grad_case(
     "uniform", (_LOC, _LOC + 2), lambda y, lo, hi: ((1 - (y - lo) / (hi - lo)).sum(axis=0),
                                                     ((y - lo) / (hi - lo)).sum(axis=0)))
+
+
+# ---------------------------------------------------------------- (a) sweep of mx.np functions
+# Every function of MXNet 1.9.1's mx.np namespace (creation, I/O, printing and
+# NumPy-financial functions left out) is called on float32 (2, 3) arrays with the first
+# argument pattern MXNet accepts, under autograd.record(); the outputs (up to 3), their
+# classes and the input gradients (ones as head gradient, float outputs only) are compared.
+# `resize` and `unravel_index` are left out: float arguments crash the MXNet 1.9.1 process.
+SWEEP = (
+    "abs absolute add all allclose alltrue amax amin any append apply_along_axis "
+    "apply_over_axes arccos arccosh arcsin arcsinh arctan arctan2 arctanh argmax argmin "
+    "argpartition argsort argwhere around array_equal array_equiv array_split atleast_1d "
+    "atleast_2d atleast_3d average bincount bitwise_and bitwise_not bitwise_or bitwise_xor "
+    "broadcast_arrays broadcast_to cbrt ceil choose clip column_stack compress concatenate "
+    "copy copysign corrcoef correlate cos cosh count_nonzero cov cumsum deg2rad degrees "
+    "delete diag diag_indices_from diagflat diagonal diff digitize divide divmod dot dsplit "
+    "dstack ediff1d einsum equal exp expand_dims expm1 extract fabs fix flatnonzero flip "
+    "fliplr flipud float_power floor frexp full_like greater greater_equal heaviside "
+    "histogram histogram_bin_edges hsplit hstack hypot i0 in1d inner insert interp "
+    "intersect1d invert isclose isfinite isin isinf isnan isneginf isposinf ix_ lcm ldexp "
+    "less less_equal lexsort log log10 log1p log2 logical_not matmul max maximum mean "
+    "meshgrid min minimum mod modf moveaxis msort multiply nan_to_num nanargmax nanargmin "
+    "nancumprod nancumsum nanmax nanmedian nanmin nanpercentile nanprod nanquantile ndim "
+    "negative nonzero not_equal ones_like outer packbits pad partition percentile poly "
+    "polyadd polydiv polyfit polyint polymul polysub polyval positive power prod product "
+    "ptp quantile rad2deg radians ravel real reciprocal remainder repeat reshape "
+    "rint roll rollaxis roots rot90 round round_ row_stack searchsorted select setdiff1d "
+    "setxor1d shape sign signbit sin sinh size sometrue sort spacing split sqrt square "
+    "squeeze stack std subtract sum swapaxes take take_along_axis tan tanh tensordot tile "
+    "trace transpose trapz tril tril_indices_from trim_zeros triu_indices_from true_divide "
+    "trunc union1d unique unwrap vander var vdot vsplit vstack where "
+    "zeros_like linalg.cholesky linalg.cond linalg.det linalg.eig linalg.eigh linalg.eigvals "
+    "linalg.eigvalsh linalg.inv linalg.lstsq linalg.matrix_power linalg.matrix_rank "
+    "linalg.multi_dot linalg.norm linalg.pinv linalg.qr linalg.slogdet linalg.solve "
+    "linalg.svd linalg.tensorinv linalg.tensorsolve").split()
+SX = R.uniform(0.3, 0.9, (2, 3)).astype("float32")
+SY = R.uniform(1.2, 2.0, (2, 3)).astype("float32")
+SQ2 = (SPD[:2, :2] + 0).astype("float32")
+
+
+def _patterns(np, x, y, s):
+    """Argument patterns tried in order: (args, kwargs) builders."""
+    return [lambda: ((x,), {}), lambda: ((x, y), {}), lambda: (([x, y],), {}),
+            lambda: ((x, 1), {}), lambda: ((s,), {}), lambda: ((s, s), {}),
+            lambda: (([s, s],), {}), lambda: ((x, 2), {"axis": 1}),
+            lambda: ((x, [0]), {})]
+
+
+def _sweep_fn(np, name):
+    for part in name.split("."):
+        np = getattr(np, part)
+    return np
+
+
+def _summary(out):
+    if isinstance(out, (tuple, list)):
+        return "tuple%d" % len(out), list(out)[:3]
+    return type(out).__name__, [out]
+
+
+FORCE = [None]  # the argument pattern MXNet used (set by ``run`` from the recorded answer)
+
+
+def _sweep_call(mx, fn, k, record):
+    xs = [mx.np.array(SX), mx.np.array(SY), mx.np.array(SQ2)]
+    args, kwargs = _patterns(mx.np, *xs)[k]()
+    if not record:
+        return fn(*args, **kwargs), xs
+    for a in xs:
+        a.attach_grad()
+    args, kwargs = _patterns(mx.np, *xs)[k]()
+    with mx.autograd.record():
+        return fn(*args, **kwargs), xs
+
+
+def sweep_case(name):
+    """Case: the first argument pattern ``name`` accepts (outside autograd), its outputs and
+    classes; then the same call under ``autograd.record()`` and the input gradients."""
+    def case(mx):
+        fn = _sweep_fn(mx.np, name)
+        tries = [FORCE[0]] if FORCE[0] is not None else range(len(_patterns(None, *"xys")))
+        for k in tries:
+            try:
+                out, _ = _sweep_call(mx, fn, k, False)
+            except Exception:  # noqa: BLE001 - try the next argument pattern
+                continue
+            kind, outs = _summary(out)
+            res = {"pattern": k, "kind": kind}
+            for j, o in enumerate(outs):
+                res["cls%d" % j] = type(o).__name__
+                res["out%d" % j] = _nd(o)
+            res.update(_sweep_grads(mx, fn, k))
+            return res
+        return {"pattern": -1}
+    return case
+
+
+def _sweep_grads(mx, fn, k):
+    try:
+        out, xs = _sweep_call(mx, fn, k, True)
+        heads = [o for o in _summary(out)[1]
+                 if hasattr(o, "attach_grad") and o.dtype.kind == "f" and o.size]
+        if not heads:
+            return {}
+        mx.autograd.backward(heads, [mx.np.ones_like(h) for h in heads])
+        return {"grad%d" % j: _nd(a.grad) for j, a in enumerate(xs)}
+    except Exception as err:  # noqa: BLE001 - recorded
+        return {"grad_error": type(err).__name__}
+
+
+for _n in SWEEP:
+    CASES["sweep_" + _n.replace(".", "_")] = sweep_case(_n)

@@ -91,3 +91,17 @@ def test_default_dtype_linspace_retstep_and_float_arange():
         assert np.arange(0, 1, 0.1).shape == (10,)
     out, step = np.linspace(0, 1, 5, retstep=True)
     assert out.dtype == onp.float32 and step == 0.25
+
+
+@use_np
+def test_numpy1_functions_numpy2_removed():
+    # MXNet 1.9.1 (NumPy 1.x) answers: in1d flattens, msort sorts along axis 0
+    x = np.array([[0.5, 0.2, 0.7], [0.1, 0.9, 0.2]])
+    got = np.in1d(x, np.array([0.2, 0.9]))
+    assert type(got) is np.ndarray
+    assert got.tolist() == [False, True, False, False, True, True]
+    assert np.in1d(x, np.array([0.2]), invert=True).tolist() == [True, False, True, True,
+                                                                True, False]
+    onp.testing.assert_allclose(np.msort(x).asnumpy(), [[0.1, 0.2, 0.2], [0.5, 0.9, 0.7]])
+    assert np.in1d.__name__ == "in1d" and np.msort.__name__ == "msort"
+    assert np.asfarray(np.array([1, 2], dtype="int32")).dtype == onp.float64

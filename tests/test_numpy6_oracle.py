@@ -20,12 +20,25 @@ KEPT = {
     "grad_npx_leaky": ("i_grad0", "h_grad0"),        # selu: 1.9.1's x<0 gradient is wrong
     "nd_bool_index": ("out3",),                      # NumPy bool array read as integers
     "nd_mixed_numpy_operands": ("out6", "dtype6"),   # int32 * 1.5 truncates in 1.9.1
+    # 1.9.1 gives zero gradients (no backward): mxtorch differentiates
+    "sweep_std": ("grad0",), "sweep_var": ("grad0",), "sweep_percentile": ("grad0",),
+    "sweep_quantile": ("grad0",), "sweep_linalg_pinv": ("grad0",),
+    "sweep_linalg_eig": ("grad2",), "sweep_linalg_eigvals": ("grad2",),
+    "sweep_linalg_eigvalsh": ("grad2",),
+    "sweep_linalg_eigh": ("grad2", "out1"),  # eigenvector signs: mxtorch's are NumPy's
+    "sweep_atleast_1d": ("grad0",), "sweep_atleast_2d": ("grad0",),
+    "sweep_atleast_3d": ("grad0",),
+    # 1.9.1's host fallbacks return NumPy scalars for 0-d results; mxtorch 0-d mx.np arrays
+    "sweep_alltrue": ("cls0", "kind"), "sweep_ptp": ("cls0", "kind"),
+    "sweep_linalg_cond": ("cls0", "kind"), "sweep_linalg_matrix_rank": ("cls0", "kind"),
+    "sweep_linalg_multi_dot": ("cls0", "kind"), "sweep_linalg_lstsq": ("cls2",),
 }
 
 
 @pytest.mark.parametrize("name", sorted(ORACLE))
 def test_numpy6_case_matches_mxnet(name):
-    cases.compare(name, cases.run(mx, name), ORACLE[name], skip=KEPT.get(name, ()))
+    cases.compare(name, cases.run(mx, name, ORACLE[name]), ORACLE[name],
+                  skip=KEPT.get(name, ()))
 
 
 def test_numpy6_kept_differences_follow_numpy():

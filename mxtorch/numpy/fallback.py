@@ -90,12 +90,33 @@ def _financial(name):
     return fn
 
 
+def _in1d(ar1, ar2, assume_unique=False, invert=False):
+    """NumPy 1.x ``in1d``: ``isin`` over the flattened ``ar1``."""
+    return onp.isin(ar1, ar2, assume_unique=assume_unique, invert=invert).ravel()
+
+
+def _msort(a):
+    """NumPy 1.x ``msort``: a copy sorted along the first axis."""
+    return onp.sort(a, axis=0)
+
+
+def _asfarray(a, dtype=onp.float64):
+    """NumPy 1.x ``asfarray``: ``a`` as an inexact (float64 unless ``dtype`` is inexact)."""
+    dtype = onp.dtype(dtype)
+    return onp.asarray(a, dtype=dtype if dtype.kind in "fc" else onp.float64)
+
+
+# NumPy 2 removed these; the 1.x definitions run instead
+_NUMPY1 = {"in1d": _in1d, "msort": _msort, "asfarray": _asfarray,
+           "trapz": getattr(onp, "trapezoid", None)}
+
 FUNCTIONS = {}
 for _name in NAMES:
     if _name in ("mirr", "npv", "pmt", "ppmt", "pv", "rate"):
         FUNCTIONS[_name] = _financial(_name)
-    elif _name == "trapz" and not hasattr(onp, "trapz"):
-        FUNCTIONS[_name] = make(_name, getattr(onp, "trapezoid", None))
+    elif _name in _NUMPY1 and not hasattr(onp, _name):
+        FUNCTIONS[_name] = make(_name, _NUMPY1[_name])
+        FUNCTIONS[_name].__name__ = FUNCTIONS[_name].__qualname__ = _name
     else:
         FUNCTIONS[_name] = make(_name)
 

@@ -41,7 +41,7 @@ def record():
 
 def _make(name, want):
     def test():
-        cases.compare(name, cases.run(mx, name), want)
+        cases.compare(name, cases.run(mx, name, want), want)
     return test
 
 
