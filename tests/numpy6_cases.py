@@ -641,3 +641,103 @@ def _sweep_grads(mx, fn, k):
 
 for _n in SWEEP:
     CASES["sweep_" + _n.replace(".", "_")] = sweep_case(_n)
+
+
+# ---------------------------------------------------------------- (e) ndarray methods, NumPy
+# dispatch: every public method/property of 1.9.1's mx.np.ndarray on the first argument
+# pattern it accepts; official NumPy functions/ufuncs on mx.np arrays (__array_function__ /
+# __array_ufunc__): result classes (mx.np or NumPy) and values (sometrue, round_ and product
+# are left out: NumPy 2 has none of them).
+METHODS = (
+    "T abs all any arccos arccosh arcsin arcsinh arctan arctanh argmax argmax_channel argmin "
+    "argsort as_nd_ndarray as_np_ndarray asnumpy asscalar astype broadcast_axes "
+    "broadcast_like broadcast_to cbrt ceil clip context copy cos cosh ctx cumsum degrees "
+    "depth_to_space detach diag dot dtype exp expand_dims expm1 fix flatten flip floor item "
+    "log log10 log1p log2 log_softmax max mean min nanprod nansum ndim nonzero norm one_hot "
+    "ones_like pad pick prod radians rcbrt reciprocal relu repeat reshape reshape_like "
+    "reshape_view rint round rsqrt shape shape_array sigmoid sign sin sinh size size_array "
+    "slice slice_axis slice_like softmax softmin sort space_to_depth split split_v2 sqrt "
+    "square squeeze std stype sum swapaxes take tan tanh tile tolist topk tostype transpose "
+    "trunc var writable zeros_like").split()
+ARRAY_FUNCTIONS = (
+    "all any argmin argmax around round argsort sort append broadcast_arrays "
+    "broadcast_to clip concatenate copy cumsum diag diagonal diagflat dot expand_dims fix "
+    "flip flipud fliplr inner insert max amax mean min amin nonzero ones_like atleast_1d "
+    "atleast_2d atleast_3d prod ravel repeat reshape roll split array_split hsplit "
+    "vsplit dsplit squeeze stack std sum swapaxes take tensordot tile transpose unique "
+    "diag_indices_from delete var vdot vstack column_stack hstack dstack zeros_like "
+    "linalg.norm linalg.inv linalg.solve linalg.tensorinv linalg.pinv linalg.eigvals "
+    "linalg.eigvalsh shape trace tril meshgrid outer polyval quantile percentile diff "
+    "ediff1d where full_like nan_to_num isnan isfinite isposinf isneginf "
+    "isinf pad").split()
+UFUNCS = (
+    "abs fabs add arctan2 copysign degrees hypot subtract multiply true_divide negative "
+    "power mod matmul absolute rint sign exp log log2 log10 expm1 sqrt square cbrt "
+    "reciprocal remainder sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arctanh "
+    "maximum minimum ceil trunc floor logical_not equal not_equal less less_equal greater "
+    "greater_equal").split()
+
+
+def _value_patterns(x, y, s):
+    return [lambda: ((), {}), lambda: ((1,), {}), lambda: ((0, 1), {}), lambda: ((y,), {}),
+            lambda: ((2,), {"axis": 1}), lambda: (((3, 2),), {}), lambda: ((s,), {})]
+
+
+def _record_outputs(res, out):
+    kind, outs = _summary(out)
+    res["kind"] = "dtype" if isinstance(out, onp.dtype) else kind
+    for j, o in enumerate(outs):
+        res["cls%d" % j] = "dtype" if isinstance(o, onp.dtype) else type(o).__name__
+        if isinstance(o, onp.dtype):
+            res["out%d" % j] = onp.asarray(str(o))
+            continue
+        if callable(o) or o is None or type(o).__module__.startswith(("mxnet", "mxtorch")) \
+                and not hasattr(o, "asnumpy"):
+            continue  # contexts and such: the class name is the answer
+        res["out%d" % j] = _nd(o)
+    return res
+
+
+def method_case(name):
+    def case(mx):
+        x, y = mx.np.array(SX), mx.np.array(SY)
+        attr = getattr(x, name)
+        if not callable(attr):
+            return _record_outputs({"pattern": -2}, attr)
+        tries = [FORCE[0]] if FORCE[0] is not None else range(7)
+        for k in tries:
+            args, kwargs = _value_patterns(x, y, mx.np.array(SQ2))[k]()
+            try:
+                out = getattr(x, name)(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - try the next argument pattern
+                continue
+            return _record_outputs({"pattern": k}, out)
+        return {"pattern": -1}
+    return case
+
+
+def dispatch_case(name, ufunc=False):
+    """Case: official NumPy's ``name`` called on mx.np arrays."""
+    def case(mx):
+        fn = _sweep_fn(onp, name)
+        x, y, s = mx.np.array(SX), mx.np.array(SY), mx.np.array(SQ2)
+        pats = [lambda: (x,), lambda: (x, y)] if ufunc else \
+            [lambda: (x,), lambda: (x, y), lambda: ([x, y],), lambda: (x, 1), lambda: (s,),
+             lambda: (s, s)]
+        tries = [FORCE[0]] if FORCE[0] is not None else range(len(pats))
+        for k in tries:
+            try:
+                out = fn(*pats[k]())
+            except Exception:  # noqa: BLE001 - try the next argument pattern
+                continue
+            return _record_outputs({"pattern": k}, out)
+        return {"pattern": -1}
+    return case
+
+
+for _n in METHODS:
+    CASES["method_" + _n] = method_case(_n)
+for _n in ARRAY_FUNCTIONS:
+    CASES["onp_" + _n.replace(".", "_")] = dispatch_case(_n)
+for _n in UFUNCS:
+    CASES["ufunc_" + _n] = dispatch_case(_n, ufunc=True)
