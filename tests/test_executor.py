@@ -190,6 +190,7 @@ def test_reshape_like_mxnet_executor_tests():
     new_exe.forward(is_train=False)
     assert np.all(new_exe.outputs[0].asnumpy() == 4)
     exe.arg_arrays[0][:] = 0
-    assert np.all(new_exe.arg_arrays[0].asnumpy() == 1)  # data is not shared
+    # MXNet 1.9.1: the smaller data array is a view of the old one's leading rows
+    assert np.all(new_exe.arg_arrays[0].asnumpy() == 0)
     assert np.all(new_exe.arg_arrays[1].asnumpy() == 1)  # the weight is
     assert new_exe.arg_arrays[1] is exe.arg_arrays[1]

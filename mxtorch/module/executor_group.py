@@ -296,8 +296,10 @@ class DataParallelExecutorGroup:
 
     def _reshape_one(self, exe, i, data_shapes, label_shapes):
         inputs = self._input_shapes(i, data_shapes, label_shapes)
-        return exe.reshape(partial_shaping=True, allow_up_sizing=True,
-                           **{d.name: d.shape for d in inputs})
+        new = exe.reshape(partial_shaping=True, allow_up_sizing=True,
+                          **{d.name: d.shape for d in inputs})
+        new._output_base = None  # outputs a caller kept from exe stay as they were
+        return new
 
     # ---- parameters ------------------------------------------------------------------------------
     def set_params(self, arg_params, aux_params, allow_extra=False):

@@ -305,8 +305,19 @@ def _concat(op):
 _CONCAT_ATTRS = (Attr("num_args", INT, doc="Number of inputs"),
                  Attr("dim", INT, 1, "Axis to join along"))
 
+def _concat_from_output(a, in_shapes, out_shapes):
+    """MXNet's backward rule: an input whose size along ``dim`` is known takes its other
+    (unknown) dims from the output; inputs of unknown size along ``dim`` stay as they are."""
+    out = out_shapes[0]
+    axis = a["dim"] % len(out)
+    return [s if s is None or len(s) != len(out) or not s[axis] else
+            tuple(d if (k == axis or d) else o for k, (d, o) in enumerate(zip(s, out)))
+            for s in in_shapes]
+
+
 defop("Concat", aliases=("concat",), inputs=VARIADIC, num_args="num_args", attrs=_CONCAT_ATTRS,
-      infer_shape=lambda a, s: _concat_shape("Concat", a, s))(_concat("Concat"))
+      infer_shape=lambda a, s: _concat_shape("Concat", a, s),
+      infer_input_from_output=_concat_from_output)(_concat("Concat"))
 # NOTE: _rnn_param_concat (Concat for RNN parameter blocks) is defined in ops/rnn.py.
 
 
@@ -357,12 +368,31 @@ def _pieces(data, axis, bounds, squeeze_axis, op):
     return parts[0] if len(parts) == 1 else tuple(parts)
 
 
+def _slice_channel_from_output(a, in_shapes, out_shapes):
+    """MXNet's backward rule: the data's unknown dims come from any complete piece (every
+    piece has one shape; the split axis is ``num_outputs`` times the piece's)."""
+    piece = next((s for s in out_shapes if s and all(s)), None)
+    data = in_shapes[0]
+    if piece is None:
+        return in_shapes
+    ndim = len(piece) + (1 if a["squeeze_axis"] else 0)
+    if data is not None and len(data) != ndim:
+        return in_shapes
+    ax = a["axis"] % ndim
+    if a["squeeze_axis"]:
+        full = piece[:ax] + (a["num_outputs"],) + piece[ax:]
+    else:
+        full = piece[:ax] + (piece[ax] * a["num_outputs"],) + piece[ax + 1:]
+    return [full if data is None else tuple(d or f for d, f in zip(data, full))]
+
+
 @defop("SliceChannel", aliases=("split",), inputs=("data",),
        attrs=(Attr("num_outputs", INT, doc="Number of equal pieces"),
               Attr("axis", INT, 1, "Axis to split"),
               Attr("squeeze_axis", BOOL, False, "Drop the split axis (pieces must have size 1)")),
        num_outputs=lambda a: a["num_outputs"],
-       output_names=lambda a: [f"output{i}" for i in range(a["num_outputs"])])
+       output_names=lambda a: [f"output{i}" for i in range(a["num_outputs"])],
+       infer_input_from_output=_slice_channel_from_output)
 def slice_channel(data, num_outputs, axis, squeeze_axis):
     """Split ``data`` into ``num_outputs`` equal pieces along ``axis``."""
     ax = norm_axis("SliceChannel", axis, data.dim())

@@ -21,23 +21,32 @@ from ._infer import analyse
 _REQS = ("write", "add", "null")
 
 
+class BindArgumentError(MXNetError, ValueError):
+    """Arrays given to ``bind`` do not match the symbol's arguments (MXNet: ValueError)."""
+
+
+class UnknownArgumentError(MXNetError, TypeError):
+    """``Executor.forward`` got a keyword that is no argument (MXNet: TypeError)."""
+
+
 def _by_name(values, names, what, required=True):
     """Normalise a list (in ``names`` order) or dict of arrays to a list."""
     if values is None:
         if required:
-            raise MXNetError(f"bind: {what} must be given for {names}")
+            raise BindArgumentError(f"bind: {what} must be given for {names}")
         return [None] * len(names)
     if isinstance(values, dict):
         extra = sorted(set(values) - set(names))
         missing = [n for n in names if n not in values]
         if missing and required:
-            raise MXNetError(f"bind: {what} missing for {missing}; the symbol's {what} are "
+            raise BindArgumentError(f"bind: {what} missing for {missing}; the symbol's {what} are "
                              f"{names}")
         del extra  # MXNet ignores extra entries
         return [values.get(n) for n in names]
     values = list(values)
     if len(values) != len(names):
-        raise MXNetError(f"bind: {len(values)} {what} given, the symbol has {len(names)}: {names}")
+        raise BindArgumentError(f"bind: {len(values)} {what} given, the symbol has {len(names)}: "
+                                f"{names}")
     return values
 
 
@@ -91,6 +100,9 @@ class Executor:
         self._monitor = None
         self._monitor_all = False
         self._borrowed = set()  # ids of argument arrays that share a fed array's storage
+        # the executor this one was reshaped from: outputs are written into the leading part
+        # of its outputs' memory, as MXNet's reshaped executors share it (None: own outputs)
+        self._output_base = None
 
     # ---- construction ----------------------------------------------------------------------
     @classmethod
@@ -163,8 +175,8 @@ class Executor:
         for name, value in kwargs.items():
             arg_dict = arg_dict or self.arg_dict
             if name not in arg_dict:
-                raise MXNetError(f"forward: unknown argument {name!r}; arguments are "
-                                 f"{self._arg_names}")
+                raise UnknownArgumentError(f"forward: unknown argument {name!r}; arguments are "
+                                           f"{self._arg_names}")
             target = arg_dict[name]
             if tuple(np.shape(value)) != target.shape:
                 raise ShapeError(f"forward: argument {name!r} has shape {target.shape}, got "
@@ -273,6 +285,9 @@ class Executor:
             self.outputs = [_as_stype(_wrap(h.detach(), self._ctx), st)
                             for h, st in zip(heads, self._out_stypes)]
             return
+        base = self._output_base
+        if base is not None and len(base.outputs) == len(heads):
+            heads = [_into_leading(b, h.detach()) for b, h in zip(base.outputs, heads)]
         for out, h in zip(self.outputs, heads):
             out._t = h.detach()
 
@@ -341,7 +356,9 @@ class Executor:
         """A new executor for new input shapes (``data=(8, 100)``).
 
         Arrays whose shape does not change (weights) are shared with this executor; a smaller
-        array starts with this one's leading values; growing needs ``allow_up_sizing``.
+        array is a view of the leading part of this one's memory (as MXNet's); growing needs
+        ``allow_up_sizing``; an argument not named whose shape would change (or become
+        unknown) needs ``partial_shaping``.
         """
         given = {k: tuple(v) for k, v in kwargs.items()}
         dtypes = {n: TORCH_TO_NAME[a._t.dtype] for n, a in zip(self._arg_names, self.arg_arrays)}
@@ -349,6 +366,10 @@ class Executor:
         args, grads = [], []
         for node, old, grad in zip(arg_nodes, self.arg_arrays, self.grad_arrays):
             new_shape = graph.shape.get((id(node), 0))
+            if new_shape is None and node.name not in given and not partial_shaping:
+                raise MXNetError(f"reshape: the shape of argument {node.name!r} {old.shape} "
+                                 "can no longer be inferred from the given shapes "
+                                 f"{given}; pass it or partial_shaping=True")
             if new_shape is None or new_shape == old.shape:
                 args.append(old)
                 grads.append(grad)
@@ -356,13 +377,20 @@ class Executor:
             self._check_reshape(node.name, old.shape, new_shape, given, partial_shaping,
                                 allow_up_sizing)
             arr = _alloc(graph, node, self._ctx, "argument")
-            if arr.size <= old.size:
+            if arr.size <= old.size and id(old) in self._borrowed:  # a fed batch: copy
                 arr[:] = old.reshape((-1,))[:arr.size].reshape(arr.shape)
+                grad = None if grad is None else _nd_zeros_like(arr, grad.stype)
+            elif arr.size <= old.size:
+                arr = _leading_view(old, arr)
+                grad = None if grad is None else _leading_view(grad, _nd_zeros_like(arr, grad.stype))
+            elif grad is not None:
+                grad = _nd_zeros_like(arr, grad.stype)
             args.append(arr)
-            grads.append(None if grad is None else _nd_zeros_like(arr, grad.stype))
+            grads.append(grad)
         new = Executor((args, grads, list(self.aux_arrays)), self._symbol, self._ctx,
                        self._grad_reqs, self._group2ctx)
         new._borrowed = {id(a) for a in args if id(a) in self._borrowed}
+        new._output_base = self
         return new
 
     @staticmethod
@@ -397,6 +425,27 @@ class Executor:
         """The graph this executor runs (mxtorch applies no backend rewrites): a copy of the
         bound symbol."""
         return self._symbol.__copy__()
+
+
+def _leading_view(old, new):
+    """``new``'s shape over the leading part of ``old``'s memory (a copy where ``old`` is
+    sparse or not contiguous)."""
+    if old.stype != "default" or new.stype != "default" or not old._t.is_contiguous():
+        new[:] = old.reshape((-1,))[:new.size].reshape(new.shape)
+        return new
+    return _wrap(old._t.reshape(-1)[:new.size].view(new.shape), old.context)
+
+
+def _into_leading(base, tensor):
+    """``tensor`` copied into the leading part of ``base``'s memory, as a view of it (``tensor``
+    itself where ``base`` cannot hold it)."""
+    t = base._t
+    if base.stype != "default" or not t.is_contiguous() or t.dtype != tensor.dtype \
+            or t.numel() < tensor.numel() or t.device != tensor.device:
+        return tensor
+    view = t.reshape(-1)[:tensor.numel()].view(tensor.shape)
+    view.copy_(tensor)
+    return view
 
 
 def _nd_zeros_like(arr, stype="default"):
