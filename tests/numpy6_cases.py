@@ -741,3 +741,43 @@ for _n in ARRAY_FUNCTIONS:
     CASES["onp_" + _n.replace(".", "_")] = dispatch_case(_n)
 for _n in UFUNCS:
     CASES["ufunc_" + _n] = dispatch_case(_n, ufunc=True)
+
+
+# ---------------------------------------------------------------- (a) hybridized sweep
+def hybrid_sweep_case(name):
+    """Case: ``F.np.<name>`` in a hybridized HybridBlock on the first argument pattern that
+    runs (symbol inputs x, y, s; constants as in the imperative sweep), under
+    ``autograd.record()``: outputs and input gradients (ones as head gradient)."""
+    def case(mx):
+        tries = [FORCE[0]] if FORCE[0] is not None else range(len(_patterns(None, *"xys")))
+        for k in tries:
+            def fn(F, x, y, s, _k=k):
+                args, kwargs = _patterns(None, x, y, s)[_k]()
+                return _sweep_fn(F.np, name)(*args, **kwargs)
+            blk = _block(mx, fn)
+            blk.hybridize()
+            xs = [mx.np.array(SX), mx.np.array(SY), mx.np.array(SQ2)]
+            for a in xs:
+                a.attach_grad()
+            try:
+                with mx.autograd.record():
+                    outs = _flat(blk(*xs))
+            except Exception:  # noqa: BLE001 - try the next argument pattern
+                continue
+            res = {"pattern": k, "n": len(outs)}
+            for j, o in enumerate(outs[:3]):
+                res["out%d" % j] = _nd(o)
+            heads = [o for o in outs if o.dtype.kind == "f" and o.size]
+            try:
+                if heads:
+                    mx.autograd.backward(heads, [mx.np.ones_like(h) for h in heads])
+                    res.update({"grad%d" % j: _nd(a.grad) for j, a in enumerate(xs)})
+            except Exception as err:  # noqa: BLE001 - recorded
+                res["grad_error"] = type(err).__name__
+            return res
+        return {"pattern": -1}
+    return case
+
+
+for _n in SWEEP:
+    CASES["hybrid_" + _n.replace(".", "_")] = hybrid_sweep_case(_n)
