@@ -32,3 +32,43 @@ def test_transforms_resize_batch_uint8_2x():
     out = T.Resize((3, 2))(mx.nd.array(_pattern(3)[None], dtype="uint8"))
     assert out.shape == (1, 2, 3, 3)
     assert out.asnumpy()[0, :, :, 0].tolist() == [[69, 163, 129], [121, 87, 181]]
+
+
+# ---- op hook names (MXNet 1.9.1: ops without registered names report input<i> / <i>) --------
+
+def _hook_names(block, x, monitor_all=True):
+    names = []
+    block.register_op_hook(lambda n, o, arr: names.append((mx.base.py_str(n), mx.base.py_str(o))), monitor_all)
+    block(x)
+    return names
+
+
+def test_op_hook_names_dense_relu_static_alloc():
+    model = mx.gluon.nn.HybridSequential("dense_")
+    with model.name_scope():
+        model.add(mx.gluon.nn.Dense(2), mx.gluon.nn.Activation("relu"))
+    model.initialize()
+    want = [("dense_dense0_fwd_data", "FullyConnected"), ("dense_dense0_fwd_weight", "FullyConnected"),
+            ("dense_dense0_fwd_bias", "FullyConnected"), ("dense_dense0_fwd_output", "FullyConnected"),
+            ("dense_relu0_fwd_input0", "Activation"), ("dense_relu0_fwd_output", "Activation")]
+    for kwargs in ({}, {"static_alloc": True}):
+        model.hybridize(**kwargs)
+        assert _hook_names(model, mx.nd.ones((2, 3, 4))) == want
+    assert _hook_names(model, mx.nd.ones((2, 3, 4)), False) == [want[3], want[5]]
+
+
+def test_op_hook_names_unnamed_ops():
+    swish = mx.gluon.nn.Swish()
+    swish.hybridize()
+    assert [n for n, _ in _hook_names(swish, mx.nd.ones((2, 3)))] == [
+        "swish0__mulscalar0_input0", "swish0__mulscalar0_0", "swish0_fwd_input0", "swish0_fwd_0",
+        "swish0__mul0_lhs", "swish0__mul0_rhs", "swish0__mul0_0"]
+    lam = mx.gluon.nn.HybridLambda(lambda F, x: F.relu(x) + F.exp(x) - 1, prefix="lam_")
+    lam.hybridize()
+    assert [n for n, _ in _hook_names(lam, mx.nd.ones((2, 3)))] == [
+        "lam_relu0_input0", "lam_relu0_0", "lam_exp0_input0", "lam_exp0_0", "lam__plus0_lhs",
+        "lam__plus0_rhs", "lam__plus0_output", "lam__minusscalar0_input0", "lam__minusscalar0_0"]
+    flat = mx.gluon.nn.Flatten(prefix="f_")
+    flat.hybridize()
+    assert _hook_names(flat, mx.nd.ones((2, 3, 4))) == [("f_flatten0_input0", "Flatten"),
+                                                        ("f_flatten0_0", "Flatten")]

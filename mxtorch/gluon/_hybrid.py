@@ -14,6 +14,7 @@ from .. import autograd, ndarray, symbol
 from ..base import MXNetError
 from ..ndarray import ndarray as _nd
 from ..ndarray.ndarray import NDArray, _wrap
+from ..ops._monitor_names import monitor_input_names, monitor_output_names
 from ..symbol import Symbol
 from ..symbol import compiler
 from ..util import is_np_array
@@ -225,13 +226,13 @@ class _Cache:
 
         def hook(step, outputs):
             if monitor_all:
-                names = step.op.input_names(step.attrs, len(step.inputs))
+                names = monitor_input_names(step.op, step.attrs, len(step.inputs))
                 for name, s in zip(names, step.inputs):
                     value = seen.get(s)
                     if value is not None:
                         callback(f"{step.name}_{name}", step.op.name, _wrap(value.detach(), ctx))
                 seen.update(zip(step.outputs, outputs))
-            for name, t in zip(step.op.output_name_list(step.attrs), outputs):
+            for name, t in zip(monitor_output_names(step.op, step.attrs), outputs):
                 callback(f"{step.name}_{name}", step.op.name, _wrap(t.detach(), ctx))
         return hook
 
