@@ -72,3 +72,38 @@ def test_op_hook_names_unnamed_ops():
     flat.hybridize()
     assert _hook_names(flat, mx.nd.ones((2, 3, 4))) == [("f_flatten0_input0", "Flatten"),
                                                         ("f_flatten0_0", "Flatten")]
+
+
+# ---- gluon.utils.download goes through requests.get, as MXNet 1.9.1 (mocks apply) ----------
+
+class _FakeResponse:
+    def __init__(self, status=200, body=b"hello " * 50):
+        self.status_code, self._body = status, body
+
+    def iter_content(self, chunk_size=1024):
+        yield self._body
+        yield b""
+
+
+def test_download_uses_requests_get(tmp_path):
+    requests = pytest.importorskip("requests")
+    from unittest import mock
+    with mock.patch("requests.get", mock.Mock(return_value=_FakeResponse())) as get:
+        got = mx.gluon.utils.download("https://example.com/x/README.md", path=str(tmp_path))
+    assert got == str(tmp_path / "README.md") and (tmp_path / "README.md").stat().st_size == 300
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+    assert get.call_args[1]["stream"] is True and get.call_args[1]["verify"] is True
+    assert requests is not None
+
+
+def test_download_requests_errors_keep_their_type(tmp_path):
+    requests = pytest.importorskip("requests")
+    from unittest import mock
+    with mock.patch("requests.get", mock.Mock(side_effect=requests.exceptions.ConnectionError)):
+        with pytest.raises(requests.exceptions.ConnectionError) as info:
+            mx.gluon.utils.download("http://doesnotexist.notfound", path=str(tmp_path), retries=2)
+    assert isinstance(info.value, mx.gluon.utils.DownloadError)
+    with mock.patch("requests.get", mock.Mock(return_value=_FakeResponse(404))):
+        with pytest.raises(RuntimeError, match="Failed downloading url|could not fetch"):
+            mx.gluon.utils.download("https://example.com/y.bin", path=str(tmp_path), retries=1)
+    assert list(tmp_path.iterdir()) == []

@@ -7,13 +7,10 @@ cached op names an output ``<node>_<name>`` when the operator registers output n
 MXNet) on float inputs of shape (2, 3) in a hooked SymbolBlock and prints the two sets of
 operators without names, as Python literals for ``mxtorch/ops/_monitor_names.py``.
 
-Run (needs the oracle)::
-
-    .venv/bin/python -c "import mxtorch.ops as o, json; print(json.dumps(sorted(o.all_ops_names())))"  # noqa
-    ~/mxref/bin/python tools/gen_monitor_names.py OPS.json
-where OPS.json lists [name, input names] pairs (see ``--dump`` below)::
+Run from the repository root (needs the oracle)::
 
     .venv/bin/python tools/gen_monitor_names.py --dump > /tmp/ops.json
+    ~/mxref/bin/python tools/gen_monitor_names.py /tmp/ops.json
 """
 import json
 import re

@@ -224,6 +224,20 @@ def _fetch(url, dest, verify_ssl):
         src = urllib.request.url2pathname(urllib.parse.urlparse(url).path) if scheme else url
         shutil.copyfile(src, dest)
         return
+    try:
+        import requests
+    except ImportError:
+        requests = None
+    if requests is not None:  # as MXNet: requests.get (so patched/mocked requests apply too)
+        resp = requests.get(url, stream=True, verify=verify_ssl, timeout=_SOCKET_TIMEOUT)
+        if resp.status_code != 200:
+            raise RuntimeError('Failed downloading url {} (HTTP status {})'
+                               .format(url, resp.status_code))
+        with open(dest, 'wb') as out:
+            for chunk in resp.iter_content(chunk_size=1 << 16):
+                if chunk:
+                    out.write(chunk)
+        return
     context = None
     if not verify_ssl:
         import ssl
@@ -242,7 +256,10 @@ class DownloadError(MXNetError, ConnectionError):
 
 
 def _offline_error(url, fname, err):
-    return DownloadError(
+    cls = DownloadError
+    if type(err).__module__.split('.')[0] == 'requests':  # also the requests error MXNet raises
+        cls = type('DownloadError', (DownloadError, type(err)), {})
+    return cls(
         "download: could not fetch '{}' ({}: {}). If this machine is offline, place the file "
         "at '{}' yourself (with the expected sha1 if one is given) and call again."
         .format(url, type(err).__name__, err, os.path.abspath(fname)))
