@@ -128,3 +128,18 @@ def test_image_record_iter_imglist_labels(tmp_path):
     with pytest.raises(mx.base.MXNetError, match="not in path_imglist"):
         _first(rec, (3, 16, 16), 4, path_imglist=str(missing))
     assert os.path.exists(rec)
+
+
+def test_ndarrayiter_rejects_non_positive_batch_size():
+    # MXNet 1.9.1 raises MXNetError; iterating with batch_size 0 must never loop forever
+    for bad in (0, -2):
+        with pytest.raises(mx.base.MXNetError, match="batch_size must be a positive"):
+            mx.io.NDArrayIter(np.ones((4,)), batch_size=bad)
+
+
+def test_imdecode_wrong_buffer_type_is_value_error():
+    # MXNet 1.9.1 raises ValueError for a str (or any non-bytes) buffer
+    with pytest.raises(ValueError, match="encoded bytes"):
+        mx.image.imdecode("not bytes")
+    with pytest.raises(ValueError, match="got int"):
+        mx.image.imdecode(5)

@@ -98,12 +98,12 @@ def imdecode(buf, *args, **kwargs):
         data = buf.astype(np.uint8, copy=False).ravel()
     elif isinstance(buf, (bytes, bytearray, memoryview)):
         data = np.frombuffer(buf, dtype=np.uint8)
-    elif isinstance(buf, str):
-        raise TypeError("imdecode: buf must be the encoded bytes, got str (to read a file use "
-                        "mx.image.imread)")
+    elif isinstance(buf, str):     # ValueError, as MXNet 1.9.1
+        raise ValueError("imdecode: buf must be the encoded bytes, got str (to read a file use "
+                         "mx.image.imread)")
     else:
-        raise TypeError("imdecode: buf must be bytes, numpy.ndarray or NDArray, got %s"
-                        % type(buf).__name__)
+        raise ValueError("imdecode: buf must be bytes, numpy.ndarray or NDArray, got %s"
+                         % type(buf).__name__)
     return _image_out(_decode(data, flag, to_rgb, "imdecode"), out)
 
 

@@ -400,6 +400,9 @@ class NDArrayIter(DataIter):
         if last_batch_handle not in _LAST_BATCH:
             raise ValueError(f"NDArrayIter: last_batch_handle must be one of {_LAST_BATCH}, "
                              f"got {last_batch_handle!r}")
+        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise MXNetError(f"NDArrayIter: batch_size must be a positive integer, got "
+                             f"{batch_size!r}")
         self.data = _init_data(data, allow_empty=False, default_name=data_name)
         self.label = _init_data(label, allow_empty=True, default_name=label_name)
         if (_has_instance(self.data, CSRNDArray) or _has_instance(self.label, CSRNDArray)) \

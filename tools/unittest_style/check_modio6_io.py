@@ -36,6 +36,15 @@ def test_ndarrayiter_batch_larger_than_data():
 
 
 @with_seed()
+def test_iterator_and_decode_argument_errors():
+    assertRaises(mx.base.MXNetError, lambda: list(mx.io.NDArrayIter(np.ones((4,)),
+                                                                   batch_size=0)))
+    assertRaises(ValueError, mx.image.imdecode, "not bytes")
+    assertRaises(mx.base.MXNetError, mx.image.imdecode, b"clearly not an image")
+    assertRaises(mx.base.MXNetError, mx.image.imread, "/nonexistent/dir/x.jpg")
+
+
+@with_seed()
 def test_ndarrayiter_api_methods():
     x = np.arange(24).reshape(12, 2).astype(np.float32)
     y = np.arange(12).astype(np.float32)
