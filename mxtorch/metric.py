@@ -475,7 +475,7 @@ class PCC(EvalMetric):
         if cov_xx == 0 or cov_yy == 0:
             return float("nan")
         cov_xy = numpy.sum(cmat.diagonal() * n - x * y)
-        return cov_xy / (cov_xx * cov_yy) ** 0.5
+        return float(cov_xy / (cov_xx * cov_yy) ** 0.5)
 
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)

@@ -143,3 +143,25 @@ def test_imdecode_wrong_buffer_type_is_value_error():
         mx.image.imdecode("not bytes")
     with pytest.raises(ValueError, match="got int"):
         mx.image.imdecode(5)
+
+
+def test_pcc_mcc_values_are_python_floats():
+    # MXNet 1.9.1 returns ('pcc', 0.2) with a Python float for this confusion matrix
+    m = mx.metric.PCC()
+    m.update([mx.nd.array([0, 1, 2, 1])], [mx.nd.array(np.eye(3)[[0, 1, 1, 2]])])
+    name, value = m.get()
+    assert name == "pcc" and type(value) is float and abs(value - 0.2) < 1e-12
+    m = mx.metric.MCC()
+    m.update([mx.nd.array([0, 1, 1, 0])], [mx.nd.array(np.eye(2)[[0, 1, 0, 0]])])
+    assert type(m.get()[1]) is float
+
+
+def test_executor_group_shared_data_arrays():
+    data = mx.sym.Variable("data")
+    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(data, num_hidden=3, name="fc"),
+                               name="softmax")
+    mod = mx.mod.Module(net, context=[mx.cpu(0), mx.cpu(1)])
+    mod.bind(data_shapes=[("data", (4, 5))], label_shapes=[("softmax_label", (4,))])
+    shared = mod._exec_group.shared_data_arrays
+    assert [sorted(d) for d in shared] == [["data", "softmax_label"]] * 2
+    assert shared[1]["data"] is mod._exec_group.execs[1].arg_dict["data"]

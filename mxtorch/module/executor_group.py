@@ -204,6 +204,9 @@ class DataParallelExecutorGroup:
                     for name in names]
         self.data_arrays = per_input(self.data_names)
         self.label_arrays = per_input(self.label_names) if self.label_names else None
+        inputs = list(self.data_names) + list(self.label_names or [])
+        self.shared_data_arrays = [{n: e.arg_dict[n] for n in inputs if n in e.arg_dict}
+                                   for e in self.execs]
         self.state_arrays = [[e.arg_dict[name] for e in self.execs] for name in self.state_names]
         self.param_arrays = [[e.arg_arrays[i] for e in self.execs]
                              for i, name in enumerate(self.arg_names) if name in self.param_names]
