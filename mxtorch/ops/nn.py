@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from ..base import AttributeParseError, MXNetError, ShapeError
 from .._torch import packed_linear
-from .._torch.dtypes import NAME_TO_TORCH
+from .._torch.dtypes import NAME_TO_TORCH, TORCH_TO_NAME
 from ._attrs import BOOL, FLOAT, INT, OPT_BOOL, OPT_DTYPE, OPT_FLOAT, SHAPE, Enum
 from ._registry import REGISTRY, Attr, defop
 
@@ -226,6 +226,9 @@ def _softmax_dtype(data, dtype):
     (float32 for float16/float32 inputs) and casts the result to ``dtype``."""
     out = NAME_TO_TORCH[dtype] if dtype is not None else data.dtype
     if not out.is_floating_point:
+        if dtype is None:
+            raise MXNetError(f"softmax: input 'data' has dtype {TORCH_TO_NAME[data.dtype]}; "
+                             "softmax needs float data, cast it first (x.astype('float32'))")
         raise MXNetError(f"softmax: dtype must be a float type, got {dtype}")
     work = torch.float64 if data.dtype == torch.float64 else torch.float32
     return work, out
