@@ -165,3 +165,13 @@ def test_executor_group_shared_data_arrays():
     shared = mod._exec_group.shared_data_arrays
     assert [sorted(d) for d in shared] == [["data", "softmax_label"]] * 2
     assert shared[1]["data"] is mod._exec_group.execs[1].arg_dict["data"]
+
+
+def test_ndarrayiter_read_past_epoch_end():
+    it = mx.io.NDArrayIter(np.arange(5), batch_size=2)
+    list(it)
+    # MXNet 1.9.1 asserts "DataIter needs reset."; mxtorch's error is both kinds
+    with pytest.raises(AssertionError, match="call reset"):
+        it.getdata()
+    with pytest.raises(mx.base.MXNetError):
+        it.getlabel() if it.label else it.getdata()

@@ -373,6 +373,10 @@ class shared_rows:  # noqa: N801 - used like a function: ``with shared_rows(it, 
         return False
 
 
+class _NeedsReset(MXNetError, AssertionError):
+    """Reading a batch past the end of an epoch (an AssertionError in MXNet 1.9.1)."""
+
+
 class NDArrayIter(DataIter):
     """Iterate over in-memory arrays (NDArray, numpy, h5py, CSRNDArray) in batches.
 
@@ -546,7 +550,7 @@ class NDArrayIter(DataIter):
 
     def _batchify(self, data_source):
         if self.cursor >= self.num_data:
-            raise MXNetError("NDArrayIter: the epoch is over; call reset() first")
+            raise _NeedsReset("NDArrayIter: the epoch is over; call reset() first")
         if self.last_batch_handle == "roll_over" and -self.batch_size < self.cursor < 0:
             return self._rolled_over(data_source)
         if self.last_batch_handle == "pad" and self.cursor + self.batch_size > self.num_data:

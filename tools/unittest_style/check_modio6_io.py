@@ -42,6 +42,9 @@ def test_iterator_and_decode_argument_errors():
     assertRaises(ValueError, mx.image.imdecode, "not bytes")
     assertRaises(mx.base.MXNetError, mx.image.imdecode, b"clearly not an image")
     assertRaises(mx.base.MXNetError, mx.image.imread, "/nonexistent/dir/x.jpg")
+    it = mx.io.NDArrayIter(np.arange(5), batch_size=2)
+    list(it)
+    assertRaises(AssertionError, it.getdata)
 
 
 @with_seed()
