@@ -175,3 +175,23 @@ def test_ndarrayiter_read_past_epoch_end():
         it.getdata()
     with pytest.raises(mx.base.MXNetError):
         it.getlabel() if it.label else it.getdata()
+
+
+def test_image_det_iter_parse_label_hook(tmp_path):
+    import cv2
+    cv2.imwrite(str(tmp_path / "im0.png"), np.zeros((14, 16, 3), np.uint8))
+    imglist = [[np.array([2, 5, 0, 0.1, 0.1, 0.5, 0.5]), "im0.png"]]
+
+    class Shifted(mx.image.ImageDetIter):
+        def _parse_label(self, label):
+            out = super()._parse_label(label)
+            out[:, 0] += 3
+            return out
+    it = mx.image.ImageDetIter(1, (3, 12, 12), imglist=imglist, path_root=str(tmp_path))
+    np.testing.assert_allclose(it._parse_label(mx.nd.array(imglist[0][0])),
+                               [[0, 0.1, 0.1, 0.5, 0.5]], rtol=1e-6)
+    with pytest.raises(RuntimeError, match="Label shape is invalid"):
+        it._parse_label(mx.nd.array([2, 5, 0, 0.1]))
+    # subclasses override the hook, as in MXNet (next() goes through it)
+    sub = Shifted(1, (3, 12, 12), imglist=imglist, path_root=str(tmp_path))
+    assert next(sub).label[0].asnumpy()[0, 0, 0] == 3

@@ -61,13 +61,18 @@ class ImageDetIter(ImageIter):
         self.provide_label = [(label_name, (self.batch_size,) + label_shape)]
         self.label_shape = label_shape
 
+    def _parse_label(self, label):
+        """The valid boxes ``(objects, object_width)`` of a raw record label (MXNet's hook
+        for subclasses)."""
+        return _parse_label(label)
+
     def _estimate_label_shape(self):
         count, width = 0, 5
         self.reset()
         try:
             while True:
                 label, _ = self.next_sample()
-                label = _parse_label(label)
+                label = self._parse_label(label)
                 count, width = max(count, label.shape[0]), label.shape[1]
         except StopIteration:
             pass
@@ -95,7 +100,7 @@ class ImageDetIter(ImageIter):
                 data = self.imdecode(raw)
                 try:
                     self.check_valid_image([data])
-                    label = _parse_label(label)
+                    label = self._parse_label(label)
                     data, label = self.augmentation_transform(data, label)
                     self._check_valid_label(label)
                 except RuntimeError as err:
@@ -167,7 +172,7 @@ class ImageDetIter(ImageIter):
             while True:
                 label, raw = self.next_sample()
                 image = self.imdecode(raw)
-                label = _parse_label(label)
+                label = self._parse_label(label)
                 image, label = self.augmentation_transform(image, label)
                 count += 1
                 yield self._draw(cv2, image, label, color, thickness, mean, std, clip,
