@@ -781,3 +781,126 @@ def hybrid_sweep_case(name):
 
 for _n in SWEEP:
     CASES["hybrid_" + _n.replace(".", "_")] = hybrid_sweep_case(_n)
+
+
+# ---------------------------------------------------------------- dtype and shape variants
+def _variant_inputs(dtype, shape):
+    """x, y, s of the sweep cast to ``dtype`` (integers: values x 10) and cut to ``shape``
+    ('0d': x[0, 0], y[0, 0]; 'empty': zero columns; 'full': (2, 3))."""
+    x, y, s = SX.copy(), SY.copy(), SQ2.copy()
+    if dtype == "bool":
+        x, y, s = x > 0.6, y > 1.6, s > 3
+    elif dtype[0] in "iu":
+        x, y, s = (x * 10).astype(dtype), (y * 10).astype(dtype), (s * 3).astype(dtype)
+    else:
+        x, y, s = x.astype(dtype), y.astype(dtype), s.astype(dtype)
+    if shape == "0d":
+        x, y = x[0, 0].copy(), y[0, 0].copy()
+    elif shape == "empty":
+        x, y = x[:, :0].copy(), y[:, :0].copy()
+    return x, y, s
+
+
+def variant_case(name, dtype, shape="full"):
+    """Case: mx.np ``name`` on the sweep's argument patterns with ``dtype``/``shape`` inputs
+    (no autograd): outputs, their dtypes and classes."""
+    def case(mx):
+        fn = _sweep_fn(mx.np, name)
+        tries = [FORCE[0]] if FORCE[0] is not None else range(len(_patterns(None, *"xys")))
+        for k in tries:
+            xs = [mx.np.array(a, dtype=a.dtype) for a in _variant_inputs(dtype, shape)]
+            args, kwargs = _patterns(None, *xs)[k]()
+            try:
+                out = fn(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - try the next argument pattern
+                continue
+            res = _record_outputs({"pattern": k}, out)
+            for j, o in enumerate(_summary(out)[1]):
+                res["dtype%d" % j] = str(getattr(o, "dtype", type(o).__name__))
+            return res
+        return {"pattern": -1}
+    return case
+
+
+_CRASH_MXNET = {"var_diagflat_empty", "var_inner_0d"}  # these kill the 1.9.1 process
+for _n in SWEEP:
+    if _n.startswith("linalg."):
+        continue
+    for _dt in ("int32", "int64", "uint8", "bool", "float16", "float64"):
+        CASES["var_%s_%s" % (_n, _dt)] = variant_case(_n, _dt)
+    for _shape in ("0d", "empty"):
+        if "var_%s_%s" % (_n, _shape) not in _CRASH_MXNET:
+            CASES["var_%s_%s" % (_n, _shape)] = variant_case(_n, "float32", _shape)
+
+
+# ---------------------------------------------------------------- (c) more mx.np.random
+def _grad_stats(name, params, size=(400, 2)):
+    """Case: shape/dtype of ``np.random.<name>(*params, size)`` under record and whether the
+    parameters' gradients are zero, finite, and their sum's sign (positive/negative)."""
+    def case(mx):
+        xs = [mx.np.array(p) for p in params]
+        for x in xs:
+            x.attach_grad()
+        with mx.autograd.record():
+            y = getattr(mx.np.random, name)(*xs, size=size)
+        res = _describe(y)
+        try:
+            y.backward()
+            for k, x in enumerate(xs):
+                g = x.grad.asnumpy()
+                res["grad%d_zero" % k] = bool((g == 0).all())
+                res["grad%d_finite" % k] = bool(onp.isfinite(g).all())
+                res["grad%d_positive" % k] = bool((g > 0).all())
+        except Exception as err:  # noqa: BLE001 - recorded
+            res["grad_error"] = type(err).__name__
+        return res
+    return case
+
+
+CASES["rand_grad_gamma"] = _grad_stats("gamma", (onp.array([2.0, 3.0], "float32"),
+                                                 onp.array([1.0, 0.5], "float32")))
+CASES["rand_grad_exponential"] = _grad_stats("exponential", (onp.array([2.0, 1.0], "float32"),))
+CASES["rand_grad_beta"] = _grad_stats("beta", (onp.array([2.0, 3.0], "float32"),
+                                               onp.array([1.0, 2.0], "float32")))
+CASES["rand_grad_lognormal"] = _grad_stats("lognormal", (onp.array([0.0, 0.5], "float32"),
+                                                         onp.array([1.0, 0.5], "float32")))
+CASES["rand_grad_logistic"] = _grad_stats("logistic", (onp.array([0.0, 0.5], "float32"),
+                                                       onp.array([1.0, 0.5], "float32")))
+CASES["rand_grad_gumbel"] = _grad_stats("gumbel", (onp.array([0.0, 0.5], "float32"),
+                                                   onp.array([1.0, 0.5], "float32")))
+CASES["rand_grad_rayleigh"] = _grad_stats("rayleigh", (onp.array([1.0, 2.0], "float32"),))
+CASES["rand_grad_weibull"] = _grad_stats("weibull", (onp.array([1.0, 2.0], "float32"),))
+CASES["rand_grad_pareto"] = _grad_stats("pareto", (onp.array([2.0, 3.0], "float32"),))
+CASES["rand_grad_chisquare"] = _grad_stats("chisquare", (onp.array([2.0, 3.0], "float32"),))
+
+
+def _hybrid_random(draw):
+    """Case: ``draw(F, x)`` in a hybridized HybridBlock: shape, dtype, class of the result."""
+    def case(mx):
+        blk = _block(mx, draw)
+        blk.hybridize()
+        out = blk(mx.np.array(SX))
+        res = {}
+        for k, o in enumerate(_flat(out)):
+            res.update({"%s%d" % (key, k): v for key, v in _describe(o).items()})
+        return res
+    return case
+
+
+CASES["rand_hybrid_normal"] = _hybrid_random(
+    lambda F, x: F.np.random.normal(0, 1, size=(2, 3)) + x)
+CASES["rand_hybrid_uniform_arrays"] = _hybrid_random(
+    lambda F, x: F.np.random.uniform(x, x + 1))
+CASES["rand_hybrid_gamma"] = _hybrid_random(lambda F, x: F.np.random.gamma(x, 1.0, size=(2, 3)))
+CASES["rand_hybrid_choice"] = _hybrid_random(
+    lambda F, x: (F.np.random.normal(x, 1.0), F.np.random.exponential(size=(4,))))
+CASES["rand_shuffle"] = lambda mx: (lambda a: (mx.np.random.shuffle(a), {
+    "sorted": onp.sort(a.asnumpy()), "type": type(a).__name__})[1])(mx.np.arange(6))
+CASES["rand_ctx_dtype"] = lambda mx: _describe(
+    mx.np.random.uniform(size=(2,), dtype="float64", ctx=mx.cpu()))
+CASES["rand_size_tuple_empty"] = lambda mx: _describe(mx.np.random.normal(size=()))
+CASES["rand_size_zero"] = lambda mx: _describe(mx.np.random.uniform(size=(0, 3)))
+CASES["rand_npx_seed"] = lambda mx: (lambda: (mx.npx.random.seed(7), {
+    "same": bool((mx.np.random.uniform(size=3).asnumpy() ==
+                  (mx.npx.random.seed(7), mx.np.random.uniform(size=3))[1].asnumpy()).all())}
+    )[1])()

@@ -105,3 +105,17 @@ def test_numpy1_functions_numpy2_removed():
     onp.testing.assert_allclose(np.msort(x).asnumpy(), [[0.1, 0.2, 0.2], [0.5, 0.9, 0.7]])
     assert np.in1d.__name__ == "in1d" and np.msort.__name__ == "msort"
     assert np.asfarray(np.array([1, 2], dtype="int32")).dtype == onp.float64
+
+
+@use_np
+def test_round6_shape_and_dtype_fixes():
+    # MXNet 1.9.1: transpose of a 0-d array is itself, argwhere of a 0-d array has shape
+    # (n, 0), the trace of an integer matrix keeps its dtype
+    x = np.array(0.4)
+    assert np.transpose(x).shape == () and float(np.transpose(x)) == pytest.approx(0.4)
+    assert x.T.shape == ()
+    assert np.argwhere(x).shape == (1, 0) and np.argwhere(np.array(0.0)).shape == (0, 0)
+    m = np.array([[1, 2], [3, 4]], dtype="int32")
+    assert np.trace(m).dtype == onp.int32 and int(np.trace(m)) == 5
+    assert np.trace(m.astype("uint8")).dtype == onp.uint8
+    assert np.trace(np.ones((2, 2))).dtype == onp.float32

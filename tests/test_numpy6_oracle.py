@@ -35,7 +35,44 @@ KEPT = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(ORACLE))
+# dtype/shape variants (var_<function>_<dtype or shape>) answered differently on purpose:
+# 1.9.1 gives integer (truncated) results of float functions of integer arrays, and
+# truncated integer std/var/average (compat/numpy.md, rounds 4-5)
+_FLOAT_OF_INT = set("""arccos arccosh arcsin arcsinh arctan arctan2 arctanh average cbrt
+    copysign cos cosh degrees exp expm1 hypot ldexp log log10 log1p log2 radians reciprocal
+    sin sinh sqrt std tan tanh var""".split())
+_VARIANTS_KEPT = {
+    # 1.9.1's host fallbacks give NumPy scalars for 0-d results; mxtorch 0-d mx.np arrays
+    # (and NumPy 2 names its bool scalar class `bool`)
+    "alltrue": "*", "ptp": "*", "float_power_0d": "*", "isclose_0d": "*", "positive_0d": "*",
+    "nanpercentile_0d": "*", "trapz_0d": "*", "nanmax_bool": "*", "nanmin_bool": "*",
+    "signbit_0d": "*",
+    # NumPy (2) refuses these; 1.9.1 answers: max/min over a zero-size axis, roll/tile by an
+    # empty array, tensordot of 0-d arrays with axes=2, poly/roots of a 0-d array, lcm of
+    # bools, quantiles of empty arrays, bitwise inversion of an empty float array
+    "amax_empty": "*", "amin_empty": "*", "max_empty": "*", "min_empty": "*",
+    "roll_empty": "*", "tile_empty": "*", "tensordot_0d": "*", "poly_0d": "*",
+    "roots_0d": "*", "lcm_bool": "*", "percentile_empty": "*", "nanpercentile_empty": "*",
+    "nanquantile_empty": "*", "quantile_empty": "*", "invert_empty": "*",
+    "bitwise_not_empty": "*",
+    # 1.9.1 computes integer powers in floating point (5**12 = 244140624), the product of
+    # no elements as 0, and float16 quantiles as float32; mxtorch follows NumPy
+    "power_int32": "*", "power_uint8": "*", "prod_empty": "*", "product_empty": "*",
+    "percentile_float16": "*", "quantile_float16": "*", "nanpercentile_float16": "*",
+}
+
+
+def _kept_variant(name):
+    """True when variant case ``name`` is a deliberate difference (compared not at all)."""
+    body = name[len("var_"):]
+    fn, _, kind = body.rpartition("_")
+    if kind in ("int32", "int64", "uint8", "bool") and fn in _FLOAT_OF_INT:
+        return True
+    return body in _VARIANTS_KEPT or fn in _VARIANTS_KEPT
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ORACLE if not (n.startswith("var_") and
+                                                                  _kept_variant(n))))
 def test_numpy6_case_matches_mxnet(name):
     kept = KEPT.get(name.replace("hybrid_", "sweep_", 1), ())  # hybridized: same as eager
     cases.compare(name, cases.run(mx, name, ORACLE[name]), ORACLE[name], skip=kept)

@@ -608,8 +608,10 @@ def nonzero(a):
 
 
 def argwhere(a):
-    """Indices of the non-zero elements, shape (n, ndim)."""
-    return call("_npi_nonzero", [_np(a, "argwhere")])
+    """Indices of the non-zero elements, shape (n, ndim) ((n, 0) for a 0-d ``a``)."""
+    a = _np(a, "argwhere")
+    out = call("_npi_nonzero", [a])
+    return out[:, :0] if a.ndim == 0 else out
 
 
 def flatnonzero(a):

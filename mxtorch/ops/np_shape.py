@@ -59,7 +59,7 @@ def np_reshape(a, newshape, order):
 def np_transpose(a, axes):
     """Permute axes (reverse them when ``axes`` is None)."""
     if axes is None or axes == ():
-        return a.permute(*reversed(range(a.dim())))
+        return a.permute(tuple(reversed(range(a.dim()))))  # a tuple: 0-d arrays too
     if sorted(x % max(a.dim(), 1) for x in axes) != list(range(a.dim())):
         raise MXNetError(f"transpose: axes {axes} do not match an array of dimension {a.dim()}")
     return a.permute(*axes)
@@ -414,8 +414,11 @@ def np_diagonal(data, offset, axis1, axis2):
 @defop("_np_trace", inputs=("data",), attrs=(Attr("offset", INT, 0), Attr("axis1", INT, 0),
                                              Attr("axis2", INT, 1)))
 def np_trace(data, offset, axis1, axis2):
-    """Sum along a diagonal."""
-    return torch.diagonal(data, offset, axis1, axis2).sum(-1)
+    """Sum along a diagonal (integer input keeps its dtype, as MXNet 1.9.1)."""
+    diag = torch.diagonal(data, offset, axis1, axis2)
+    if data.is_floating_point() or data.dtype == torch.bool:
+        return diag.sum(-1)
+    return diag.sum(-1, dtype=data.dtype)
 
 
 @defop("_npi_tril", inputs=("data",), attrs=(Attr("k", INT, 0),))
