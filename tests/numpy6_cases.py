@@ -904,3 +904,54 @@ CASES["rand_npx_seed"] = lambda mx: (lambda: (mx.npx.random.seed(7), {
     "same": bool((mx.np.random.uniform(size=3).asnumpy() ==
                   (mx.npx.random.seed(7), mx.np.random.uniform(size=3))[1].asnumpy()).all())}
     )[1])()
+
+
+# ---------------------------------------------------------------- (e) indexing under autograd
+_IDX = {
+    "mask": lambda np, x: x[x > 0],
+    "mask_rows": lambda np, x: x[np.array([True, False])],
+    "mask_cols": lambda np, x: x[:, np.array([True, False, True])],
+    "int_pairs": lambda np, x: x[[0, 1], [2, 0]],
+    "int_list_repeat": lambda np, x: x[:, [2, 0, 2]],
+    "array_index": lambda np, x: x[np.array([1, 1, 0], dtype="int32")],
+    "neg_step": lambda np, x: x[1:, ::-1],
+    "none_ellipsis": lambda np, x: x[None, ..., 1],
+    "scalar_int": lambda np, x: x[1, 2],
+    "mixed_slice_list": lambda np, x: x[1:, [0, 2]],
+}
+for _n, _f in _IDX.items():
+    CASES["idx_grad_" + _n] = grad_case(_f, A, direct=True)
+CASES["idx_hybrid_slices"] = grad_case(lambda F, x: (x[1:, ::2], x[:, -1], x[0]), A)
+CASES["idx_hybrid_none"] = grad_case(lambda F, x: x[None, :, 1:], A)
+
+
+def _setitem_grad(mx):
+    """x[mask] = 0 and x[:, 1] = y inside record: gradients flow to what survives and to y."""
+    x, y = mx.np.array(A), mx.np.array(P[:, 0].copy())
+    x.attach_grad()
+    y.attach_grad()
+    with mx.autograd.record():
+        z = x * 2
+        z[:, 1] = y
+        z[z < -1] = 0
+        out = (z * z).sum()
+    out.backward()
+    return {"z": _nd(z), "gx": _nd(x.grad), "gy": _nd(y.grad)}
+
+
+CASES["idx_setitem_grad"] = _setitem_grad
+
+
+def _setitem_forms(mx):
+    x = mx.np.zeros((3, 4))
+    x[0] = 1
+    x[1, 1:3] = mx.np.array([5, 6])
+    x[:, -1] = onp.array([7, 8, 9], "float32")
+    x[x > 6] = -1
+    x[[2, 2], [0, 1]] = 3
+    x[..., 0] += 10
+    x[mx.np.array([0])] *= 2
+    return {"x": _nd(x)}
+
+
+CASES["idx_setitem_forms"] = _setitem_forms
