@@ -8,15 +8,23 @@ Install once (nothing here is committed or added to the project's dependencies):
 
 Run from the repository root, the oracle first::
 
-    PYTHONPATH=/work/libs/gluoncv2/site ~/mxref/bin/python tools/libs/gluoncv2/drive.py oracle [NAME...]
-    PYTHONPATH=/work/libs/gluoncv2/site .venv/bin/python  tools/libs/gluoncv2/drive.py mxtorch [NAME...]
+    export PYTHONPATH=/work/libs/gluoncv2/site MXNET_MKLDNN_ENABLED=0
+    ~/mxref/bin/python tools/libs/gluoncv2/drive.py oracle [--resume] [NAME...]
+    .venv/bin/python tools/libs/gluoncv2/drive.py mxtorch [--resume] [NAME...]
+
+``drive.py summary`` prints the pass counts: a float32 failure counts as rounding when the
+same model passes with ``GCV2_DTYPE=float64`` on both sides (reports under /tmp/gcv2_float64).
+``--resume`` skips models already in the report; a model whose process died is recorded as a
+crash by the next run (loop the command until it stops changing the report).
 
 One model per gluoncv2 module (its first, usually smallest, variant; see ``MODELS``), built
 with ``get_model(name, pretrained=False)``. The oracle initialises it (Xavier), stores the
-parameters, a NumPy-seeded input, the outputs in predict mode (imperative and hybridized), a
-training-mode backward of ``sum(out * proj)`` (input gradient and every parameter gradient)
-and its own ``export``. The mxtorch step loads the same parameters and compares every stage,
-then imports MXNet's exported graph. Tolerance rtol 1e-4, atol 1e-5 + 1e-5 x the largest
+parameters (Dropout layers get rate 0), a NumPy-seeded input, the outputs in predict mode
+(imperative and hybridized), the training-mode outputs, a backward of ``sum(out * proj)``
+(input gradient and every parameter gradient; predict mode, see ``_backward``) and its own
+``export``. The oracle runs with ``MXNET_MKLDNN_ENABLED=0`` (oneDNN fails several backward
+passes: "could not construct a sub-memory"). The mxtorch step loads the same parameters and
+compares every stage, then imports MXNet's exported graph. Tolerance rtol 1e-4, atol 1e-5 + 1e-5 x the largest
 magnitude of the reference array (random weights give large activations). A stage failing
 on both sides with the same exception type passes. Report: /tmp/gcv2/report_<mode>.json.
 """
@@ -40,7 +48,8 @@ import mxnet as mx  # noqa: E402
 from mxnet import autograd  # noqa: E402
 from gluoncv2.model_provider import _models, get_model  # noqa: E402
 
-ROOT = "/tmp/gcv2"
+DTYPE = os.environ.get("GCV2_DTYPE", "float32")  # float64: to tell rounding from real gaps
+ROOT = "/tmp/gcv2" + ("" if DTYPE == "float32" else "_" + DTYPE)
 REF = os.path.join(ROOT, "ref")
 SKIP = {"irevnet301": "125M parameters", "pnasnet5large": "331x331, 86M parameters",
         "nasnet_6a4032": "big", "resnet200": "big"}
@@ -72,18 +81,28 @@ def _flat(out):
     return [out]
 
 
+def _no_dropout(block):
+    """Dropout rate 0 everywhere: the two frameworks draw different masks."""
+    if type(block).__name__ == "Dropout":
+        block._rate = 0
+    for child in block._children.values():
+        _no_dropout(child)
+
+
 def _build(name):
     kwargs = SPECIAL.get(name, ({}, None))[0]
-    return get_model(name, pretrained=False, **kwargs)
+    net = get_model(name, pretrained=False, **kwargs)
+    _no_dropout(net)
+    return net
 
 
 def _inputs(name, net):
     rs = np.random.RandomState(0)
     if name in SPECIAL:
-        return [a.astype("f4") for a in SPECIAL[name][1](rs)]
+        return [a.astype(DTYPE) for a in SPECIAL[name][1](rs)]
     size = tuple(getattr(net, "in_size", (224, 224)))
     chans = getattr(net, "in_channels", 3)
-    return [rs.randn(2, chans, *size).astype("f4")]
+    return [rs.randn(2, chans, *size).astype(DTYPE)]
 
 
 def _stage(res, key, fn, store):
@@ -104,15 +123,24 @@ def _forward(net, xs):
 
 
 def _backward(net, xs):
+    """Gradients in predict mode (BatchNorm on its running statistics): with random weights
+    and batch 2, training-mode gradients of these deep nets are chaotic on MXNet itself (a
+    1e-6 input change moves them by up to 25%), so only the training-mode outputs are kept."""
     for x in xs[:1]:
         x.attach_grad()
+    saved = {k: p.data().copy() for k, p in net.collect_params().items()}
     with autograd.record(train_mode=True):
+        train_outs = [o.asnumpy() for o in _flat(net(*xs))]
+    for k, p in net.collect_params().items():  # BatchNorm running statistics (compat/nn.md)
+        p.set_data(saved[k])
+    with autograd.record(train_mode=False):
         outs = _flat(net(*xs))
         rs = np.random.RandomState(7)
-        total = sum((o * mx.nd.array(rs.randn(*o.shape))).sum() for o in outs
-                    if o.dtype == np.float32)
+        total = sum((o * mx.nd.array(rs.randn(*o.shape), dtype=o.dtype)).sum() for o in outs
+                    if o.dtype == np.dtype(DTYPE))
     total.backward()
     got = {"x": xs[0].grad.asnumpy()}
+    got.update({"train_out%d" % i: o for i, o in enumerate(train_outs)})
     for pname, p in sorted(net.collect_params().items()):
         if p.grad_req != "null" and p._data is not None:
             got[pname] = p.grad().asnumpy()
@@ -130,21 +158,25 @@ def run(name):
     path = os.path.join(REF, name)
     if MODE == "oracle":
         net.initialize(mx.init.Xavier(magnitude=2))
+        if DTYPE != "float32":
+            net.cast(DTYPE)
         xs_np = _inputs(name, net)
-        xs = [mx.nd.array(a) for a in xs_np]
+        xs = [mx.nd.array(a, dtype=a.dtype) for a in xs_np]
         net(*xs)  # deferred shapes
         net.save_parameters(path + ".params")
         np.savez(path + ".inputs.npz", *xs_np)
     else:
+        if DTYPE != "float32":
+            net.cast(DTYPE)
         net.load_parameters(path + ".params")
         xs_np = [v for _, v in sorted(np.load(path + ".inputs.npz").items(),
                                       key=lambda kv: int(kv[0].split("_")[1]))]
-        xs = [mx.nd.array(a) for a in xs_np]
+        xs = [mx.nd.array(a, dtype=a.dtype) for a in xs_np]
     keys = _param_keys(net)
     _stage(res, "imperative", lambda: _forward(net, xs), store)
 
     def backward():
-        got = _backward(net, [mx.nd.array(a) for a in xs_np])
+        got = _backward(net, [mx.nd.array(a, dtype=a.dtype) for a in xs_np])
         return {keys.get(k, k): v for k, v in got.items()}
     _stage(res, "backward", backward, store)
     net.hybridize()
@@ -207,6 +239,28 @@ def compare(name, res, store, ref_res):
     return verdict
 
 
+def summary():
+    """Pass counts; a float32 failure whose float64 run (GCV2_DTYPE=float64) passes counts as
+    rounding ("pass64")."""
+    f32 = json.load(open("/tmp/gcv2/report_mxtorch.json"))
+    path64 = "/tmp/gcv2_float64/report_mxtorch.json"
+    f64 = json.load(open(path64)) if os.path.exists(path64) else {}
+    counts = {}
+    for name, res in sorted(f32.items()):
+        kind = ("pass" if res.get("pass") else "pass64" if f64.get(name, {}).get("pass")
+                else "FAIL")
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind == "FAIL":
+            verdict = res.get("verdict", {"error": res.get("ERROR")})
+            print(name, {k: v for k, v in verdict.items() if not str(v).startswith("pass")})
+    print(counts, "of", len(f32))
+
+
+RESUME = "--resume" in sys.argv  # skip models already in the report (after a crash)
+if RESUME:
+    sys.argv.remove("--resume")
+
+
 def main():
     names = sys.argv[2:] or MODELS
     os.makedirs(REF, exist_ok=True)
@@ -214,13 +268,24 @@ def main():
     report = json.load(open(report_path)) if os.path.exists(report_path) else {}
     ref_report = (json.load(open(os.path.join(ROOT, "report_oracle.json")))
                   if MODE == "mxtorch" else {})
+    current = os.path.join(ROOT, "current_%s" % MODE)
+    if os.path.exists(current):  # the last run died inside this model (a crash)
+        dead = open(current).read()
+        report[dead] = {"ERROR": "process died (crash) in this model", "pass": False}
+        os.remove(current)
     for name in names:
+        if RESUME and name in report:
+            continue
+        with open(current, "w") as f:
+            f.write(name)
         t0 = time.time()
         try:
             res, store = run(name)
             if MODE == "oracle":
                 np.savez(os.path.join(REF, name + ".out.npz"), **store)
             else:
+                os.makedirs(os.path.join(ROOT, "mx"), exist_ok=True)
+                np.savez(os.path.join(ROOT, "mx", name + ".out.npz"), **store)
                 res["verdict"] = compare(name, res, store, ref_report[name])
                 res["pass"] = all(v.startswith("pass") for v in res["verdict"].values())
         except Exception as err:
@@ -232,10 +297,11 @@ def main():
         print(name, json.dumps(brief)[:600], flush=True)
         with open(report_path, "w") as f:
             json.dump(report, f, indent=1, sort_keys=True)
+        os.remove(current)
     if MODE == "mxtorch":
         done = [report[n] for n in names if n in report]
         print("passed %d / %d" % (sum(bool(r.get("pass")) for r in done), len(done)))
 
 
 if __name__ == "__main__":
-    main()
+    summary() if MODE == "summary" else main()
