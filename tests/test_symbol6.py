@@ -131,3 +131,38 @@ def test_bind_grad_req_dicts_write_add_null():
     exe2.forward(is_train=True)
     exe2.backward([mx.nd.ones((1, 2)) * 2])
     assert ga.asnumpy().tolist() == [[14, 18]] and exe2.grad_dict["b"] is None
+
+
+def test_where_needs_complete_shapes_for_its_output():
+    x, cond = sym.Variable("x"), sym.Variable("cond")
+    op = sym.where(cond, x, x)
+    assert op.infer_shape_partial(cond=(0, 2), x=(0, 2))[1] == [()]
+    with mx.np_shape(True):
+        assert op.infer_shape_partial(cond=(-1, 2), x=(-1, 2))[1] == [None]
+    assert op.infer_shape(cond=(3, 2), x=(3, 2))[1] == [(3, 2)]
+
+
+def test_identity_with_attr_like_rhs_ties_shapes_backwards():
+    w, wshift = sym.Variable("weight"), sym.Variable("wshift", shape=(1,))
+    wt = mx.symbol._internal._identity_with_attr_like_rhs(sym.broadcast_add(w, wshift), w)
+    net = sym.FullyConnected(data=sym.Variable("data"), weight=wt, num_hidden=11, no_bias=True)
+    args = dict(zip(net.list_arguments(), net.infer_shape(data=(7, 100))[0]))
+    assert args == {"data": (7, 100), "weight": (11, 100), "wshift": (1,)}
+
+
+@pytest.mark.parametrize("make, kw, want", [
+    (lambda: sym.dot(sym.Variable("x"), sym.Variable("y")), dict(x=(0, 3, 4), y=(4, 5)),
+     [(0, 3, 5)]),
+    (lambda: sym.batch_dot(sym.Variable("x"), sym.Variable("y")), dict(x=(0, 3, 4), y=(0, 4, 5)),
+     [(0, 3, 5)]),
+    (lambda: sym.pick(sym.Variable("x"), sym.Variable("index"), axis=1),
+     dict(x=(0, 3, 3), index=(0, 3)), [(0, 3)]),
+    (lambda: sym.transpose(sym.Variable("x"), axes=(1, 0, 3, 2)), dict(x=(0, 3, 224, 224)),
+     [(3, 0, 224, 224)]),
+])
+def test_partial_shapes_through_ops(make, kw, want):
+    assert make().infer_shape_partial(**kw)[1] == want
+    with mx.np_shape(True):
+        np_kw = {k: tuple(-1 if d == 0 else d for d in v) for k, v in kw.items()}
+        assert make().infer_shape_partial(**np_kw)[1] == [
+            tuple(-1 if d == 0 else d for d in s) for s in want]

@@ -172,7 +172,8 @@ def _where_shape(attrs, in_shapes):
     return [cond, shape, shape], [shape]
 
 
-@defop("where", inputs=("condition", "x", "y"), same_dtype=("x", "y"), infer_shape=_where_shape)
+@defop("where", inputs=("condition", "x", "y"), same_dtype=("x", "y"), infer_shape=_where_shape,
+       partial_shape=False)
 def where(condition, x, y):
     """``x`` where condition is non-zero, else ``y``; a 1-D condition picks whole rows."""
     if x.shape != y.shape:

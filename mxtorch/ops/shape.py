@@ -897,7 +897,7 @@ def copyto(data):
     return data.clone()
 
 
-@defop("_identity_with_attr_like_rhs", inputs=("lhs", "rhs"), same_dtype=())
+@defop("_identity_with_attr_like_rhs", inputs=("lhs", "rhs"), same_dtype=(), shape_rule="same")
 def identity_with_attr_like_rhs(lhs, rhs):
     """``lhs`` unchanged; ``rhs`` (same shape) only lends its attributes in MXNet graphs."""
     if tuple(lhs.shape) != tuple(rhs.shape):

@@ -96,6 +96,19 @@ def test_partial_shape_ops():
     assert d.infer_shape_partial(x=(0, 3), w=(3, 5))[1] == [(0, 5)]
 
 
+def test_where_and_identity_like_rhs_partial_shapes():
+    x, cond = mx.sym.Variable("x"), mx.sym.Variable("cond")
+    op = mx.sym.where(cond, x, x)
+    assert op.infer_shape_partial(cond=(0, 2), x=(0, 2))[1] == [()]
+    with mx.np_shape(True):
+        assert op.infer_shape_partial(cond=(-1, 2), x=(-1, 2))[1] == [None]
+    w, wshift = mx.sym.Variable("weight"), mx.sym.Variable("wshift", shape=(1,))
+    wt = mx.symbol._internal._identity_with_attr_like_rhs(mx.sym.broadcast_add(w, wshift), w)
+    net = mx.sym.FullyConnected(data=mx.sym.Variable("data"), weight=wt, num_hidden=11,
+                                no_bias=True)
+    assert _shapes(net, data=(7, 100))[0]["weight"] == (11, 100)
+
+
 def test_infer_shape_errors():
     a = mx.sym.Variable("a", shape=(2, 3))
     b = mx.sym.Variable("b", shape=(3, 3))
