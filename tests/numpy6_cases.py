@@ -955,3 +955,93 @@ def _setitem_forms(mx):
 
 
 CASES["idx_setitem_forms"] = _setitem_forms
+
+
+# ---------------------------------------------------------------- d2l-style code
+def _d2l_softmax_regression(mx):
+    np, npx = mx.np, mx.npx
+    X = np.array(A3.reshape(4, 6))
+    W, b = np.array(M34.T[:, :2].repeat(2, axis=0)[:6]), np.zeros(2)
+    W.attach_grad()
+    b.attach_grad()
+    y = np.array([0, 1, 1, 0])
+    with mx.autograd.record():
+        X_exp = np.exp(np.dot(X.reshape((-1, W.shape[0])), W) + b)
+        y_hat = X_exp / X_exp.sum(1, keepdims=True)
+        loss = -np.log(y_hat[range(len(y_hat)), y])
+    loss.backward()
+    cmp = y_hat.argmax(axis=1).astype(y.dtype) == y
+    return {"y_hat": _nd(y_hat), "loss": _nd(loss), "gW": _nd(W.grad), "gb": _nd(b.grad),
+            "acc": float(cmp.astype(y.dtype).sum()) / len(y),
+            "pick": _nd(npx.pick(y_hat, y)), "log_softmax": _nd(npx.log_softmax(y_hat))}
+
+
+def _d2l_masked_softmax(mx):
+    np, npx = mx.np, mx.npx
+    X = np.array(A3)
+    valid_lens = np.array([2, 3])
+    shape = X.shape
+    lens = np.repeat(valid_lens, shape[1])
+    Xm = npx.sequence_mask(X.reshape(-1, shape[-1]), lens, True, value=-1e6, axis=1)
+    att = npx.softmax(Xm).reshape(shape)
+    return {"att": _nd(att), "bd": _nd(npx.batch_dot(att, X.transpose(0, 2, 1)))}
+
+
+def _d2l_linreg(mx):
+    np, gluon, init = mx.np, mx.gluon, mx.init
+    X = np.array(R.uniform(-1, 1, (20, 2)).astype("float32"))
+    y = np.dot(X, np.array([2, -3.4])) + 4.2
+    net = gluon.nn.Dense(1)
+    net.initialize(init.Constant(0.1))
+    loss = gluon.loss.L2Loss()
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.03})
+    data = gluon.data.DataLoader(gluon.data.ArrayDataset(X, y.reshape((-1, 1))), 5)
+    for Xb, yb in data:
+        with mx.autograd.record():
+            l = loss(net(Xb), yb)
+        l.backward()
+        trainer.step(Xb.shape[0])
+    return {"w": _nd(net.weight.data()), "b": _nd(net.bias.data()),
+            "loss": float(loss(net(X), y.reshape((-1, 1))).mean()),
+            "cls": type(net(X)).__name__}
+
+
+def _d2l_rnn_step(mx):
+    np = mx.np
+    X = np.array(A3[0])
+    W_xh, W_hh = np.array(M34[:, :3].T.copy()), np.array(SQ * 0.1)
+    H = np.zeros((3, 3))
+    for p in (W_xh, W_hh):
+        p.attach_grad()
+    outs = []
+    with mx.autograd.record():
+        for x in X.T[:2]:
+            H = np.tanh(np.dot(x.reshape(1, 3), W_xh) + np.dot(H, W_hh))
+            outs.append(H)
+        out = np.concatenate(outs, axis=0)
+        l = (out ** 2).sum()
+    l.backward()
+    dropout = 0.5
+    mask = np.random.uniform(0, 1, X.shape) > dropout
+    d = mask.astype(np.float32) * X / (1.0 - dropout)
+    return {"out": _nd(out), "gx": _nd(W_xh.grad), "gh": _nd(W_hh.grad),
+            "detach": type(H.detach()).__name__, "mask_dtype": str(d.dtype),
+            "onehot": _nd(mx.npx.one_hot(np.array([0, 2]), 3)),
+            "stack": _nd(np.stack([X, X], axis=1))}
+
+
+CASES["d2l_softmax_regression"] = _d2l_softmax_regression
+CASES["d2l_masked_softmax"] = _d2l_masked_softmax
+def _with_set_np(fn):
+    """Run ``fn(mx)`` after ``npx.set_np()`` (as d2l does; 1.9.1's DataLoader needs it)."""
+    def case(mx):
+        mx.npx.set_np()
+        try:
+            return fn(mx)
+        finally:
+            mx.npx.reset_np()
+    return case
+
+
+CASES["d2l_linreg"] = _with_set_np(_d2l_linreg)
+CASES["d2l_rnn_step"] = _d2l_rnn_step

@@ -5,7 +5,8 @@ MXNet 1.9.1's recorded answers.
 
 Record the oracle's answers (MXNet 1.9.1; writes tests/fixtures/numpy6/oracle.npz)::
 
-    cd tools/unittest_style && ~/mxref/bin/python check_numpy6_oracle.py --record
+    cd tools/unittest_style && MXNET_ENGINE_TYPE=NaiveEngine \
+        ~/mxref/bin/python check_numpy6_oracle.py --record
 
 Then both sides compare with them (the MXNet side checks its own determinism)::
 
