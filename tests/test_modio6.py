@@ -195,3 +195,49 @@ def test_image_det_iter_parse_label_hook(tmp_path):
     # subclasses override the hook, as in MXNet (next() goes through it)
     sub = Shifted(1, (3, 12, 12), imglist=imglist, path_root=str(tmp_path))
     assert next(sub).label[0].asnumpy()[0, 0, 0] == 3
+
+
+@pytest.mark.parametrize("ctxs, group2ctxs, grad_ctxs", [
+    ([mx.cpu(0)], {"dev1": mx.cpu(1), "dev2": mx.cpu(2)}, [mx.cpu(1), mx.cpu(2)]),
+    ([mx.cpu(0), mx.cpu(1)], [{"dev1": mx.cpu(2), "dev2": mx.cpu(3)},
+                              {"dev1": mx.cpu(4), "dev2": mx.cpu(5)}], [mx.cpu(2), mx.cpu(3)]),
+    ([mx.cpu(0), mx.cpu(1)], {"dev1": mx.cpu(2), "dev2": mx.cpu(3)}, [mx.cpu(2), mx.cpu(3)]),
+])
+def test_module_group2ctxs_places_inputs_on_group_contexts(ctxs, group2ctxs, grad_ctxs):
+    # MXNet 1.9.1 allocates each grouped variable (and its gradient) on its group's context
+    with mx.AttrScope(ctx_group="dev1"):
+        a = mx.sym.Variable("a") * 2
+    with mx.AttrScope(ctx_group="dev2"):
+        c = a + mx.sym.Variable("b")
+    shape = (2, 5)
+    mods = []
+    for g2c in (group2ctxs, None):
+        mod = mx.mod.Module(c, context=ctxs, data_names=["a", "b"], label_names=None,
+                            group2ctxs=g2c)
+        mod.bind(data_shapes=[["a", shape], ["b", shape]], inputs_need_grad=True)
+        mod.init_params()
+        mod.forward(mx.io.DataBatch(data=[mx.nd.ones(shape), mx.nd.ones(shape)]),
+                    is_train=True)
+        mod.backward([mx.nd.ones(shape)])
+        mods.append(mod.get_input_grads())
+    assert [g.context for g in mods[0]] == grad_ctxs
+    assert [g.context for g in mods[1]] == [mx.cpu(0), mx.cpu(0)]
+    for got, want in zip(mods[0], mods[1]):
+        np.testing.assert_array_equal(got.asnumpy(), want.asnumpy())
+    np.testing.assert_array_equal(mods[0][0].asnumpy(), np.full(shape, 2.0))
+
+
+def test_simple_bind_group2ctx_allocates_grouped_arguments():
+    with mx.AttrScope(ctx_group="dev1"):
+        x = mx.sym.Variable("x")
+        y = x * 3
+    with mx.AttrScope(ctx_group="dev2"):
+        z = y + mx.sym.Variable("w")
+    exe = z.simple_bind(mx.cpu(0), group2ctx={"dev1": mx.cpu(1), "dev2": mx.cpu(2)},
+                        x=(2, 2), w=(2, 2))
+    assert exe.arg_dict["x"].context == mx.cpu(1) and exe.arg_dict["w"].context == mx.cpu(2)
+    assert exe.grad_dict["x"].context == mx.cpu(1)
+    exe.forward(is_train=True, x=np.ones((2, 2)), w=np.ones((2, 2)))
+    np.testing.assert_array_equal(exe.outputs[0].asnumpy(), np.full((2, 2), 4.0))
+    plain = z.simple_bind(mx.cpu(0), x=(2, 2), w=(2, 2))
+    assert plain.arg_dict["x"].context == mx.cpu(0)

@@ -125,7 +125,7 @@ class Executor:
 
     @classmethod
     def simple_bind(cls, symbol, ctx, grad_req, type_dict, stype_dict, shared_exec,
-                    shared_buffer, shapes):
+                    shared_buffer, shapes, group2ctx=None):
         ctx = ctx if isinstance(ctx, Context) else current_context()
         arg_names = symbol.list_arguments()
         aux_names = symbol.list_auxiliary_states()
@@ -137,18 +137,18 @@ class Executor:
         arg_stypes, _, grad_stypes = infer_stypes(symbol, stype_dict)
         args, grads, aux = [], [], []
         for node, req, stype, grad_stype in zip(arg_nodes, reqs, arg_stypes, grad_stypes):
-            arr = _alloc(graph, node, ctx, "argument", stype)
+            arr = _alloc(graph, node, _group_ctx(node, ctx, group2ctx), "argument", stype)
             args.append(arr)
             grads.append(None if req == "null" else _nd_zeros_like(arr, grad_stype))
         for node in aux_nodes:
-            aux.append(_alloc(graph, node, ctx, "auxiliary state"))
+            aux.append(_alloc(graph, node, _group_ctx(node, ctx, group2ctx), "auxiliary state"))
         if shared_buffer is not None:
             for name, arr in zip(arg_names, args):
                 if name in shared_buffer and shared_buffer[name].shape == arr.shape:
                     args[arg_names.index(name)] = shared_buffer[name]
                 else:
                     shared_buffer[name] = arr
-        return cls((args, grads, aux), symbol, ctx, reqs)
+        return cls((args, grads, aux), symbol, ctx, reqs, group2ctx)
 
     # ---- dictionaries --------------------------------------------------------------------------
     @property
@@ -465,6 +465,14 @@ def _output_stypes(symbol, names, args):
         return infer_stypes(symbol, {n: a.stype for n, a in zip(names, args)})[1]
     except (MXNetError, TypeError, ValueError, KeyError):
         return ["default"] * len(symbol.list_outputs())
+
+
+def _group_ctx(node, ctx, group2ctx):
+    """The context of a variable declared under ``AttrScope(ctx_group=...)`` when
+    ``group2ctx`` maps its group (as MXNet allocates model-parallel arguments), else ``ctx``."""
+    attrs = (getattr(node, "attrs", None) or {}) if group2ctx else {}
+    group = attrs.get("__ctx_group__", attrs.get("ctx_group"))
+    return group2ctx.get(group, ctx) if group is not None else ctx
 
 
 def _alloc(graph, node, ctx, what, stype="default"):

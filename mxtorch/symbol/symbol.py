@@ -419,7 +419,7 @@ class Symbol:
         """Allocate arguments from shapes (``data=(32, 100)``) and bind: returns an Executor."""
         from .executor import Executor
         return Executor.simple_bind(self, ctx, grad_req, type_dict, stype_dict, shared_exec,
-                                    shared_buffer, kwargs)
+                                    shared_buffer, kwargs, group2ctx)
 
     _bind = bind
     _simple_bind = simple_bind

@@ -101,6 +101,31 @@ def test_group2ctxs_module():
 
 
 @with_seed()
+def test_module_ctx_group_input_grad_contexts():
+    with mx.AttrScope(ctx_group="dev1"):
+        a = mx.sym.Variable("a") * 2
+    with mx.AttrScope(ctx_group="dev2"):
+        c = a + mx.sym.Variable("b")
+    shape = (2, 5)
+    for ctxs, g2c, want in [
+            ([mx.cpu(0)], {"dev1": mx.cpu(1), "dev2": mx.cpu(2)}, [mx.cpu(1), mx.cpu(2)]),
+            ([mx.cpu(0), mx.cpu(1)], [{"dev1": mx.cpu(2), "dev2": mx.cpu(3)},
+                                      {"dev1": mx.cpu(4), "dev2": mx.cpu(5)}],
+             [mx.cpu(2), mx.cpu(3)])]:
+        mod = mx.mod.Module(c, context=ctxs, data_names=["a", "b"], label_names=None,
+                            group2ctxs=g2c)
+        mod.bind(data_shapes=[["a", shape], ["b", shape]], inputs_need_grad=True)
+        mod.init_params()
+        mod.forward(mx.io.DataBatch(data=[mx.nd.ones(shape), mx.nd.ones(shape)]),
+                    is_train=True)
+        mod.backward([mx.nd.ones(shape)])
+        grads = mod.get_input_grads()
+        assert [g.context for g in grads] == want, [g.context for g in grads]
+        assert same(grads[0].asnumpy(), np.full(shape, 2, np.float32))
+        assert same(grads[1].asnumpy(), np.ones(shape, np.float32))
+
+
+@with_seed()
 def test_init_optimizer_twice_and_force_init():
     mod = mx.mod.Module(_mlp())
     mod.bind(data_shapes=[("data", (4, 6))], label_shapes=[("softmax_label", (4,))])
