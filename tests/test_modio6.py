@@ -241,3 +241,10 @@ def test_simple_bind_group2ctx_allocates_grouped_arguments():
     np.testing.assert_array_equal(exe.outputs[0].asnumpy(), np.full((2, 2), 4.0))
     plain = z.simple_bind(mx.cpu(0), x=(2, 2), w=(2, 2))
     assert plain.arg_dict["x"].context == mx.cpu(0)
+
+
+def test_encode_sentences_unknown_token_is_assertion_error():
+    # MXNet 1.9.1 asserts; mxtorch's error is also the KeyError it raised before
+    for kind in (AssertionError, KeyError):
+        with pytest.raises(kind, match="Unknown token x"):
+            mx.rnn.encode_sentences([["a", "x"]], vocab={"a": 5}, invalid_key="\n")

@@ -8,6 +8,10 @@ from .. import ndarray
 from ..io import DataBatch, DataDesc, DataIter
 
 
+class _UnknownToken(KeyError, AssertionError):
+    """A token missing from a fixed vocabulary (MXNet 1.9.1 asserts)."""
+
+
 
 def encode_sentences(sentences, vocab=None, invalid_label=-1, invalid_key="\n", start_label=0,
                      unknown_token=None):
@@ -41,7 +45,7 @@ def encode_sentences(sentences, vocab=None, invalid_label=-1, invalid_key="\n", 
         for word in sentence:
             if word not in vocab:
                 if not (new_vocab or unknown_token):
-                    raise KeyError(f"Unknown token {word}")
+                    raise _UnknownToken(f"Unknown token {word}")
                 if idx == invalid_label:
                     idx += 1
                 if unknown_token:
