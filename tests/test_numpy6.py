@@ -119,3 +119,12 @@ def test_round6_shape_and_dtype_fixes():
     assert np.trace(m).dtype == onp.int32 and int(np.trace(m)) == 5
     assert np.trace(m.astype("uint8")).dtype == onp.uint8
     assert np.trace(np.ones((2, 2))).dtype == onp.float32
+
+
+@use_np
+def test_integer_reciprocal_keeps_dtype():
+    # MXNet 1.9.1 and NumPy: 1/x truncated in the integer dtype, 0 -> the dtype's minimum
+    got = np.reciprocal(np.array([0, 1, 2, -1, -3], dtype="int32"))
+    assert got.dtype == onp.int32 and got.tolist() == [-2147483648, 1, 0, -1, 0]
+    assert np.reciprocal(np.array([1, 3], dtype="uint8")).tolist() == [1, 0]
+    assert np.reciprocal(np.array([2.0, 4.0])).tolist() == [0.5, 0.25]

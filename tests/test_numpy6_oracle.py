@@ -39,7 +39,7 @@ KEPT = {
 # 1.9.1 gives integer (truncated) results of float functions of integer arrays, and
 # truncated integer std/var/average (compat/numpy.md, rounds 4-5)
 _FLOAT_OF_INT = set("""arccos arccosh arcsin arcsinh arctan arctan2 arctanh average cbrt
-    copysign cos cosh degrees exp expm1 hypot ldexp log log10 log1p log2 radians reciprocal
+    copysign cos cosh degrees exp expm1 hypot ldexp log log10 log1p log2 radians
     sin sinh sqrt std tan tanh var""".split())
 _VARIANTS_KEPT = {
     # 1.9.1's host fallbacks give NumPy scalars for 0-d results; mxtorch 0-d mx.np arrays

@@ -51,7 +51,12 @@ def _negative(x):
 
 
 def _reciprocal(x):
-    return torch.reciprocal(as_float(x))
+    """1/x; integer arrays keep their dtype with C's truncated quotient (as NumPy and MXNet:
+    1 and -1 map to themselves, other values to 0, 0 to the dtype's minimum)."""
+    if x.dtype in _FLOATS or x.dtype == torch.bool:
+        return torch.reciprocal(as_float(x))
+    unit = torch.where(x.abs() == 1, x, torch.zeros((), dtype=x.dtype))
+    return torch.where(x == 0, torch.full((), torch.iinfo(x.dtype).min, dtype=x.dtype), unit)
 
 
 def _square(x):
