@@ -248,3 +248,23 @@ def test_encode_sentences_unknown_token_is_assertion_error():
     for kind in (AssertionError, KeyError):
         with pytest.raises(kind, match="Unknown token x"):
             mx.rnn.encode_sentences([["a", "x"]], vocab={"a": 5}, invalid_key="\n")
+
+
+def test_get_input_grads_without_inputs_need_grad_asserts():
+    def sym_gen(key):
+        data = mx.sym.Variable("data")
+        out = mx.sym.LinearRegressionOutput(mx.sym.FullyConnected(data, num_hidden=2,
+                                                                  name="fc"), name="lro")
+        return out, ("data",), ("lro_label",)
+    mod = mx.mod.BucketingModule(sym_gen, default_bucket_key=4)
+    mod.bind(data_shapes=[("data", (2, 4))], label_shapes=[("lro_label", (2, 2))])
+    mod.init_params()
+    # MXNet 1.9.1 asserts; the error stays a ValueError too
+    for kind in (AssertionError, ValueError):
+        with pytest.raises(kind, match="inputs_need_grad=True"):
+            mod.get_input_grads()
+    seq = mx.mod.SequentialModule().add(mx.mod.Module(sym_gen(4)[0], label_names=["lro_label"]))
+    seq.bind(data_shapes=[("data", (2, 4))], label_shapes=[("lro_label", (2, 2))])
+    seq.init_params()
+    with pytest.raises(AssertionError, match="SequentialModule.get_input_grads"):
+        seq.get_input_grads()

@@ -27,6 +27,11 @@ class ModuleStateError(AssertionError):
     """
 
 
+class _NoInputGrads(ModuleStateError, ValueError):
+    """get_input_grads on a module bound without inputs_need_grad (MXNet asserts; mxtorch
+    raised ValueError before, so it is both)."""
+
+
 def require(module, method, binded=True, params=False, optimizer=False):
     """Raise ModuleStateError unless ``module`` reached the states ``method`` needs."""
     name = f"{type(module).__name__}.{method}"

@@ -15,7 +15,7 @@ from .. import symbol as sym
 from ..initializer import Uniform
 from ..model import load_params
 from ..name import NameManager
-from .base_module import BaseModule, _check_input_names, require
+from .base_module import BaseModule, _check_input_names, _NoInputGrads, require
 from .module import Module
 
 
@@ -258,7 +258,9 @@ class BucketingModule(BaseModule):
     def get_input_grads(self, merge_multi_context=True):
         require(self, "get_input_grads", params=True)
         if not self.inputs_need_grad:
-            raise ValueError("get_input_grads: bind the module with inputs_need_grad=True")
+            raise _NoInputGrads(f"{type(self).__name__}.get_input_grads: the module was "
+                                "bound without input gradients; call bind(..., "
+                                "inputs_need_grad=True) first")
         return self._curr_module.get_input_grads(merge_multi_context=merge_multi_context)
 
     def update_metric(self, eval_metric, labels, pre_sliced=False):

@@ -3,7 +3,7 @@ import copy
 import logging
 
 from ..initializer import Uniform
-from .base_module import BaseModule, require
+from .base_module import BaseModule, _NoInputGrads, require
 
 
 
@@ -191,7 +191,9 @@ class SequentialModule(BaseModule):
     def get_input_grads(self, merge_multi_context=True):
         require(self, "get_input_grads", params=True)
         if not self.inputs_need_grad:
-            raise ValueError("get_input_grads: bind the module with inputs_need_grad=True")
+            raise _NoInputGrads(f"{type(self).__name__}.get_input_grads: the module was "
+                                "bound without input gradients; call bind(..., "
+                                "inputs_need_grad=True) first")
         return self._modules[0].get_input_grads(merge_multi_context=merge_multi_context)
 
     def update_metric(self, eval_metric, labels, pre_sliced=False):
