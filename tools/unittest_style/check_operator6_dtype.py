@@ -80,7 +80,8 @@ def test_reductions_keep_integer_dtypes():
         rtol, atol = _tol(dt)
         assert_almost_equal(mx.nd.sum(x, axis=1).asnumpy(), BASE.astype(dt).sum(1), rtol=rtol,
                             atol=atol)
-        assert mx.nd.argsort(x).dtype == np.float32 or dt == "float16"
+        if dt != "float16":  # MXNet 1.9.1 has no float16 argsort kernel
+            assert mx.nd.argsort(x).dtype == np.float32
 
 
 def test_softmax_refuses_integers():
