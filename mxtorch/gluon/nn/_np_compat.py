@@ -7,6 +7,7 @@ layer body serves both array kinds; autograd flows through (the views share the 
 Legacy inputs and Symbols take the fast path: one type check.
 """
 import functools
+import inspect
 
 from ...numpy import ndarray as _NpArray
 
@@ -22,12 +23,16 @@ def _to_np(value):
 
 
 def np_aware(hybrid_forward):
-    """Decorates ``hybrid_forward(self, F, x, *args, **params)`` (see the module docstring)."""
+    """Decorates ``hybrid_forward(self, F, x, *args, **params)`` (see the module docstring).
+    The first input may also come by its name (``super().hybrid_forward(F, pred=p, ...)``)."""
+    first = list(inspect.signature(hybrid_forward).parameters)[2]
+
     @functools.wraps(hybrid_forward)
-    def run(self, F, x, *args, **params):
+    def run(self, F, *args, **params):
+        x = args[0] if args else params.get(first)
         if type(x) is not _NpArray:
-            return hybrid_forward(self, F, x, *args, **params)
-        out = hybrid_forward(self, F, x.as_nd_ndarray(), *map(_to_nd, args),
+            return hybrid_forward(self, F, *args, **params)
+        out = hybrid_forward(self, F, *map(_to_nd, args),
                              **{k: _to_nd(v) for k, v in params.items()})
         return _to_np(out)
     return run
