@@ -172,6 +172,7 @@ def run(name):
         xs_np = [v for _, v in sorted(np.load(path + ".inputs.npz").items(),
                                       key=lambda kv: int(kv[0].split("_")[1]))]
         xs = [mx.nd.array(a, dtype=a.dtype) for a in xs_np]
+        net(*xs)  # as many calls as the oracle (a Function instance may be called once)
     keys = _param_keys(net)
     _stage(res, "imperative", lambda: _forward(net, xs), store)
 
@@ -217,6 +218,9 @@ def compare(name, res, store, ref_res):
     for stage in ("imperative", "backward", "hybridized", "import_mxnet_export"):
         ref_stage = "hybridized" if stage == "import_mxnet_export" else stage
         mine, theirs = res.get(stage, "missing"), ref_res.get(ref_stage, "missing")
+        if stage == "import_mxnet_export" and ref_res.get("export") != "ok":
+            verdict[stage] = "pass (MXNet exported nothing)"
+            continue
         if theirs != "ok" or mine != "ok":
             same = mine.split(":")[0] == theirs.split(":")[0]
             verdict[stage] = "pass (same error)" if same else "FAIL mxtorch %s / mxnet %s" % (
