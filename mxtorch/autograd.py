@@ -770,14 +770,18 @@ class Function:
         raise NotImplementedError("subclasses of autograd.Function must implement backward")
 
     def __call__(self, *inputs):
+        # as MXNet: one call per instance; outside record() forward runs on its inputs as
+        # they are (Symbols too, inside a hybridized block)
+        if getattr(self, "_used", False):
+            raise AssertionError("autograd.Function: each Function instance can only be called "
+                                 "once; create another instance")
+        self._used = True
+        if not is_recording():
+            with pause():
+                return self.forward(*inputs)
         from .ndarray.ndarray import _wrap
         tensors = [x._t for x in inputs]
-        if is_recording():
-            outs = _Bridge.apply(self, len(tensors), *tensors)
-        else:
-            with pause():
-                result = self.forward(*inputs)
-            return result
+        outs = _Bridge.apply(self, len(tensors), *tensors)
         ctx = inputs[0]._ctx if inputs else None
         wrapped = [_wrap(t, ctx) for t in outs]
         return wrapped[0] if len(wrapped) == 1 else wrapped

@@ -1,4 +1,5 @@
-"""Patterns of GluonFR 1.0.2 (face recognition losses), run without the library or MXNet.
+"""Patterns of GluonFR 1.0.2 (face recognition losses) and gluoncv2 0.0.64, run without the
+libraries or MXNet.
 
 Its margin losses subclass ``SoftmaxCrossEntropyLoss`` and finish with
 ``super().hybrid_forward(F, pred=..., label=..., sample_weight=...)``: the first input by
@@ -62,3 +63,46 @@ def test_keyword_inputs_in_numpy_mode():
     assert isinstance(out, mx.np.ndarray) and isinstance(l2, mx.np.ndarray)
     np.testing.assert_allclose(out.asnumpy(), _expected_ce(pred * 4, label), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(l2.asnumpy(), np.full(3, 0.5), rtol=1e-6)
+
+
+class _Half(mx.autograd.Function):
+    """gluoncv2's ShakeDrop pattern: a Function created inside hybrid_forward."""
+
+    def forward(self, x):
+        return x * 0.5
+
+    def backward(self, dy):
+        return dy * 0.5
+
+
+class _ShakeBlock(mx.gluon.HybridBlock):
+    def hybrid_forward(self, F, x):
+        return _Half()(x) + x
+
+
+def test_function_in_hybridized_block_outside_record():
+    # MXNet 1.9.1: outside record() a Function's forward runs on its inputs as given, so a
+    # hybridized block can trace it with Symbols; values from 0.5 * x + x
+    blk = _ShakeBlock()
+    blk.hybridize()
+    x = np.arange(6, dtype="f4").reshape(2, 3)
+    np.testing.assert_allclose(blk(mx.nd.array(x)).asnumpy(), 1.5 * x)
+    np.testing.assert_allclose(blk(mx.nd.array(x)).asnumpy(), 1.5 * x)  # cached graph
+    sym = _Half()(mx.sym.var("s"))
+    assert isinstance(sym, mx.sym.Symbol)
+
+
+def test_function_instance_called_twice_raises_assertion():
+    f = _Half()
+    f(mx.nd.ones(2))
+    with pytest.raises(AssertionError, match="only be called once"):
+        f(mx.nd.ones(2))
+    g = _Half()
+    x = mx.nd.ones(2)
+    x.attach_grad()
+    with autograd.record():
+        y = g(x)
+    y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), [0.5, 0.5])
+    with pytest.raises(AssertionError, match="only be called once"), autograd.record():
+        g(x)
