@@ -312,3 +312,43 @@ def test_feedforward_fit_binds_once(caplog):
         model.fit(x, y)
     assert "Already bound" not in caplog.text
     assert model.predict(x).shape == (20, 3)
+
+
+def test_monitor_reports_backward_outputs_as_mxnet():
+    """MXNet 1.9.1's monitor also reports each node's input gradients as
+    <op>_backward_output[<i>]; names and statistics below are the oracle's (a null-req data
+    gradient is reported as zeros: MXNet shows an unrelated buffer there)."""
+    from functools import reduce
+    data = mx.nd.array([[0.05, .10]])
+    label = mx.nd.array([[.01, 0.99]])
+    it = mx.io.NDArrayIter(data, label, batch_size=1)
+    x = mx.sym.Variable("data")
+    x = mx.sym.FullyConnected(name="fc_0", data=x, num_hidden=2)
+    x = mx.sym.Activation(name="act_0", data=x, act_type="sigmoid")
+    x = mx.sym.FullyConnected(name="fc_1", data=x, num_hidden=2)
+    x = mx.sym.Activation(name="act_1", data=x, act_type="sigmoid")
+    x = mx.sym.LinearRegressionOutput(data=x, name="softmax", grad_scale=2)
+
+    def mean_abs(a):
+        return mx.nd.sum(mx.nd.abs(a)) / reduce(lambda p, q: p * q, a.shape)
+    mon = mx.mon.Monitor(1, stat_func=mean_abs, pattern=".*", sort=True)
+    mod = mx.mod.Module(x, context=[mx.cpu()])
+    mod.bind(it.provide_data, label_shapes=it.provide_label, for_training=True)
+    mod.install_monitor(mon)
+    mod.init_params(arg_params={
+        "fc_0_weight": mx.nd.array([[.15, .20], [.25, .30]]), "fc_0_bias": mx.nd.array([.35, .35]),
+        "fc_1_weight": mx.nd.array([[.40, .45], [.50, .55]]), "fc_1_bias": mx.nd.array([.60, .60])})
+    mon.tic()
+    mod.forward_backward(next(iter(it)))
+    res = {name: float(value.split()[0]) for _, name, value in mon.toc()}
+    keys = ["act_0", "act_1", "data", "fc_0", "fc_1", "softmax"]
+    counts = [sum(name.startswith(k) for name in res) for k in keys]
+    assert counts == [2, 2, 1, 6, 6, 4]
+    oracle = {"act_0_backward_output": 0.009362806, "act_1_backward_output": 0.088298395,
+              "fc_0_backward_output1": 0.00070221035, "fc_0_backward_output2": 0.009362806,
+              "fc_1_backward_output0": 0.038860314, "fc_1_backward_output1": 0.05254436,
+              "fc_1_backward_output2": 0.088298395, "softmax_backward_output0": 0.4792183,
+              "softmax_backward_output1": 0.0, "fc_0_backward_output0": 0.0,
+              "act_1_output": 0.7621468}
+    for name, want in oracle.items():
+        assert res[name] == pytest.approx(want, rel=1e-5, abs=1e-7), name

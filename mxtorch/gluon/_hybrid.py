@@ -224,7 +224,7 @@ class _Cache:
         seen = dict(zip(graph.arg_slots, args))
         seen.update(zip(graph.aux_slots, aux))
 
-        def hook(step, outputs):
+        def hook(step, outputs, inputs=None):
             if monitor_all:
                 names = monitor_input_names(step.op, step.attrs, len(step.inputs))
                 for name, s in zip(names, step.inputs):

@@ -106,15 +106,15 @@ class CompiledGraph:
 
     def _steps(self, vals, steps, is_train, monitor):
         for step in steps:
-            result = invoke(step.op, [vals[i] for i in step.inputs], step.attrs, is_train,
-                            step.name)
+            inputs = [vals[i] for i in step.inputs]
+            result = invoke(step.op, inputs, step.attrs, is_train, step.name)
             if step.single:
                 vals[step.outputs[0]] = result
             else:
                 for s, t in zip(step.outputs, result):
                     vals[s] = t
             if monitor is not None:
-                monitor(step, [vals[s] for s in step.outputs])
+                monitor(step, [vals[s] for s in step.outputs], inputs)
             for s in step.release:
                 vals[s] = None
         return [vals[s] for s in self.head_slots]

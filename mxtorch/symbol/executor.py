@@ -262,6 +262,7 @@ class Executor:
     def _run(self, is_train, need_grad):
         tensors = [a._t for a in self.arg_arrays]
         aux = [a._t for a in self.aux_arrays]
+        self._monitor_backward = need_grad
         monitor = self._monitor_hook() if self._monitor is not None else None
         self._loss_saved = None
         if need_grad:
@@ -322,6 +323,7 @@ class Executor:
             results = compiler.loss_gradients(self._graph, self._loss_saved, leaves)
         else:
             results = compiler.gradients(self._heads, leaves, grads)
+        self._report_zero_gradients()
         owned = compiler.Ownership(grads)
         for i, value in zip(wanted, results):
             target = self.grad_arrays[i]
@@ -409,14 +411,38 @@ class Executor:
 
     def _monitor_hook(self):
         callback, names = self._monitor, {}
+        self._monitor_zero_grads = []
 
-        def hook(step, outputs):
+        def hook(step, outputs, inputs):
             if step.name not in names:
                 names[step.name] = [f"{step.name}_{n}" for n in
                                     step.op.output_name_list(step.attrs)]
             for name, t in zip(names[step.name], outputs):
                 callback(name, _wrap(t.detach(), self._ctx))
+            if self._monitor_backward:
+                self._watch_input_gradients(step.name, inputs)
         return hook
+
+    def _watch_input_gradients(self, op_name, inputs):
+        """Report each input's gradient during backward as ``<op>_backward_output[<i>]`` (as
+        MXNet's monitor reports its backward nodes' outputs); inputs that get no gradient
+        (data, labels) are reported as zeros once backward has run."""
+        callback, ctx = self._monitor, self._ctx
+        for i, t in enumerate(inputs):
+            if t is None:
+                continue
+            name = f"{op_name}_backward_output" + (str(i) if len(inputs) > 1 else "")
+            if t.requires_grad:
+                t.register_hook(lambda g, name=name: callback(name, _wrap(g.detach(), ctx)))
+            else:
+                self._monitor_zero_grads.append((name, t))
+
+    def _report_zero_gradients(self):
+        pending, self._monitor_zero_grads = getattr(self, "_monitor_zero_grads", []), []
+        for name, t in pending:
+            callback = self._monitor
+            if callback is not None:
+                callback(name, _nd_zeros_like(_wrap(t.detach(), self._ctx)))
 
     def debug_str(self):
         return self._symbol.debug_str()
