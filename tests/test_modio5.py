@@ -203,7 +203,7 @@ def test_copy_make_border_scalar_values():
 
 
 def test_plot_network_source_matches_mxnet():
-    pytest.importorskip("graphviz")
+    import graphviz  # noqa: F401  (a test dependency, pyproject [test])
     data = mx.sym.Variable("data")
     conv = mx.sym.Convolution(data, kernel=(3, 3), num_filter=4, name="conv")
     bn = mx.sym.BatchNorm(conv, name="bn")
