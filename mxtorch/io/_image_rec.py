@@ -46,9 +46,11 @@ def _part(positions, path_imgrec, indexed, num_parts, part_index):
     return chosen
 
 
-_PCA_EIGVAL = np.array([55.46, 4.794, 1.148], np.float32)
-_PCA_EIGVEC = np.array([[-0.5675, 0.7192, 0.4009], [-0.5808, -0.0045, -0.8140],
-                        [-0.5836, -0.6948, 0.4203]], np.float32)
+def _pca_lighting(alpha):
+    """RGB offsets of PCA lighting noise with weights ``alpha`` (the ImageNet principal
+    components kept once, in mx.image; imported here lazily: mx.image imports mx.io)."""
+    from ..image.image import _PCA_EIGVAL, _PCA_EIGVEC
+    return (_PCA_EIGVEC.dot(alpha * _PCA_EIGVAL)).astype(np.float32)
 
 
 def _warp_affine(img, matrix, out_w, out_h, fill):
@@ -162,7 +164,7 @@ class _AugParams:
             chw = chw * alpha + (chw * gray_w).sum(0, keepdims=True) * (1 - alpha)
         if self.pca_noise > 0 and chw.shape[0] == 3:
             alpha = rng.normal(0, self.pca_noise, 3).astype(np.float32)
-            chw = chw + _PCA_EIGVEC.dot(alpha * _PCA_EIGVAL).reshape(3, 1, 1)
+            chw = chw + _pca_lighting(alpha).reshape(3, 1, 1)
         if self.max_random_contrast > 0:
             chw = chw * (1 + rng.uniform(-self.max_random_contrast, self.max_random_contrast))
         if self.max_random_illumination > 0:
