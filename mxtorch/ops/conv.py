@@ -182,9 +182,28 @@ def convolution(data, weight, bias=None, *, kernel, stride, dilate, pad, num_fil
     return _to_channels_last(out, layout)
 
 
+def _conv_from_output(a, in_shapes, out_shapes):
+    """MXNet's backward rule: with unit strides, unknown spatial dims of channels-first data
+    come from the output's (in = out + dilate * (kernel - 1) - 2 * pad); 0 is unknown."""
+    data, out = in_shapes[0], out_shapes[0]
+    kernel = tuple(a["kernel"])
+    if (data is None or not out or not all(out) or len(data) != len(out)
+            or len(out) != len(kernel) + 2 or _layout(a["layout"]) in _CHANNELS_LAST):
+        return in_shapes
+    stride, dilate, pad = _geometry("Convolution", kernel, a["stride"], a["dilate"], a["pad"])
+    if any(s != 1 for s in stride):
+        return in_shapes
+    spatial = [o + d * (k - 1) - 2 * p for o, k, d, p in zip(out[2:], kernel, dilate, pad)]
+    if min(spatial) <= 0:
+        return in_shapes
+    filled = tuple(data[:2]) + tuple(d or s for d, s in zip(data[2:], spatial))
+    return [filled] + list(in_shapes[1:])
+
+
 for _name in ("Convolution", "Convolution_v1"):
     defop(_name, inputs=_bias_inputs, all_inputs=("data", "weight", "bias"),
-          attrs=_CONV_ATTRS, infer_shape=_conv_shape)(convolution)
+          attrs=_CONV_ATTRS, infer_shape=_conv_shape,
+          infer_input_from_output=_conv_from_output)(convolution)
 
 
 # --------------------------------------------------------------------------------------------

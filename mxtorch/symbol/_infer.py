@@ -179,12 +179,7 @@ class GraphInference:
         data, out = self.shape.get(data_key), self.shape.get(out_key)
         if data and out and data[0] < 0 and out[0] > 0:  # internal unknown dims are -1
             self._set_shape(data_key, (out[0],) + tuple(data[1:]), node, "input 'data'")
-            data = self.shape[data_key]
-        if node.op.name == "Convolution" and data and _known(out) and len(data) == len(out):
-            spatial = _conv_spatial_from_output(node.parsed(), out[2:])
-            if spatial is not None:
-                self._set_shape(data_key, tuple(data[:2]) + tuple(
-                    s if d < 0 else d for d, s in zip(data[2:], spatial)), node, "input 'data'")
+
 
     def _rule(self, node, in_keys, out_keys, names):
         shapes = [self.shape.get(k) for k in in_keys]
@@ -365,21 +360,6 @@ class GraphInference:
 
 
 _FOLLOWS = {}
-
-
-def _conv_spatial_from_output(attrs, out):
-    """Convolution's data spatial dims from its output's, as MXNet fills them: only with unit
-    strides (in = out + dilate * (kernel - 1) - 2 * pad)."""
-    kernel = tuple(attrs["kernel"])
-    if len(kernel) != len(out):
-        return None
-    ones = (1,) * len(kernel)
-    stride, dilate = tuple(attrs.get("stride") or ones), tuple(attrs.get("dilate") or ones)
-    pad = tuple(attrs.get("pad") or (0,) * len(kernel))
-    if any(s != 1 for s in stride):
-        return None
-    spatial = tuple(o + d * (k - 1) - 2 * p for o, k, d, p in zip(out, kernel, dilate, pad))
-    return spatial if all(s > 0 for s in spatial) else None
 
 
 def _output_follows_inputs(op, attrs, count):
